@@ -1,0 +1,130 @@
+package admin
+
+import (
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/staff"
+)
+
+// campaignInput is the JSON body for creating a campaign.
+type campaignInput struct {
+	Slug               string    `json:"slug"`
+	Name               string    `json:"name"`
+	Description        string    `json:"description"`
+	EntryOpensAt       time.Time `json:"entry_opens_at"`
+	EntryClosesAt      time.Time `json:"entry_closes_at"`
+	MaxFileBytes       int64     `json:"max_file_bytes"`
+	MaxDurationSeconds int       `json:"max_duration_seconds"`
+}
+
+type campaignView struct {
+	ID string `json:"id"`
+	campaignInput
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func newCampaignView(c campaigns.Campaign) campaignView {
+	return campaignView{c.ID, campaignInput{c.Slug, c.Name, c.Description, c.EntryOpensAt, c.EntryClosesAt, c.MaxFileBytes, c.MaxDurationSeconds}, c.CreatedBy, c.CreatedAt}
+}
+
+func (a *Admin) createCampaign(c *gin.Context) {
+	var in campaignInput
+	if err := bindJSON(c, &in); err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	u := c.MustGet(userKey).(staff.User)
+	cp := campaigns.Campaign{
+		ID: ids.New(campaigns.IDPrefix), Slug: in.Slug, Name: in.Name, Description: in.Description,
+		EntryOpensAt: in.EntryOpensAt, EntryClosesAt: in.EntryClosesAt,
+		MaxFileBytes: in.MaxFileBytes, MaxDurationSeconds: in.MaxDurationSeconds,
+		CreatedBy: u.ID, CreatedAt: a.Now(),
+	}
+	var fe campaigns.FieldErrors
+	if err := cp.Validate(a.MaxUploadBytes); errors.As(err, &fe) {
+		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})
+		return
+	}
+	if err := a.Campaigns.Create(c, cp); err != nil {
+		if errors.Is(err, campaigns.ErrSlugTaken) {
+			httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusConflict, Code: "slug_taken", Message: "Another campaign already uses this slug.", Fields: map[string]string{"slug": "already taken"}})
+			return
+		}
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	a.Log.Info("audit: campaign created", "staff", u.ID, "campaign", cp.ID, "slug", cp.Slug)
+	c.JSON(http.StatusCreated, newCampaignView(cp))
+}
+
+func (a *Admin) listCampaigns(c *gin.Context) {
+	list, err := a.Campaigns.List(c, 200)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	out := make([]campaignView, 0, len(list))
+	for _, cp := range list {
+		out = append(out, newCampaignView(cp))
+	}
+	c.JSON(http.StatusOK, gin.H{"campaigns": out})
+}
+
+// entryView is the staff view of an entry: it includes storage facts.
+type entryView struct {
+	ID           string                 `json:"id"`
+	Title        string                 `json:"title"`
+	Status       string                 `json:"status"`
+	StatusReason string                 `json:"status_reason,omitempty"`
+	Original     entries.Object         `json:"original"`
+	Media        *entries.Media         `json:"media,omitempty"`
+	History      []entries.StatusChange `json:"history"`
+	CreatedAt    time.Time              `json:"created_at"`
+}
+
+func (a *Admin) listEntries(c *gin.Context) {
+	cp, err := a.Campaigns.Get(c, c.Param("id"))
+	if errors.Is(err, campaigns.ErrNotFound) {
+		httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
+		return
+	}
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	list, err := a.Entries.ListByCampaign(c, cp.ID, 200)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	out := make([]entryView, 0, len(list))
+	for _, e := range list {
+		out = append(out, entryView{e.ID, e.Title, string(e.Status), e.StatusReason, e.Original, e.Media, e.History, e.CreatedAt})
+	}
+	c.JSON(http.StatusOK, gin.H{"entries": out})
+}
+
+// bindJSON decodes a JSON body strictly: right content type, known fields,
+// one value, bounded size.
+func bindJSON(c *gin.Context, v any) error {
+	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
+		return httpx.E(http.StatusUnsupportedMediaType, "json_required", "Send the body as application/json.")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return httpx.E(http.StatusBadRequest, "invalid_json", "The JSON body could not be read: "+err.Error()+".")
+	}
+	return nil
+}

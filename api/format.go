@@ -1,0 +1,34 @@
+package api
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// afterColon returns the text after an error's last ": ", the part written
+// for people.
+func afterColon(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 {
+		return s[i+2:]
+	}
+	return s
+}
+
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// humanBytes writes 500 MB, 1.5 GB and so on (decimal units, as phones show).
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1e9:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/1e9), ".0") + " GB"
+	case n >= 1e6:
+		return fmt.Sprintf("%d MB", n/1e6)
+	}
+	return fmt.Sprintf("%d KB", max(1, n/1e3))
+}

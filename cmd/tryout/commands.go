@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/tryout/tryout/config"
+	"github.com/tryout/tryout/internal/app"
+	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/staff"
+)
+
+// serve runs the HTTP server; with dev it also runs the worker in the same
+// process (on the embedded database when no Mongo URI is set) and migrates
+// first. Shutdown order: stop accepting HTTP and finish requests, drain the
+// worker, then close clients.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, dev bool) error {
+	log.Info("starting", "mode", map[bool]string{true: "dev", false: "serve"}[dev], "config", cfg)
+	a, err := app.Open(ctx, cfg, log, dev)
+	if err != nil {
+		return err
+	}
+	defer a.Close(context.Background())
+	if dev {
+		if err := a.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	h, err := a.Handler()
+	if err != nil {
+		return err
+	}
+	srv := a.Server(h)
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
+	}
+	httpErr := make(chan error, 1)
+	go func() { httpErr <- srv.Serve(ln) }()
+	log.Info("listening", "url", cfg.PublicURL, "admin", cfg.PublicURL+"/admin/")
+
+	var stopWorker func()
+	if dev {
+		ws, mux := a.WorkerServer()
+		if err := ws.Start(mux); err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("worker: %w", err)
+		}
+		stopWorker = ws.Shutdown
+		log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
+	}
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-httpErr:
+		if stopWorker != nil {
+			stopWorker()
+		}
+		return fmt.Errorf("http: %w", err)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Error("shutdown: http", "err", err)
+	}
+	if stopWorker != nil {
+		stopWorker() // waits up to ShutdownTimeout for running tasks, re-queues the rest
+	}
+	if err := <-httpErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// work runs the asynq worker until ctx ends, then drains it.
+func work(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	log.Info("starting", "mode", "worker", "config", cfg)
+	a, err := app.Open(ctx, cfg, log, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close(context.Background())
+	ws, mux := a.WorkerServer()
+	if err := ws.Start(mux); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
+	<-ctx.Done()
+	log.Info("shutting down")
+	ws.Shutdown()
+	return nil
+}
+
+// migrate creates indexes and buckets.
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	a, err := app.Open(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close(context.Background())
+	if err := a.Migrate(ctx); err != nil {
+		return err
+	}
+	log.Info("migrated", "database", cfg.MongoDatabase, "buckets", []string{cfg.S3BucketOriginals, cfg.S3BucketRenditions})
+	return nil
+}
+
+// adminCmd handles `tryout admin create-user`.
+func adminCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create-user" {
+		return fmt.Errorf("%w: tryout admin create-user --email E --role R [--name N] [--password P] [--if-none]", errUsage)
+	}
+	fs := flag.NewFlagSet("create-user", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	email := fs.String("email", "", "staff email (required)")
+	name := fs.String("name", "", "display name")
+	roleName := fs.String("role", "owner", "owner, moderator, judge or analyst")
+	password := fs.String("password", "", "password, at least 12 characters (default: generated and printed once)")
+	ifNone := fs.Bool("if-none", false, "do nothing when any staff account exists")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *email == "" {
+		return fmt.Errorf("%w: --email is required", errUsage)
+	}
+	role, err := staff.ParseRole(*roleName)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close(context.Background())
+	if err := a.Migrate(ctx); err != nil {
+		return err
+	}
+	if *ifNone {
+		n, err := a.Staff.Count(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Fprintf(stdout, "staff accounts exist (%d); none created\n", n)
+			return nil
+		}
+	}
+	generated := *password == ""
+	if generated {
+		*password = staff.GeneratePassword()
+	}
+	u, err := staff.NewUser(ids.New(staff.IDPrefix), *email, *name, role, *password, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := a.Staff.Create(ctx, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s account %s\n", u.Role, u.Email)
+	if generated {
+		fmt.Fprintf(stdout, "password (shown once, keep it safe): %s\n", *password)
+	}
+	return nil
+}

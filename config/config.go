@@ -1,0 +1,340 @@
+// Package config reads Tryout's one typed configuration from environment
+// variables, applies working local defaults, validates it across fields and
+// masks secrets when it is logged.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting Tryout reads. Field tags name the environment
+// variable; defaults live in Defaults.
+type Config struct {
+	HTTPAddr        string        // TRYOUT_HTTP_ADDR
+	PublicURL       string        // TRYOUT_PUBLIC_URL
+	DataDir         string        // TRYOUT_DATA_DIR
+	ShutdownTimeout time.Duration // TRYOUT_SHUTDOWN_TIMEOUT
+	LogLevel        slog.Level    // TRYOUT_LOG_LEVEL
+	LogFormat       string        // TRYOUT_LOG_FORMAT
+
+	MongoURI      Secret // TRYOUT_MONGO_URI (empty: embedded FerretDB)
+	MongoDatabase string // TRYOUT_MONGO_DATABASE
+
+	RedisAddr     string // TRYOUT_REDIS_ADDR
+	RedisPassword Secret // TRYOUT_REDIS_PASSWORD
+	RedisDB       int    // TRYOUT_REDIS_DB
+
+	S3Endpoint          string // TRYOUT_S3_ENDPOINT
+	S3AccessKey         string // TRYOUT_S3_ACCESS_KEY
+	S3SecretKey         Secret // TRYOUT_S3_SECRET_KEY
+	S3UseTLS            bool   // TRYOUT_S3_USE_TLS
+	S3Region            string // TRYOUT_S3_REGION
+	S3BucketOriginals   string // TRYOUT_S3_BUCKET_ORIGINALS
+	S3BucketRenditions  string // TRYOUT_S3_BUCKET_RENDITIONS
+	MaxUploadBytes      int64  // TRYOUT_MAX_UPLOAD_BYTES
+	UploadPartSizeBytes int64  // TRYOUT_UPLOAD_PART_SIZE_BYTES
+
+	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
+	FFprobePath       string        // TRYOUT_FFPROBE_PATH
+	FFmpegPath        string        // TRYOUT_FFMPEG_PATH
+	MediaTimeout      time.Duration // TRYOUT_MEDIA_TIMEOUT
+	MediaMemoryBytes  int64         // TRYOUT_MEDIA_MEMORY_BYTES
+	MediaMaxPixels    int64         // TRYOUT_MEDIA_MAX_PIXELS
+	MediaTempDir      string        // TRYOUT_MEDIA_TEMP_DIR
+}
+
+// Secret is a string that never prints its value.
+type Secret string
+
+// String masks the secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "****"
+}
+
+// LogValue masks the secret in slog output.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// Reveal returns the secret's value; call it only where the value is used.
+func (s Secret) Reveal() string { return string(s) }
+
+// Var documents one environment variable: its name, default and meaning.
+type Var struct {
+	Name, Default, Help string
+}
+
+// Vars lists every variable Tryout reads, in README order.
+var Vars = []Var{
+	{"TRYOUT_HTTP_ADDR", "127.0.0.1:8080", "address the HTTP server listens on"},
+	{"TRYOUT_PUBLIC_URL", "http://127.0.0.1:8080", "base URL used in links and emails"},
+	{"TRYOUT_DATA_DIR", "./.data", "local state: embedded database files and media temp files"},
+	{"TRYOUT_SHUTDOWN_TIMEOUT", "20s", "how long each shutdown step may take"},
+	{"TRYOUT_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"TRYOUT_LOG_FORMAT", "text", "text or json"},
+	{"TRYOUT_MONGO_URI", "(empty: embedded FerretDB)", "MongoDB URI; empty runs FerretDB in-process on SQLite files under DATA_DIR/ferretdb (dev, migrate and admin only)"},
+	{"TRYOUT_MONGO_DATABASE", "tryout", "database name"},
+	{"TRYOUT_REDIS_ADDR", "127.0.0.1:6379", "Redis host:port (queues, rate limits, counters)"},
+	{"TRYOUT_REDIS_PASSWORD", "", "Redis password"},
+	{"TRYOUT_REDIS_DB", "0", "Redis database number"},
+	{"TRYOUT_S3_ENDPOINT", "127.0.0.1:9000", "S3-compatible endpoint host:port"},
+	{"TRYOUT_S3_ACCESS_KEY", "minioadmin", "S3 access key"},
+	{"TRYOUT_S3_SECRET_KEY", "minioadmin", "S3 secret key"},
+	{"TRYOUT_S3_USE_TLS", "false", "use HTTPS to reach S3"},
+	{"TRYOUT_S3_REGION", "us-east-1", "S3 region"},
+	{"TRYOUT_S3_BUCKET_ORIGINALS", "tryout-originals", "private bucket for uploaded originals"},
+	{"TRYOUT_S3_BUCKET_RENDITIONS", "tryout-renditions", "bucket for renditions and posters"},
+	{"TRYOUT_MAX_UPLOAD_BYTES", "4294967296", "hard cap on one upload in bytes, above any campaign's limit"},
+	{"TRYOUT_UPLOAD_PART_SIZE_BYTES", "16777216", "S3 multipart part size for streamed uploads (memory per upload)"},
+	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
+	{"TRYOUT_FFPROBE_PATH", "ffprobe", "ffprobe binary"},
+	{"TRYOUT_FFMPEG_PATH", "ffmpeg", "ffmpeg binary"},
+	{"TRYOUT_MEDIA_TIMEOUT", "30m", "hard timeout for one ffmpeg or ffprobe call"},
+	{"TRYOUT_MEDIA_MEMORY_BYTES", "3221225472", "address-space limit for each ffmpeg or ffprobe process"},
+	{"TRYOUT_MEDIA_MAX_PIXELS", "8847360", "largest frame (width x height) ffmpeg will decode; 4096x2160"},
+	{"TRYOUT_MEDIA_TEMP_DIR", "(DATA_DIR/tmp)", "parent of the per-task media work directories"},
+}
+
+// Load reads the configuration through getenv (os.Getenv in production) and
+// validates it. Every problem is reported, not only the first.
+func Load(getenv func(string) string) (Config, error) {
+	p := parser{getenv: getenv}
+	c := Config{
+		HTTPAddr:        p.str("TRYOUT_HTTP_ADDR", "127.0.0.1:8080"),
+		PublicURL:       strings.TrimRight(p.str("TRYOUT_PUBLIC_URL", "http://127.0.0.1:8080"), "/"),
+		DataDir:         p.str("TRYOUT_DATA_DIR", "./.data"),
+		ShutdownTimeout: p.duration("TRYOUT_SHUTDOWN_TIMEOUT", 20*time.Second),
+		LogLevel:        p.level("TRYOUT_LOG_LEVEL", slog.LevelInfo),
+		LogFormat:       p.str("TRYOUT_LOG_FORMAT", "text"),
+
+		MongoURI:      Secret(p.str("TRYOUT_MONGO_URI", "")),
+		MongoDatabase: p.str("TRYOUT_MONGO_DATABASE", "tryout"),
+
+		RedisAddr:     p.str("TRYOUT_REDIS_ADDR", "127.0.0.1:6379"),
+		RedisPassword: Secret(p.str("TRYOUT_REDIS_PASSWORD", "")),
+		RedisDB:       p.int("TRYOUT_REDIS_DB", 0),
+
+		S3Endpoint:          p.str("TRYOUT_S3_ENDPOINT", "127.0.0.1:9000"),
+		S3AccessKey:         p.str("TRYOUT_S3_ACCESS_KEY", "minioadmin"),
+		S3SecretKey:         Secret(p.str("TRYOUT_S3_SECRET_KEY", "minioadmin")),
+		S3UseTLS:            p.bool("TRYOUT_S3_USE_TLS", false),
+		S3Region:            p.str("TRYOUT_S3_REGION", "us-east-1"),
+		S3BucketOriginals:   p.str("TRYOUT_S3_BUCKET_ORIGINALS", "tryout-originals"),
+		S3BucketRenditions:  p.str("TRYOUT_S3_BUCKET_RENDITIONS", "tryout-renditions"),
+		MaxUploadBytes:      p.int64("TRYOUT_MAX_UPLOAD_BYTES", 4<<30),
+		UploadPartSizeBytes: p.int64("TRYOUT_UPLOAD_PART_SIZE_BYTES", 16<<20),
+
+		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
+		FFprobePath:       p.str("TRYOUT_FFPROBE_PATH", "ffprobe"),
+		FFmpegPath:        p.str("TRYOUT_FFMPEG_PATH", "ffmpeg"),
+		MediaTimeout:      p.duration("TRYOUT_MEDIA_TIMEOUT", 30*time.Minute),
+		MediaMemoryBytes:  p.int64("TRYOUT_MEDIA_MEMORY_BYTES", 3<<30),
+		MediaMaxPixels:    p.int64("TRYOUT_MEDIA_MAX_PIXELS", 4096*2160),
+		MediaTempDir:      p.str("TRYOUT_MEDIA_TEMP_DIR", ""),
+	}
+	if c.MediaTempDir == "" {
+		c.MediaTempDir = strings.TrimRight(c.DataDir, "/") + "/tmp"
+	}
+	p.errs = append(p.errs, c.validate()...)
+	if len(p.errs) > 0 {
+		return Config{}, fmt.Errorf("config: %w", errors.Join(p.errs...))
+	}
+	return c, nil
+}
+
+// Embedded reports whether the database is the in-process FerretDB.
+func (c Config) Embedded() bool { return c.MongoURI == "" }
+
+func (c Config) validate() []error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		bad("TRYOUT_HTTP_ADDR", "want host:port, got %q", c.HTTPAddr)
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("TRYOUT_PUBLIC_URL", "want an absolute http(s) URL, got %q", c.PublicURL)
+	}
+	if c.DataDir == "" {
+		bad("TRYOUT_DATA_DIR", "must not be empty")
+	}
+	if c.ShutdownTimeout <= 0 {
+		bad("TRYOUT_SHUTDOWN_TIMEOUT", "must be positive")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("TRYOUT_LOG_FORMAT", "want text or json, got %q", c.LogFormat)
+	}
+	if c.MongoURI != "" && !strings.HasPrefix(string(c.MongoURI), "mongodb://") && !strings.HasPrefix(string(c.MongoURI), "mongodb+srv://") {
+		bad("TRYOUT_MONGO_URI", "must start with mongodb:// or mongodb+srv://")
+	}
+	if c.MongoDatabase == "" || strings.ContainsAny(c.MongoDatabase, "/\\. \"$") {
+		bad("TRYOUT_MONGO_DATABASE", "must be a plain database name, got %q", c.MongoDatabase)
+	}
+	if _, _, err := net.SplitHostPort(c.RedisAddr); err != nil {
+		bad("TRYOUT_REDIS_ADDR", "want host:port, got %q", c.RedisAddr)
+	}
+	if c.RedisDB < 0 || c.RedisDB > 15 {
+		bad("TRYOUT_REDIS_DB", "want 0..15, got %d", c.RedisDB)
+	}
+	if _, _, err := net.SplitHostPort(c.S3Endpoint); err != nil {
+		bad("TRYOUT_S3_ENDPOINT", "want host:port without a scheme, got %q", c.S3Endpoint)
+	}
+	if c.S3AccessKey == "" || c.S3SecretKey == "" {
+		bad("TRYOUT_S3_ACCESS_KEY", "access key and secret key are both required")
+	}
+	for name, b := range map[string]string{"TRYOUT_S3_BUCKET_ORIGINALS": c.S3BucketOriginals, "TRYOUT_S3_BUCKET_RENDITIONS": c.S3BucketRenditions} {
+		if !validBucket(b) {
+			bad(name, "%q is not a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)", b)
+		}
+	}
+	if c.S3BucketOriginals == c.S3BucketRenditions {
+		bad("TRYOUT_S3_BUCKET_RENDITIONS", "must differ from TRYOUT_S3_BUCKET_ORIGINALS: originals stay private")
+	}
+	if c.UploadPartSizeBytes < 5<<20 || c.UploadPartSizeBytes > 5<<30 {
+		bad("TRYOUT_UPLOAD_PART_SIZE_BYTES", "S3 parts must be 5 MiB..5 GiB, got %d", c.UploadPartSizeBytes)
+	}
+	if c.MaxUploadBytes <= 0 {
+		bad("TRYOUT_MAX_UPLOAD_BYTES", "must be positive")
+	} else if c.MaxUploadBytes > c.UploadPartSizeBytes*10000 {
+		bad("TRYOUT_MAX_UPLOAD_BYTES", "%d exceeds 10000 parts of TRYOUT_UPLOAD_PART_SIZE_BYTES (%d); raise the part size", c.MaxUploadBytes, c.UploadPartSizeBytes)
+	}
+	if c.WorkerConcurrency < 1 || c.WorkerConcurrency > 64 {
+		bad("TRYOUT_WORKER_CONCURRENCY", "want 1..64, got %d", c.WorkerConcurrency)
+	}
+	if c.MediaTimeout < time.Second {
+		bad("TRYOUT_MEDIA_TIMEOUT", "must be at least 1s")
+	}
+	if c.MediaMemoryBytes < 256<<20 {
+		bad("TRYOUT_MEDIA_MEMORY_BYTES", "must be at least 268435456 (256 MiB)")
+	}
+	if c.MediaMaxPixels < 320*240 {
+		bad("TRYOUT_MEDIA_MAX_PIXELS", "must be at least 76800 (320x240)")
+	}
+	return errs
+}
+
+func validBucket(b string) bool {
+	if len(b) < 3 || len(b) > 63 {
+		return false
+	}
+	for _, r := range b {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return b[0] != '-' && b[0] != '.'
+}
+
+// LogValue lists the configuration with secrets masked, for the start-up log.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("http_addr", c.HTTPAddr),
+		slog.String("public_url", c.PublicURL),
+		slog.String("data_dir", c.DataDir),
+		slog.Bool("embedded_mongo", c.Embedded()),
+		slog.String("mongo_uri", maskURI(c.MongoURI)),
+		slog.String("mongo_database", c.MongoDatabase),
+		slog.String("redis_addr", c.RedisAddr),
+		slog.Any("redis_password", c.RedisPassword),
+		slog.Int("redis_db", c.RedisDB),
+		slog.String("s3_endpoint", c.S3Endpoint),
+		slog.String("s3_access_key", c.S3AccessKey),
+		slog.Any("s3_secret_key", c.S3SecretKey),
+		slog.String("s3_bucket_originals", c.S3BucketOriginals),
+		slog.String("s3_bucket_renditions", c.S3BucketRenditions),
+		slog.Int64("max_upload_bytes", c.MaxUploadBytes),
+		slog.Int("worker_concurrency", c.WorkerConcurrency),
+		slog.Duration("media_timeout", c.MediaTimeout),
+	)
+}
+
+// maskURI keeps a MongoDB URI's host for the log and hides its credentials.
+func maskURI(s Secret) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(string(s))
+	if err != nil {
+		return "****"
+	}
+	if u.User != nil {
+		u.User = url.UserPassword("****", "****")
+	}
+	u.RawQuery = ""
+	return u.String()
+}
+
+type parser struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (p *parser) str(name, def string) string {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) int64(name string, def int64) int64 {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		p.errs = append(p.errs, fmt.Errorf("%s: want a whole number, got %q", name, v))
+		return def
+	}
+	return n
+}
+
+func (p *parser) int(name string, def int) int { return int(p.int64(name, int64(def))) }
+
+func (p *parser) bool(name string, def bool) bool {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.errs = append(p.errs, fmt.Errorf("%s: want true or false, got %q", name, v))
+		return def
+	}
+	return b
+}
+
+func (p *parser) duration(name string, def time.Duration) time.Duration {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		p.errs = append(p.errs, fmt.Errorf("%s: want a duration such as 30s or 5m, got %q", name, v))
+		return def
+	}
+	return d
+}
+
+func (p *parser) level(name string, def slog.Level) slog.Level {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		p.errs = append(p.errs, fmt.Errorf("%s: want debug, info, warn or error, got %q", name, v))
+		return def
+	}
+	return l
+}

@@ -1,0 +1,131 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatalf("defaults must be valid: %v", err)
+	}
+	if c.HTTPAddr != "127.0.0.1:8080" || c.RedisAddr != "127.0.0.1:6379" || c.S3Endpoint != "127.0.0.1:9000" {
+		t.Errorf("unexpected loopback defaults: %+v", c)
+	}
+	if !c.Embedded() {
+		t.Error("no TRYOUT_MONGO_URI must mean the embedded database")
+	}
+	if c.MediaTempDir != "./.data/tmp" {
+		t.Errorf("MediaTempDir = %q, want it under the data dir", c.MediaTempDir)
+	}
+}
+
+func TestLoadOverrides(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"TRYOUT_HTTP_ADDR":        "0.0.0.0:9999",
+		"TRYOUT_MONGO_URI":        "mongodb://u:p@db:27017/?replicaSet=rs0",
+		"TRYOUT_SHUTDOWN_TIMEOUT": "3s",
+		"TRYOUT_LOG_LEVEL":        "debug",
+		"TRYOUT_S3_USE_TLS":       "true",
+		"TRYOUT_PUBLIC_URL":       "https://contest.example.com/",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != "0.0.0.0:9999" || c.ShutdownTimeout != 3*time.Second || c.LogLevel != slog.LevelDebug || !c.S3UseTLS {
+		t.Errorf("overrides not applied: %+v", c)
+	}
+	if c.Embedded() {
+		t.Error("a Mongo URI must not mean embedded")
+	}
+	if c.PublicURL != "https://contest.example.com" {
+		t.Errorf("PublicURL = %q, want trailing slash trimmed", c.PublicURL)
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	tests := []struct {
+		name, key, value, want string
+	}{
+		{"bad addr", "TRYOUT_HTTP_ADDR", "8080", "TRYOUT_HTTP_ADDR"},
+		{"bad url", "TRYOUT_PUBLIC_URL", "ftp://x", "TRYOUT_PUBLIC_URL"},
+		{"bad duration", "TRYOUT_SHUTDOWN_TIMEOUT", "soon", "want a duration"},
+		{"bad int", "TRYOUT_REDIS_DB", "one", "whole number"},
+		{"redis db range", "TRYOUT_REDIS_DB", "99", "0..15"},
+		{"bad bool", "TRYOUT_S3_USE_TLS", "maybe", "true or false"},
+		{"bad level", "TRYOUT_LOG_LEVEL", "loud", "TRYOUT_LOG_LEVEL"},
+		{"bad format", "TRYOUT_LOG_FORMAT", "xml", "text or json"},
+		{"bad mongo uri", "TRYOUT_MONGO_URI", "postgres://x", "mongodb://"},
+		{"bad bucket", "TRYOUT_S3_BUCKET_ORIGINALS", "Bad_Bucket", "valid bucket"},
+		{"same buckets", "TRYOUT_S3_BUCKET_RENDITIONS", "tryout-originals", "must differ"},
+		{"tiny part", "TRYOUT_UPLOAD_PART_SIZE_BYTES", "1024", "5 MiB"},
+		{"upload over parts", "TRYOUT_MAX_UPLOAD_BYTES", fmt.Sprint(int64(16<<20) * 10001), "10000 parts"},
+		{"no workers", "TRYOUT_WORKER_CONCURRENCY", "0", "1..64"},
+		{"tiny memory", "TRYOUT_MEDIA_MEMORY_BYTES", "1000", "256 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(map[string]string{tt.key: tt.value}))
+			if err == nil {
+				t.Fatalf("%s=%q accepted", tt.key, tt.value)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	_, err := Load(env(map[string]string{"TRYOUT_HTTP_ADDR": "x", "TRYOUT_REDIS_ADDR": "y"}))
+	if err == nil || !strings.Contains(err.Error(), "TRYOUT_HTTP_ADDR") || !strings.Contains(err.Error(), "TRYOUT_REDIS_ADDR") {
+		t.Fatalf("want both problems reported, got %v", err)
+	}
+}
+
+func TestLogValueMasksSecrets(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"TRYOUT_MONGO_URI":      "mongodb://alice:hunter2@db:27017/?authSource=admin",
+		"TRYOUT_S3_SECRET_KEY":  "minio-topsecret",
+		"TRYOUT_REDIS_PASSWORD": "redis-topsecret",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	slog.New(slog.NewTextHandler(&b, nil)).Info("config", "config", c)
+	out := b.String()
+	for _, secret := range []string{"hunter2", "alice", "minio-topsecret", "redis-topsecret"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log output leaks %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "db:27017") {
+		t.Errorf("log output should keep the Mongo host: %s", out)
+	}
+	if fmt.Sprint(c.S3SecretKey) != "****" {
+		t.Errorf("Secret prints %q", fmt.Sprint(c.S3SecretKey))
+	}
+}
+
+func TestVarsDocumentEveryVariable(t *testing.T) {
+	seen := map[string]bool{}
+	_, _ = Load(func(k string) string { seen[k] = true; return "" })
+	for _, v := range Vars {
+		if !seen[v.Name] {
+			t.Errorf("Vars lists %s but Load never reads it", v.Name)
+		}
+		delete(seen, v.Name)
+	}
+	for k := range seen {
+		t.Errorf("Load reads %s but Vars does not document it", k)
+	}
+}

@@ -1,0 +1,173 @@
+// Package app is where Tryout is wired: it turns a config and live clients
+// into stores, services, the HTTP handler and the worker. The tryout command
+// and the end-to-end tests both build through here, so tests exercise the
+// real wiring.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/tryout/tryout/config"
+	"github.com/tryout/tryout/internal/blob"
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/media"
+	"github.com/tryout/tryout/internal/mongodb"
+	"github.com/tryout/tryout/internal/staff"
+	"github.com/tryout/tryout/internal/tasks"
+)
+
+// Clients are the live connections the app runs on.
+type Clients struct {
+	Mongo *mongo.Client
+	DB    *mongo.Database
+	Redis *redis.Client
+	Blobs *blob.Store
+}
+
+// App holds every long-lived part. Build it with Open or New; release it
+// with Close.
+type App struct {
+	Cfg config.Config
+	Log *slog.Logger
+	Clients
+
+	Campaigns *campaigns.MongoStore
+	Entries   *entries.MongoStore
+	Staff     *staff.MongoStore
+	Queue     *tasks.Queue
+	Media     *media.Runner
+	Now       func() time.Time
+
+	asynq    *asynq.Client
+	embedded *mongodb.Embedded
+	owned    bool // Open made the clients, so Close closes them
+}
+
+// Open connects to every service named in cfg and builds the app.
+// allowEmbedded says whether this command may start the in-process FerretDB
+// when no Mongo URI is set.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, allowEmbedded bool) (_ *App, err error) {
+	var (
+		cl       Clients
+		embedded *mongodb.Embedded
+	)
+	defer func() {
+		if err != nil {
+			(&App{Cfg: cfg, Log: log, Clients: cl, embedded: embedded}).Close(context.Background())
+		}
+	}()
+	uri := cfg.MongoURI.Reveal()
+	if cfg.Embedded() {
+		if !allowEmbedded {
+			return nil, errors.New("TRYOUT_MONGO_URI is empty: serve and worker need a MongoDB server; use `tryout dev` for the embedded database")
+		}
+		dir := filepath.Join(cfg.DataDir, "ferretdb")
+		ferretLog := slog.New(quiet{log.Handler()}).With("component", "ferretdb")
+		if embedded, err = mongodb.StartEmbedded(dir, "127.0.0.1:0", ferretLog); err != nil {
+			return nil, err
+		}
+		uri = embedded.URI
+		log.Info("embedded FerretDB started", "dir", dir)
+	}
+	if cl.Mongo, err = mongodb.Connect(ctx, uri, cfg.Embedded()); err != nil {
+		return nil, err
+	}
+	cl.DB = cl.Mongo.Database(cfg.MongoDatabase)
+	cl.Redis = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword.Reveal(), DB: cfg.RedisDB})
+	if err := cl.Redis.Ping(ctx).Err(); err != nil {
+		return nil, fmt.Errorf("redis %s: %w", cfg.RedisAddr, err)
+	}
+	cl.Blobs, err = blob.New(blob.Options{
+		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey.Reveal(),
+		Region: cfg.S3Region, UseTLS: cfg.S3UseTLS, PartSize: uint64(cfg.UploadPartSizeBytes),
+	})
+	if err != nil {
+		return nil, err
+	}
+	a, err := New(cfg, log, cl)
+	if err != nil {
+		return nil, err
+	}
+	a.embedded, a.owned = embedded, true
+	return a, nil
+}
+
+// New builds the app on clients that are already connected.
+func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
+	runner, err := media.NewRunner(media.Limits{
+		FFprobe: cfg.FFprobePath, FFmpeg: cfg.FFmpegPath, Timeout: cfg.MediaTimeout,
+		MemoryBytes: cfg.MediaMemoryBytes, MaxPixels: cfg.MediaMaxPixels,
+	})
+	if err != nil {
+		return nil, err
+	}
+	q := asynq.NewClientFromRedisClient(cl.Redis)
+	return &App{
+		Cfg: cfg, Log: log, Clients: cl,
+		Campaigns: campaigns.NewMongoStore(cl.DB.Collection(mongodb.Campaigns)),
+		Entries:   entries.NewMongoStore(cl.DB.Collection(mongodb.Entries)),
+		Staff:     staff.NewMongoStore(cl.DB.Collection(mongodb.Staff)),
+		Queue:     tasks.NewQueue(q),
+		Media:     runner,
+		Now:       time.Now,
+		asynq:     q,
+	}, nil
+}
+
+// Migrate creates indexes and buckets; safe to run any number of times.
+func (a *App) Migrate(ctx context.Context) error {
+	if err := mongodb.Migrate(ctx, a.DB); err != nil {
+		return err
+	}
+	for _, b := range []string{a.Cfg.S3BucketOriginals, a.Cfg.S3BucketRenditions} {
+		if err := a.Blobs.EnsureBucket(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close releases everything in reverse order of opening, each step bounded
+// by the shutdown timeout. Clients the app did not open (tests) are closed
+// by whoever opened them, so Close only touches what Open made.
+func (a *App) Close(ctx context.Context) {
+	step := func(name string, f func(context.Context) error) {
+		ctx, cancel := context.WithTimeout(ctx, max(a.Cfg.ShutdownTimeout, time.Second))
+		defer cancel()
+		if err := f(ctx); err != nil {
+			a.Log.Error("shutdown: "+name, "err", err)
+		}
+	}
+	if a.asynq != nil {
+		step("queue client", func(context.Context) error { return a.asynq.Close() })
+	}
+	if !a.owned && a.embedded == nil && a.Mongo != nil {
+		return
+	}
+	if a.Redis != nil {
+		step("redis", func(context.Context) error { return a.Redis.Close() })
+	}
+	if a.Mongo != nil {
+		step("mongo", a.Mongo.Disconnect)
+	}
+	if a.embedded != nil {
+		step("embedded mongo", a.embedded.Stop)
+	}
+}
+
+// quiet drops FerretDB's info chatter below warnings.
+type quiet struct{ slog.Handler }
+
+func (q quiet) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && q.Handler.Enabled(ctx, l)
+}

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/admin"
+	"github.com/tryout/tryout/api"
+	"github.com/tryout/tryout/internal/health"
+	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/intake"
+	"github.com/tryout/tryout/web"
+)
+
+// Handler builds the whole HTTP surface: health probes, public API, public
+// pages and staff console. It fails if any template does not parse.
+func (a *App) Handler() (http.Handler, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.ContextWithFallback = true // handlers pass c as the request context
+	r.Use(httpx.Recovery(a.Log), httpx.Logger(a.Log))
+	r.NoRoute(httpx.NotFound(a.Log))
+	r.NoMethod(httpx.NotFound(a.Log))
+
+	hc := &health.Handler{Timeout: 3 * time.Second, Log: a.Log, Checks: map[string]health.Check{
+		"mongo":   func(ctx context.Context) error { return a.Mongo.Ping(ctx, nil) },
+		"redis":   func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() },
+		"storage": func(ctx context.Context) error { return a.Blobs.Ping(ctx, a.Cfg.S3BucketOriginals) },
+	}}
+	hc.Routes(r)
+
+	pub := &api.API{
+		Campaigns: a.Campaigns, Entries: a.Entries, Log: a.Log, UploadIdle: time.Minute,
+		Intake: &intake.Service{
+			Campaigns: a.Campaigns, Entries: a.Entries, Blobs: a.Blobs, Queue: a.Queue,
+			Bucket: a.Cfg.S3BucketOriginals, MaxUploadBytes: a.Cfg.MaxUploadBytes, Now: a.now, Log: a.Log,
+		},
+	}
+	pub.Routes(r.Group("/api"))
+
+	staffConsole := &admin.Admin{
+		Campaigns: a.Campaigns, Entries: a.Entries, Staff: a.Staff,
+		MaxUploadBytes: a.Cfg.MaxUploadBytes, Now: a.now, Log: a.Log,
+	}
+	if err := staffConsole.Routes(r.Group("/admin")); err != nil {
+		return nil, err
+	}
+	pages := &web.Web{Campaigns: a.Campaigns, Entries: a.Entries, Now: a.now, Log: a.Log}
+	if err := pages.Routes(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// now lets tests move the clock after the app is built.
+func (a *App) now() time.Time { return a.Now() }
+
+// Server wraps the handler in an http.Server with no fixed read or write
+// timeout (uploads extend theirs per request; other routes set short ones)
+// but bounded header and idle times.
+func (a *App) Server(h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              a.Cfg.HTTPAddr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+}

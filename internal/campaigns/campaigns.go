@@ -1,0 +1,127 @@
+// Package campaigns holds the contest campaign, the rules for a valid one,
+// and the Store it is kept in.
+package campaigns
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Errors callers can test with errors.Is.
+var (
+	ErrNotFound   = errors.New("campaign not found")
+	ErrSlugTaken  = errors.New("campaign slug already taken")
+	ErrNotOpen    = errors.New("entry window not open")
+	ErrValidation = errors.New("invalid campaign")
+)
+
+// IDPrefix starts every campaign id.
+const IDPrefix = "cp_"
+
+// Limits that apply when a campaign does not set its own.
+const (
+	DefaultMaxFileBytes       = 1 << 30 // 1 GiB
+	DefaultMaxDurationSeconds = 180
+)
+
+// Campaign is one brand contest.
+type Campaign struct {
+	ID                 string
+	Slug               string
+	Name               string
+	Description        string
+	EntryOpensAt       time.Time
+	EntryClosesAt      time.Time
+	MaxFileBytes       int64
+	MaxDurationSeconds int
+	CreatedBy          string
+	CreatedAt          time.Time
+}
+
+// EntryOpen reports whether entries are accepted at now; ErrNotOpen explains
+// why not.
+func (c Campaign) EntryOpen(now time.Time) error {
+	switch {
+	case now.Before(c.EntryOpensAt):
+		return fmt.Errorf("%w: entries open %s", ErrNotOpen, c.EntryOpensAt.UTC().Format(time.RFC1123))
+	case !now.Before(c.EntryClosesAt):
+		return fmt.Errorf("%w: entries closed %s", ErrNotOpen, c.EntryClosesAt.UTC().Format(time.RFC1123))
+	}
+	return nil
+}
+
+// FieldErrors maps a field name to what is wrong with it.
+type FieldErrors map[string]string
+
+func (f FieldErrors) Error() string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+": "+f[k])
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap lets errors.Is(err, ErrValidation) match.
+func (f FieldErrors) Unwrap() error { return ErrValidation }
+
+var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$`)
+
+// Validate checks a campaign before it is stored, filling in default limits.
+// It returns FieldErrors naming every bad field.
+func (c *Campaign) Validate(maxUploadBytes int64) error {
+	c.Slug = strings.TrimSpace(strings.ToLower(c.Slug))
+	c.Name = strings.TrimSpace(c.Name)
+	if c.MaxFileBytes == 0 {
+		c.MaxFileBytes = min(DefaultMaxFileBytes, maxUploadBytes)
+	}
+	if c.MaxDurationSeconds == 0 {
+		c.MaxDurationSeconds = DefaultMaxDurationSeconds
+	}
+	fe := FieldErrors{}
+	if !slugRE.MatchString(c.Slug) {
+		fe["slug"] = "use 3 to 60 lowercase letters, digits and hyphens, starting and ending with a letter or digit"
+	}
+	if n := utf8.RuneCountInString(c.Name); n == 0 || n > 120 {
+		fe["name"] = "give a name of 1 to 120 characters"
+	}
+	if utf8.RuneCountInString(c.Description) > 5000 {
+		fe["description"] = "keep the description under 5000 characters"
+	}
+	if c.EntryOpensAt.IsZero() {
+		fe["entry_opens_at"] = "set when entries open"
+	}
+	if c.EntryClosesAt.IsZero() {
+		fe["entry_closes_at"] = "set when entries close"
+	} else if !c.EntryClosesAt.After(c.EntryOpensAt) {
+		fe["entry_closes_at"] = "entries must close after they open"
+	}
+	if c.MaxFileBytes < 1<<20 || c.MaxFileBytes > maxUploadBytes {
+		fe["max_file_bytes"] = fmt.Sprintf("must be between 1 MiB and the server limit of %d bytes", maxUploadBytes)
+	}
+	if c.MaxDurationSeconds < 1 || c.MaxDurationSeconds > 3600 {
+		fe["max_duration_seconds"] = "must be between 1 and 3600 seconds"
+	}
+	if len(fe) > 0 {
+		return fe
+	}
+	return nil
+}
+
+// Store keeps campaigns.
+type Store interface {
+	Create(ctx context.Context, c Campaign) error
+	Get(ctx context.Context, id string) (Campaign, error)
+	GetBySlug(ctx context.Context, slug string) (Campaign, error)
+	List(ctx context.Context, limit int) ([]Campaign, error)
+}

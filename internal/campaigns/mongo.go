@@ -1,0 +1,85 @@
+package campaigns
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// MongoStore keeps campaigns in one MongoDB collection.
+type MongoStore struct{ c *mongo.Collection }
+
+var _ Store = (*MongoStore)(nil)
+
+// NewMongoStore returns a store over the given collection.
+func NewMongoStore(c *mongo.Collection) *MongoStore { return &MongoStore{c: c} }
+
+type campaignDoc struct {
+	ID                 string    `bson:"_id"`
+	Slug               string    `bson:"slug"`
+	Name               string    `bson:"name"`
+	Description        string    `bson:"description"`
+	EntryOpensAt       time.Time `bson:"entry_opens_at"`
+	EntryClosesAt      time.Time `bson:"entry_closes_at"`
+	MaxFileBytes       int64     `bson:"max_file_bytes"`
+	MaxDurationSeconds int       `bson:"max_duration_s"`
+	CreatedBy          string    `bson:"created_by"`
+	CreatedAt          time.Time `bson:"created_at"`
+}
+
+// Create inserts a campaign; a taken slug is ErrSlugTaken.
+func (s *MongoStore) Create(ctx context.Context, c Campaign) error {
+	d := campaignDoc(c)
+	d.EntryOpensAt, d.EntryClosesAt, d.CreatedAt = d.EntryOpensAt.UTC(), d.EntryClosesAt.UTC(), d.CreatedAt.UTC()
+	if _, err := s.c.InsertOne(ctx, d); err != nil {
+		if mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("campaigns: create %q: %w", c.Slug, ErrSlugTaken)
+		}
+		return fmt.Errorf("campaigns: create: %w", err)
+	}
+	return nil
+}
+
+// Get returns a campaign by id.
+func (s *MongoStore) Get(ctx context.Context, id string) (Campaign, error) {
+	return s.findOne(ctx, bson.D{{Key: "_id", Value: id}})
+}
+
+// GetBySlug returns a campaign by its URL slug.
+func (s *MongoStore) GetBySlug(ctx context.Context, slug string) (Campaign, error) {
+	return s.findOne(ctx, bson.D{{Key: "slug", Value: slug}})
+}
+
+func (s *MongoStore) findOne(ctx context.Context, filter bson.D) (Campaign, error) {
+	var d campaignDoc
+	err := s.c.FindOne(ctx, filter).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Campaign{}, fmt.Errorf("campaigns: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Campaign{}, fmt.Errorf("campaigns: find: %w", err)
+	}
+	return Campaign(d), nil
+}
+
+// List returns the newest campaigns first.
+func (s *MongoStore) List(ctx context.Context, limit int) ([]Campaign, error) {
+	cur, err := s.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("campaigns: list: %w", err)
+	}
+	var docs []campaignDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("campaigns: list: %w", err)
+	}
+	out := make([]Campaign, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, Campaign(d))
+	}
+	return out, nil
+}

@@ -1,0 +1,100 @@
+package entries
+
+import "fmt"
+
+// Status is where an entry stands in its life.
+type Status string
+
+// The statuses an entry moves through. Draft and uploading are used by
+// resumable uploads; the streaming upload creates entries at received.
+const (
+	Draft        Status = "draft"
+	Uploading    Status = "uploading"
+	Received     Status = "received"
+	Processing   Status = "processing"
+	InReview     Status = "in_review"
+	Live         Status = "live"
+	NeedsChanges Status = "needs_changes"
+	Rejected     Status = "rejected"
+	Failed       Status = "failed"
+	Withdrawn    Status = "withdrawn"
+	Removed      Status = "removed"
+)
+
+// transitions is every allowed move, written down once. Anything not here is
+// refused with ErrIllegalTransition.
+var transitions = map[Status][]Status{
+	Draft:        {Uploading, Received, Withdrawn},
+	Uploading:    {Received, Draft, Withdrawn},
+	Received:     {Processing, Failed, Withdrawn},
+	Processing:   {InReview, Live, Rejected, Failed, Withdrawn},
+	InReview:     {Live, NeedsChanges, Rejected, Withdrawn},
+	Live:         {InReview, Removed, Withdrawn},
+	NeedsChanges: {Uploading, Received, Withdrawn},
+	Failed:       {Uploading, Received, Withdrawn},
+	Rejected:     {},
+	Withdrawn:    {},
+	Removed:      {},
+}
+
+// AllStatuses lists every status in lifecycle order.
+func AllStatuses() []Status {
+	return []Status{Draft, Uploading, Received, Processing, InReview, Live, NeedsChanges, Rejected, Failed, Withdrawn, Removed}
+}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	_, ok := transitions[s]
+	return ok
+}
+
+// Final reports whether no transition leaves s.
+func (s Status) Final() bool { return s.Valid() && len(transitions[s]) == 0 }
+
+// CanTransition reports whether an entry may move from one status to another.
+func CanTransition(from, to Status) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckTransition returns an error wrapping ErrIllegalTransition when the move
+// is not allowed.
+func CheckTransition(from, to Status) error {
+	if !CanTransition(from, to) {
+		return fmt.Errorf("%w: %s to %s", ErrIllegalTransition, from, to)
+	}
+	return nil
+}
+
+// Describe is the entrant-facing meaning of a status and what to do next.
+func (s Status) Describe() (meaning, next string) {
+	switch s {
+	case Draft:
+		return "Your entry is saved as a draft.", "Upload your video to submit it."
+	case Uploading:
+		return "Your video is uploading.", "Keep this page open; if the upload stops you can resume it."
+	case Received:
+		return "We have your video.", "Nothing to do: we will process it shortly."
+	case Processing:
+		return "We are preparing your video.", "Nothing to do: this usually takes a few minutes."
+	case InReview:
+		return "Your entry is waiting for review by the campaign team.", "Nothing to do: you will hear from us when it is reviewed."
+	case Live:
+		return "Your entry is live in the gallery.", "Share it with your friends."
+	case NeedsChanges:
+		return "The campaign team asked for changes.", "Read the note, then upload a new video while the entry window is open."
+	case Rejected:
+		return "Your entry was not accepted.", "Read the reason given."
+	case Failed:
+		return "We could not process your video.", "Read the reason, fix the video and upload it again while the entry window is open."
+	case Withdrawn:
+		return "You withdrew this entry.", ""
+	case Removed:
+		return "This entry was taken down.", "Read the reason given."
+	}
+	return "Unknown status.", ""
+}

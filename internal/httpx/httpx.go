@@ -1,0 +1,104 @@
+// Package httpx holds what every HTTP module shares: the one error shape,
+// request logging, panic recovery and per-request deadlines.
+package httpx
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Error is the one error shape clients see: a stable machine code, a safe
+// message and the status. Err, the internal cause, is logged, never sent.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Fields  map[string]string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %v", e.Code, e.Err)
+	}
+	return e.Code + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// E builds an Error.
+func E(status int, code, message string) *Error {
+	return &Error{Status: status, Code: code, Message: message}
+}
+
+type body struct {
+	Error payload `json:"error"`
+}
+
+type payload struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// Fail writes err as JSON and stops the chain. Anything that is not an
+// *Error becomes a 500 with a generic message; the cause goes to the log.
+func Fail(c *gin.Context, log *slog.Logger, err error) {
+	var he *Error
+	if !errors.As(err, &he) {
+		he = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side. Please try again.", Err: err}
+	}
+	if he.Status >= 500 {
+		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "code", he.Code, "err", he.Err)
+	}
+	c.AbortWithStatusJSON(he.Status, body{payload{he.Code, he.Message, he.Fields}})
+}
+
+// Logger logs one line per request.
+func Logger(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		log.Info("http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(),
+			"bytes", c.Writer.Size(), "dur", time.Since(start).Round(time.Microsecond))
+	}
+}
+
+// Recovery turns a panic into the JSON 500 and logs it.
+func Recovery(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				Fail(c, log, fmt.Errorf("panic: %v", r))
+			}
+		}()
+		c.Next()
+	}
+}
+
+// Deadlines sets read and write deadlines for ordinary requests. The server
+// itself has none, so upload routes can extend theirs as bytes arrive.
+func Deadlines(read, write time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		rc := http.NewResponseController(c.Writer)
+		now := time.Now()
+		_ = rc.SetReadDeadline(now.Add(read))
+		_ = rc.SetWriteDeadline(now.Add(write))
+		c.Next()
+	}
+}
+
+// NotFound answers unknown routes in the error shape.
+func NotFound(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		Fail(c, log, E(http.StatusNotFound, "not_found", "There is nothing at this address."))
+	}
+}

@@ -1,0 +1,209 @@
+// Package intake takes a submitted video into the system: it checks the
+// campaign's rules, stores the original privately, records the entry and
+// queues processing, and leaves nothing half-written when any step fails.
+package intake
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/media"
+	"github.com/tryout/tryout/internal/tasks"
+)
+
+// Errors the HTTP layer translates.
+var (
+	ErrTooLarge   = errors.New("file over the size limit")
+	ErrNotVideo   = errors.New("file is not a video")
+	ErrEmptyFile  = errors.New("file is empty")
+	ErrInvalid    = errors.New("invalid submission")
+	ErrUnavailble = errors.New("submission could not be completed")
+)
+
+// TooLargeError carries the limit that was exceeded.
+type TooLargeError struct{ Limit int64 }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("file over the limit of %d bytes", e.Limit)
+}
+
+// Unwrap lets errors.Is(err, ErrTooLarge) match.
+func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
+
+// Blobs is the object storage the service writes originals to.
+type Blobs interface {
+	Put(ctx context.Context, bucket, key string, r io.Reader, size int64, contentType string) (int64, error)
+	Remove(ctx context.Context, bucket, key string) error
+}
+
+// Queue enqueues processing.
+type Queue interface {
+	EnqueueMediaProcess(ctx context.Context, p tasks.MediaProcess) error
+}
+
+// Service accepts submissions.
+type Service struct {
+	Campaigns      campaigns.Store
+	Entries        entries.Store
+	Blobs          Blobs
+	Queue          Queue
+	Bucket         string // private originals bucket
+	MaxUploadBytes int64  // server-wide cap
+	Now            func() time.Time
+	Log            *slog.Logger
+}
+
+// Submission is what the entrant typed.
+type Submission struct {
+	Title       string
+	Description string
+	Filename    string
+}
+
+// Check validates the campaign and the typed fields before any byte of the
+// file is read, so a doomed request stores nothing.
+func (s *Service) Check(ctx context.Context, slug string, sub Submission) (campaigns.Campaign, error) {
+	c, err := s.Campaigns.GetBySlug(ctx, slug)
+	if err != nil {
+		return c, err
+	}
+	if err := c.EntryOpen(s.Now()); err != nil {
+		return c, err
+	}
+	title := strings.TrimSpace(sub.Title)
+	switch n := utf8.RuneCountInString(title); {
+	case n == 0:
+		return c, fmt.Errorf("%w: give your entry a title (send the title field before the file)", ErrInvalid)
+	case n > 100:
+		return c, fmt.Errorf("%w: keep the title to 100 characters", ErrInvalid)
+	}
+	if utf8.RuneCountInString(sub.Description) > 2000 {
+		return c, fmt.Errorf("%w: keep the description to 2000 characters", ErrInvalid)
+	}
+	return c, nil
+}
+
+// Submit streams file into private storage and records the entry as
+// received. Memory use is bounded by the storage client's part buffers,
+// whatever the file's size.
+func (s *Service) Submit(ctx context.Context, slug string, sub Submission, file io.Reader) (entries.Entry, error) {
+	c, err := s.Check(ctx, slug, sub)
+	if err != nil {
+		return entries.Entry{}, err
+	}
+	br := bufio.NewReaderSize(file, 64<<10)
+	head, err := br.Peek(media.SniffLen)
+	if len(head) == 0 {
+		return entries.Entry{}, ErrEmptyFile
+	}
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return entries.Entry{}, fmt.Errorf("intake: read: %w", err)
+	}
+	container := media.Sniff(head)
+	if container == "" {
+		return entries.Entry{}, ErrNotVideo
+	}
+
+	limit := min(c.MaxFileBytes, s.MaxUploadBytes)
+	now := s.Now()
+	id := ids.New(entries.IDPrefix)
+	key := "campaigns/" + c.ID + "/entries/" + id + "/" + ids.New("orig_")
+	// The storage call must be able to abort its multipart upload even after
+	// the client has gone, so it does not share the request's cancellation.
+	putCtx := context.WithoutCancel(ctx)
+	capped := &capReader{r: br, left: limit}
+	size, err := s.Blobs.Put(putCtx, s.Bucket, key, capped, -1, media.ContentType(container))
+	if err != nil {
+		s.removeObject(putCtx, key)
+		if capped.over {
+			return entries.Entry{}, &TooLargeError{Limit: limit}
+		}
+		return entries.Entry{}, fmt.Errorf("intake: store original: %w", err)
+	}
+	if size != capped.read {
+		s.removeObject(putCtx, key)
+		return entries.Entry{}, fmt.Errorf("intake: stored %d bytes, read %d: %w", size, capped.read, ErrUnavailble)
+	}
+
+	e := entries.Entry{
+		ID: id, CampaignID: c.ID,
+		Title: strings.TrimSpace(sub.Title), Description: strings.TrimSpace(sub.Description),
+		Status:    entries.Received,
+		History:   []entries.StatusChange{{To: entries.Received, At: now}},
+		Original:  entries.Object{Key: key, Size: size, ContentType: media.ContentType(container), Filename: cleanFilename(sub.Filename)},
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.Entries.Create(putCtx, e); err != nil {
+		s.removeObject(putCtx, key)
+		return entries.Entry{}, fmt.Errorf("intake: record entry: %w", err)
+	}
+	if err := s.Queue.EnqueueMediaProcess(putCtx, tasks.MediaProcess{EntryID: id, OriginalKey: key}); err != nil {
+		// Without a task the entry would sit at received forever: undo both.
+		if derr := s.Entries.Delete(putCtx, id); derr != nil {
+			s.Log.Error("intake: undo entry", "entry", id, "err", derr)
+		}
+		s.removeObject(putCtx, key)
+		return entries.Entry{}, fmt.Errorf("intake: queue processing: %v: %w", err, ErrUnavailble)
+	}
+	return e, nil
+}
+
+func (s *Service) removeObject(ctx context.Context, key string) {
+	if err := s.Blobs.Remove(ctx, s.Bucket, key); err != nil {
+		s.Log.Error("intake: remove original after failure", "key", key, "err", err)
+	}
+}
+
+// capReader fails the stream as soon as it passes left bytes, so an
+// oversized upload is refused while streaming, not after.
+type capReader struct {
+	r    io.Reader
+	left int64
+	read int64
+	over bool
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		c.over = true
+		return 0, ErrTooLarge
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	c.read += int64(n)
+	c.left -= int64(n)
+	if c.left < 0 {
+		c.over = true
+		return n, ErrTooLarge
+	}
+	return n, err
+}
+
+// cleanFilename keeps a short, printable base name for display only.
+func cleanFilename(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if utf8.RuneCountInString(name) > 200 {
+		name = string([]rune(name)[:200])
+	}
+	return name
+}

@@ -1,0 +1,111 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// AllowedFormats is the demuxer allow-list for every input. It names only
+// real video containers, so a file can never reach the HLS, concat or image
+// sequence demuxers that read other files (CVE-2017-9993 and friends).
+const AllowedFormats = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi"
+
+// Limits bound every ffprobe and ffmpeg process.
+type Limits struct {
+	FFprobe     string        // binary path
+	FFmpeg      string        // binary path
+	Timeout     time.Duration // hard wall-clock limit per call
+	MemoryBytes int64         // address-space limit per process
+	MaxPixels   int64         // largest frame any decoder will accept
+}
+
+// Runner builds and runs hardened media commands.
+type Runner struct {
+	lim     Limits
+	prlimit string // path to prlimit(1), empty if missing
+}
+
+// NewRunner checks the binaries exist and returns a Runner.
+func NewRunner(l Limits) (*Runner, error) {
+	for _, b := range []string{l.FFprobe, l.FFmpeg} {
+		if _, err := exec.LookPath(b); err != nil {
+			return nil, fmt.Errorf("media: %s not found (install ffmpeg): %w", b, err)
+		}
+	}
+	r := &Runner{lim: l}
+	if p, err := exec.LookPath("prlimit"); err == nil {
+		r.prlimit = p
+	}
+	return r, nil
+}
+
+// inputArgs are the protections placed before every -i: only local files,
+// only allowed containers, bounded frame size.
+func (r *Runner) inputArgs(path string) []string {
+	return []string{
+		"-protocol_whitelist", "file",
+		"-format_whitelist", AllowedFormats,
+		"-max_pixels", strconv.FormatInt(r.lim.MaxPixels, 10),
+		"-i", "file:" + path,
+	}
+}
+
+// ErrTimeout means a media process hit its hard time limit.
+var ErrTimeout = errors.New("media: process timed out")
+
+// command returns an exec.Cmd for bin with args, under the memory limit (via
+// prlimit), killed with its process group when ctx or the timeout ends.
+func (r *Runner) command(ctx context.Context, bin string, args ...string) (*exec.Cmd, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, r.lim.Timeout)
+	name, full := bin, args
+	if r.prlimit != "" && r.lim.MemoryBytes > 0 {
+		name = r.prlimit
+		full = append([]string{"--as=" + strconv.FormatInt(r.lim.MemoryBytes, 10), "--core=0", "--", bin}, args...)
+	}
+	cmd := exec.CommandContext(ctx, name, full...)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C"} // no proxies or library overrides from our environment
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	return cmd, cancel
+}
+
+// run executes a command and returns its stdout; on failure the error holds
+// a bounded tail of stderr.
+func (r *Runner) run(ctx context.Context, bin string, args ...string) ([]byte, error) {
+	cmd, cancel := r.command(ctx, bin, args...)
+	defer cancel()
+	var stdout, stderr limitedBuffer
+	stdout.max, stderr.max = 8<<20, 4<<10
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if err != nil {
+		if errors.Is(cmd.Err, context.DeadlineExceeded) || errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+			return nil, ErrTimeout
+		}
+		return nil, fmt.Errorf("media: %s: %w: %s", bin, err, stderr.String())
+	}
+	return stdout.Bytes(), nil
+}
+
+// limitedBuffer keeps at most max bytes and drops the rest, so a chatty or
+// hostile process cannot grow our memory.
+type limitedBuffer struct {
+	buf []byte
+	max int
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := b.max - len(b.buf); room > 0 {
+		b.buf = append(b.buf, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+func (b *limitedBuffer) Bytes() []byte  { return b.buf }
+func (b *limitedBuffer) String() string { return string(b.buf) }

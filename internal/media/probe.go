@@ -1,0 +1,156 @@
+package media
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// ErrNotVideo means the file is not a video this product accepts: its bytes
+// are not a known container, or ffprobe found no video stream in it.
+var ErrNotVideo = errors.New("not a video")
+
+// Probe is what ffprobe found, reduced to what Tryout uses.
+type Probe struct {
+	FormatName      string
+	DurationSeconds float64
+	Width, Height   int // as stored, before rotation
+	Rotation        int // degrees clockwise the player must turn the picture
+	VideoCodec      string
+	AudioCodec      string
+	FrameRate       float64
+	BitRate         int64
+}
+
+// DisplaySize is the picture size after rotation.
+func (p Probe) DisplaySize() (w, h int) {
+	if p.Rotation == 90 || p.Rotation == 270 {
+		return p.Height, p.Width
+	}
+	return p.Width, p.Height
+}
+
+// SniffFile checks a local file's first bytes before any ffmpeg call.
+func SniffFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("media: sniff: %w", err)
+	}
+	defer f.Close()
+	head := make([]byte, SniffLen)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("media: sniff: %w", err)
+	}
+	c := Sniff(head[:n])
+	if c == "" {
+		return "", fmt.Errorf("media: %w: the file does not start like a video container", ErrNotVideo)
+	}
+	return c, nil
+}
+
+// Probe sniffs then runs hardened ffprobe on a local file.
+func (r *Runner) Probe(ctx context.Context, path string) (Probe, error) {
+	if _, err := SniffFile(path); err != nil {
+		return Probe{}, err
+	}
+	args := append([]string{"-v", "error", "-hide_banner"}, r.inputArgs(path)...)
+	args = append(args, "-print_format", "json", "-show_format", "-show_streams")
+	out, err := r.run(ctx, r.lim.FFprobe, args...)
+	if err != nil {
+		if errors.Is(err, ErrTimeout) {
+			return Probe{}, err
+		}
+		return Probe{}, fmt.Errorf("%w: the file could not be read as a video (%v)", ErrNotVideo, err)
+	}
+	return parseProbe(out)
+}
+
+type probeJSON struct {
+	Format struct {
+		FormatName string `json:"format_name"`
+		Duration   string `json:"duration"`
+		BitRate    string `json:"bit_rate"`
+	} `json:"format"`
+	Streams []struct {
+		CodecType    string            `json:"codec_type"`
+		CodecName    string            `json:"codec_name"`
+		Width        int               `json:"width"`
+		Height       int               `json:"height"`
+		AvgFrameRate string            `json:"avg_frame_rate"`
+		Duration     string            `json:"duration"`
+		Tags         map[string]string `json:"tags"`
+		SideDataList []struct {
+			Rotation float64 `json:"rotation"`
+		} `json:"side_data_list"`
+		Disposition map[string]int `json:"disposition"`
+	} `json:"streams"`
+}
+
+func parseProbe(out []byte) (Probe, error) {
+	var pj probeJSON
+	if err := json.Unmarshal(out, &pj); err != nil {
+		return Probe{}, fmt.Errorf("media: parse ffprobe output: %w", err)
+	}
+	p := Probe{FormatName: pj.Format.FormatName}
+	p.DurationSeconds, _ = strconv.ParseFloat(pj.Format.Duration, 64)
+	p.BitRate, _ = strconv.ParseInt(pj.Format.BitRate, 10, 64)
+	foundVideo := false
+	for _, s := range pj.Streams {
+		switch {
+		case s.CodecType == "video" && !foundVideo && s.Disposition["attached_pic"] == 0:
+			foundVideo = true
+			p.VideoCodec, p.Width, p.Height = s.CodecName, s.Width, s.Height
+			p.FrameRate = parseRate(s.AvgFrameRate)
+			p.Rotation = rotation(s.Tags["rotate"], s.SideDataList)
+			if p.DurationSeconds == 0 {
+				p.DurationSeconds, _ = strconv.ParseFloat(s.Duration, 64)
+			}
+		case s.CodecType == "audio" && p.AudioCodec == "":
+			p.AudioCodec = s.CodecName
+		}
+	}
+	if !foundVideo || p.Width <= 0 || p.Height <= 0 {
+		return p, fmt.Errorf("media: %w: the file has no video track", ErrNotVideo)
+	}
+	return p, nil
+}
+
+func parseRate(s string) float64 {
+	num, den, ok := strings.Cut(s, "/")
+	if !ok {
+		f, _ := strconv.ParseFloat(s, 64)
+		return f
+	}
+	n, _ := strconv.ParseFloat(num, 64)
+	d, _ := strconv.ParseFloat(den, 64)
+	if d == 0 {
+		return 0
+	}
+	return math.Round(n/d*1000) / 1000
+}
+
+// rotation normalises the display-matrix rotation (counter-clockwise,
+// negative for clockwise) or the legacy rotate tag (clockwise) to clockwise
+// degrees in 0, 90, 180, 270.
+func rotation(tag string, side []struct {
+	Rotation float64 `json:"rotation"`
+}) int {
+	deg := 0
+	if tag != "" {
+		deg, _ = strconv.Atoi(tag)
+	}
+	for _, sd := range side {
+		if sd.Rotation != 0 {
+			deg = int(-sd.Rotation)
+		}
+	}
+	deg = ((deg % 360) + 360) % 360
+	return (deg + 45) / 90 * 90 % 360
+}

@@ -1,0 +1,45 @@
+package mongodb
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Collection names, in one place.
+const (
+	Campaigns = "campaigns"
+	Entries   = "entries"
+	Staff     = "staff"
+)
+
+type index struct {
+	coll   string
+	name   string
+	keys   bson.D
+	unique bool
+}
+
+// indexes uses only what both MongoDB and FerretDB support: plain and
+// compound unique indexes, no TTL or partial indexes.
+var indexes = []index{
+	{Campaigns, "slug_unique", bson.D{{Key: "slug", Value: 1}}, true},
+	{Entries, "campaign_created", bson.D{{Key: "campaign_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
+	{Entries, "status", bson.D{{Key: "status", Value: 1}}, false},
+	{Staff, "email_unique", bson.D{{Key: "email", Value: 1}}, true},
+}
+
+// Migrate creates every index. It is idempotent: creating an index that
+// exists with the same definition is a no-op on both servers.
+func Migrate(ctx context.Context, db *mongo.Database) error {
+	for _, ix := range indexes {
+		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetName(ix.name).SetUnique(ix.unique)}
+		if _, err := db.Collection(ix.coll).Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("migrate: index %s.%s: %w", ix.coll, ix.name, err)
+		}
+	}
+	return nil
+}

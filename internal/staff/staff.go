@@ -1,0 +1,115 @@
+// Package staff holds campaign staff accounts, their roles, and password
+// checks.
+package staff
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Errors callers can test with errors.Is.
+var (
+	ErrNotFound       = errors.New("staff user not found")
+	ErrEmailTaken     = errors.New("staff email already taken")
+	ErrBadCredentials = errors.New("wrong email or password")
+	ErrInvalid        = errors.New("invalid staff user")
+)
+
+// Role is what a staff member may do.
+type Role string
+
+// The four staff roles.
+const (
+	Owner     Role = "owner"
+	Moderator Role = "moderator"
+	Judge     Role = "judge"
+	Analyst   Role = "analyst"
+)
+
+// ParseRole accepts one of the four role names.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
+	case Owner, Moderator, Judge, Analyst:
+		return r, nil
+	}
+	return "", fmt.Errorf("%w: role %q is not owner, moderator, judge or analyst", ErrInvalid, s)
+}
+
+// IDPrefix starts every staff id.
+const IDPrefix = "st_"
+
+// User is one staff account.
+type User struct {
+	ID           string
+	Email        string
+	Name         string
+	Role         Role
+	PasswordHash []byte
+	CreatedAt    time.Time
+}
+
+// Store keeps staff accounts.
+type Store interface {
+	Create(ctx context.Context, u User) error
+	GetByEmail(ctx context.Context, email string) (User, error)
+	Count(ctx context.Context) (int64, error)
+}
+
+// bcryptCost is the work factor for password hashes.
+const bcryptCost = 12
+
+// NewUser validates the fields and hashes the password.
+func NewUser(id, email, name string, role Role, password string, now time.Time) (User, error) {
+	email = NormalizeEmail(email)
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		return User{}, fmt.Errorf("%w: %q is not an email address", ErrInvalid, email)
+	}
+	if len(password) < 12 {
+		return User{}, fmt.Errorf("%w: password must be at least 12 characters", ErrInvalid)
+	}
+	if len(password) > 72 {
+		return User{}, fmt.Errorf("%w: password must be at most 72 bytes", ErrInvalid)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	if err != nil {
+		return User{}, fmt.Errorf("staff: hash: %w", err)
+	}
+	return User{ID: id, Email: email, Name: strings.TrimSpace(name), Role: role, PasswordHash: hash, CreatedAt: now}, nil
+}
+
+// NormalizeEmail lowercases and trims an address for lookups.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Authenticate checks an email and password. Unknown emails cost the same
+// bcrypt work as known ones so timing does not reveal which exist.
+func Authenticate(ctx context.Context, s Store, email, password string) (User, error) {
+	u, err := s.GetByEmail(ctx, NormalizeEmail(email))
+	if errors.Is(err, ErrNotFound) {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return User{}, err
+	}
+	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) != nil {
+		return User{}, ErrBadCredentials
+	}
+	return u, nil
+}
+
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), bcryptCost)
+
+// GeneratePassword returns a random 24-character password.
+func GeneratePassword() string {
+	var b [18]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}

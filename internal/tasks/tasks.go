@@ -1,0 +1,88 @@
+// Package tasks names every asynq task type and builds its payload, so the
+// API that enqueues and the worker that handles agree in one place.
+package tasks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// Task type names.
+const (
+	TypeMediaProcess = "media:process"
+)
+
+// Queue names and their weights for the worker.
+const (
+	QueueMedia   = "media"
+	QueueDefault = "default"
+)
+
+// Queues is the worker's queue priority map.
+var Queues = map[string]int{QueueMedia: 3, QueueDefault: 1}
+
+// MediaProcess asks the worker to process one uploaded original.
+type MediaProcess struct {
+	EntryID     string `json:"entry_id"`
+	OriginalKey string `json:"original_key"`
+}
+
+// NewMediaProcess builds the task. Its id is the entry and original, so
+// enqueueing the same upload twice is a no-op, while a resubmitted video
+// (new key) gets its own task. Media work is long: a generous timeout and
+// retries with asynq's exponential backoff.
+func NewMediaProcess(p MediaProcess) (*asynq.Task, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: %w", err)
+	}
+	return asynq.NewTask(TypeMediaProcess, b,
+		asynq.Queue(QueueMedia),
+		asynq.TaskID(TypeMediaProcess+":"+p.EntryID+":"+p.OriginalKey),
+		asynq.MaxRetry(5),
+		asynq.Timeout(2*time.Hour),
+		asynq.Retention(24*time.Hour),
+	), nil
+}
+
+// ParseMediaProcess decodes the payload; a bad payload can never succeed, so
+// the error wraps asynq.SkipRetry.
+func ParseMediaProcess(t *asynq.Task) (MediaProcess, error) {
+	var p MediaProcess
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.EntryID == "" {
+		return p, fmt.Errorf("tasks: bad %s payload: %v: %w", TypeMediaProcess, err, asynq.SkipRetry)
+	}
+	return p, nil
+}
+
+// Queue enqueues tasks on asynq.
+type Queue struct{ c *asynq.Client }
+
+// NewQueue wraps an asynq client.
+func NewQueue(c *asynq.Client) *Queue { return &Queue{c: c} }
+
+// EnqueueMediaProcess queues processing of an original. A task already
+// queued for the same original counts as success.
+func (q *Queue) EnqueueMediaProcess(ctx context.Context, p MediaProcess) error {
+	t, err := NewMediaProcess(p)
+	if err != nil {
+		return err
+	}
+	if _, err := q.c.EnqueueContext(ctx, t); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return fmt.Errorf("tasks: enqueue %s: %w", TypeMediaProcess, err)
+	}
+	return nil
+}
+
+// LastAttempt reports whether the running task will not be retried if it
+// fails now.
+func LastAttempt(ctx context.Context) bool {
+	n, ok1 := asynq.GetRetryCount(ctx)
+	max, ok2 := asynq.GetMaxRetry(ctx)
+	return ok1 && ok2 && n >= max
+}

@@ -1,0 +1,27 @@
+// Keeps the entry status card current by polling the public entry API
+// until the entry reaches a status that needs no more waiting.
+const card = document.getElementById("status");
+const waiting = new Set(["draft", "uploading", "received", "processing"]);
+
+async function refresh() {
+  const res = await fetch(`/api/entries/${card.dataset.entry}`, { headers: { Accept: "application/json" } });
+  if (!res.ok) return;
+  const e = await res.json();
+  card.dataset.status = e.status;
+  const name = document.getElementById("status-name");
+  name.textContent = e.status;
+  name.className = `status status-${e.status}`;
+  document.getElementById("status-meaning").textContent = e.status_message;
+  document.getElementById("status-next").textContent = e.next_step || "";
+  const reason = document.getElementById("status-reason");
+  reason.textContent = e.reason || "";
+  reason.hidden = !e.reason;
+}
+
+async function loop() {
+  while (waiting.has(card.dataset.status)) {
+    await new Promise((r) => setTimeout(r, 2000));
+    try { await refresh(); } catch { /* offline: try again next tick */ }
+  }
+}
+loop();

@@ -1,0 +1,116 @@
+// Package web serves the public pages: server-rendered html/template pages
+// with embedded static assets and small ES-module scripts.
+package web
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/ids"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Web holds what the pages need.
+type Web struct {
+	Campaigns campaigns.Store
+	Entries   entries.Store
+	Now       func() time.Time
+	Log       *slog.Logger
+	pages     map[string]*template.Template
+}
+
+// Routes registers the pages and /static. Every template is parsed here, so
+// a broken template stops start-up instead of failing a visitor.
+func (w *Web) Routes(r gin.IRoutes) error {
+	funcs := template.FuncMap{
+		"fmtTime": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
+		"mb":      func(n int64) int64 { return n / 1e6 },
+		"minutes": func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
+	}
+	w.pages = map[string]*template.Template{}
+	for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html"} {
+		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", page, err)
+		}
+		w.pages[page] = t
+	}
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return fmt.Errorf("web: static: %w", err)
+	}
+	r.StaticFS("/static", http.FS(static))
+	r.GET("/", w.home)
+	r.GET("/c/:slug", w.campaign)
+	r.GET("/e/:id", w.entry)
+	return nil
+}
+
+func (w *Web) render(c *gin.Context, status int, page string, data any) {
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Referrer-Policy", "strict-origin-when-cross-origin")
+	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	c.Status(status)
+	if err := w.pages[page].ExecuteTemplate(c.Writer, "layout", data); err != nil {
+		w.Log.Error("web: render", "page", page, "err", err)
+	}
+}
+
+func (w *Web) fail(c *gin.Context, err error) {
+	if errors.Is(err, campaigns.ErrNotFound) || errors.Is(err, entries.ErrNotFound) {
+		w.render(c, http.StatusNotFound, "notfound.html", nil)
+		return
+	}
+	w.Log.Error("web: page failed", "path", c.Request.URL.Path, "err", err)
+	c.String(http.StatusInternalServerError, "Something went wrong on our side. Please try again.")
+}
+
+func (w *Web) home(c *gin.Context) {
+	list, err := w.Campaigns.List(c, 50)
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
+	w.render(c, http.StatusOK, "home.html", map[string]any{"Campaigns": list, "Now": w.Now()})
+}
+
+func (w *Web) campaign(c *gin.Context) {
+	cp, err := w.Campaigns.GetBySlug(c, c.Param("slug"))
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
+	w.render(c, http.StatusOK, "campaign.html", map[string]any{"C": cp, "Open": cp.EntryOpen(w.Now()) == nil})
+}
+
+func (w *Web) entry(c *gin.Context) {
+	id := c.Param("id")
+	if !ids.Valid(entries.IDPrefix, id) {
+		w.fail(c, entries.ErrNotFound)
+		return
+	}
+	e, err := w.Entries.Get(c, id)
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
+	meaning, next := e.Status.Describe()
+	c.Header("Cache-Control", "no-store")
+	w.render(c, http.StatusOK, "entry.html", map[string]any{"E": e, "Meaning": meaning, "Next": next})
+}

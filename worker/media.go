@@ -1,0 +1,176 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/media"
+	"github.com/tryout/tryout/internal/tasks"
+)
+
+// Downloader fetches an original to a local file.
+type Downloader interface {
+	Download(ctx context.Context, bucket, key, path string) error
+}
+
+// Prober inspects a local video file.
+type Prober interface {
+	Probe(ctx context.Context, path string) (media.Probe, error)
+}
+
+// MediaHandler runs media:process. Each run is idempotent: it picks up from
+// the entry's recorded status, so a retry or a crash resumes rather than
+// repeats.
+type MediaHandler struct {
+	Entries   entries.Store
+	Campaigns campaigns.Store
+	Blobs     Downloader
+	Media     Prober
+	Bucket    string
+	TempDir   string
+	MaxPixels int64
+	Now       func() time.Time
+	Log       *slog.Logger
+}
+
+// ProcessTask implements asynq.Handler.
+func (h *MediaHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	p, err := tasks.ParseMediaProcess(t)
+	if err != nil {
+		return err
+	}
+	e, err := h.Entries.Get(ctx, p.EntryID)
+	if errors.Is(err, entries.ErrNotFound) {
+		return fmt.Errorf("media: entry %s is gone: %w", p.EntryID, asynq.SkipRetry)
+	}
+	if err != nil {
+		return err
+	}
+	if e.Original.Key != p.OriginalKey {
+		h.Log.Info("media: task is for an older upload; skipping", "entry", e.ID)
+		return nil
+	}
+	if e.Status == entries.Received {
+		if e, err = entries.Move(ctx, h.Entries, e, entries.Processing, "", h.Now()); err != nil {
+			return fmt.Errorf("media: start: %w", err)
+		}
+	}
+	if e.Status != entries.Processing {
+		return nil // already processed, withdrawn or decided: nothing to do
+	}
+	err = h.process(ctx, e)
+	var hopeless *hopelessError
+	if errors.As(err, &hopeless) || (err != nil && tasks.LastAttempt(ctx)) {
+		reason := "We could not process your video because of a problem on our side. Please upload it again."
+		if hopeless != nil {
+			reason = hopeless.reason
+		}
+		if _, ferr := entries.Move(ctx, h.Entries, e, entries.Failed, reason, h.Now()); ferr != nil {
+			return fmt.Errorf("media: mark failed: %w (after %v)", ferr, err)
+		}
+		h.Log.Info("media: entry failed", "entry", e.ID, "reason", reason, "err", err)
+		return fmt.Errorf("media: %w: %w", err, asynq.SkipRetry)
+	}
+	return err
+}
+
+func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
+	c, err := h.Campaigns.Get(ctx, e.CampaignID)
+	if err != nil {
+		return fmt.Errorf("media: campaign: %w", err)
+	}
+	if err := os.MkdirAll(h.TempDir, 0o700); err != nil {
+		return fmt.Errorf("media: temp dir: %w", err)
+	}
+	dir, err := os.MkdirTemp(h.TempDir, "task-"+e.ID+"-")
+	if err != nil {
+		return fmt.Errorf("media: temp dir: %w", err)
+	}
+	defer os.RemoveAll(dir)
+
+	src := filepath.Join(dir, "original")
+	if err := h.Blobs.Download(ctx, h.Bucket, e.Original.Key, src); err != nil {
+		return fmt.Errorf("media: fetch original: %w", err)
+	}
+	probe, err := h.Media.Probe(ctx, src)
+	switch {
+	case errors.Is(err, media.ErrNotVideo):
+		return hopeless("We could not read your file as a video. Export it as MP4 (H.264) or MOV and upload it again.", err)
+	case errors.Is(err, media.ErrTimeout):
+		return hopeless("Your video took too long to read. Export it again as MP4 (H.264) and upload it again.", err)
+	case err != nil:
+		return err
+	}
+	if reason := validate(probe, c, h.MaxPixels); reason != "" {
+		return hopeless(reason, errors.New(reason))
+	}
+	m := entries.Media{
+		FormatName: probe.FormatName, DurationSeconds: probe.DurationSeconds,
+		Width: probe.Width, Height: probe.Height, Rotation: probe.Rotation,
+		VideoCodec: probe.VideoCodec, AudioCodec: probe.AudioCodec,
+		FrameRate: probe.FrameRate, BitRate: probe.BitRate,
+	}
+	if err := h.Entries.SetMedia(ctx, e.ID, m, h.Now()); err != nil {
+		return err
+	}
+	if _, err := entries.Move(ctx, h.Entries, e, entries.InReview, "", h.Now()); err != nil && !errors.Is(err, entries.ErrConflict) {
+		return fmt.Errorf("media: to review: %w", err)
+	}
+	return nil
+}
+
+// validate checks the probe against the campaign and returns a reason the
+// entrant can act on, or "".
+func validate(p media.Probe, c campaigns.Campaign, maxPixels int64) string {
+	if p.DurationSeconds <= 0 {
+		return "Your video has no playable length. Export it again and upload it again."
+	}
+	if p.DurationSeconds > float64(c.MaxDurationSeconds) {
+		return fmt.Sprintf("Your video is %s long; this contest takes videos up to %s. Trim it and upload it again.",
+			humanDuration(p.DurationSeconds), humanDuration(float64(c.MaxDurationSeconds)))
+	}
+	if int64(p.Width)*int64(p.Height) > maxPixels {
+		return fmt.Sprintf("Your video is %dx%d pixels, larger than we accept. Export it at 4K or lower and upload it again.", p.Width, p.Height)
+	}
+	return ""
+}
+
+// humanDuration writes 14 minutes, 3 minutes 20 seconds, or 45 seconds.
+func humanDuration(sec float64) string {
+	s := int(math.Round(sec))
+	m, s := s/60, s%60
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return fmt.Sprintf("1 %s", unit)
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case m == 0:
+		return plural(s, "second")
+	case s == 0:
+		return plural(m, "minute")
+	}
+	return plural(m, "minute") + " " + plural(s, "second")
+}
+
+// hopelessError is a failure no retry can fix; reason is for the entrant.
+type hopelessError struct {
+	reason string
+	err    error
+}
+
+func (e *hopelessError) Error() string { return e.err.Error() }
+func (e *hopelessError) Unwrap() error { return e.err }
+
+func hopeless(reason string, err error) error { return &hopelessError{reason: reason, err: err} }
