@@ -182,8 +182,8 @@ func (c Config) validate() []error {
 	if _, _, err := net.SplitHostPort(c.RedisAddr); err != nil {
 		bad("TRYOUT_REDIS_ADDR", "want host:port, got %q", c.RedisAddr)
 	}
-	if c.RedisDB < 0 || c.RedisDB > 15 {
-		bad("TRYOUT_REDIS_DB", "want 0..15, got %d", c.RedisDB)
+	if c.RedisDB < 0 {
+		bad("TRYOUT_REDIS_DB", "must not be negative, got %d", c.RedisDB)
 	}
 	if _, _, err := net.SplitHostPort(c.S3Endpoint); err != nil {
 		bad("TRYOUT_S3_ENDPOINT", "want host:port without a scheme, got %q", c.S3Endpoint)

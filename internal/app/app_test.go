@@ -1,0 +1,226 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tryout/tryout/internal/app"
+	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/staff"
+	"github.com/tryout/tryout/internal/testkit"
+)
+
+// env is one test's running Tryout: the real handler on a loopback server,
+// on the kit's services.
+type env struct {
+	t    *testing.T
+	kit  *testkit.Kit
+	app  *app.App
+	srv  *httptest.Server
+	user string // staff email
+	pass string
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	k := testkit.New(t)
+	a, err := app.New(k.Config, k.Log, app.Clients{Mongo: k.Mongo, DB: k.DB, Redis: k.Redis, Blobs: k.Blobs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := a.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	e := &env{t: t, kit: k, app: a, srv: srv, user: "owner@example.com", pass: "correct horse battery"}
+	e.addStaff(e.user, e.pass, staff.Owner)
+	return e
+}
+
+func (e *env) addStaff(email, pass string, role staff.Role) {
+	e.t.Helper()
+	u, err := staff.NewUser(ids.New(staff.IDPrefix), email, "Test "+string(role), role, pass, time.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.app.Staff.Create(context.Background(), u); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// startWorker runs the real asynq worker on the kit's Redis until the test ends.
+func (e *env) startWorker() {
+	e.t.Helper()
+	ws, mux := e.app.WorkerServer()
+	if err := ws.Start(mux); err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(ws.Shutdown)
+}
+
+type apiError struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields"`
+	} `json:"error"`
+}
+
+// do sends a request and decodes the JSON answer into out (if not nil).
+func (e *env) do(req *http.Request, out any) *http.Response {
+	e.t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if out != nil && len(body) > 0 {
+		if err := json.Unmarshal(body, out); err != nil {
+			e.t.Fatalf("%s %s: %d, body not JSON: %s", req.Method, req.URL.Path, res.StatusCode, body)
+		}
+	}
+	return res
+}
+
+func (e *env) adminJSON(method, path, user, pass string, body any, out any) *http.Response {
+	e.t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	return e.do(req, out)
+}
+
+type campaignOut struct {
+	ID   string `json:"id"`
+	Slug string `json:"slug"`
+}
+
+// createCampaign creates a campaign through the admin API.
+func (e *env) createCampaign(slug string, opens, closes time.Time, maxBytes int64, maxSeconds int) campaignOut {
+	e.t.Helper()
+	var out campaignOut
+	res := e.adminJSON("POST", "/admin/api/campaigns", e.user, e.pass, map[string]any{
+		"slug": slug, "name": "Campaign " + slug, "description": "Show us your best trick",
+		"entry_opens_at": opens, "entry_closes_at": closes,
+		"max_file_bytes": maxBytes, "max_duration_seconds": maxSeconds,
+	}, &out)
+	if res.StatusCode != http.StatusCreated {
+		e.t.Fatalf("create campaign: status %d", res.StatusCode)
+	}
+	return out
+}
+
+type part struct{ name, filename, content string }
+
+// upload streams a multipart body through a pipe, so the server sees it
+// arrive as a stream, as from a phone.
+func (e *env) upload(slug string, parts []part, out any) *http.Response {
+	e.t.Helper()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		for _, p := range parts {
+			var w io.Writer
+			var err error
+			if p.filename != "" {
+				w, err = mw.CreateFormFile(p.name, p.filename)
+			} else {
+				w, err = mw.CreateFormField(p.name)
+			}
+			if err == nil {
+				_, err = io.Copy(w, strings.NewReader(p.content))
+			}
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		pw.CloseWithError(mw.Close())
+	}()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/campaigns/"+slug+"/entries", pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return e.do(req, out)
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func randomBytes(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return string(b)
+}
+
+// assertNothingStored checks that no entry, object or unfinished multipart
+// upload exists for the campaign.
+func (e *env) assertNothingStored(c campaignOut) {
+	e.t.Helper()
+	ctx := context.Background()
+	list, err := e.app.Entries.ListByCampaign(ctx, c.ID, 10)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if len(list) != 0 {
+		e.t.Errorf("%d entries left behind: %+v", len(list), list[0])
+	}
+	keys, err := e.kit.Blobs.List(ctx, e.kit.Config.S3BucketOriginals, "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if len(keys) != 0 {
+		e.t.Errorf("objects left behind: %v", keys)
+	}
+	n, err := e.kit.Blobs.PendingUploads(ctx, e.kit.Config.S3BucketOriginals, "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if n != 0 {
+		e.t.Errorf("%d unfinished multipart uploads left behind", n)
+	}
+}
+
+// waitStatus polls the public entry API until the entry reaches want. The
+// bound only guards against a hang; it asserts nothing about speed.
+func (e *env) waitStatus(id, want string) map[string]any {
+	e.t.Helper()
+	var last map[string]any
+	for i := 0; i < 600; i++ {
+		last = nil
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/entries/"+id, nil)
+		e.do(req, &last)
+		if last["status"] == want {
+			return last
+		}
+		if s := last["status"]; s == "failed" || s == "rejected" {
+			e.t.Fatalf("entry ended %v, want %s: %v", s, want, last)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	e.t.Fatalf("entry never reached %s; last: %v", want, last)
+	return nil
+}
+
+func fmtJSON(v any) string { b, _ := json.MarshalIndent(v, "", "  "); return fmt.Sprint(string(b)) }

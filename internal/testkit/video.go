@@ -1,0 +1,73 @@
+package testkit
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Clip describes a test video to generate with ffmpeg's synthetic sources.
+type Clip struct {
+	Seconds       float64
+	Width, Height int
+	Rate          int    // frames per second; default 25
+	Audio         bool   // add a sine tone
+	Container     string // mp4 (default), mov, webm, mkv, avi
+	Rotate        int    // display rotation metadata in degrees (mp4/mov only)
+}
+
+// Video generates a clip into dir and returns its path. It is a fixture
+// maker: product code never runs ffmpeg except through package media.
+func Video(t testing.TB, dir string, c Clip) string {
+	t.Helper()
+	if c.Rate == 0 {
+		c.Rate = 25
+	}
+	if c.Container == "" {
+		c.Container = "mp4"
+	}
+	out := filepath.Join(dir, fmt.Sprintf("clip-%dx%d-%gs.%s", c.Width, c.Height, c.Seconds, c.Container))
+	args := []string{"-hide_banner", "-loglevel", "error", "-y",
+		"-f", "lavfi", "-i", fmt.Sprintf("testsrc2=size=%dx%d:rate=%d", c.Width, c.Height, c.Rate)}
+	if c.Audio {
+		args = append(args, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000")
+	}
+	args = append(args, "-t", fmt.Sprint(c.Seconds))
+	switch c.Container {
+	case "webm":
+		args = append(args, "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k")
+		if c.Audio {
+			args = append(args, "-c:a", "libopus")
+		}
+	case "avi":
+		args = append(args, "-c:v", "mpeg4", "-q:v", "5")
+		if c.Audio {
+			args = append(args, "-c:a", "mp3")
+		}
+	default:
+		args = append(args, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p")
+		if c.Audio {
+			args = append(args, "-c:a", "aac")
+		}
+	}
+	if c.Rotate != 0 {
+		args = append(args, "-metadata:s:v:0", fmt.Sprintf("rotate=%d", c.Rotate))
+	}
+	args = append(args, out)
+	if b, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
+		t.Fatalf("testkit: generate %s: %v\n%s", out, err, b)
+	}
+	return out
+}
+
+// File writes bytes to dir/name and returns the path.
+func File(t testing.TB, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
