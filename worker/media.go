@@ -103,7 +103,10 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 		return fmt.Errorf("media: fetch original: %w", err)
 	}
 	probe, err := h.Media.Probe(ctx, src)
+	var tooLarge *media.FrameTooLargeError
 	switch {
+	case errors.As(err, &tooLarge):
+		return hopeless(pixelReason(tooLarge.Width, tooLarge.Height), err)
 	case errors.Is(err, media.ErrNotVideo):
 		return hopeless("We could not read your file as a video. Export it as MP4 (H.264) or MOV and upload it again.", err)
 	case errors.Is(err, media.ErrTimeout):
@@ -140,9 +143,13 @@ func validate(p media.Probe, c campaigns.Campaign, maxPixels int64) string {
 			humanDuration(p.DurationSeconds), humanDuration(float64(c.MaxDurationSeconds)))
 	}
 	if int64(p.Width)*int64(p.Height) > maxPixels {
-		return fmt.Sprintf("Your video is %dx%d pixels, larger than we accept. Export it at 4K or lower and upload it again.", p.Width, p.Height)
+		return pixelReason(p.Width, p.Height)
 	}
 	return ""
+}
+
+func pixelReason(w, h int) string {
+	return fmt.Sprintf("Your video is %dx%d pixels, larger than we can accept. Export it at a lower resolution (1080p plays everywhere) and upload it again.", w, h)
 }
 
 // humanDuration writes 14 minutes, 3 minutes 20 seconds, or 45 seconds.

@@ -60,7 +60,7 @@ var ErrTimeout = errors.New("media: process timed out")
 
 // command returns an exec.Cmd for bin with args, under the memory limit (via
 // prlimit), killed with its process group when ctx or the timeout ends.
-func (r *Runner) command(ctx context.Context, bin string, args ...string) (*exec.Cmd, context.CancelFunc) {
+func (r *Runner) command(ctx context.Context, bin string, args ...string) (*exec.Cmd, context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithTimeout(ctx, r.lim.Timeout)
 	name, full := bin, args
 	if r.prlimit != "" && r.lim.MemoryBytes > 0 {
@@ -72,25 +72,24 @@ func (r *Runner) command(ctx context.Context, bin string, args ...string) (*exec
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
-	return cmd, cancel
+	return cmd, ctx, cancel
 }
 
-// run executes a command and returns its stdout; on failure the error holds
-// a bounded tail of stderr.
-func (r *Runner) run(ctx context.Context, bin string, args ...string) ([]byte, error) {
-	cmd, cancel := r.command(ctx, bin, args...)
+// run executes a command and returns its stdout and a bounded head of its
+// stderr; on failure the error holds that stderr too.
+func (r *Runner) run(ctx context.Context, bin string, args ...string) (stdoutB, stderrB []byte, err error) {
+	cmd, ctx, cancel := r.command(ctx, bin, args...)
 	defer cancel()
 	var stdout, stderr limitedBuffer
 	stdout.max, stderr.max = 8<<20, 4<<10
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if err != nil {
-		if errors.Is(cmd.Err, context.DeadlineExceeded) || errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
-			return nil, ErrTimeout
+	if err := cmd.Run(); err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, stderr.Bytes(), ErrTimeout
 		}
-		return nil, fmt.Errorf("media: %s: %w: %s", bin, err, stderr.String())
+		return nil, stderr.Bytes(), fmt.Errorf("media: %s: %w: %s", bin, err, stderr.String())
 	}
-	return stdout.Bytes(), nil
+	return stdout.Bytes(), stderr.Bytes(), nil
 }
 
 // limitedBuffer keeps at most max bytes and drops the rest, so a chatty or

@@ -8,9 +8,31 @@ import (
 	"io"
 	"math"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 )
+
+// FrameTooLargeError means the video's frames are larger than the decoder
+// is allowed to open (the max-pixels limit).
+type FrameTooLargeError struct{ Width, Height int }
+
+func (e *FrameTooLargeError) Error() string {
+	return fmt.Sprintf("media: frame %dx%d exceeds the pixel limit", e.Width, e.Height)
+}
+
+var tooManyPixels = regexp.MustCompile(`Picture size (\d+)x(\d+) exceeds specified max pixel count`)
+
+// frameTooLarge reads ffmpeg's max_pixels complaint from stderr.
+func frameTooLarge(stderr []byte) error {
+	m := tooManyPixels.FindSubmatch(stderr)
+	if m == nil {
+		return nil
+	}
+	w, _ := strconv.Atoi(string(m[1]))
+	h, _ := strconv.Atoi(string(m[2]))
+	return &FrameTooLargeError{Width: w, Height: h}
+}
 
 // ErrNotVideo means the file is not a video this product accepts: its bytes
 // are not a known container, or ffprobe found no video stream in it.
@@ -62,10 +84,16 @@ func (r *Runner) Probe(ctx context.Context, path string) (Probe, error) {
 	}
 	args := append([]string{"-v", "error", "-hide_banner"}, r.inputArgs(path)...)
 	args = append(args, "-print_format", "json", "-show_format", "-show_streams")
-	out, err := r.run(ctx, r.lim.FFprobe, args...)
+	out, stderr, err := r.run(ctx, r.lim.FFprobe, args...)
+	if ferr := frameTooLarge(stderr); ferr != nil {
+		return Probe{}, ferr
+	}
 	if err != nil {
 		if errors.Is(err, ErrTimeout) {
 			return Probe{}, err
+		}
+		if ctx.Err() != nil { // the task was cancelled: retry later, blame nothing
+			return Probe{}, fmt.Errorf("media: probe: %w", ctx.Err())
 		}
 		return Probe{}, fmt.Errorf("%w: the file could not be read as a video (%v)", ErrNotVideo, err)
 	}

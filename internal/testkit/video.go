@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -52,12 +53,19 @@ func Video(t testing.TB, dir string, c Clip) string {
 			args = append(args, "-c:a", "aac")
 		}
 	}
-	if c.Rotate != 0 {
-		args = append(args, "-metadata:s:v:0", fmt.Sprintf("rotate=%d", c.Rotate))
-	}
 	args = append(args, out)
 	if b, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
 		t.Fatalf("testkit: generate %s: %v\n%s", out, err, b)
+	}
+	if c.Rotate != 0 {
+		// ffmpeg writes the display matrix only when remuxing with the tag.
+		rotated := strings.TrimSuffix(out, "."+c.Container) + fmt.Sprintf("-rot%d.%s", c.Rotate, c.Container)
+		b, err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", out, "-c", "copy",
+			"-metadata:s:v:0", fmt.Sprintf("rotate=%d", c.Rotate), rotated).CombinedOutput()
+		if err != nil {
+			t.Fatalf("testkit: rotate %s: %v\n%s", out, err, b)
+		}
+		return rotated
 	}
 	return out
 }
