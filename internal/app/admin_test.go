@@ -1,0 +1,89 @@
+package app_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tryout/tryout/internal/staff"
+)
+
+func TestAdminAuthAndRoles(t *testing.T) {
+	e := newEnv(t)
+	e.addStaff("mod@example.com", "moderator password", staff.Moderator)
+	e.addStaff("analyst@example.com", "analyst password!", staff.Analyst)
+	now := time.Now()
+	body := map[string]any{"slug": "roles-test", "name": "Roles", "entry_opens_at": now, "entry_closes_at": now.Add(time.Hour)}
+
+	tests := []struct {
+		name, method, path, user, pass string
+		wantStatus                     int
+		wantCode                       string
+	}{
+		{"no credentials", "POST", "/admin/api/campaigns", "", "", 401, "login_required"},
+		{"wrong password", "POST", "/admin/api/campaigns", e.user, "wrong password!!", 401, "bad_credentials"},
+		{"unknown user", "GET", "/admin/api/campaigns", "ghost@example.com", "whatever password", 401, "bad_credentials"},
+		{"moderator cannot create campaigns", "POST", "/admin/api/campaigns", "mod@example.com", "moderator password", 403, "forbidden"},
+		{"analyst cannot create campaigns", "POST", "/admin/api/campaigns", "analyst@example.com", "analyst password!", 403, "forbidden"},
+		{"analyst cannot list entries", "GET", "/admin/api/campaigns/cp_x/entries", "analyst@example.com", "analyst password!", 403, "forbidden"},
+		{"moderator lists campaigns", "GET", "/admin/api/campaigns", "mod@example.com", "moderator password", 200, ""},
+		{"analyst sees the console", "GET", "/admin/", "analyst@example.com", "analyst password!", 200, ""},
+		{"owner creates", "POST", "/admin/api/campaigns", e.user, e.pass, 201, ""},
+		{"slug taken", "POST", "/admin/api/campaigns", e.user, e.pass, 409, "slug_taken"},
+		{"unknown campaign entries", "GET", "/admin/api/campaigns/cp_nope/entries", e.user, e.pass, 404, "campaign_not_found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out apiError
+			var dst any = &out
+			if tt.path == "/admin/" {
+				dst = nil // an HTML page
+			}
+			res := e.adminJSON(tt.method, tt.path, tt.user, tt.pass, body, dst)
+			if res.StatusCode != tt.wantStatus || out.Error.Code != tt.wantCode {
+				t.Errorf("got %d %q, want %d %q", res.StatusCode, out.Error.Code, tt.wantStatus, tt.wantCode)
+			}
+			if res.StatusCode == 401 && res.Header.Get("WWW-Authenticate") == "" {
+				t.Error("401 without WWW-Authenticate")
+			}
+		})
+	}
+}
+
+func TestAdminCampaignValidation(t *testing.T) {
+	e := newEnv(t)
+	now := time.Now()
+	t.Run("fields named", func(t *testing.T) {
+		var out apiError
+		res := e.adminJSON("POST", "/admin/api/campaigns", e.user, e.pass, map[string]any{
+			"slug": "Bad Slug", "name": "", "entry_opens_at": now, "entry_closes_at": now.Add(-time.Hour),
+		}, &out)
+		if res.StatusCode != 400 || out.Error.Code != "invalid_campaign" {
+			t.Fatalf("got %d %q", res.StatusCode, out.Error.Code)
+		}
+		for _, f := range []string{"slug", "name", "entry_closes_at"} {
+			if out.Error.Fields[f] == "" {
+				t.Errorf("no message for %s: %v", f, out.Error.Fields)
+			}
+		}
+	})
+	t.Run("unknown field", func(t *testing.T) {
+		var out apiError
+		res := e.adminJSON("POST", "/admin/api/campaigns", e.user, e.pass, map[string]any{"slugg": "x"}, &out)
+		if res.StatusCode != 400 || out.Error.Code != "invalid_json" || !strings.Contains(out.Error.Message, "slugg") {
+			t.Errorf("got %d %q %q", res.StatusCode, out.Error.Code, out.Error.Message)
+		}
+	})
+	t.Run("form posts are refused", func(t *testing.T) {
+		// A cross-site form can send Basic credentials the browser remembers,
+		// but not a JSON content type.
+		req, _ := http.NewRequest("POST", e.srv.URL+"/admin/api/campaigns", strings.NewReader("slug=x"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(e.user, e.pass)
+		var out apiError
+		if res := e.do(req, &out); res.StatusCode != 415 || out.Error.Code != "json_required" {
+			t.Errorf("got %d %q", res.StatusCode, out.Error.Code)
+		}
+	})
+}
