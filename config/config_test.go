@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"os"
 	"log/slog"
 	"strings"
 	"testing"
@@ -127,5 +128,17 @@ func TestVarsDocumentEveryVariable(t *testing.T) {
 	}
 	for k := range seen {
 		t.Errorf("Load reads %s but Vars does not document it", k)
+	}
+}
+
+func TestREADMEDocumentsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars {
+		if !strings.Contains(string(b), "| `"+v.Name+"` |") {
+			t.Errorf("README.md does not document %s", v.Name)
+		}
 	}
 }

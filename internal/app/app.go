@@ -48,7 +48,6 @@ type App struct {
 	Media     *media.Runner
 	Now       func() time.Time
 
-	asynq    *asynq.Client
 	embedded *mongodb.Embedded
 	owned    bool // Open made the clients, so Close closes them
 }
@@ -120,7 +119,6 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		Queue:     tasks.NewQueue(q),
 		Media:     runner,
 		Now:       time.Now,
-		asynq:     q,
 	}, nil
 }
 
@@ -148,9 +146,7 @@ func (a *App) Close(ctx context.Context) {
 			a.Log.Error("shutdown: "+name, "err", err)
 		}
 	}
-	if a.asynq != nil {
-		step("queue client", func(context.Context) error { return a.asynq.Close() })
-	}
+	// The asynq client shares the Redis connection, which is closed below.
 	if !a.owned && a.embedded == nil && a.Mongo != nil {
 		return
 	}
@@ -165,9 +161,13 @@ func (a *App) Close(ctx context.Context) {
 	}
 }
 
-// quiet drops FerretDB's info chatter below warnings.
+// quiet keeps only FerretDB's errors: its info and warning levels log every
+// connection and every unsupported command the driver probes for.
 type quiet struct{ slog.Handler }
 
 func (q quiet) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= slog.LevelWarn && q.Handler.Enabled(ctx, l)
+	return l >= slog.LevelError && q.Handler.Enabled(ctx, l)
 }
+
+func (q quiet) WithAttrs(as []slog.Attr) slog.Handler { return quiet{q.Handler.WithAttrs(as)} }
+func (q quiet) WithGroup(name string) slog.Handler    { return quiet{q.Handler.WithGroup(name)} }
