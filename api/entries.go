@@ -23,6 +23,7 @@ type EntryView struct {
 	Title       string       `json:"title"`
 	Description string       `json:"description"`
 	Status      string       `json:"status"`
+	StatusLabel string       `json:"status_label"`
 	Meaning     string       `json:"status_message"`
 	NextStep    string       `json:"next_step,omitempty"`
 	Reason      string       `json:"reason,omitempty"`
@@ -53,7 +54,7 @@ type MediaView struct {
 func NewEntryView(e entries.Entry) EntryView {
 	meaning, next := e.Status.Describe()
 	v := EntryView{
-		ID: e.ID, Title: e.Title, Description: e.Description, Status: string(e.Status),
+		ID: e.ID, Title: e.Title, Description: e.Description, Status: string(e.Status), StatusLabel: e.Status.Label(),
 		Meaning: meaning, NextStep: next, Reason: e.StatusReason,
 		History: []ChangeView{}, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 	}

@@ -1,6 +1,9 @@
 package entries
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Status is where an entry stands in its life.
 type Status string
@@ -68,6 +71,19 @@ func CheckTransition(from, to Status) error {
 		return fmt.Errorf("%w: %s to %s", ErrIllegalTransition, from, to)
 	}
 	return nil
+}
+
+// Label is the status as a person reads it.
+func (s Status) Label() string {
+	switch s {
+	case InReview:
+		return "In review"
+	case NeedsChanges:
+		return "Needs changes"
+	case "":
+		return "Unknown"
+	}
+	return strings.ToUpper(string(s[:1])) + string(s[1:])
 }
 
 // Describe is the entrant-facing meaning of a status and what to do next.

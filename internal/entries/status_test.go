@@ -50,3 +50,11 @@ func TestFinalStatuses(t *testing.T) {
 		t.Error("unknown status accepted")
 	}
 }
+
+func TestLabels(t *testing.T) {
+	for s, want := range map[Status]string{InReview: "In review", NeedsChanges: "Needs changes", Live: "Live", Failed: "Failed"} {
+		if got := s.Label(); got != want {
+			t.Errorf("%s.Label() = %q, want %q", s, got, want)
+		}
+	}
+}

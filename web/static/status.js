@@ -9,7 +9,7 @@ async function refresh() {
   const e = await res.json();
   card.dataset.status = e.status;
   const name = document.getElementById("status-name");
-  name.textContent = e.status;
+  name.textContent = e.status_label;
   name.className = `status status-${e.status}`;
   document.getElementById("status-meaning").textContent = e.status_message;
   document.getElementById("status-next").textContent = e.next_step || "";
