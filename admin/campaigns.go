@@ -1,9 +1,7 @@
 package admin
 
 import (
-	"encoding/json"
 	"errors"
-	"mime"
 	"net/http"
 	"time"
 
@@ -40,7 +38,7 @@ func newCampaignView(c campaigns.Campaign) campaignView {
 
 func (a *Admin) createCampaign(c *gin.Context) {
 	var in campaignInput
-	if err := bindJSON(c, &in); err != nil {
+	if err := httpx.BindJSON(c, &in); err != nil {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
@@ -113,18 +111,4 @@ func (a *Admin) listEntries(c *gin.Context) {
 		out = append(out, entryView{e.ID, e.Title, string(e.Status), e.StatusReason, e.Original, e.Media, e.History, e.CreatedAt})
 	}
 	c.JSON(http.StatusOK, gin.H{"entries": out})
-}
-
-// bindJSON decodes a JSON body strictly: right content type, known fields,
-// one value, bounded size.
-func bindJSON(c *gin.Context, v any) error {
-	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
-		return httpx.E(http.StatusUnsupportedMediaType, "json_required", "Send the body as application/json.")
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return httpx.E(http.StatusBadRequest, "invalid_json", "The JSON body could not be read: "+err.Error()+".")
-	}
-	return nil
 }

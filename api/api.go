@@ -1,6 +1,7 @@
-// Package api is the public JSON API: campaigns, streaming uploads and entry
-// status. Handlers translate HTTP to domain calls and domain errors to the
-// one error shape; the rules live in the domain packages.
+// Package api is the public JSON API: campaigns, entrant sign-in, drafts,
+// streaming and resumable uploads, and entry status. Handlers translate HTTP
+// to domain calls and domain errors to the one error shape; the rules live
+// in the domain packages.
 package api
 
 import (
@@ -12,35 +13,65 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
+	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/notify"
+	"github.com/tryout/tryout/internal/ratelimit"
+	"github.com/tryout/tryout/internal/webauth"
 )
 
 // API holds what the public handlers need.
 type API struct {
 	Campaigns campaigns.Store
 	Entries   entries.Store
+	Entrants  entrants.Store
+	Outbox    mail.Store
 	Intake    *intake.Service
+	Auth      *entrants.Auth
+	Sessions  *webauth.Sessions
+	Notify    *notify.Notifier
+	LinkLimit *ratelimit.Limiter
+	Now       func() time.Time
 	Log       *slog.Logger
 	// UploadIdle is how long an upload may send nothing before it is cut off.
 	UploadIdle time.Duration
 }
 
-// Routes registers the public API under r (mounted at /api). Upload routes
-// get no fixed deadline; the rest get short ones.
+// Routes registers the public API under r (mounted at /api). The streaming
+// upload gets no fixed deadline; the rest get short ones. Every route that
+// changes state checks the request came from this site.
 func (a *API) Routes(r *gin.RouterGroup) {
 	short := httpx.Deadlines(30*time.Second, 60*time.Second)
+	r.Use(a.Sessions.Load)
 	r.GET("/campaigns", short, a.listCampaigns)
 	r.GET("/campaigns/:slug", short, a.getCampaign)
-	r.POST("/campaigns/:slug/entries", a.createEntry)
 	r.GET("/entries/:id", short, a.getEntry)
+
+	r.POST("/auth/link", short, a.sameOrigin, a.requestLink)
+	r.POST("/auth/logout", short, a.sameOrigin, a.logout)
+
+	me := r.Group("", a.requireEntrant)
+	me.GET("/me", short, a.me)
+	me.GET("/me/entries", short, a.myEntries)
+	me.GET("/me/messages", short, a.myMessages)
+	me.POST("/campaigns/:slug/entries", a.sameOrigin, a.createEntry)
+	me.POST("/campaigns/:slug/drafts", short, a.sameOrigin, a.createDraft)
+	me.POST("/entries/:id/uploads", short, a.sameOrigin, a.startUpload)
+	me.GET("/entries/:id/uploads/current", short, a.uploadStatus)
+	me.POST("/entries/:id/uploads/current/complete", httpx.Deadlines(5*time.Minute, 5*time.Minute), a.sameOrigin, a.completeUpload)
+	me.POST("/entries/:id/withdraw", short, a.sameOrigin, a.withdraw)
 }
 
 // translate maps domain errors to the error shape.
 func translate(err error) error {
-	var tooLarge *intake.TooLargeError
-	var fe campaigns.FieldErrors
+	var (
+		tooLarge   *intake.TooLargeError
+		incomplete *intake.IncompleteError
+		fe         campaigns.FieldErrors
+	)
 	switch {
 	case errors.Is(err, campaigns.ErrNotFound):
 		return httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign at this address.")
@@ -54,9 +85,25 @@ func translate(err error) error {
 		return httpx.E(http.StatusBadRequest, "empty_file", "The file you sent is empty.")
 	case errors.Is(err, intake.ErrInvalid):
 		return httpx.E(http.StatusBadRequest, "invalid_entry", capitalise(afterColon(err))+".")
+	case errors.Is(err, intake.ErrConsentRequired):
+		return httpx.E(http.StatusBadRequest, "consent_required", capitalise(afterColon(err))+".")
+	case errors.Is(err, intake.ErrTooYoung):
+		return httpx.E(http.StatusForbidden, "age_requirement", capitalise(afterColon(err))+".")
+	case errors.Is(err, intake.ErrTooManyEntries):
+		return httpx.E(http.StatusConflict, "too_many_entries", capitalise(afterColon(err))+".")
+	case errors.Is(err, intake.ErrSizeInvalid):
+		return httpx.E(http.StatusBadRequest, "invalid_size", "Send the file's size in bytes; "+afterColon(err)+".")
+	case errors.As(err, &incomplete):
+		return &httpx.Error{Status: http.StatusConflict, Code: "upload_incomplete", Message: "Some parts of your video have not arrived yet (" + incomplete.Error() + "). Resume the upload to send them."}
+	case errors.Is(err, intake.ErrNoUpload):
+		return httpx.E(http.StatusConflict, "no_upload", "This entry has no upload in progress. Start one first.")
 	case errors.Is(err, intake.ErrUnavailble):
 		return &httpx.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "We could not save your entry just now. Nothing was kept; please try again.", Err: err}
-	case errors.Is(err, entries.ErrNotFound):
+	case errors.Is(err, entries.ErrIllegalTransition):
+		return httpx.E(http.StatusConflict, "illegal_transition", "This entry cannot do that in its current status ("+afterColon(err)+").")
+	case errors.Is(err, entries.ErrConflict):
+		return httpx.E(http.StatusConflict, "conflict", "This entry just changed. Reload and try again.")
+	case errors.Is(err, entries.ErrNotFound), errors.Is(err, entrants.ErrNotFound):
 		return httpx.E(http.StatusNotFound, "entry_not_found", "There is no entry with this id.")
 	case errors.As(err, &fe):
 		return &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing.", Fields: fe}

@@ -20,6 +20,7 @@ import (
 // storage keys, no personal data.
 type EntryView struct {
 	ID          string       `json:"id"`
+	Campaign    *CampaignRef `json:"campaign,omitempty"`
 	Title       string       `json:"title"`
 	Description string       `json:"description"`
 	Status      string       `json:"status"`
@@ -31,6 +32,12 @@ type EntryView struct {
 	Media       *MediaView   `json:"media,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
+}
+
+// CampaignRef names the campaign an entry belongs to.
+type CampaignRef struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
 }
 
 // ChangeView is one status change.
@@ -67,6 +74,8 @@ func NewEntryView(e entries.Entry) EntryView {
 	return v
 }
 
+// getEntry shows an entry to its entrant, and a live entry to anyone. Any
+// other entry does not exist as far as the requester can tell.
 func (a *API) getEntry(c *gin.Context) {
 	id := c.Param("id")
 	if !ids.Valid(entries.IDPrefix, id) {
@@ -78,12 +87,17 @@ func (a *API) getEntry(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(err))
 		return
 	}
+	if e.Status != entries.Live && (e.EntrantID == "" || e.EntrantID != entrantID(c)) {
+		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
+		return
+	}
 	c.JSON(http.StatusOK, NewEntryView(e))
 }
 
 // createEntry takes a multipart/form-data upload as a stream: text fields
-// (title, description) first, then the file part, which goes straight to
-// storage without touching disk or being held in memory.
+// (title, description, accept_rules, media_release, marketing, birth_date)
+// first, then the file part, which goes straight to storage without
+// touching disk or being held in memory.
 func (a *API) createEntry(c *gin.Context) {
 	body := httpx.NewIdleReader(c.Writer, c.Request.Body, a.UploadIdle)
 	c.Request.Body = struct {
@@ -96,7 +110,7 @@ func (a *API) createEntry(c *gin.Context) {
 		return
 	}
 	slug := c.Param("slug")
-	var sub intake.Submission
+	d := intake.Details{IP: c.ClientIP()}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -107,14 +121,13 @@ func (a *API) createEntry(c *gin.Context) {
 			return
 		}
 		if part.FormName() != "file" {
-			if err := readField(part, &sub); err != nil {
+			if err := readField(part, &d); err != nil {
 				httpx.Fail(c, a.Log, err)
 				return
 			}
 			continue
 		}
-		sub.Filename = part.FileName()
-		e, err := a.Intake.Submit(c, slug, sub, part)
+		e, err := a.Intake.Submit(c, slug, entrantID(c), d, part.FileName(), part)
 		if err != nil {
 			httpx.Fail(c, a.Log, translateUpload(err))
 			return
@@ -122,8 +135,8 @@ func (a *API) createEntry(c *gin.Context) {
 		c.JSON(http.StatusCreated, NewEntryView(e))
 		return
 	}
-	// No file part: still report campaign and field problems first.
-	if _, err := a.Intake.Check(c, slug, sub); err != nil {
+	// No file part: still report campaign, field and rule problems first.
+	if _, _, err := a.Intake.Check(c, slug, entrantID(c), d); err != nil {
 		httpx.Fail(c, a.Log, translate(err))
 		return
 	}
@@ -141,7 +154,7 @@ func translateUpload(err error) error {
 
 const maxFieldBytes = 8 << 10
 
-func readField(p *multipart.Part, sub *intake.Submission) error {
+func readField(p *multipart.Part, d *intake.Details) error {
 	b, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
 	if err != nil {
 		return httpx.E(http.StatusBadRequest, "invalid_request", "The upload was cut off or malformed. Please try again.")
@@ -149,11 +162,65 @@ func readField(p *multipart.Part, sub *intake.Submission) error {
 	if len(b) > maxFieldBytes {
 		return httpx.E(http.StatusBadRequest, "field_too_long", "The "+p.FormName()+" field is too long.")
 	}
+	v := string(b)
 	switch p.FormName() {
 	case "title":
-		sub.Title = string(b)
+		d.Title = v
 	case "description":
-		sub.Description = string(b)
+		d.Description = v
+	case "accept_rules":
+		d.AcceptRules = v
+	case "media_release":
+		d.MediaRelease = yes(v)
+	case "marketing":
+		d.Marketing = yes(v)
+	case "birth_date":
+		d.BirthDate = v
 	}
 	return nil
+}
+
+func yes(v string) bool {
+	switch v {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// draftInput is the JSON body of a new draft.
+type draftInput struct {
+	Title        string `json:"title"`
+	Description  string `json:"description"`
+	BirthDate    string `json:"birth_date"`
+	AcceptRules  string `json:"accept_rules"`
+	MediaRelease bool   `json:"media_release"`
+	Marketing    bool   `json:"marketing"`
+}
+
+// createDraft saves title, description and consents before any upload.
+func (a *API) createDraft(c *gin.Context) {
+	var in draftInput
+	if err := httpx.BindJSON(c, &in); err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	e, err := a.Intake.CreateDraft(c, c.Param("slug"), entrantID(c), intake.Details{
+		Title: in.Title, Description: in.Description, BirthDate: in.BirthDate,
+		AcceptRules: in.AcceptRules, MediaRelease: in.MediaRelease, Marketing: in.Marketing, IP: c.ClientIP(),
+	})
+	if err != nil {
+		httpx.Fail(c, a.Log, translate(err))
+		return
+	}
+	c.JSON(http.StatusCreated, NewEntryView(e))
+}
+
+func (a *API) withdraw(c *gin.Context) {
+	e, err := a.Intake.Withdraw(c, entrantID(c), c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, a.Log, translate(err))
+		return
+	}
+	c.JSON(http.StatusOK, NewEntryView(e))
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,6 +21,9 @@ type Config struct {
 	HTTPAddr        string        // TRYOUT_HTTP_ADDR
 	PublicURL       string        // TRYOUT_PUBLIC_URL
 	DataDir         string        // TRYOUT_DATA_DIR
+	SessionSecret   Secret        // TRYOUT_SESSION_SECRET
+	LoginLinkTTL    time.Duration // TRYOUT_LOGIN_LINK_TTL
+	SessionTTL      time.Duration // TRYOUT_SESSION_TTL
 	ShutdownTimeout time.Duration // TRYOUT_SHUTDOWN_TIMEOUT
 	LogLevel        slog.Level    // TRYOUT_LOG_LEVEL
 	LogFormat       string        // TRYOUT_LOG_FORMAT
@@ -31,15 +35,25 @@ type Config struct {
 	RedisPassword Secret // TRYOUT_REDIS_PASSWORD
 	RedisDB       int    // TRYOUT_REDIS_DB
 
-	S3Endpoint          string // TRYOUT_S3_ENDPOINT
-	S3AccessKey         string // TRYOUT_S3_ACCESS_KEY
-	S3SecretKey         Secret // TRYOUT_S3_SECRET_KEY
-	S3UseTLS            bool   // TRYOUT_S3_USE_TLS
-	S3Region            string // TRYOUT_S3_REGION
-	S3BucketOriginals   string // TRYOUT_S3_BUCKET_ORIGINALS
-	S3BucketRenditions  string // TRYOUT_S3_BUCKET_RENDITIONS
-	MaxUploadBytes      int64  // TRYOUT_MAX_UPLOAD_BYTES
-	UploadPartSizeBytes int64  // TRYOUT_UPLOAD_PART_SIZE_BYTES
+	S3Endpoint          string        // TRYOUT_S3_ENDPOINT
+	S3PublicEndpoint    string        // TRYOUT_S3_PUBLIC_ENDPOINT
+	S3PublicUseTLS      bool          // TRYOUT_S3_PUBLIC_USE_TLS
+	UploadURLTTL        time.Duration // TRYOUT_UPLOAD_URL_TTL
+	S3AccessKey         string        // TRYOUT_S3_ACCESS_KEY
+	S3SecretKey         Secret        // TRYOUT_S3_SECRET_KEY
+	S3UseTLS            bool          // TRYOUT_S3_USE_TLS
+	S3Region            string        // TRYOUT_S3_REGION
+	S3BucketOriginals   string        // TRYOUT_S3_BUCKET_ORIGINALS
+	S3BucketRenditions  string        // TRYOUT_S3_BUCKET_RENDITIONS
+	MaxUploadBytes      int64         // TRYOUT_MAX_UPLOAD_BYTES
+	UploadPartSizeBytes int64         // TRYOUT_UPLOAD_PART_SIZE_BYTES
+
+	SMTPHost     string // TRYOUT_SMTP_HOST (empty: keep mail in the outbox)
+	SMTPPort     int    // TRYOUT_SMTP_PORT
+	SMTPTLS      string // TRYOUT_SMTP_TLS
+	SMTPUsername string // TRYOUT_SMTP_USERNAME
+	SMTPPassword Secret // TRYOUT_SMTP_PASSWORD
+	MailFrom     string // TRYOUT_MAIL_FROM
 
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
 	FFprobePath       string        // TRYOUT_FFPROBE_PATH
@@ -77,6 +91,9 @@ var Vars = []Var{
 	{"TRYOUT_HTTP_ADDR", "127.0.0.1:8080", "address the HTTP server listens on"},
 	{"TRYOUT_PUBLIC_URL", "http://127.0.0.1:8080", "base URL used in links and emails"},
 	{"TRYOUT_DATA_DIR", "./.data", "local state: embedded database files and media temp files"},
+	{"TRYOUT_SESSION_SECRET", "(generated into DATA_DIR/session.key)", "key for signed sign-in links and session cookies, at least 32 characters; set the same value on every server"},
+	{"TRYOUT_LOGIN_LINK_TTL", "15m", "how long an emailed sign-in link works"},
+	{"TRYOUT_SESSION_TTL", "720h", "how long an entrant stays signed in"},
 	{"TRYOUT_SHUTDOWN_TIMEOUT", "20s", "how long each shutdown step may take"},
 	{"TRYOUT_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"TRYOUT_LOG_FORMAT", "text", "text or json"},
@@ -86,6 +103,9 @@ var Vars = []Var{
 	{"TRYOUT_REDIS_PASSWORD", "", "Redis password"},
 	{"TRYOUT_REDIS_DB", "0", "Redis database number"},
 	{"TRYOUT_S3_ENDPOINT", "127.0.0.1:9000", "S3-compatible endpoint host:port"},
+	{"TRYOUT_S3_PUBLIC_ENDPOINT", "(TRYOUT_S3_ENDPOINT)", "storage host:port browsers use for presigned upload URLs"},
+	{"TRYOUT_S3_PUBLIC_USE_TLS", "(TRYOUT_S3_USE_TLS)", "browsers reach storage over HTTPS"},
+	{"TRYOUT_UPLOAD_URL_TTL", "1h", "how long a presigned part-upload URL works (the browser asks for fresh ones on resume)"},
 	{"TRYOUT_S3_ACCESS_KEY", "minioadmin", "S3 access key"},
 	{"TRYOUT_S3_SECRET_KEY", "minioadmin", "S3 secret key"},
 	{"TRYOUT_S3_USE_TLS", "false", "use HTTPS to reach S3"},
@@ -94,6 +114,12 @@ var Vars = []Var{
 	{"TRYOUT_S3_BUCKET_RENDITIONS", "tryout-renditions", "bucket for renditions and posters"},
 	{"TRYOUT_MAX_UPLOAD_BYTES", "4294967296", "hard cap on one upload in bytes, above any campaign's limit"},
 	{"TRYOUT_UPLOAD_PART_SIZE_BYTES", "16777216", "S3 multipart part size for streamed uploads (memory per upload)"},
+	{"TRYOUT_SMTP_HOST", "(empty: keep mail in the outbox)", "SMTP server; without it every message is kept in the staff outbox (/admin/outbox)"},
+	{"TRYOUT_SMTP_PORT", "587", "SMTP port"},
+	{"TRYOUT_SMTP_TLS", "starttls", "starttls, tls (implicit) or none"},
+	{"TRYOUT_SMTP_USERNAME", "", "SMTP user (PLAIN auth when set)"},
+	{"TRYOUT_SMTP_PASSWORD", "", "SMTP password"},
+	{"TRYOUT_MAIL_FROM", "Tryout <no-reply@localhost>", "From address of every email"},
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
 	{"TRYOUT_FFPROBE_PATH", "ffprobe", "ffprobe binary"},
 	{"TRYOUT_FFMPEG_PATH", "ffmpeg", "ffmpeg binary"},
@@ -111,6 +137,9 @@ func Load(getenv func(string) string) (Config, error) {
 		HTTPAddr:        p.str("TRYOUT_HTTP_ADDR", "127.0.0.1:8080"),
 		PublicURL:       strings.TrimRight(p.str("TRYOUT_PUBLIC_URL", "http://127.0.0.1:8080"), "/"),
 		DataDir:         p.str("TRYOUT_DATA_DIR", "./.data"),
+		SessionSecret:   Secret(p.str("TRYOUT_SESSION_SECRET", "")),
+		LoginLinkTTL:    p.duration("TRYOUT_LOGIN_LINK_TTL", 15*time.Minute),
+		SessionTTL:      p.duration("TRYOUT_SESSION_TTL", 720*time.Hour),
 		ShutdownTimeout: p.duration("TRYOUT_SHUTDOWN_TIMEOUT", 20*time.Second),
 		LogLevel:        p.level("TRYOUT_LOG_LEVEL", slog.LevelInfo),
 		LogFormat:       p.str("TRYOUT_LOG_FORMAT", "text"),
@@ -123,6 +152,8 @@ func Load(getenv func(string) string) (Config, error) {
 		RedisDB:       p.int("TRYOUT_REDIS_DB", 0),
 
 		S3Endpoint:          p.str("TRYOUT_S3_ENDPOINT", "127.0.0.1:9000"),
+		S3PublicEndpoint:    p.str("TRYOUT_S3_PUBLIC_ENDPOINT", ""),
+		UploadURLTTL:        p.duration("TRYOUT_UPLOAD_URL_TTL", time.Hour),
 		S3AccessKey:         p.str("TRYOUT_S3_ACCESS_KEY", "minioadmin"),
 		S3SecretKey:         Secret(p.str("TRYOUT_S3_SECRET_KEY", "minioadmin")),
 		S3UseTLS:            p.bool("TRYOUT_S3_USE_TLS", false),
@@ -132,6 +163,13 @@ func Load(getenv func(string) string) (Config, error) {
 		MaxUploadBytes:      p.int64("TRYOUT_MAX_UPLOAD_BYTES", 4<<30),
 		UploadPartSizeBytes: p.int64("TRYOUT_UPLOAD_PART_SIZE_BYTES", 16<<20),
 
+		SMTPHost:     p.str("TRYOUT_SMTP_HOST", ""),
+		SMTPPort:     p.int("TRYOUT_SMTP_PORT", 587),
+		SMTPTLS:      p.str("TRYOUT_SMTP_TLS", "starttls"),
+		SMTPUsername: p.str("TRYOUT_SMTP_USERNAME", ""),
+		SMTPPassword: Secret(p.str("TRYOUT_SMTP_PASSWORD", "")),
+		MailFrom:     p.str("TRYOUT_MAIL_FROM", "Tryout <no-reply@localhost>"),
+
 		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
 		FFprobePath:       p.str("TRYOUT_FFPROBE_PATH", "ffprobe"),
 		FFmpegPath:        p.str("TRYOUT_FFMPEG_PATH", "ffmpeg"),
@@ -140,6 +178,10 @@ func Load(getenv func(string) string) (Config, error) {
 		MediaMaxPixels:    p.int64("TRYOUT_MEDIA_MAX_PIXELS", 4096*2160),
 		MediaTempDir:      p.str("TRYOUT_MEDIA_TEMP_DIR", ""),
 	}
+	if c.S3PublicEndpoint == "" {
+		c.S3PublicEndpoint = c.S3Endpoint
+	}
+	c.S3PublicUseTLS = p.bool("TRYOUT_S3_PUBLIC_USE_TLS", c.S3UseTLS)
 	if c.MediaTempDir == "" {
 		c.MediaTempDir = strings.TrimRight(c.DataDir, "/") + "/tmp"
 	}
@@ -166,6 +208,32 @@ func (c Config) validate() []error {
 	}
 	if c.DataDir == "" {
 		bad("TRYOUT_DATA_DIR", "must not be empty")
+	}
+	if c.SessionSecret != "" && len(c.SessionSecret) < 32 {
+		bad("TRYOUT_SESSION_SECRET", "must be at least 32 characters (got %d)", len(c.SessionSecret))
+	}
+	if c.LoginLinkTTL < time.Minute || c.LoginLinkTTL > 24*time.Hour {
+		bad("TRYOUT_LOGIN_LINK_TTL", "want 1m..24h, got %s", c.LoginLinkTTL)
+	}
+	if c.SessionTTL < time.Hour {
+		bad("TRYOUT_SESSION_TTL", "must be at least 1h")
+	}
+	if c.UploadURLTTL < time.Minute || c.UploadURLTTL > 7*24*time.Hour {
+		bad("TRYOUT_UPLOAD_URL_TTL", "want 1m..168h (S3 presigned URLs last at most 7 days), got %s", c.UploadURLTTL)
+	}
+	if _, _, err := net.SplitHostPort(c.S3PublicEndpoint); err != nil {
+		bad("TRYOUT_S3_PUBLIC_ENDPOINT", "want host:port without a scheme, got %q", c.S3PublicEndpoint)
+	}
+	switch c.SMTPTLS {
+	case "starttls", "tls", "none":
+	default:
+		bad("TRYOUT_SMTP_TLS", "want starttls, tls or none, got %q", c.SMTPTLS)
+	}
+	if c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		bad("TRYOUT_SMTP_PORT", "want 1..65535, got %d", c.SMTPPort)
+	}
+	if a, err := mail.ParseAddress(c.MailFrom); err != nil || a.Address == "" {
+		bad("TRYOUT_MAIL_FROM", "want an address such as \"Brand <no-reply@example.com>\", got %q", c.MailFrom)
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("TRYOUT_SHUTDOWN_TIMEOUT", "must be positive")
@@ -243,6 +311,9 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("embedded_mongo", c.Embedded()),
 		slog.String("mongo_uri", maskURI(c.MongoURI)),
 		slog.String("mongo_database", c.MongoDatabase),
+		slog.Any("session_secret", c.SessionSecret),
+		slog.String("smtp_host", c.SMTPHost),
+		slog.Any("smtp_password", c.SMTPPassword),
 		slog.String("redis_addr", c.RedisAddr),
 		slog.Any("redis_password", c.RedisPassword),
 		slog.Int("redis_db", c.RedisDB),

@@ -2,8 +2,8 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +69,11 @@ func TestLoadRejects(t *testing.T) {
 		{"same buckets", "TRYOUT_S3_BUCKET_RENDITIONS", "tryout-originals", "must differ"},
 		{"tiny part", "TRYOUT_UPLOAD_PART_SIZE_BYTES", "1024", "5 MiB"},
 		{"upload over parts", "TRYOUT_MAX_UPLOAD_BYTES", fmt.Sprint(int64(16<<20) * 10001), "10000 parts"},
+		{"short secret", "TRYOUT_SESSION_SECRET", "short", "at least 32"},
+		{"bad smtp tls", "TRYOUT_SMTP_TLS", "ssl3", "starttls, tls or none"},
+		{"bad from", "TRYOUT_MAIL_FROM", "nobody", "TRYOUT_MAIL_FROM"},
+		{"link ttl", "TRYOUT_LOGIN_LINK_TTL", "72h", "1m..24h"},
+		{"upload url ttl", "TRYOUT_UPLOAD_URL_TTL", "400h", "7 days"},
 		{"no workers", "TRYOUT_WORKER_CONCURRENCY", "0", "1..64"},
 		{"tiny memory", "TRYOUT_MEDIA_MEMORY_BYTES", "1000", "256 MiB"},
 	}
@@ -97,6 +102,8 @@ func TestLogValueMasksSecrets(t *testing.T) {
 		"TRYOUT_MONGO_URI":      "mongodb://alice:hunter2@db:27017/?authSource=admin",
 		"TRYOUT_S3_SECRET_KEY":  "minio-topsecret",
 		"TRYOUT_REDIS_PASSWORD": "redis-topsecret",
+		"TRYOUT_SESSION_SECRET": strings.Repeat("s3cr3t", 8),
+		"TRYOUT_SMTP_PASSWORD":  "smtp-topsecret",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +111,7 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	var b strings.Builder
 	slog.New(slog.NewTextHandler(&b, nil)).Info("config", "config", c)
 	out := b.String()
-	for _, secret := range []string{"hunter2", "alice", "minio-topsecret", "redis-topsecret"} {
+	for _, secret := range []string{"s3cr3t", "hunter2", "alice", "minio-topsecret", "redis-topsecret", "smtp-topsecret"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("log output leaks %q: %s", secret, out)
 		}

@@ -15,8 +15,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/webauth"
 )
 
 //go:embed templates/*.html
@@ -29,9 +32,14 @@ var staticFS embed.FS
 type Web struct {
 	Campaigns campaigns.Store
 	Entries   entries.Store
-	Now       func() time.Time
-	Log       *slog.Logger
-	pages     map[string]*template.Template
+	Entrants  entrants.Store
+	Auth      *entrants.Auth
+	Sessions  *webauth.Sessions
+	// StorageOrigin is where browsers PUT upload parts (allowed by the CSP).
+	StorageOrigin string
+	Now           func() time.Time
+	Log           *slog.Logger
+	pages         map[string]*template.Template
 }
 
 // Routes registers the pages and /static. Every template is parsed here, so
@@ -43,7 +51,7 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		"minutes": func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
 	}
 	w.pages = map[string]*template.Template{}
-	for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html"} {
+	for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html", "signin.html", "me.html"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page)
 		if err != nil {
 			return fmt.Errorf("web: template %s: %w", page, err)
@@ -55,9 +63,14 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		return fmt.Errorf("web: static: %w", err)
 	}
 	r.StaticFS("/static", http.FS(static))
-	r.GET("/", w.home)
-	r.GET("/c/:slug", w.campaign)
-	r.GET("/e/:id", w.entry)
+	pages := []gin.HandlerFunc{httpx.Deadlines(30*time.Second, 60*time.Second), w.Sessions.Load}
+	r.GET("/", append(pages, w.home)...)
+	r.GET("/c/:slug", append(pages, w.campaign)...)
+	r.GET("/e/:id", append(pages, w.entry)...)
+	r.GET("/me", append(pages, w.me)...)
+	r.GET("/signin", append(pages, w.signin)...)
+	r.GET("/auth/callback", append(pages, w.confirmSignin)...)
+	r.POST("/auth/callback", append(pages, w.redeem)...)
 	return nil
 }
 
@@ -65,7 +78,7 @@ func (w *Web) render(c *gin.Context, status int, page string, data any) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Referrer-Policy", "strict-origin-when-cross-origin")
-	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	c.Header("Content-Security-Policy", "default-src 'self'; connect-src 'self' "+w.StorageOrigin+"; img-src 'self' data:; media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	c.Status(status)
 	if err := w.pages[page].ExecuteTemplate(c.Writer, "layout", data); err != nil {
 		w.Log.Error("web: render", "page", page, "err", err)
@@ -90,13 +103,40 @@ func (w *Web) home(c *gin.Context) {
 	w.render(c, http.StatusOK, "home.html", map[string]any{"Campaigns": list, "Now": w.Now()})
 }
 
+// campaign shows the campaign and, when entries are open, the sign-in form
+// or (signed in) the entry form with its rules and consents.
 func (w *Web) campaign(c *gin.Context) {
 	cp, err := w.Campaigns.GetBySlug(c, c.Param("slug"))
 	if err != nil {
 		w.fail(c, err)
 		return
 	}
-	w.render(c, http.StatusOK, "campaign.html", map[string]any{"C": cp, "Open": cp.EntryOpen(w.Now()) == nil})
+	id, signedIn := webauth.EntrantID(c)
+	data := map[string]any{"C": cp, "Open": cp.EntryOpen(w.Now()) == nil, "SignedIn": signedIn, "Resume": c.Query("entry")}
+	if signedIn {
+		if who, err := w.Entrants.Get(c, id); err == nil {
+			data["Email"] = who.Email
+		}
+	}
+	c.Header("Cache-Control", "no-store")
+	w.render(c, http.StatusOK, "campaign.html", data)
+}
+
+// me lists the entrant's entries and messages (filled in by me.js).
+func (w *Web) me(c *gin.Context) {
+	id, ok := webauth.EntrantID(c)
+	if !ok {
+		c.Redirect(http.StatusSeeOther, "/signin?next=/me")
+		return
+	}
+	who, err := w.Entrants.Get(c, id)
+	if err != nil {
+		w.Sessions.End(c)
+		c.Redirect(http.StatusSeeOther, "/signin?next=/me")
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	w.render(c, http.StatusOK, "me.html", map[string]any{"Who": who})
 }
 
 func (w *Web) entry(c *gin.Context) {
@@ -108,6 +148,10 @@ func (w *Web) entry(c *gin.Context) {
 	e, err := w.Entries.Get(c, id)
 	if err != nil {
 		w.fail(c, err)
+		return
+	}
+	if me, _ := webauth.EntrantID(c); e.Status != entries.Live && (e.EntrantID == "" || e.EntrantID != me) {
+		w.fail(c, entries.ErrNotFound) // only the entrant sees an entry before it is live
 		return
 	}
 	meaning, next := e.Status.Describe()

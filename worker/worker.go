@@ -1,5 +1,5 @@
-// Package worker holds the asynq task handlers: the media pipeline now;
-// screening, mail, counters and cleanup as they land.
+// Package worker holds the asynq task handlers: the media pipeline, mail
+// delivery and the upload cleanup job; screening and counters as they land.
 package worker
 
 import (
@@ -10,12 +10,18 @@ import (
 
 // Handlers are the task handlers the worker serves.
 type Handlers struct {
-	Media *MediaHandler
+	Media   *MediaHandler
+	Mail    *MailHandler // nil without SMTP: no mail tasks are queued then
+	Cleanup *CleanupHandler
 }
 
 // Mux routes task types to handlers.
 func (h Handlers) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.Handle(tasks.TypeMediaProcess, h.Media)
+	if h.Mail != nil {
+		mux.Handle(tasks.TypeMailSend, h.Mail)
+	}
+	mux.Handle(tasks.TypeUploadsCleanup, h.Cleanup)
 	return mux
 }

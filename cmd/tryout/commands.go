@@ -48,12 +48,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, dev bool) e
 
 	var stopWorker func()
 	if dev {
-		ws, mux := a.WorkerServer()
-		if err := ws.Start(mux); err != nil {
+		if stopWorker, err = startWorker(a); err != nil {
 			_ = srv.Close()
-			return fmt.Errorf("worker: %w", err)
+			return err
 		}
-		stopWorker = ws.Shutdown
 		log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 	}
 
@@ -89,15 +87,33 @@ func work(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer a.Close(context.Background())
-	ws, mux := a.WorkerServer()
-	if err := ws.Start(mux); err != nil {
-		return fmt.Errorf("worker: %w", err)
+	stop, err := startWorker(a)
+	if err != nil {
+		return err
 	}
 	log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 	<-ctx.Done()
 	log.Info("shutting down")
-	ws.Shutdown()
+	stop()
 	return nil
+}
+
+// startWorker starts the task server and the periodic scheduler; the
+// returned func stops both, draining running tasks.
+func startWorker(a *app.App) (func(), error) {
+	ws, mux := a.WorkerServer()
+	if err := ws.Start(mux); err != nil {
+		return nil, fmt.Errorf("worker: %w", err)
+	}
+	sched, err := a.Scheduler()
+	if err == nil {
+		err = sched.Start()
+	}
+	if err != nil {
+		ws.Shutdown()
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	return func() { sched.Shutdown(); ws.Shutdown() }, nil
 }
 
 // migrate creates indexes and buckets.

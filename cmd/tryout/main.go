@@ -24,7 +24,7 @@ commands:
   dev                   serve and worker in one process; embedded database when TRYOUT_MONGO_URI is empty
   migrate               create indexes and buckets (idempotent)
   admin create-user     create a staff account: --email --role [--name] [--password] [--if-none]
-  env                   list every configuration variable with its default
+  env [--markdown]      list every configuration variable with its default
 `
 
 func main() {
@@ -48,9 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 	if args[0] == "env" {
-		for _, v := range config.Vars {
-			fmt.Fprintf(stdout, "%-32s %-40s %s\n", v.Name, v.Default, v.Help)
-		}
+		printVars(stdout, len(args) > 1 && args[1] == "--markdown")
 		return nil
 	}
 	cfg, err := config.Load(getenv)
@@ -80,4 +78,20 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// printVars lists every configuration variable, as text or as the README's
+// markdown table.
+func printVars(w io.Writer, markdown bool) {
+	for _, v := range config.Vars {
+		if !markdown {
+			fmt.Fprintf(w, "%-32s %-40s %s\n", v.Name, v.Default, v.Help)
+			continue
+		}
+		def := "(empty)"
+		if v.Default != "" {
+			def = "`" + v.Default + "`"
+		}
+		fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.Name, def, v.Help)
+	}
 }

@@ -19,9 +19,13 @@ import (
 	"github.com/tryout/tryout/config"
 	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/media"
 	"github.com/tryout/tryout/internal/mongodb"
+	"github.com/tryout/tryout/internal/notify"
+	"github.com/tryout/tryout/internal/signing"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/tasks"
 )
@@ -44,8 +48,15 @@ type App struct {
 	Campaigns *campaigns.MongoStore
 	Entries   *entries.MongoStore
 	Staff     *staff.MongoStore
+	Entrants  *entrants.MongoStore
+	Outbox    *mail.MongoStore
 	Queue     *tasks.Queue
 	Media     *media.Runner
+	Signer    signing.Signer
+	Auth      *entrants.Auth
+	Mailer    *mail.Mailer
+	Notify    *notify.Notifier
+	Presign   *blob.Presigner
 	Now       func() time.Time
 
 	embedded *mongodb.Embedded
@@ -110,16 +121,34 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := asynq.NewClientFromRedisClient(cl.Redis)
-	return &App{
+	key, err := sessionKey(cfg.SessionSecret.Reveal(), cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	presign, err := blob.NewPresigner(blob.Options{
+		Endpoint: cfg.S3PublicEndpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey.Reveal(),
+		Region: cfg.S3Region, UseTLS: cfg.S3PublicUseTLS,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{
 		Cfg: cfg, Log: log, Clients: cl,
 		Campaigns: campaigns.NewMongoStore(cl.DB.Collection(mongodb.Campaigns)),
 		Entries:   entries.NewMongoStore(cl.DB.Collection(mongodb.Entries)),
 		Staff:     staff.NewMongoStore(cl.DB.Collection(mongodb.Staff)),
-		Queue:     tasks.NewQueue(q),
+		Entrants:  entrants.NewMongoStore(cl.DB.Collection(mongodb.Entrants), cl.DB.Collection(mongodb.Claims)),
+		Outbox:    mail.NewMongoStore(cl.DB.Collection(mongodb.Outbox)),
+		Queue:     tasks.NewQueue(asynq.NewClientFromRedisClient(cl.Redis)),
 		Media:     runner,
+		Signer:    signing.New(key),
+		Presign:   presign,
 		Now:       time.Now,
-	}, nil
+	}
+	a.Auth = &entrants.Auth{Store: a.Entrants, Signer: a.Signer, LinkTTL: cfg.LoginLinkTTL, SessionTTL: cfg.SessionTTL}
+	a.Mailer = &mail.Mailer{Store: a.Outbox, Queue: a.Queue, Enabled: cfg.SMTPHost != "", Now: a.now}
+	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL}
+	return a, nil
 }
 
 // Migrate creates indexes and buckets; safe to run any number of times.

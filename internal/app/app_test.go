@@ -9,7 +9,9 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -28,13 +30,27 @@ type env struct {
 	kit  *testkit.Kit
 	app  *app.App
 	srv  *httptest.Server
-	user string // staff email
+	smtp *testkit.SMTPServer // nil: mail is kept in the outbox
+	user string              // staff email
 	pass string
 }
 
-func newEnv(t *testing.T) *env {
+type option func(*testing.T, *testkit.Kit, *env)
+
+// withSMTP points the app at a real SMTP server in the test.
+func withSMTP(t *testing.T, k *testkit.Kit, e *env) {
+	e.smtp = testkit.StartSMTP(t)
+	k.Config.SMTPHost, k.Config.SMTPTLS = "127.0.0.1", "none"
+	fmt.Sscan(e.smtp.Port(), &k.Config.SMTPPort)
+}
+
+func newEnv(t *testing.T, opts ...option) *env {
 	t.Helper()
 	k := testkit.New(t)
+	e := &env{t: t, kit: k}
+	for _, o := range opts {
+		o(t, k, e)
+	}
 	a, err := app.New(k.Config, k.Log, app.Clients{Mongo: k.Mongo, DB: k.DB, Redis: k.Redis, Blobs: k.Blobs})
 	if err != nil {
 		t.Fatal(err)
@@ -45,9 +61,82 @@ func newEnv(t *testing.T) *env {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, kit: k, app: a, srv: srv, user: "owner@example.com", pass: "correct horse battery"}
+	e.app, e.srv, e.user, e.pass = a, srv, "owner@example.com", "correct horse battery"
 	e.addStaff(e.user, e.pass, staff.Owner)
 	return e
+}
+
+// signIn signs an entrant in the way a person does: ask for a link, read it
+// from the email (SMTP server or outbox), open it, press the button. It
+// returns a client carrying the session cookie.
+func (e *env) signIn(email string) *http.Client {
+	e.t.Helper()
+	anon := &http.Client{}
+	var out map[string]any
+	res := e.doWith(anon, e.jsonReq("POST", "/api/auth/link", map[string]any{"email": email}), &out)
+	if res.StatusCode != http.StatusAccepted {
+		e.t.Fatalf("ask for link: %d %v", res.StatusCode, out)
+	}
+	link := e.latestLink(email)
+	u, err := url.Parse(link)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	token := u.Query().Get("token")
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err = c.PostForm(e.srv.URL+"/auth/callback", url.Values{"token": {token}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("redeem link: status %d", res.StatusCode)
+	}
+	c.CheckRedirect = nil
+	return c
+}
+
+// latestLink finds the newest sign-in link sent to email.
+func (e *env) latestLink(email string) string {
+	e.t.Helper()
+	if e.smtp != nil {
+		m := e.smtp.WaitFor(e.t, email, "sign-in link")
+		return linkIn(e.t, m.Body)
+	}
+	list, err := e.app.Outbox.List(context.Background(), 50)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, m := range list {
+		if m.To == email && m.Kind == "login_link" {
+			return m.Link
+		}
+	}
+	e.t.Fatalf("no sign-in link for %s in the outbox", email)
+	return ""
+}
+
+func linkIn(t *testing.T, body string) string {
+	for _, f := range strings.Fields(body) {
+		if strings.HasPrefix(f, "http") && strings.Contains(f, "/auth/callback?token=") {
+			return f
+		}
+	}
+	t.Fatalf("no link in %q", body)
+	return ""
+}
+
+func (e *env) jsonReq(method, path string, body any) *http.Request {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+// consents are the form fields that accept a campaign's rules (version 1).
+func consents() []part {
+	return []part{{name: "accept_rules", content: "1"}, {name: "media_release", content: "yes"}}
 }
 
 func (e *env) addStaff(email, pass string, role staff.Role) {
@@ -82,7 +171,12 @@ type apiError struct {
 // do sends a request and decodes the JSON answer into out (if not nil).
 func (e *env) do(req *http.Request, out any) *http.Response {
 	e.t.Helper()
-	res, err := http.DefaultClient.Do(req)
+	return e.doWith(http.DefaultClient, req, out)
+}
+
+func (e *env) doWith(c *http.Client, req *http.Request, out any) *http.Response {
+	e.t.Helper()
+	res, err := c.Do(req)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
@@ -131,7 +225,7 @@ type part struct{ name, filename, content string }
 
 // upload streams a multipart body through a pipe, so the server sees it
 // arrive as a stream, as from a phone.
-func (e *env) upload(slug string, parts []part, out any) *http.Response {
+func (e *env) upload(c *http.Client, slug string, parts []part, out any) *http.Response {
 	e.t.Helper()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
@@ -156,7 +250,7 @@ func (e *env) upload(slug string, parts []part, out any) *http.Response {
 	}()
 	req, _ := http.NewRequest("POST", e.srv.URL+"/api/campaigns/"+slug+"/entries", pr)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return e.do(req, out)
+	return e.doWith(c, req, out)
 }
 
 func readFile(t *testing.T, path string) string {
@@ -204,13 +298,13 @@ func (e *env) assertNothingStored(c campaignOut) {
 
 // waitStatus polls the public entry API until the entry reaches want. The
 // bound only guards against a hang; it asserts nothing about speed.
-func (e *env) waitStatus(id, want string) map[string]any {
+func (e *env) waitStatus(c *http.Client, id, want string) map[string]any {
 	e.t.Helper()
 	var last map[string]any
 	for i := 0; i < 600; i++ {
 		last = nil
 		req, _ := http.NewRequest("GET", e.srv.URL+"/api/entries/"+id, nil)
-		e.do(req, &last)
+		e.doWith(c, req, &last)
 		if last["status"] == want {
 			return last
 		}

@@ -12,6 +12,8 @@ import (
 	"github.com/tryout/tryout/internal/health"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
+	"github.com/tryout/tryout/internal/ratelimit"
+	"github.com/tryout/tryout/internal/webauth"
 	"github.com/tryout/tryout/web"
 )
 
@@ -32,12 +34,13 @@ func (a *App) Handler() (http.Handler, error) {
 	}}
 	hc.Routes(r)
 
+	sessions := &webauth.Sessions{Auth: a.Auth, PublicURL: a.Cfg.PublicURL, Now: a.now}
+	in := a.Intake()
 	pub := &api.API{
-		Campaigns: a.Campaigns, Entries: a.Entries, Log: a.Log, UploadIdle: time.Minute,
-		Intake: &intake.Service{
-			Campaigns: a.Campaigns, Entries: a.Entries, Blobs: a.Blobs, Queue: a.Queue,
-			Bucket: a.Cfg.S3BucketOriginals, MaxUploadBytes: a.Cfg.MaxUploadBytes, Now: a.now, Log: a.Log,
-		},
+		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Outbox: a.Outbox,
+		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify,
+		LinkLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:", Limit: 5, Window: 15 * time.Minute},
+		Now:       a.now, Log: a.Log, UploadIdle: time.Minute,
 	}
 	pub.Routes(r.Group("/api"))
 
@@ -48,11 +51,26 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := staffConsole.Routes(r.Group("/admin")); err != nil {
 		return nil, err
 	}
-	pages := &web.Web{Campaigns: a.Campaigns, Entries: a.Entries, Now: a.now, Log: a.Log}
+	scheme := "http://"
+	if a.Cfg.S3PublicUseTLS {
+		scheme = "https://"
+	}
+	pages := &web.Web{Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
+		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Now: a.now, Log: a.Log}
 	if err := pages.Routes(r); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// Intake builds the submission service.
+func (a *App) Intake() *intake.Service {
+	return &intake.Service{
+		Campaigns: a.Campaigns, Entries: a.Entries, Blobs: a.Blobs, Presign: a.Presign, Queue: a.Queue, Notify: a.Notify,
+		Bucket: a.Cfg.S3BucketOriginals, MaxUploadBytes: a.Cfg.MaxUploadBytes, PartURLTTL: a.Cfg.UploadURLTTL,
+		HashIP: func(ip string) string { return a.Signer.Hash("consent-ip", ip) },
+		Now:    a.now, Log: a.Log,
+	}
 }
 
 // now lets tests move the clock after the app is built.

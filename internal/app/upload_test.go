@@ -14,18 +14,19 @@ import (
 // an entrant streams a video, it lands privately, the worker probes it and
 // the entry reaches in_review with its media facts.
 func TestUploadToReview(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, withSMTP)
 	e.startWorker()
 	now := time.Now()
 	c := e.createCampaign("summer-tricks", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60)
 	video := readFile(t, testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 2, Width: 320, Height: 240, Audio: true}))
+	fan := e.signIn("skater@example.com")
 
 	var created map[string]any
-	res := e.upload(c.Slug, []part{
-		{name: "title", content: "  My kickflip  "},
-		{name: "description", content: "First try!"},
-		{name: "file", filename: "../../etc/kickflip.mp4", content: video},
-	}, &created)
+	res := e.upload(fan, c.Slug, append(consents(),
+		part{name: "title", content: "  My kickflip  "},
+		part{name: "description", content: "First try!"},
+		part{name: "file", filename: "../../etc/kickflip.mp4", content: video},
+	), &created)
 	if res.StatusCode != http.StatusCreated {
 		t.Fatalf("upload: status %d: %v", res.StatusCode, created)
 	}
@@ -47,7 +48,11 @@ func TestUploadToReview(t *testing.T) {
 		t.Fatalf("originals bucket holds %v (err %v), want exactly %s", keys, err, stored.Original.Key)
 	}
 
-	got := e.waitStatus(id, "in_review")
+	thanks := e.smtp.WaitFor(t, "skater@example.com", "Thanks for your entry")
+	if !strings.Contains(thanks.Body, "My kickflip") || !strings.Contains(thanks.Body, e.kit.Config.PublicURL+"/me") {
+		t.Errorf("thank-you message body: %s", thanks.Body)
+	}
+	got := e.waitStatus(fan, id, "in_review")
 	media, _ := got["media"].(map[string]any)
 	if media["width"] != float64(320) || media["height"] != float64(240) || media["video_codec"] != "h264" || media["audio_codec"] != "aac" {
 		t.Errorf("media = %v", media)
@@ -74,6 +79,7 @@ func TestUploadToReview(t *testing.T) {
 // status, and that nothing was left behind.
 func TestUploadRefusals(t *testing.T) {
 	e := newEnv(t)
+	fan := e.signIn("fan@example.com")
 	now := time.Now()
 	open := e.createCampaign("open-now", now.Add(-time.Hour), now.Add(time.Hour), 1<<20, 60)
 	closed := e.createCampaign("closed-already", now.Add(-2*time.Hour), now.Add(-time.Hour), 1<<20, 60)
@@ -100,11 +106,18 @@ func TestUploadRefusals(t *testing.T) {
 		{"random bytes", open.Slug, []part{{name: "title", content: "x"}, {name: "file", filename: "r.mp4", content: randomBytes(4096)}}, 415, "not_a_video"},
 		{"empty file", open.Slug, []part{{name: "title", content: "x"}, {name: "file", filename: "empty.mp4", content: ""}}, 400, "empty_file"},
 		{"field too long", open.Slug, []part{{name: "title", content: strings.Repeat("t", 9000)}, {name: "file", filename: "a.mp4", content: video}}, 400, "field_too_long"},
+		{"rules not accepted", open.Slug, []part{{name: "media_release", content: "yes"}, {name: "title", content: "x"}, {name: "file", filename: "a.mp4", content: video}}, 400, "consent_required"},
+		{"old rules version", open.Slug, []part{{name: "accept_rules", content: "0"}, {name: "media_release", content: "yes"}, {name: "title", content: "x"}, {name: "file", filename: "a.mp4", content: video}}, 400, "consent_required"},
+		{"no media release", open.Slug, []part{{name: "accept_rules", content: "1"}, {name: "title", content: "x"}, {name: "file", filename: "a.mp4", content: video}}, 400, "consent_required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out apiError
-			res := e.upload(tt.slug, tt.parts, &out)
+			parts := tt.parts
+			if tt.wantCode != "consent_required" {
+				parts = append(consents(), parts...)
+			}
+			res := e.upload(fan, tt.slug, parts, &out)
 			if res.StatusCode != tt.wantStatus || out.Error.Code != tt.wantCode {
 				t.Errorf("got %d %q (%s), want %d %q", res.StatusCode, out.Error.Code, out.Error.Message, tt.wantStatus, tt.wantCode)
 			}
@@ -120,9 +133,17 @@ func TestUploadRefusals(t *testing.T) {
 		req, _ := http.NewRequest("POST", e.srv.URL+"/api/campaigns/open-now/entries", strings.NewReader("{}"))
 		req.Header.Set("Content-Type", "application/json")
 		var out apiError
-		if res := e.do(req, &out); res.StatusCode != 400 || out.Error.Code != "invalid_request" {
+		if res := e.doWith(fan, req, &out); res.StatusCode != 400 || out.Error.Code != "invalid_request" {
 			t.Errorf("got %d %q", res.StatusCode, out.Error.Code)
 		}
+	})
+	t.Run("signed out", func(t *testing.T) {
+		var out apiError
+		res := e.upload(http.DefaultClient, open.Slug, append(consents(), part{name: "title", content: "x"}, part{name: "file", filename: "a.mp4", content: video}), &out)
+		if res.StatusCode != 401 || out.Error.Code != "sign_in_required" {
+			t.Errorf("got %d %q", res.StatusCode, out.Error.Code)
+		}
+		e.assertNothingStored(open)
 	})
 }
 
@@ -130,6 +151,7 @@ func TestUploadRefusals(t *testing.T) {
 // entry and its object are undone and the entrant is told to retry.
 func TestUploadQueueDownLeavesNothing(t *testing.T) {
 	e := newEnv(t)
+	fan := e.signIn("fan@example.com")
 	now := time.Now()
 	c := e.createCampaign("queue-down", now.Add(-time.Hour), now.Add(time.Hour), 10<<20, 60)
 	video := readFile(t, testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 1, Width: 160, Height: 120}))
@@ -138,7 +160,7 @@ func TestUploadQueueDownLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out apiError
-	res := e.upload(c.Slug, []part{{name: "title", content: "x"}, {name: "file", filename: "a.mp4", content: video}}, &out)
+	res := e.upload(fan, c.Slug, append(consents(), part{name: "title", content: "x"}, part{name: "file", filename: "a.mp4", content: video}), &out)
 	if res.StatusCode != http.StatusServiceUnavailable || out.Error.Code != "unavailable" {
 		t.Fatalf("got %d %q, want 503 unavailable", res.StatusCode, out.Error.Code)
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	netmail "net/mail"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
 
+	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/tasks"
 	"github.com/tryout/tryout/worker"
 )
@@ -25,12 +28,49 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 			return min(time.Duration(1<<min(n, 10))*5*time.Second, 30*time.Minute)
 		},
 	})
-	h := worker.Handlers{Media: &worker.MediaHandler{
-		Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media,
-		Bucket: a.Cfg.S3BucketOriginals, TempDir: a.Cfg.MediaTempDir, MaxPixels: a.Cfg.MediaMaxPixels,
-		Now: a.now, Log: a.Log,
-	}}
+	h := worker.Handlers{
+		Media: &worker.MediaHandler{
+			Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media,
+			Bucket: a.Cfg.S3BucketOriginals, TempDir: a.Cfg.MediaTempDir, MaxPixels: a.Cfg.MediaMaxPixels,
+			Now: a.now, Log: a.Log,
+		},
+		Cleanup: a.Cleanup(),
+	}
+	if a.Cfg.SMTPHost != "" {
+		h.Mail = &worker.MailHandler{
+			Outbox: a.Outbox, From: a.Cfg.MailFrom, Domain: mailDomain(a.Cfg.MailFrom), Now: a.now, Log: a.Log,
+			Sender: mail.NewSMTP(mail.SMTPConfig{Host: a.Cfg.SMTPHost, Port: a.Cfg.SMTPPort, TLS: a.Cfg.SMTPTLS,
+				Username: a.Cfg.SMTPUsername, Password: a.Cfg.SMTPPassword.Reveal()}),
+		}
+	}
 	return srv, h.Mux()
+}
+
+// Cleanup builds the cleanup job's handler.
+func (a *App) Cleanup() *worker.CleanupHandler {
+	return &worker.CleanupHandler{
+		Entries: a.Entries, Outbox: a.Outbox, Claims: a.Entrants, Uploads: a.Blobs, Queue: a.Queue,
+		Bucket: a.Cfg.S3BucketOriginals, MaxAge: 24 * time.Hour, Requeue: 10 * time.Minute, Now: a.now, Log: a.Log,
+	}
+}
+
+// Scheduler queues the periodic cleanup every 15 minutes.
+func (a *App) Scheduler() (*asynq.Scheduler, error) {
+	s := asynq.NewSchedulerFromRedisClient(a.Redis, &asynq.SchedulerOpts{Logger: asynqLogger{a.Log.With("component", "scheduler")}, LogLevel: asynq.WarnLevel})
+	if _, err := s.Register("@every 15m", tasks.NewUploadsCleanup()); err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	return s, nil
+}
+
+// mailDomain is the domain of the From address, for Message-IDs.
+func mailDomain(from string) string {
+	if a, err := netmail.ParseAddress(from); err == nil {
+		if i := strings.LastIndexByte(a.Address, '@'); i >= 0 {
+			return a.Address[i+1:]
+		}
+	}
+	return "localhost"
 }
 
 // asynqLogger adapts slog to asynq's logger interface.

@@ -40,8 +40,14 @@ type Campaign struct {
 	EntryClosesAt      time.Time
 	MaxFileBytes       int64
 	MaxDurationSeconds int
-	CreatedBy          string
-	CreatedAt          time.Time
+	// Entry rules, enforced on the server for every entry.
+	MaxEntriesPerEntrant int    // default 1
+	MinAge               int    // 0: no age gate
+	RulesVersion         string // the official rules an entrant accepts
+	RulesText            string
+	MediaReleaseText     string // what the entrant grants by accepting the media release
+	CreatedBy            string
+	CreatedAt            time.Time
 }
 
 // EntryOpen reports whether entries are accepted at now; ErrNotOpen explains
@@ -88,6 +94,16 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	if c.MaxDurationSeconds == 0 {
 		c.MaxDurationSeconds = DefaultMaxDurationSeconds
 	}
+	if c.MaxEntriesPerEntrant == 0 {
+		c.MaxEntriesPerEntrant = 1
+	}
+	c.RulesVersion = strings.TrimSpace(c.RulesVersion)
+	if c.RulesVersion == "" {
+		c.RulesVersion = "1"
+	}
+	if strings.TrimSpace(c.MediaReleaseText) == "" {
+		c.MediaReleaseText = DefaultMediaRelease
+	}
 	fe := FieldErrors{}
 	if !slugRE.MatchString(c.Slug) {
 		fe["slug"] = "use 3 to 60 lowercase letters, digits and hyphens, starting and ending with a letter or digit"
@@ -112,11 +128,27 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	if c.MaxDurationSeconds < 1 || c.MaxDurationSeconds > 3600 {
 		fe["max_duration_seconds"] = "must be between 1 and 3600 seconds"
 	}
+	if c.MaxEntriesPerEntrant < 1 || c.MaxEntriesPerEntrant > 100 {
+		fe["max_entries_per_entrant"] = "must be between 1 and 100"
+	}
+	if c.MinAge < 0 || c.MinAge > 99 {
+		fe["min_age"] = "must be between 0 (no age gate) and 99"
+	}
+	if len(c.RulesVersion) > 40 {
+		fe["rules_version"] = "keep the rules version under 40 characters"
+	}
+	if utf8.RuneCountInString(c.RulesText) > 50000 {
+		fe["rules_text"] = "keep the rules under 50000 characters"
+	}
 	if len(fe) > 0 {
 		return fe
 	}
 	return nil
 }
+
+// DefaultMediaRelease is the media release an entrant accepts when the
+// campaign does not write its own.
+const DefaultMediaRelease = "I own this video or have permission to share it, and I allow the campaign to show it publicly in the gallery and on the brand's channels."
 
 // Store keeps campaigns.
 type Store interface {

@@ -20,16 +20,21 @@ var _ Store = (*MongoStore)(nil)
 func NewMongoStore(c *mongo.Collection) *MongoStore { return &MongoStore{c: c} }
 
 type campaignDoc struct {
-	ID                 string    `bson:"_id"`
-	Slug               string    `bson:"slug"`
-	Name               string    `bson:"name"`
-	Description        string    `bson:"description"`
-	EntryOpensAt       time.Time `bson:"entry_opens_at"`
-	EntryClosesAt      time.Time `bson:"entry_closes_at"`
-	MaxFileBytes       int64     `bson:"max_file_bytes"`
-	MaxDurationSeconds int       `bson:"max_duration_s"`
-	CreatedBy          string    `bson:"created_by"`
-	CreatedAt          time.Time `bson:"created_at"`
+	ID                   string    `bson:"_id"`
+	Slug                 string    `bson:"slug"`
+	Name                 string    `bson:"name"`
+	Description          string    `bson:"description"`
+	EntryOpensAt         time.Time `bson:"entry_opens_at"`
+	EntryClosesAt        time.Time `bson:"entry_closes_at"`
+	MaxFileBytes         int64     `bson:"max_file_bytes"`
+	MaxDurationSeconds   int       `bson:"max_duration_s"`
+	MaxEntriesPerEntrant int       `bson:"max_entries_per_entrant"`
+	MinAge               int       `bson:"min_age"`
+	RulesVersion         string    `bson:"rules_version"`
+	RulesText            string    `bson:"rules_text"`
+	MediaReleaseText     string    `bson:"media_release_text"`
+	CreatedBy            string    `bson:"created_by"`
+	CreatedAt            time.Time `bson:"created_at"`
 }
 
 // Create inserts a campaign; a taken slug is ErrSlugTaken.

@@ -22,13 +22,16 @@ const IDPrefix = "en_"
 type Entry struct {
 	ID           string
 	CampaignID   string
+	EntrantID    string // empty only for entries made before sign-in existed
 	Title        string
 	Description  string
 	Status       Status
 	StatusReason string // why the entry is failed, rejected, removed or needs changes
 	History      []StatusChange
-	Original     Object
-	Media        *Media // nil until probed
+	Original     Object    // the current video; empty until one is received
+	Upload       *Upload   // the resumable upload in progress, if any
+	Consents     []Consent // audit record of what the entrant accepted
+	Media        *Media    // nil until probed
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -38,6 +41,28 @@ type StatusChange struct {
 	From, To Status
 	Reason   string
 	At       time.Time
+}
+
+// Consent is one thing the entrant accepted, with the version of the text,
+// when, and a keyed hash of the IP address it came from.
+type Consent struct {
+	Kind     string // rules, media_release, marketing, age
+	Version  string // rules version, or the stated birth date for age
+	Accepted bool
+	At       time.Time
+	IPHash   string
+}
+
+// Upload is a resumable multipart upload straight to storage.
+type Upload struct {
+	ID          string // the storage's multipart upload id
+	Key         string
+	Size        int64 // declared by the browser, checked at completion
+	PartSize    int64
+	PartCount   int
+	ContentType string
+	Filename    string
+	StartedAt   time.Time
 }
 
 // Object is the private original in object storage.
@@ -68,9 +93,30 @@ type Store interface {
 	// Transition moves the entry from one status to another only if it is
 	// still in from; otherwise it returns ErrConflict. It appends to History.
 	Transition(ctx context.Context, id string, from, to Status, reason string, at time.Time) (Entry, error)
+	// Apply makes a change only if the entry is still in from (compare and
+	// set on one document). A change to the same status records no history.
+	Apply(ctx context.Context, id string, from Status, ch Change) (Entry, error)
 	SetMedia(ctx context.Context, id string, m Media, at time.Time) error
 	ListByCampaign(ctx context.Context, campaignID string, limit int) ([]Entry, error)
+	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Entry, error)
+	// CountByEntrant counts an entrant's entries in a campaign, except
+	// those in the given statuses.
+	CountByEntrant(ctx context.Context, campaignID, entrantID string, except ...Status) (int64, error)
+	// ListStale returns entries sitting in status since before the time.
+	ListStale(ctx context.Context, status Status, before time.Time, limit int) ([]Entry, error)
 	Delete(ctx context.Context, id string) error
+}
+
+// Change is what Apply sets along with the status.
+type Change struct {
+	To          Status
+	Reason      string
+	At          time.Time
+	Upload      *Upload // set the upload in progress
+	ClearUpload bool
+	Original    *Object // set a newly received video
+	Title       *string
+	Description *string
 }
 
 // Move checks the state machine, then asks the store to make the change.
@@ -79,4 +125,15 @@ func Move(ctx context.Context, s Store, e Entry, to Status, reason string, now t
 		return e, err
 	}
 	return s.Transition(ctx, e.ID, e.Status, to, reason, now)
+}
+
+// MoveWith is Move with extra fields changed in the same atomic update.
+// ch.To equal to the current status changes fields only.
+func MoveWith(ctx context.Context, s Store, e Entry, ch Change) (Entry, error) {
+	if ch.To != e.Status {
+		if err := CheckTransition(e.Status, ch.To); err != nil {
+			return e, err
+		}
+	}
+	return s.Apply(ctx, e.ID, e.Status, ch)
 }

@@ -20,17 +20,20 @@ var _ Store = (*MongoStore)(nil)
 func NewMongoStore(c *mongo.Collection) *MongoStore { return &MongoStore{c: c} }
 
 type entryDoc struct {
-	ID           string      `bson:"_id"`
-	CampaignID   string      `bson:"campaign_id"`
-	Title        string      `bson:"title"`
-	Description  string      `bson:"description"`
-	Status       string      `bson:"status"`
-	StatusReason string      `bson:"status_reason,omitempty"`
-	History      []changeDoc `bson:"history"`
-	Original     objectDoc   `bson:"original"`
-	Media        *mediaDoc   `bson:"media,omitempty"`
-	CreatedAt    time.Time   `bson:"created_at"`
-	UpdatedAt    time.Time   `bson:"updated_at"`
+	ID           string       `bson:"_id"`
+	CampaignID   string       `bson:"campaign_id"`
+	EntrantID    string       `bson:"entrant_id,omitempty"`
+	Title        string       `bson:"title"`
+	Description  string       `bson:"description"`
+	Status       string       `bson:"status"`
+	StatusReason string       `bson:"status_reason,omitempty"`
+	History      []changeDoc  `bson:"history"`
+	Original     objectDoc    `bson:"original"`
+	Upload       *uploadDoc   `bson:"upload,omitempty"`
+	Consents     []consentDoc `bson:"consents,omitempty"`
+	Media        *mediaDoc    `bson:"media,omitempty"`
+	CreatedAt    time.Time    `bson:"created_at"`
+	UpdatedAt    time.Time    `bson:"updated_at"`
 }
 
 type changeDoc struct {
@@ -38,6 +41,25 @@ type changeDoc struct {
 	To     string    `bson:"to"`
 	Reason string    `bson:"reason,omitempty"`
 	At     time.Time `bson:"at"`
+}
+
+type uploadDoc struct {
+	ID          string    `bson:"id"`
+	Key         string    `bson:"key"`
+	Size        int64     `bson:"size"`
+	PartSize    int64     `bson:"part_size"`
+	PartCount   int       `bson:"part_count"`
+	ContentType string    `bson:"content_type"`
+	Filename    string    `bson:"filename"`
+	StartedAt   time.Time `bson:"started_at"`
+}
+
+type consentDoc struct {
+	Kind     string    `bson:"kind"`
+	Version  string    `bson:"version"`
+	Accepted bool      `bson:"accepted"`
+	At       time.Time `bson:"at"`
+	IPHash   string    `bson:"ip_hash"`
 }
 
 type objectDoc struct {
@@ -61,7 +83,7 @@ type mediaDoc struct {
 
 func toDoc(e Entry) entryDoc {
 	d := entryDoc{
-		ID: e.ID, CampaignID: e.CampaignID, Title: e.Title, Description: e.Description,
+		ID: e.ID, CampaignID: e.CampaignID, EntrantID: e.EntrantID, Title: e.Title, Description: e.Description,
 		Status: string(e.Status), StatusReason: e.StatusReason, History: []changeDoc{},
 		Original:  objectDoc(e.Original),
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
@@ -73,12 +95,20 @@ func toDoc(e Entry) entryDoc {
 		m := mediaDoc(*e.Media)
 		d.Media = &m
 	}
+	if e.Upload != nil {
+		u := uploadDoc(*e.Upload)
+		u.StartedAt = u.StartedAt.UTC()
+		d.Upload = &u
+	}
+	for _, c := range e.Consents {
+		d.Consents = append(d.Consents, consentDoc{c.Kind, c.Version, c.Accepted, c.At.UTC(), c.IPHash})
+	}
 	return d
 }
 
 func (d entryDoc) entry() Entry {
 	e := Entry{
-		ID: d.ID, CampaignID: d.CampaignID, Title: d.Title, Description: d.Description,
+		ID: d.ID, CampaignID: d.CampaignID, EntrantID: d.EntrantID, Title: d.Title, Description: d.Description,
 		Status: Status(d.Status), StatusReason: d.StatusReason,
 		Original:  Object(d.Original),
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
@@ -89,6 +119,13 @@ func (d entryDoc) entry() Entry {
 	if d.Media != nil {
 		m := Media(*d.Media)
 		e.Media = &m
+	}
+	if d.Upload != nil {
+		u := Upload(*d.Upload)
+		e.Upload = &u
+	}
+	for _, c := range d.Consents {
+		e.Consents = append(e.Consents, Consent(c))
 	}
 	return e
 }
@@ -120,11 +157,35 @@ func (s *MongoStore) Get(ctx context.Context, id string) (Entry, error) {
 // Transition moves the entry only if it is still in from: the status in the
 // filter makes the change a compare-and-set on one document.
 func (s *MongoStore) Transition(ctx context.Context, id string, from, to Status, reason string, at time.Time) (Entry, error) {
-	at = at.UTC()
-	set := bson.D{{Key: "status", Value: string(to)}, {Key: "updated_at", Value: at}, {Key: "status_reason", Value: reason}}
-	update := bson.D{
-		{Key: "$set", Value: set},
-		{Key: "$push", Value: bson.D{{Key: "history", Value: changeDoc{string(from), string(to), reason, at}}}},
+	return s.Apply(ctx, id, from, Change{To: to, Reason: reason, At: at})
+}
+
+// Apply makes ch only if the entry is still in from.
+func (s *MongoStore) Apply(ctx context.Context, id string, from Status, ch Change) (Entry, error) {
+	at := ch.At.UTC()
+	set := bson.D{{Key: "updated_at", Value: at}}
+	update := bson.D{}
+	if ch.To != from {
+		set = append(set, bson.E{Key: "status", Value: string(ch.To)}, bson.E{Key: "status_reason", Value: ch.Reason})
+		update = append(update, bson.E{Key: "$push", Value: bson.D{{Key: "history", Value: changeDoc{string(from), string(ch.To), ch.Reason, at}}}})
+	}
+	if ch.Upload != nil {
+		u := uploadDoc(*ch.Upload)
+		u.StartedAt = u.StartedAt.UTC()
+		set = append(set, bson.E{Key: "upload", Value: u})
+	}
+	if ch.Original != nil {
+		set = append(set, bson.E{Key: "original", Value: objectDoc(*ch.Original)}, bson.E{Key: "media", Value: nil})
+	}
+	if ch.Title != nil {
+		set = append(set, bson.E{Key: "title", Value: *ch.Title})
+	}
+	if ch.Description != nil {
+		set = append(set, bson.E{Key: "description", Value: *ch.Description})
+	}
+	update = append(update, bson.E{Key: "$set", Value: set})
+	if ch.ClearUpload {
+		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "upload", Value: ""}}})
 	}
 	filter := bson.D{{Key: "_id", Value: id}, {Key: "status", Value: string(from)}}
 	var d entryDoc
@@ -157,8 +218,39 @@ func (s *MongoStore) SetMedia(ctx context.Context, id string, m Media, at time.T
 
 // ListByCampaign returns a campaign's newest entries first.
 func (s *MongoStore) ListByCampaign(ctx context.Context, campaignID string, limit int) ([]Entry, error) {
+	return s.list(ctx, bson.D{{Key: "campaign_id", Value: campaignID}}, limit)
+}
+
+// ListByEntrant returns an entrant's newest entries first.
+func (s *MongoStore) ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Entry, error) {
+	return s.list(ctx, bson.D{{Key: "entrant_id", Value: entrantID}}, limit)
+}
+
+// ListStale returns entries in status last changed before the time.
+func (s *MongoStore) ListStale(ctx context.Context, status Status, before time.Time, limit int) ([]Entry, error) {
+	return s.list(ctx, bson.D{{Key: "status", Value: string(status)}, {Key: "updated_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}}, limit)
+}
+
+// CountByEntrant counts an entrant's entries in a campaign outside except.
+func (s *MongoStore) CountByEntrant(ctx context.Context, campaignID, entrantID string, except ...Status) (int64, error) {
+	filter := bson.D{{Key: "campaign_id", Value: campaignID}, {Key: "entrant_id", Value: entrantID}}
+	if len(except) > 0 {
+		var ex []string
+		for _, st := range except {
+			ex = append(ex, string(st))
+		}
+		filter = append(filter, bson.E{Key: "status", Value: bson.D{{Key: "$nin", Value: ex}}})
+	}
+	n, err := s.c.CountDocuments(ctx, filter)
+	if err != nil {
+		return 0, fmt.Errorf("entries: count: %w", err)
+	}
+	return n, nil
+}
+
+func (s *MongoStore) list(ctx context.Context, filter bson.D, limit int) ([]Entry, error) {
 	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit))
-	cur, err := s.c.Find(ctx, bson.D{{Key: "campaign_id", Value: campaignID}}, opts)
+	cur, err := s.c.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, fmt.Errorf("entries: list: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/ids"
@@ -44,6 +45,17 @@ func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
 type Blobs interface {
 	Put(ctx context.Context, bucket, key string, r io.Reader, size int64, contentType string) (int64, error)
 	Remove(ctx context.Context, bucket, key string) error
+	Stat(ctx context.Context, bucket, key string) (int64, error)
+	Head(ctx context.Context, bucket, key string, n int64) ([]byte, error)
+	StartMultipart(ctx context.Context, bucket, key, contentType string) (string, error)
+	Parts(ctx context.Context, bucket, key, uploadID string) ([]blob.Part, error)
+	CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []blob.Part) error
+	AbortMultipart(ctx context.Context, bucket, key, uploadID string) error
+}
+
+// Notifier tells the entrant what happened.
+type Notifier interface {
+	EntryReceived(ctx context.Context, e entries.Entry) error
 }
 
 // Queue enqueues processing.
@@ -56,48 +68,35 @@ type Service struct {
 	Campaigns      campaigns.Store
 	Entries        entries.Store
 	Blobs          Blobs
+	Presign        Presigner
 	Queue          Queue
-	Bucket         string // private originals bucket
-	MaxUploadBytes int64  // server-wide cap
+	Notify         Notifier
+	Bucket         string        // private originals bucket
+	MaxUploadBytes int64         // server-wide cap
+	PartURLTTL     time.Duration // how long a presigned part URL works
+	HashIP         func(ip string) string
 	Now            func() time.Time
 	Log            *slog.Logger
 }
 
-// Submission is what the entrant typed.
-type Submission struct {
-	Title       string
-	Description string
-	Filename    string
-}
+func newEntryID() string { return ids.New(entries.IDPrefix) }
 
-// Check validates the campaign and the typed fields before any byte of the
-// file is read, so a doomed request stores nothing.
-func (s *Service) Check(ctx context.Context, slug string, sub Submission) (campaigns.Campaign, error) {
-	c, err := s.Campaigns.GetBySlug(ctx, slug)
+// Check validates the campaign, the typed fields and the entry rules before
+// any byte of the file is read, so a doomed request stores nothing.
+func (s *Service) Check(ctx context.Context, slug, entrantID string, d Details) (campaigns.Campaign, []entries.Consent, error) {
+	c, err := s.openCampaign(ctx, slug)
 	if err != nil {
-		return c, err
+		return c, nil, err
 	}
-	if err := c.EntryOpen(s.Now()); err != nil {
-		return c, err
-	}
-	title := strings.TrimSpace(sub.Title)
-	switch n := utf8.RuneCountInString(title); {
-	case n == 0:
-		return c, fmt.Errorf("%w: give your entry a title (send the title field before the file)", ErrInvalid)
-	case n > 100:
-		return c, fmt.Errorf("%w: keep the title to 100 characters", ErrInvalid)
-	}
-	if utf8.RuneCountInString(sub.Description) > 2000 {
-		return c, fmt.Errorf("%w: keep the description to 2000 characters", ErrInvalid)
-	}
-	return c, nil
+	consents, err := s.checkDetails(ctx, c, entrantID, d)
+	return c, consents, err
 }
 
 // Submit streams file into private storage and records the entry as
-// received. Memory use is bounded by the storage client's part buffers,
-// whatever the file's size.
-func (s *Service) Submit(ctx context.Context, slug string, sub Submission, file io.Reader) (entries.Entry, error) {
-	c, err := s.Check(ctx, slug, sub)
+// received, in one request (for scripts and small files). Memory use is
+// bounded by the storage client's part buffers, whatever the file's size.
+func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details, filename string, file io.Reader) (entries.Entry, error) {
+	c, consents, err := s.Check(ctx, slug, entrantID, d)
 	if err != nil {
 		return entries.Entry{}, err
 	}
@@ -116,7 +115,7 @@ func (s *Service) Submit(ctx context.Context, slug string, sub Submission, file 
 
 	limit := min(c.MaxFileBytes, s.MaxUploadBytes)
 	now := s.Now()
-	id := ids.New(entries.IDPrefix)
+	id := newEntryID()
 	key := "campaigns/" + c.ID + "/entries/" + id + "/" + ids.New("orig_")
 	// The storage call must be able to abort its multipart upload even after
 	// the client has gone, so it does not share the request's cancellation.
@@ -136,11 +135,12 @@ func (s *Service) Submit(ctx context.Context, slug string, sub Submission, file 
 	}
 
 	e := entries.Entry{
-		ID: id, CampaignID: c.ID,
-		Title: strings.TrimSpace(sub.Title), Description: strings.TrimSpace(sub.Description),
+		ID: id, CampaignID: c.ID, EntrantID: entrantID,
+		Title: strings.TrimSpace(d.Title), Description: strings.TrimSpace(d.Description),
 		Status:    entries.Received,
 		History:   []entries.StatusChange{{To: entries.Received, At: now}},
-		Original:  entries.Object{Key: key, Size: size, ContentType: media.ContentType(container), Filename: cleanFilename(sub.Filename)},
+		Original:  entries.Object{Key: key, Size: size, ContentType: media.ContentType(container), Filename: cleanFilename(filename)},
+		Consents:  consents,
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if err := s.Entries.Create(putCtx, e); err != nil {
@@ -154,6 +154,11 @@ func (s *Service) Submit(ctx context.Context, slug string, sub Submission, file 
 		}
 		s.removeObject(putCtx, key)
 		return entries.Entry{}, fmt.Errorf("intake: queue processing: %v: %w", err, ErrUnavailble)
+	}
+	if s.Notify != nil {
+		if err := s.Notify.EntryReceived(putCtx, e); err != nil {
+			s.Log.Error("intake: thank-you message", "entry", e.ID, "err", err)
+		}
 	}
 	return e, nil
 }

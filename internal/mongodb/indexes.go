@@ -14,6 +14,9 @@ const (
 	Campaigns = "campaigns"
 	Entries   = "entries"
 	Staff     = "staff"
+	Entrants  = "entrants"
+	Claims    = "login_claims"
+	Outbox    = "outbox"
 )
 
 type index struct {
@@ -30,6 +33,10 @@ var indexes = []index{
 	{Entries, "campaign_created", bson.D{{Key: "campaign_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	{Entries, "status", bson.D{{Key: "status", Value: 1}}, false},
 	{Staff, "email_unique", bson.D{{Key: "email", Value: 1}}, true},
+	{Entrants, "email_unique", bson.D{{Key: "email", Value: 1}}, true},
+	{Entries, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
+	{Outbox, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
+	{Outbox, "created", bson.D{{Key: "created_at", Value: -1}}, false},
 }
 
 // Migrate creates every index. It is idempotent: creating an index that

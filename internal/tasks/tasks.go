@@ -14,17 +14,21 @@ import (
 
 // Task type names.
 const (
-	TypeMediaProcess = "media:process"
+	TypeMediaProcess   = "media:process"
+	TypeMailSend       = "mail:send"
+	TypeUploadsCleanup = "uploads:cleanup"
 )
 
 // Queue names and their weights for the worker.
 const (
 	QueueMedia   = "media"
+	QueueMail    = "mail"
 	QueueDefault = "default"
 )
 
-// Queues is the worker's queue priority map.
-var Queues = map[string]int{QueueMedia: 3, QueueDefault: 1}
+// Queues is the worker's queue priority map: mail is small and people wait
+// for sign-in links, so it goes first.
+var Queues = map[string]int{QueueMail: 6, QueueMedia: 3, QueueDefault: 1}
 
 // MediaProcess asks the worker to process one uploaded original.
 type MediaProcess struct {
@@ -85,4 +89,53 @@ func LastAttempt(ctx context.Context) bool {
 	n, ok1 := asynq.GetRetryCount(ctx)
 	max, ok2 := asynq.GetMaxRetry(ctx)
 	return ok1 && ok2 && n >= max
+}
+
+// MailSend asks the worker to deliver one outbox message.
+type MailSend struct {
+	MessageID string `json:"message_id"`
+}
+
+// NewMailSend builds the task. Its id is the message, so a message is
+// queued at most once at a time; retries back off for hours so an SMTP
+// outage delays mail but loses none.
+func NewMailSend(p MailSend) (*asynq.Task, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: %w", err)
+	}
+	return asynq.NewTask(TypeMailSend, b,
+		asynq.Queue(QueueMail),
+		asynq.TaskID(TypeMailSend+":"+p.MessageID),
+		asynq.MaxRetry(25),
+		asynq.Timeout(2*time.Minute),
+		asynq.Retention(time.Hour),
+	), nil
+}
+
+// ParseMailSend decodes the payload.
+func ParseMailSend(t *asynq.Task) (MailSend, error) {
+	var p MailSend
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.MessageID == "" {
+		return p, fmt.Errorf("tasks: bad %s payload: %v: %w", TypeMailSend, err, asynq.SkipRetry)
+	}
+	return p, nil
+}
+
+// EnqueueMail queues delivery of an outbox message; already queued is fine.
+func (q *Queue) EnqueueMail(ctx context.Context, messageID string) error {
+	t, err := NewMailSend(MailSend{MessageID: messageID})
+	if err != nil {
+		return err
+	}
+	if _, err := q.c.EnqueueContext(ctx, t); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return fmt.Errorf("tasks: enqueue %s: %w", TypeMailSend, err)
+	}
+	return nil
+}
+
+// NewUploadsCleanup builds the periodic cleanup task. Unique for ten
+// minutes, so several schedulers (one per worker) queue it once.
+func NewUploadsCleanup() *asynq.Task {
+	return asynq.NewTask(TypeUploadsCleanup, nil, asynq.Queue(QueueDefault), asynq.Unique(10*time.Minute), asynq.MaxRetry(3), asynq.Timeout(30*time.Minute))
 }

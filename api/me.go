@@ -1,0 +1,78 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/mail"
+)
+
+type meView struct {
+	ID          string `json:"id"`
+	Email       string `json:"email"`
+	DisplayName string `json:"display_name"`
+}
+
+func (a *API) me(c *gin.Context) {
+	e, err := a.Entrants.Get(c, entrantID(c))
+	if err != nil {
+		httpx.Fail(c, a.Log, translate(err))
+		return
+	}
+	c.JSON(http.StatusOK, meView{e.ID, e.Email, e.DisplayName})
+}
+
+// myEntries lists the entrant's entries with status, reason and next step.
+func (a *API) myEntries(c *gin.Context) {
+	list, err := a.Entries.ListByEntrant(c, entrantID(c), 200)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	out := make([]EntryView, 0, len(list))
+	names := map[string]CampaignRef{}
+	for _, e := range list {
+		v := NewEntryView(e)
+		ref, ok := names[e.CampaignID]
+		if !ok {
+			if cp, err := a.Campaigns.Get(c, e.CampaignID); err == nil {
+				ref = CampaignRef{Slug: cp.Slug, Name: cp.Name}
+			}
+			names[e.CampaignID] = ref
+		}
+		v.Campaign = &ref
+		out = append(out, v)
+	}
+	c.JSON(http.StatusOK, gin.H{"entries": out})
+}
+
+type messageView struct {
+	ID      string    `json:"id"`
+	Kind    string    `json:"kind"`
+	Subject string    `json:"subject"`
+	Text    string    `json:"text"`
+	Link    string    `json:"link,omitempty"`
+	EntryID string    `json:"entry_id,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// myMessages lists what the brand has sent the entrant (sign-in links,
+// which carry credentials, are left out).
+func (a *API) myMessages(c *gin.Context) {
+	list, err := a.Outbox.ListByEntrant(c, entrantID(c), 100)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	out := []messageView{}
+	for _, m := range list {
+		if m.Kind == mail.KindLoginLink {
+			continue
+		}
+		out = append(out, messageView{m.ID, string(m.Kind), m.Subject, m.Text, m.Link, m.EntryID, m.CreatedAt})
+	}
+	c.JSON(http.StatusOK, gin.H{"messages": out})
+}

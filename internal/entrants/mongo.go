@@ -1,0 +1,82 @@
+package entrants
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// MongoStore keeps entrants and link claims in MongoDB.
+type MongoStore struct {
+	entrants, claims *mongo.Collection
+}
+
+var _ Store = (*MongoStore)(nil)
+
+// NewMongoStore returns a store over the two collections.
+func NewMongoStore(entrants, claims *mongo.Collection) *MongoStore {
+	return &MongoStore{entrants: entrants, claims: claims}
+}
+
+type entrantDoc struct {
+	ID          string    `bson:"_id"`
+	Email       string    `bson:"email"`
+	DisplayName string    `bson:"display_name"`
+	CreatedAt   time.Time `bson:"created_at"`
+}
+
+// GetOrCreate inserts the entrant, or returns the existing one with the same
+// email (the unique index decides a race).
+func (s *MongoStore) GetOrCreate(ctx context.Context, e Entrant) (Entrant, error) {
+	_, err := s.entrants.InsertOne(ctx, entrantDoc{e.ID, e.Email, e.DisplayName, e.CreatedAt.UTC()})
+	if err == nil {
+		return e, nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return Entrant{}, fmt.Errorf("entrants: create: %w", err)
+	}
+	return s.find(ctx, bson.D{{Key: "email", Value: e.Email}})
+}
+
+// Get returns an entrant by id.
+func (s *MongoStore) Get(ctx context.Context, id string) (Entrant, error) {
+	return s.find(ctx, bson.D{{Key: "_id", Value: id}})
+}
+
+func (s *MongoStore) find(ctx context.Context, filter bson.D) (Entrant, error) {
+	var d entrantDoc
+	err := s.entrants.FindOne(ctx, filter).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Entrant{}, fmt.Errorf("entrants: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Entrant{}, fmt.Errorf("entrants: find: %w", err)
+	}
+	return Entrant(d), nil
+}
+
+// ClaimLink inserts the nonce; a duplicate key means the link was used.
+func (s *MongoStore) ClaimLink(ctx context.Context, nonce string, expires, now time.Time) error {
+	_, err := s.claims.InsertOne(ctx, bson.D{{Key: "_id", Value: nonce}, {Key: "expires_at", Value: expires.UTC()}, {Key: "used_at", Value: now.UTC()}})
+	if mongo.IsDuplicateKeyError(err) {
+		return ErrLinkUsed
+	}
+	if err != nil {
+		return fmt.Errorf("entrants: claim link: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredClaims removes claims of links that can no longer be used
+// anyway (run from the cleanup job: FerretDB has no TTL indexes).
+func (s *MongoStore) DeleteExpiredClaims(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.claims.DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: now.UTC()}}}})
+	if err != nil {
+		return 0, fmt.Errorf("entrants: delete claims: %w", err)
+	}
+	return res.DeletedCount, nil
+}

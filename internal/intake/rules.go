@@ -1,0 +1,168 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entries"
+)
+
+// Rule refusals the HTTP layer translates.
+var (
+	ErrTooManyEntries  = errors.New("entry limit reached")
+	ErrTooYoung        = errors.New("below the minimum age")
+	ErrConsentRequired = errors.New("consent required")
+)
+
+// Details is what the entrant typed and accepted before uploading.
+type Details struct {
+	Title        string
+	Description  string
+	BirthDate    string // YYYY-MM-DD; required when the campaign has a minimum age
+	AcceptRules  string // the rules version the entrant accepted
+	MediaRelease bool
+	Marketing    bool
+	IP           string // the request's address; stored only as a keyed hash
+}
+
+// checkDetails validates the typed fields and the campaign's rules for this
+// entrant, and returns the consent records to store with the entry.
+func (s *Service) checkDetails(ctx context.Context, c campaigns.Campaign, entrantID string, d Details) ([]entries.Consent, error) {
+	if err := checkText(d.Title, d.Description); err != nil {
+		return nil, err
+	}
+	if d.AcceptRules != c.RulesVersion {
+		return nil, fmt.Errorf("%w: accept the official rules (version %s) to enter", ErrConsentRequired, c.RulesVersion)
+	}
+	if !d.MediaRelease {
+		return nil, fmt.Errorf("%w: accept the media release so your video can be shown", ErrConsentRequired)
+	}
+	now := s.Now()
+	if c.MinAge > 0 {
+		born, err := time.Parse("2006-01-02", strings.TrimSpace(d.BirthDate))
+		if err != nil || born.After(now) || born.Year() < 1900 {
+			return nil, fmt.Errorf("%w: give your date of birth as YYYY-MM-DD", ErrInvalid)
+		}
+		if age(born, now) < c.MinAge {
+			return nil, fmt.Errorf("%w: you must be %d or older to enter this contest", ErrTooYoung, c.MinAge)
+		}
+	}
+	n, err := s.Entries.CountByEntrant(ctx, c.ID, entrantID, entries.Withdrawn)
+	if err != nil {
+		return nil, err
+	}
+	if n >= int64(c.MaxEntriesPerEntrant) {
+		return nil, fmt.Errorf("%w: this contest takes %d %s per person and you have %d", ErrTooManyEntries,
+			c.MaxEntriesPerEntrant, plural(c.MaxEntriesPerEntrant, "entry", "entries"), n)
+	}
+	ip := s.HashIP(d.IP)
+	consents := []entries.Consent{
+		{Kind: "rules", Version: c.RulesVersion, Accepted: true, At: now, IPHash: ip},
+		{Kind: "media_release", Version: c.RulesVersion, Accepted: true, At: now, IPHash: ip},
+		{Kind: "marketing", Version: c.RulesVersion, Accepted: d.Marketing, At: now, IPHash: ip},
+	}
+	if c.MinAge > 0 {
+		consents = append(consents, entries.Consent{Kind: "age", Version: strings.TrimSpace(d.BirthDate), Accepted: true, At: now, IPHash: ip})
+	}
+	return consents, nil
+}
+
+func checkText(title, description string) error {
+	switch n := utf8.RuneCountInString(strings.TrimSpace(title)); {
+	case n == 0:
+		return fmt.Errorf("%w: give your entry a title (send the title field before the file)", ErrInvalid)
+	case n > 100:
+		return fmt.Errorf("%w: keep the title to 100 characters", ErrInvalid)
+	}
+	if utf8.RuneCountInString(description) > 2000 {
+		return fmt.Errorf("%w: keep the description to 2000 characters", ErrInvalid)
+	}
+	return nil
+}
+
+// age is whole years between born and now.
+func age(born, now time.Time) int {
+	y := now.Year() - born.Year()
+	if now.Month() < born.Month() || now.Month() == born.Month() && now.Day() < born.Day() {
+		y-- // birthday not reached yet this year
+	}
+	return y
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// CreateDraft saves the entrant's title, description and consents before
+// any byte is uploaded, so a failed upload never loses them.
+func (s *Service) CreateDraft(ctx context.Context, slug, entrantID string, d Details) (entries.Entry, error) {
+	c, err := s.openCampaign(ctx, slug)
+	if err != nil {
+		return entries.Entry{}, err
+	}
+	consents, err := s.checkDetails(ctx, c, entrantID, d)
+	if err != nil {
+		return entries.Entry{}, err
+	}
+	now := s.Now()
+	e := entries.Entry{
+		ID: newEntryID(), CampaignID: c.ID, EntrantID: entrantID,
+		Title: strings.TrimSpace(d.Title), Description: strings.TrimSpace(d.Description),
+		Status: entries.Draft, History: []entries.StatusChange{{To: entries.Draft, At: now}},
+		Consents: consents, CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.Entries.Create(ctx, e); err != nil {
+		return entries.Entry{}, err
+	}
+	return e, nil
+}
+
+// openCampaign finds a campaign taking entries now.
+func (s *Service) openCampaign(ctx context.Context, slug string) (campaigns.Campaign, error) {
+	c, err := s.Campaigns.GetBySlug(ctx, slug)
+	if err != nil {
+		return c, err
+	}
+	return c, c.EntryOpen(s.Now())
+}
+
+// Mine returns the entry if it belongs to the entrant; anyone else's entry
+// is reported as not found, so ids cannot be probed.
+func (s *Service) Mine(ctx context.Context, entrantID, entryID string) (entries.Entry, error) {
+	e, err := s.Entries.Get(ctx, entryID)
+	if err != nil {
+		return e, err
+	}
+	if e.EntrantID == "" || e.EntrantID != entrantID {
+		return entries.Entry{}, fmt.Errorf("intake: %s: %w", entryID, entries.ErrNotFound)
+	}
+	return e, nil
+}
+
+// Withdraw takes the entry out of the contest and discards any upload in
+// progress.
+func (s *Service) Withdraw(ctx context.Context, entrantID, entryID string) (entries.Entry, error) {
+	e, err := s.Mine(ctx, entrantID, entryID)
+	if err != nil {
+		return e, err
+	}
+	up := e.Upload
+	e, err = entries.MoveWith(ctx, s.Entries, e, entries.Change{To: entries.Withdrawn, Reason: "Withdrawn by the entrant.", At: s.Now(), ClearUpload: up != nil})
+	if err != nil {
+		return e, err
+	}
+	if up != nil {
+		if err := s.Blobs.AbortMultipart(context.WithoutCancel(ctx), s.Bucket, up.Key, up.ID); err != nil {
+			s.Log.Error("intake: abort upload on withdraw", "entry", e.ID, "err", err)
+		}
+	}
+	return e, nil
+}

@@ -1,0 +1,71 @@
+// Package mail sends Tryout's email. Every message is first written to the
+// outbox (a record per message and recipient with its delivery status), then
+// delivered over SMTP by a queued task with retries. Without SMTP configured,
+// messages are kept in the outbox, where staff can read them.
+package mail
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors callers can test with errors.Is.
+var (
+	ErrNotFound = errors.New("message not found")
+)
+
+// IDPrefix starts every message id.
+const IDPrefix = "ms_"
+
+// Kind says what a message is for.
+type Kind string
+
+// Message kinds.
+const (
+	KindLoginLink     Kind = "login_link"     // transactional: always sent
+	KindEntryReceived Kind = "entry_received" // the brand's first thank-you
+)
+
+// Status is where a message stands in delivery.
+type Status string
+
+// Delivery statuses.
+const (
+	Queued Status = "queued" // waiting for the mail task
+	Sent   Status = "sent"   // accepted by the SMTP server
+	Failed Status = "failed" // the last attempt failed; the task retries
+	Kept   Status = "kept"   // no SMTP configured: kept for staff to read
+)
+
+// Message is one email to one recipient.
+type Message struct {
+	ID         string
+	Kind       Kind
+	To         string
+	EntrantID  string
+	CampaignID string
+	EntryID    string
+	Subject    string
+	Text       string
+	Link       string // the call to action, also in Text
+	Status     Status
+	Attempts   int
+	LastError  string
+	CreatedAt  time.Time
+	SentAt     time.Time
+}
+
+// Store is the outbox.
+type Store interface {
+	Insert(ctx context.Context, m Message) error
+	Get(ctx context.Context, id string) (Message, error)
+	// MarkSent records delivery; it reports false if the message was already
+	// marked sent (a retried task must not count twice).
+	MarkSent(ctx context.Context, id string, at time.Time) (bool, error)
+	MarkFailed(ctx context.Context, id string, reason string, at time.Time) error
+	List(ctx context.Context, limit int) ([]Message, error)
+	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Message, error)
+	// ListStale returns messages in status created before the time.
+	ListStale(ctx context.Context, status Status, before time.Time, limit int) ([]Message, error)
+}

@@ -1,0 +1,120 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// MongoStore keeps the outbox in MongoDB.
+type MongoStore struct{ c *mongo.Collection }
+
+var _ Store = (*MongoStore)(nil)
+
+// NewMongoStore returns an outbox over the collection.
+func NewMongoStore(c *mongo.Collection) *MongoStore { return &MongoStore{c: c} }
+
+type messageDoc struct {
+	ID         string    `bson:"_id"`
+	Kind       string    `bson:"kind"`
+	To         string    `bson:"to"`
+	EntrantID  string    `bson:"entrant_id,omitempty"`
+	CampaignID string    `bson:"campaign_id,omitempty"`
+	EntryID    string    `bson:"entry_id,omitempty"`
+	Subject    string    `bson:"subject"`
+	Text       string    `bson:"text"`
+	Link       string    `bson:"link,omitempty"`
+	Status     string    `bson:"status"`
+	Attempts   int       `bson:"attempts"`
+	LastError  string    `bson:"last_error,omitempty"`
+	CreatedAt  time.Time `bson:"created_at"`
+	SentAt     time.Time `bson:"sent_at,omitempty"`
+}
+
+func (d messageDoc) message() Message {
+	return Message{d.ID, Kind(d.Kind), d.To, d.EntrantID, d.CampaignID, d.EntryID, d.Subject, d.Text, d.Link,
+		Status(d.Status), d.Attempts, d.LastError, d.CreatedAt, d.SentAt}
+}
+
+// Insert adds a message to the outbox.
+func (s *MongoStore) Insert(ctx context.Context, m Message) error {
+	d := messageDoc{m.ID, string(m.Kind), m.To, m.EntrantID, m.CampaignID, m.EntryID, m.Subject, m.Text, m.Link,
+		string(m.Status), m.Attempts, m.LastError, m.CreatedAt.UTC(), m.SentAt}
+	if _, err := s.c.InsertOne(ctx, d); err != nil {
+		return fmt.Errorf("mail: insert: %w", err)
+	}
+	return nil
+}
+
+// Get returns one message.
+func (s *MongoStore) Get(ctx context.Context, id string) (Message, error) {
+	var d messageDoc
+	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Message{}, fmt.Errorf("mail: %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Message{}, fmt.Errorf("mail: get: %w", err)
+	}
+	return d.message(), nil
+}
+
+// MarkSent sets the message sent unless it already was.
+func (s *MongoStore) MarkSent(ctx context.Context, id string, at time.Time) (bool, error) {
+	res, err := s.c.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$ne", Value: string(Sent)}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(Sent)}, {Key: "sent_at", Value: at.UTC()}, {Key: "last_error", Value: ""}}},
+			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
+	if err != nil {
+		return false, fmt.Errorf("mail: mark sent: %w", err)
+	}
+	return res.ModifiedCount == 1, nil
+}
+
+// MarkFailed records a failed attempt.
+func (s *MongoStore) MarkFailed(ctx context.Context, id, reason string, at time.Time) error {
+	_, err := s.c.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$ne", Value: string(Sent)}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(Failed)}, {Key: "last_error", Value: reason}}},
+			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
+	if err != nil {
+		return fmt.Errorf("mail: mark failed: %w", err)
+	}
+	return nil
+}
+
+// List returns the newest messages first.
+func (s *MongoStore) List(ctx context.Context, limit int) ([]Message, error) {
+	return s.list(ctx, bson.D{}, limit)
+}
+
+// ListByEntrant returns one entrant's newest messages first.
+func (s *MongoStore) ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Message, error) {
+	return s.list(ctx, bson.D{{Key: "entrant_id", Value: entrantID}}, limit)
+}
+
+// ListStale returns messages in status created before the time.
+func (s *MongoStore) ListStale(ctx context.Context, status Status, before time.Time, limit int) ([]Message, error) {
+	return s.list(ctx, bson.D{{Key: "status", Value: string(status)}, {Key: "created_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}}, limit)
+}
+
+func (s *MongoStore) list(ctx context.Context, filter bson.D, limit int) ([]Message, error) {
+	cur, err := s.c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("mail: list: %w", err)
+	}
+	var docs []messageDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("mail: list: %w", err)
+	}
+	out := make([]Message, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.message())
+	}
+	return out, nil
+}

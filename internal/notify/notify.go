@@ -1,0 +1,63 @@
+// Package notify writes the messages Tryout sends entrants and hands them to
+// the mailer: sign-in links now, and the brand's reply at each stage.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entrants"
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/mail"
+)
+
+// Notifier composes and sends entrant messages.
+type Notifier struct {
+	Mailer    *mail.Mailer
+	Entrants  entrants.Store
+	Campaigns campaigns.Store
+	PublicURL string
+}
+
+// LoginLink sends a sign-in link. It is transactional: always sent.
+func (n *Notifier) LoginLink(ctx context.Context, email, token string, ttlMinutes int) error {
+	link := n.PublicURL + "/auth/callback?token=" + token
+	text := strings.Join([]string{
+		"Hello,",
+		"",
+		"Use this link to sign in to Tryout:",
+		link,
+		"",
+		fmt.Sprintf("It works once and expires in %d minutes. If you did not ask for it, ignore this email.", ttlMinutes),
+	}, "\n")
+	_, err := n.Mailer.Send(ctx, mail.Message{Kind: mail.KindLoginLink, To: email, Subject: "Your Tryout sign-in link", Text: text, Link: link})
+	return err
+}
+
+// EntryReceived thanks the entrant the moment their video is safely stored.
+func (n *Notifier) EntryReceived(ctx context.Context, e entries.Entry) error {
+	who, err := n.Entrants.Get(ctx, e.EntrantID)
+	if err != nil {
+		return err
+	}
+	c, err := n.Campaigns.Get(ctx, e.CampaignID)
+	if err != nil {
+		return err
+	}
+	link := n.PublicURL + "/me"
+	text := strings.Join([]string{
+		fmt.Sprintf("Hi %s,", who.DisplayName),
+		"",
+		fmt.Sprintf("Thank you for entering %s! We have your video \"%s\".", c.Name, e.Title),
+		"We are preparing it now, then the campaign team will review it. You will hear from us at each step,",
+		"and you can see where your entry stands at any time:",
+		link,
+	}, "\n")
+	_, err = n.Mailer.Send(ctx, mail.Message{
+		Kind: mail.KindEntryReceived, To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
+		Subject: "Thanks for your entry to " + c.Name, Text: text, Link: link,
+	})
+	return err
+}

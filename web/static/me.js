@@ -1,0 +1,75 @@
+// "My entries": each entry's status, what it means, why, and what to do
+// next, kept current while anything is still being processed.
+import { call, say } from "/static/api.js";
+
+const list = document.getElementById("entries");
+const inbox = document.getElementById("messages");
+const waiting = new Set(["received", "processing"]);
+
+function el(tag, attrs, ...children) {
+  const n = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) n.setAttribute(k, v);
+  for (const c of children) n.append(c);
+  return n;
+}
+
+function render(entries) {
+  list.replaceChildren();
+  if (entries.length === 0) {
+    list.append(el("p", { class: "muted" }, "No entries yet. Find a campaign on the home page."));
+    return;
+  }
+  for (const e of entries) {
+    const card = el("article", { class: "card", "data-entry": e.id, "data-status": e.status },
+      el("h2", {}, e.title),
+      el("p", { class: "muted" }, e.campaign ? e.campaign.name : ""),
+      el("p", {}, el("span", { class: `status status-${e.status}` }, e.status_label)),
+      el("p", {}, e.status_message));
+    if (e.reason) card.append(el("p", { class: "reason" }, e.reason));
+    if (e.next_step) card.append(el("p", { class: "muted" }, e.next_step));
+    const actions = el("div", { class: "row" });
+    if (e.campaign && ["draft", "uploading", "needs_changes", "failed"].includes(e.status)) {
+      const label = e.status === "uploading" ? "Resume upload" : e.status === "draft" ? "Upload video" : "Upload a new video";
+      actions.append(el("a", { class: "button", href: `/c/${e.campaign.slug}?entry=${e.id}` }, label));
+    }
+    if (!["withdrawn", "rejected", "removed"].includes(e.status)) {
+      const b = el("button", { type: "button", class: "secondary" }, "Withdraw");
+      b.addEventListener("click", async () => {
+        if (!confirm(`Withdraw "${e.title}"? This cannot be undone.`)) return;
+        try { await call("POST", `/api/entries/${e.id}/withdraw`); load(); } catch (err) { alert(err.message); }
+      });
+      actions.append(b);
+    }
+    card.append(actions);
+    list.append(card);
+  }
+}
+
+function renderMessages(messages) {
+  inbox.replaceChildren();
+  if (messages.length === 0) { inbox.append(el("p", { class: "muted" }, "No messages yet.")); return; }
+  for (const m of messages) {
+    inbox.append(el("article", { class: "card message-card" }, el("h3", {}, m.subject), el("p", { class: "pre" }, m.text)));
+  }
+}
+
+let timer = null;
+async function load() {
+  try {
+    const [{ entries }, { messages }] = await Promise.all([call("GET", "/api/me/entries"), call("GET", "/api/me/messages")]);
+    render(entries);
+    renderMessages(messages);
+    clearTimeout(timer);
+    if (entries.some((e) => waiting.has(e.status))) timer = setTimeout(load, 2000);
+  } catch (e) {
+    say(list, e.message, true);
+    timer = setTimeout(load, 5000);
+  }
+}
+
+document.getElementById("logout").addEventListener("click", async () => {
+  await call("POST", "/api/auth/logout");
+  location.href = "/";
+});
+
+load();

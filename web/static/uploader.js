@@ -1,0 +1,145 @@
+// Resumable upload straight to storage: the file is cut into the parts the
+// server chose, up to three go at once over presigned URLs, each failed part
+// is retried with backoff, and after a pause, a dropped connection or a
+// closed tab the server says which parts arrived so only the rest are sent.
+import { call, APIError } from "/static/api.js";
+
+const PARALLEL = 3;
+const MAX_BACKOFF_MS = 30000;
+
+export class Uploader {
+  constructor(entryId, file, { onProgress, onStatus }) {
+    this.entryId = entryId;
+    this.file = file;
+    this.onProgress = onProgress;
+    this.onStatus = onStatus;
+    this.paused = false;
+    this.inflight = new Map(); // part number -> XMLHttpRequest
+    this.loaded = new Map(); // part number -> bytes sent so far
+    this.done = 0; // bytes in parts that arrived
+  }
+
+  base() { return `/api/entries/${encodeURIComponent(this.entryId)}/uploads`; }
+
+  // begin starts a new upload (fresh) or continues the one in progress.
+  async begin(fresh) {
+    let t;
+    if (!fresh) {
+      try {
+        t = await call("GET", `${this.base()}/current`);
+      } catch (e) {
+        if (!(e instanceof APIError) || e.code !== "no_upload") throw e;
+      }
+    }
+    if (!t) {
+      t = await call("POST", this.base(), { size: this.file.size, filename: this.file.name, content_type: this.file.type });
+    }
+    if (t.size !== this.file.size) {
+      throw new APIError(0, "different_file", `This upload was started with a different file (${Math.round(t.size / 1e6)} MB). Choose that same file to resume, or start again with this one.`);
+    }
+    this.ticket = t;
+    return this.run();
+  }
+
+  // refresh asks the server which parts arrived and for fresh URLs.
+  async refresh() {
+    this.ticket = await call("GET", `${this.base()}/current`);
+  }
+
+  async run() {
+    const t = this.ticket;
+    this.done = t.received.reduce((n, p) => n + p.size, 0);
+    this.loaded.clear();
+    this.queue = t.missing.slice();
+    this.report();
+    if (this.queue.length > 0) {
+      this.onStatus(t.received.length > 0 ? `Resuming: ${t.received.length} of ${t.parts} parts already arrived.` : "Uploading…");
+      await Promise.all(Array.from({ length: Math.min(PARALLEL, this.queue.length) }, () => this.worker()));
+    }
+    if (this.paused) return null;
+    this.onStatus("Checking your video…");
+    try {
+      return await call("POST", `${this.base()}/current/complete`);
+    } catch (e) {
+      if (e.code === "upload_incomplete") { // a part went missing: send it again
+        await this.refresh();
+        return this.run();
+      }
+      throw e;
+    }
+  }
+
+  async worker() {
+    while (!this.paused && this.queue.length > 0) {
+      const part = this.queue.shift();
+      await this.sendWithRetry(part);
+    }
+  }
+
+  async sendWithRetry(part) {
+    for (let attempt = 0; !this.paused; attempt++) {
+      try {
+        await this.send(part);
+        return;
+      } catch (status) {
+        if (this.paused) break;
+        if (status === 403) { // URL expired: get fresh ones
+          try { await this.refresh(); part.url = (this.ticket.missing.find((p) => p.number === part.number) || part).url; } catch { /* retry below */ }
+        }
+        const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) * (0.75 + Math.random() / 2);
+        this.onStatus(`Connection problem: retrying in ${Math.round(wait / 1000)} s. Keep this page open.`);
+        await new Promise((r) => { const id = setTimeout(r, wait); window.addEventListener("online", () => { clearTimeout(id); r(); }, { once: true }); });
+      }
+    }
+    this.queue.unshift(part); // paused: send it after resume
+  }
+
+  send(part) {
+    const size = this.ticket.part_size;
+    const start = (part.number - 1) * size;
+    const blob = this.file.slice(start, Math.min(start + size, this.file.size));
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      this.inflight.set(part.number, xhr);
+      xhr.open("PUT", part.url);
+      xhr.upload.onprogress = (e) => { this.loaded.set(part.number, e.loaded); this.report(); };
+      xhr.onload = () => {
+        this.inflight.delete(part.number);
+        this.loaded.delete(part.number);
+        if (xhr.status >= 200 && xhr.status < 300) {
+          this.done += blob.size;
+          this.report();
+          if (!this.paused) this.onStatus("Uploading…");
+          resolve();
+        } else {
+          reject(xhr.status);
+        }
+      };
+      xhr.onerror = xhr.onabort = xhr.ontimeout = () => {
+        this.inflight.delete(part.number);
+        this.loaded.delete(part.number);
+        this.report();
+        reject(0);
+      };
+      xhr.send(blob);
+    });
+  }
+
+  report() {
+    let sent = this.done;
+    for (const n of this.loaded.values()) sent += n;
+    this.onProgress(Math.min(sent, this.file.size), this.file.size);
+  }
+
+  pause() {
+    this.paused = true;
+    for (const xhr of this.inflight.values()) xhr.abort();
+    this.onStatus("Paused. Press Resume to carry on.");
+  }
+
+  async resume() {
+    this.paused = false;
+    await this.refresh();
+    return this.run();
+  }
+}
