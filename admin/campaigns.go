@@ -16,13 +16,18 @@ import (
 
 // campaignInput is the JSON body for creating a campaign.
 type campaignInput struct {
-	Slug               string    `json:"slug"`
-	Name               string    `json:"name"`
-	Description        string    `json:"description"`
-	EntryOpensAt       time.Time `json:"entry_opens_at"`
-	EntryClosesAt      time.Time `json:"entry_closes_at"`
-	MaxFileBytes       int64     `json:"max_file_bytes"`
-	MaxDurationSeconds int       `json:"max_duration_seconds"`
+	Slug                 string    `json:"slug"`
+	Name                 string    `json:"name"`
+	Description          string    `json:"description"`
+	EntryOpensAt         time.Time `json:"entry_opens_at"`
+	EntryClosesAt        time.Time `json:"entry_closes_at"`
+	MaxFileBytes         int64     `json:"max_file_bytes"`
+	MaxDurationSeconds   int       `json:"max_duration_seconds"`
+	MaxEntriesPerEntrant int       `json:"max_entries_per_entrant"`
+	MinAge               int       `json:"min_age"`
+	RulesVersion         string    `json:"rules_version"`
+	RulesText            string    `json:"rules_text"`
+	MediaReleaseText     string    `json:"media_release_text"`
 }
 
 type campaignView struct {
@@ -33,7 +38,8 @@ type campaignView struct {
 }
 
 func newCampaignView(c campaigns.Campaign) campaignView {
-	return campaignView{c.ID, campaignInput{c.Slug, c.Name, c.Description, c.EntryOpensAt, c.EntryClosesAt, c.MaxFileBytes, c.MaxDurationSeconds}, c.CreatedBy, c.CreatedAt}
+	return campaignView{c.ID, campaignInput{c.Slug, c.Name, c.Description, c.EntryOpensAt, c.EntryClosesAt, c.MaxFileBytes, c.MaxDurationSeconds,
+		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText}, c.CreatedBy, c.CreatedAt}
 }
 
 func (a *Admin) createCampaign(c *gin.Context) {
@@ -47,6 +53,8 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		ID: ids.New(campaigns.IDPrefix), Slug: in.Slug, Name: in.Name, Description: in.Description,
 		EntryOpensAt: in.EntryOpensAt, EntryClosesAt: in.EntryClosesAt,
 		MaxFileBytes: in.MaxFileBytes, MaxDurationSeconds: in.MaxDurationSeconds,
+		MaxEntriesPerEntrant: in.MaxEntriesPerEntrant, MinAge: in.MinAge,
+		RulesVersion: in.RulesVersion, RulesText: in.RulesText, MediaReleaseText: in.MediaReleaseText,
 		CreatedBy: u.ID, CreatedAt: a.Now(),
 	}
 	var fe campaigns.FieldErrors

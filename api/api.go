@@ -33,7 +33,8 @@ type API struct {
 	Auth      *entrants.Auth
 	Sessions  *webauth.Sessions
 	Notify    *notify.Notifier
-	LinkLimit *ratelimit.Limiter
+	LinkLimit *ratelimit.Limiter // per email address
+	IPLimit   *ratelimit.Limiter // per client address, looser: networks are shared
 	Now       func() time.Time
 	Log       *slog.Logger
 	// UploadIdle is how long an upload may send nothing before it is cut off.

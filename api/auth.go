@@ -7,6 +7,7 @@ import (
 
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/webauth"
 )
 
@@ -28,8 +29,11 @@ func (a *API) requestLink(c *gin.Context) {
 		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_email", Message: "Enter a valid email address.", Fields: map[string]string{"email": "not an email address"}})
 		return
 	}
-	for _, key := range []string{"email:" + email, "ip:" + c.ClientIP()} {
-		ok, wait, err := a.LinkLimit.Allow(c, key)
+	for _, lim := range []struct {
+		l   *ratelimit.Limiter
+		key string
+	}{{a.LinkLimit, email}, {a.IPLimit, c.ClientIP()}} {
+		ok, wait, err := lim.l.Allow(c, lim.key)
 		if err != nil {
 			httpx.Fail(c, a.Log, err)
 			return

@@ -72,14 +72,23 @@ func (h *CleanupHandler) Run(ctx context.Context) (Report, error) {
 	for _, e := range stuck {
 		_, err := entries.MoveWith(ctx, h.Entries, e, entries.Change{To: entries.Draft, At: now, ClearUpload: true,
 			Reason: "Your upload did not finish, so we cleared it. Your title and description are saved: upload your video again."})
-		if err != nil && !errors.Is(err, entries.ErrConflict) {
+		if errors.Is(err, entries.ErrConflict) {
+			continue // it moved on by itself meanwhile
+		}
+		if err != nil {
 			return r, err
 		}
-		if err == nil {
-			r.EntriesReset++
+		r.EntriesReset++
+		if e.Upload != nil {
+			if err := h.Uploads.AbortMultipart(ctx, h.Bucket, e.Upload.Key, e.Upload.ID); err != nil {
+				return r, err
+			}
+			r.AbortedUploads++
 		}
 	}
-	pending, err := h.Uploads.ListPending(ctx, h.Bucket, "campaigns/")
+	// MinIO lists multipart uploads only for an empty prefix or an exact
+	// key, so list them all and filter here.
+	pending, err := h.Uploads.ListPending(ctx, h.Bucket, "")
 	if err != nil {
 		return r, err
 	}

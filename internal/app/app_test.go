@@ -206,15 +206,22 @@ type campaignOut struct {
 	Slug string `json:"slug"`
 }
 
-// createCampaign creates a campaign through the admin API.
-func (e *env) createCampaign(slug string, opens, closes time.Time, maxBytes int64, maxSeconds int) campaignOut {
+// createCampaign creates a campaign through the admin API; extra sets more
+// fields (max_entries_per_entrant, min_age, ...).
+func (e *env) createCampaign(slug string, opens, closes time.Time, maxBytes int64, maxSeconds int, extra ...map[string]any) campaignOut {
 	e.t.Helper()
 	var out campaignOut
-	res := e.adminJSON("POST", "/admin/api/campaigns", e.user, e.pass, map[string]any{
+	body := map[string]any{
 		"slug": slug, "name": "Campaign " + slug, "description": "Show us your best trick",
 		"entry_opens_at": opens, "entry_closes_at": closes,
 		"max_file_bytes": maxBytes, "max_duration_seconds": maxSeconds,
-	}, &out)
+	}
+	for _, x := range extra {
+		for k, v := range x {
+			body[k] = v
+		}
+	}
+	res := e.adminJSON("POST", "/admin/api/campaigns", e.user, e.pass, body, &out)
 	if res.StatusCode != http.StatusCreated {
 		e.t.Fatalf("create campaign: status %d", res.StatusCode)
 	}

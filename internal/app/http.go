@@ -39,7 +39,8 @@ func (a *App) Handler() (http.Handler, error) {
 	pub := &api.API{
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Outbox: a.Outbox,
 		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify,
-		LinkLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:", Limit: 5, Window: 15 * time.Minute},
+		LinkLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: 5, Window: 15 * time.Minute},
+		IPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: 60, Window: 15 * time.Minute},
 		Now:       a.now, Log: a.Log, UploadIdle: time.Minute,
 	}
 	pub.Routes(r.Group("/api"))

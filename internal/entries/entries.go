@@ -128,12 +128,15 @@ func Move(ctx context.Context, s Store, e Entry, to Status, reason string, now t
 }
 
 // MoveWith is Move with extra fields changed in the same atomic update.
-// ch.To equal to the current status changes fields only.
 func MoveWith(ctx context.Context, s Store, e Entry, ch Change) (Entry, error) {
-	if ch.To != e.Status {
-		if err := CheckTransition(e.Status, ch.To); err != nil {
-			return e, err
-		}
+	if err := CheckTransition(e.Status, ch.To); err != nil {
+		return e, err
 	}
+	return s.Apply(ctx, e.ID, e.Status, ch)
+}
+
+// Update changes fields only, if the entry is still in its status.
+func Update(ctx context.Context, s Store, e Entry, ch Change) (Entry, error) {
+	ch.To = e.Status
 	return s.Apply(ctx, e.ID, e.Status, ch)
 }

@@ -107,7 +107,12 @@ func (s *Service) StartUpload(ctx context.Context, entrantID, entryID string, si
 	up := &entries.Upload{ID: uploadID, Key: key, Size: size, PartSize: ps, PartCount: int((size + ps - 1) / ps),
 		ContentType: contentType, Filename: cleanFilename(filename), StartedAt: s.Now()}
 	old := e.Upload
-	e, err = entries.MoveWith(ctx, s.Entries, e, entries.Change{To: entries.Uploading, At: s.Now(), Upload: up})
+	ch := entries.Change{To: entries.Uploading, At: s.Now(), Upload: up}
+	if e.Status == entries.Uploading {
+		e, err = entries.Update(ctx, s.Entries, e, ch) // a restart with another file
+	} else {
+		e, err = entries.MoveWith(ctx, s.Entries, e, ch)
+	}
 	if err != nil {
 		_ = s.Blobs.AbortMultipart(context.WithoutCancel(ctx), s.Bucket, key, uploadID)
 		return Ticket{}, err
