@@ -19,6 +19,7 @@ import (
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/staff"
 )
 
@@ -30,6 +31,7 @@ type Admin struct {
 	Campaigns      campaigns.Store
 	Entries        entries.Store
 	Staff          staff.Store
+	Outbox         mail.Store
 	MaxUploadBytes int64
 	Now            func() time.Time
 	Log            *slog.Logger
@@ -47,10 +49,12 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	r.Use(httpx.Deadlines(30*time.Second, 60*time.Second), a.authenticate)
 	all := a.require(staff.Owner, staff.Moderator, staff.Judge, staff.Analyst)
 	r.GET("/", all, a.console)
+	r.GET("/outbox", a.require(staff.Owner), a.outboxPage)
 	api := r.Group("/api")
 	api.GET("/campaigns", all, a.listCampaigns)
 	api.POST("/campaigns", a.require(staff.Owner), a.createCampaign)
 	api.GET("/campaigns/:id/entries", a.require(staff.Owner, staff.Moderator), a.listEntries)
+	api.GET("/outbox", a.require(staff.Owner), a.outboxJSON)
 	return nil
 }
 

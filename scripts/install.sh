@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Tryout needs and is missing: Redis, ffmpeg and curl from
-# Debian packages, and MinIO built from source at the pinned version (about
+# Installs what Tryout needs and is missing: Redis, ffmpeg, curl and (for
+# browser tests) Chromium from Debian packages, and MinIO built from source at the pinned version (about
 # 6 minutes the first time, then cached). Idempotent.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -23,6 +23,8 @@ command -v redis-cli >/dev/null || missing+=(redis-tools)
 { command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; } || missing+=(ffmpeg)
 command -v curl >/dev/null || missing+=(curl)
 command -v prlimit >/dev/null || missing+=(util-linux)
+# Browser tests drive Debian's Chromium headless.
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]})); then
   command -v apt-get >/dev/null || die "install these yourself: ${missing[*]}"
   apt_install "${missing[@]}"

@@ -32,6 +32,8 @@ func TestAdminAuthAndRoles(t *testing.T) {
 		{"owner creates", "POST", "/admin/api/campaigns", e.user, e.pass, 201, ""},
 		{"slug taken", "POST", "/admin/api/campaigns", e.user, e.pass, 409, "slug_taken"},
 		{"unknown campaign entries", "GET", "/admin/api/campaigns/cp_nope/entries", e.user, e.pass, 404, "campaign_not_found"},
+		{"owner reads the outbox", "GET", "/admin/api/outbox", e.user, e.pass, 200, ""},
+		{"moderator cannot read the outbox", "GET", "/admin/api/outbox", "mod@example.com", "moderator password", 403, "forbidden"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,4 +88,16 @@ func TestAdminCampaignValidation(t *testing.T) {
 			t.Errorf("got %d %q", res.StatusCode, out.Error.Code)
 		}
 	})
+}
+
+func TestOutboxKeepsMailWithoutSMTP(t *testing.T) {
+	e := newEnv(t)
+	e.signIn("fan@example.com")
+	var out struct {
+		Messages []struct{ To, Kind, Status, Text string }
+	}
+	res := e.adminJSON("GET", "/admin/api/outbox", e.user, e.pass, nil, &out)
+	if res.StatusCode != 200 || len(out.Messages) != 1 || out.Messages[0].Status != "kept" || out.Messages[0].Kind != "login_link" || out.Messages[0].To != "fan@example.com" {
+		t.Errorf("outbox = %d %+v", res.StatusCode, out)
+	}
 }

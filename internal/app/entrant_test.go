@@ -241,7 +241,7 @@ func TestCleanupAbortsAbandonedUploads(t *testing.T) {
 	id := e.draft(fan, c.Slug, "Abandoned")
 	var tk ticket
 	e.doWith(fan, e.jsonReq("POST", "/api/entries/"+id+"/uploads", map[string]any{"size": 9 << 20}), &tk)
-	putPart(t, tk.Missing[0].URL, make([]byte, 8<<20), nil) // half the file, then the phone dies
+	putPart(t, tk.Missing[0].URL, make([]byte, 5<<20), nil) // half the file, then the phone dies
 	ctx := context.Background()
 	bucket := e.kit.Config.S3BucketOriginals
 

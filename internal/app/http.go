@@ -46,7 +46,7 @@ func (a *App) Handler() (http.Handler, error) {
 	pub.Routes(r.Group("/api"))
 
 	staffConsole := &admin.Admin{
-		Campaigns: a.Campaigns, Entries: a.Entries, Staff: a.Staff,
+		Campaigns: a.Campaigns, Entries: a.Entries, Staff: a.Staff, Outbox: a.Outbox,
 		MaxUploadBytes: a.Cfg.MaxUploadBytes, Now: a.now, Log: a.Log,
 	}
 	if err := staffConsole.Routes(r.Group("/admin")); err != nil {

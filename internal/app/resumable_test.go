@@ -83,7 +83,7 @@ func TestResumableUploadSendsOnlyMissingParts(t *testing.T) {
 	c := e.createCampaign("resume", now.Add(-time.Hour), now.Add(time.Hour), 100<<20, 60)
 	fan := e.signIn("fan@example.com")
 	id := e.draft(fan, c.Slug, "Resumed")
-	data := videoOfSize(t, 20<<20) // 8 + 8 + 4 MiB
+	data := videoOfSize(t, 13<<20) // 5 + 5 + 3 MiB
 
 	var tk ticket
 	res := e.doWith(fan, e.jsonReq("POST", "/api/entries/"+id+"/uploads", map[string]any{"size": len(data), "filename": "clip.mp4", "content_type": "video/mp4"}), &tk)

@@ -54,11 +54,11 @@ type PartURL struct {
 }
 
 const (
-	minPartSize = 8 << 20 // big enough for throughput, small enough to resume cheaply
+	minPartSize = 5 << 20 // the S3 minimum: a dropped connection loses little
 	maxParts    = 10000   // the S3 limit
 )
 
-// partSize picks the part size for a file: 8 MiB, or larger for files that
+// partSize picks the part size for a file: 5 MiB, or larger for files that
 // would need more than 10000 parts.
 func partSize(size int64) int64 {
 	ps := int64(minPartSize)

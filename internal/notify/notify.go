@@ -51,8 +51,8 @@ func (n *Notifier) EntryReceived(ctx context.Context, e entries.Entry) error {
 		fmt.Sprintf("Hi %s,", who.DisplayName),
 		"",
 		fmt.Sprintf("Thank you for entering %s! We have your video \"%s\".", c.Name, e.Title),
-		"We are preparing it now, then the campaign team will review it. You will hear from us at each step,",
-		"and you can see where your entry stands at any time:",
+		"",
+		"We are preparing it now, then the campaign team will review it. You will hear from us at each step, and you can see where your entry stands at any time:",
 		link,
 	}, "\n")
 	_, err = n.Mailer.Send(ctx, mail.Message{

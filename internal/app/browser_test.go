@@ -1,0 +1,196 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/testkit"
+)
+
+// browser starts Debian's Chromium headless for the test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
+		t.Fatal("Chromium is not installed: run scripts/install.sh (make test does)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath("/usr/bin/chromium"), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute) // a hang guard, not a speed check
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	return ctx
+}
+
+// shot saves a full-page screenshot to TRYOUT_SCREENSHOT_DIR (or the test's
+// temp dir) for a person to look at.
+func shot(t *testing.T, ctx context.Context, name string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		b, err := chromedp.FullScreenshot(100)(ctx, tg)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		dir := os.Getenv("TRYOUT_SCREENSHOT_DIR")
+		if dir == "" {
+			dir = t.TempDir()
+		}
+		_ = os.MkdirAll(dir, 0o755)
+		return chromedp.Void{}, os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644)
+	}
+}
+
+// TestBrowserEntryFlow drives the real pages: sign in with the emailed link,
+// fill the entry form, upload a video straight to storage, lose the
+// connection mid-upload, pause and resume, and see the entry received.
+func TestBrowserEntryFlow(t *testing.T) {
+	var proxy *testkit.Proxy
+	// Browsers reach storage through a slow proxy the test can cut off.
+	viaProxy := func(t *testing.T, k *testkit.Kit, e *env) {
+		proxy = testkit.StartProxy(t, k.Config.S3Endpoint, 6<<20)
+		k.Config.S3PublicEndpoint = proxy.Addr
+	}
+	e := newEnv(t, withSMTP, viaProxy)
+	e.startWorker()
+	now := time.Now()
+	e.createCampaign("browser-tricks", now.Add(-time.Hour), now.Add(24*time.Hour), 100<<20, 60,
+		map[string]any{"rules_text": "Be kind. One entry each.", "min_age": 13})
+	video := filepath.Join(t.TempDir(), "my-trick.mp4")
+	if err := os.WriteFile(video, videoOfSize(t, 30<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	page := e.srv.URL + "/c/browser-tricks"
+	// wait polls a condition, riding through page navigations.
+	wait := func(js string) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			for {
+				ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
+				if err == nil && ok {
+					return chromedp.Void{}, nil
+				}
+				select {
+				case <-ctx.Done():
+					return chromedp.Void{}, fmt.Errorf("waiting for %s: %w (last error %v)", js, ctx.Err(), err)
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+		}
+	}
+	act := func(f func()) chromedp.Action[chromedp.Void] {
+		return func(context.Context, *chromedp.Target) (chromedp.Void, error) { f(); return chromedp.Void{}, nil }
+	}
+
+	// 1. Signed out: ask for a sign-in link.
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(page),
+		chromedp.WaitVisible("#signin"),
+		shot(t, ctx, "1-signin-phone"),
+		chromedp.SendKeys("#email", "rider@example.com"),
+		chromedp.Click(`#signin button`),
+		wait(`document.querySelector("#signin .message").textContent.includes("Check your email")`),
+		shot(t, ctx, "2-link-sent-phone"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2. The link from the email, opened in the same browser.
+	link := linkIn(t, e.smtp.WaitFor(t, "rider@example.com", "sign-in link").Body)
+	link = strings.Replace(link, e.kit.Config.PublicURL, e.srv.URL, 1)
+	born := now.AddDate(-20, 0, 0)
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible("#confirm"),
+		chromedp.Click("#confirm"),
+		chromedp.WaitVisible("#details"),
+		chromedp.SendKeys("#title", "Kickflip down the stairs"),
+		chromedp.SendKeys("#description", "Third try was the charm."),
+		chromedp.SetValue("#birth_date", born.Format("2006-01-02")),
+		chromedp.Click(`input[name="accept_rules"]`),
+		chromedp.Click(`input[name="media_release"]`),
+		shot(t, ctx, "3-details-phone"),
+		chromedp.Click(`#details button[type="submit"]`),
+		chromedp.WaitVisible("#uploader"),
+		shot(t, ctx, "4-choose-file-phone"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The draft exists before any byte is uploaded.
+	list, _ := e.app.Entries.ListByCampaign(context.Background(), campaignID(t, e, "browser-tricks"), 5)
+	if len(list) != 1 || list[0].Status != entries.Draft || list[0].Title != "Kickflip down the stairs" {
+		t.Fatalf("after saving details: %+v", list)
+	}
+	id := list[0].ID
+
+	// 3. Upload; a third of the way in, storage becomes unreachable for 3 s.
+	err = chromedp.Do(ctx,
+		chromedp.SetUploadFiles("#file", []string{video}),
+		wait(`document.getElementById("progress").value >= 30`),
+		act(func() { proxy.Outage(3 * time.Second) }),
+		wait(`document.getElementById("upload-status").textContent.includes("Connection problem")`),
+		shot(t, ctx, "5-connection-lost-phone"),
+		// It recovers by itself; then the entrant pauses and resumes.
+		wait(`document.getElementById("progress").value >= 65 && !document.getElementById("pause").disabled`),
+		chromedp.Click("#pause"),
+		wait(`document.getElementById("upload-status").textContent.includes("Paused")`),
+		shot(t, ctx, "6-paused-phone"),
+		chromedp.Click("#resume"),
+		// The worker may already have moved it on by the time the page shows.
+		wait(`location.pathname === "/me" && document.querySelector('[data-status="received"], [data-status="processing"], [data-status="in_review"]') !== null`),
+		shot(t, ctx, "7-received-phone"),
+		chromedp.EmulateViewport(1280, 900),
+		shot(t, ctx, "8-received-desktop"),
+		chromedp.Navigate(page+"?entry="+id),
+		chromedp.WaitVisible("body"),
+	)
+	if err != nil {
+		fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		status, _ := chromedp.Run(fctx, chromedp.Evaluate[string](`location.pathname + " | " + (document.getElementById("upload-status") || document.body).textContent`))
+		_ = chromedp.Do(fctx, shot(t, ctx, "fail"))
+		t.Fatalf("%v; page: %s", err, status)
+	}
+	got, err := e.app.Entries.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.History[len(got.History)-1].At.IsZero() || !receivedAt(got) || got.Original.Size != 30<<20 || got.Upload != nil {
+		t.Fatalf("entry after the browser flow: %s size %d upload %v", got.Status, got.Original.Size, got.Upload)
+	}
+	e.smtp.WaitFor(t, "rider@example.com", "Thanks for your entry")
+	t.Logf("proxy carried %d MB for a %d MB file (retries after the outage resend only the parts that broke)", proxy.Uploaded()>>20, 30)
+	// Desktop width of the entry form, for the record.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(page), chromedp.WaitVisible("body"), shot(t, ctx, "9-campaign-desktop")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// receivedAt reports whether the entry went draft -> uploading -> received.
+func receivedAt(e entries.Entry) bool {
+	var path []string
+	for _, h := range e.History {
+		path = append(path, string(h.To))
+	}
+	return strings.HasPrefix(strings.Join(path, ","), "draft,uploading,received")
+}
+
+func campaignID(t *testing.T, e *env, slug string) string {
+	c, err := e.app.Campaigns.GetBySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
