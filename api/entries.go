@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -99,7 +100,9 @@ func (a *API) getEntry(c *gin.Context) {
 // first, then the file part, which goes straight to storage without
 // touching disk or being held in memory.
 func (a *API) createEntry(c *gin.Context) {
-	body := httpx.NewIdleReader(c.Writer, c.Request.Body, a.UploadIdle)
+	// mime/multipart reads through a 4 KiB buffer; a large buffer underneath
+	// (which it adopts as its own) saves a syscall per 4 KiB.
+	body := bufio.NewReaderSize(httpx.NewIdleReader(c.Writer, c.Request.Body, a.UploadIdle), 1<<20)
 	c.Request.Body = struct {
 		io.Reader
 		io.Closer

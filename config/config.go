@@ -47,6 +47,7 @@ type Config struct {
 	S3BucketRenditions  string        // TRYOUT_S3_BUCKET_RENDITIONS
 	MaxUploadBytes      int64         // TRYOUT_MAX_UPLOAD_BYTES
 	UploadPartSizeBytes int64         // TRYOUT_UPLOAD_PART_SIZE_BYTES
+	UploadStreamThreads int           // TRYOUT_UPLOAD_STREAM_THREADS
 
 	SMTPHost     string // TRYOUT_SMTP_HOST (empty: keep mail in the outbox)
 	SMTPPort     int    // TRYOUT_SMTP_PORT
@@ -113,7 +114,8 @@ var Vars = []Var{
 	{"TRYOUT_S3_BUCKET_ORIGINALS", "tryout-originals", "private bucket for uploaded originals"},
 	{"TRYOUT_S3_BUCKET_RENDITIONS", "tryout-renditions", "bucket for renditions and posters"},
 	{"TRYOUT_MAX_UPLOAD_BYTES", "4294967296", "hard cap on one upload in bytes, above any campaign's limit"},
-	{"TRYOUT_UPLOAD_PART_SIZE_BYTES", "16777216", "S3 multipart part size for streamed uploads (memory per upload)"},
+	{"TRYOUT_UPLOAD_PART_SIZE_BYTES", "8388608", "S3 multipart part size for streamed uploads"},
+	{"TRYOUT_UPLOAD_STREAM_THREADS", "4", "parts of one streamed upload sent to storage at once; memory per upload is this times the part size"},
 	{"TRYOUT_SMTP_HOST", "(empty: keep mail in the outbox)", "SMTP server; without it every message is kept in the staff outbox (/admin/outbox)"},
 	{"TRYOUT_SMTP_PORT", "587", "SMTP port"},
 	{"TRYOUT_SMTP_TLS", "starttls", "starttls, tls (implicit) or none"},
@@ -161,7 +163,8 @@ func Load(getenv func(string) string) (Config, error) {
 		S3BucketOriginals:   p.str("TRYOUT_S3_BUCKET_ORIGINALS", "tryout-originals"),
 		S3BucketRenditions:  p.str("TRYOUT_S3_BUCKET_RENDITIONS", "tryout-renditions"),
 		MaxUploadBytes:      p.int64("TRYOUT_MAX_UPLOAD_BYTES", 4<<30),
-		UploadPartSizeBytes: p.int64("TRYOUT_UPLOAD_PART_SIZE_BYTES", 16<<20),
+		UploadPartSizeBytes: p.int64("TRYOUT_UPLOAD_PART_SIZE_BYTES", 8<<20),
+		UploadStreamThreads: p.int("TRYOUT_UPLOAD_STREAM_THREADS", 4),
 
 		SMTPHost:     p.str("TRYOUT_SMTP_HOST", ""),
 		SMTPPort:     p.int("TRYOUT_SMTP_PORT", 587),
@@ -269,6 +272,9 @@ func (c Config) validate() []error {
 	}
 	if c.UploadPartSizeBytes < 5<<20 || c.UploadPartSizeBytes > 5<<30 {
 		bad("TRYOUT_UPLOAD_PART_SIZE_BYTES", "S3 parts must be 5 MiB..5 GiB, got %d", c.UploadPartSizeBytes)
+	}
+	if c.UploadStreamThreads < 1 || c.UploadStreamThreads > 16 {
+		bad("TRYOUT_UPLOAD_STREAM_THREADS", "want 1..16, got %d", c.UploadStreamThreads)
 	}
 	if c.MaxUploadBytes <= 0 {
 		bad("TRYOUT_MAX_UPLOAD_BYTES", "must be positive")

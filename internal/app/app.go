@@ -99,7 +99,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, allowEmbedde
 	}
 	cl.Blobs, err = blob.New(blob.Options{
 		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey.Reveal(),
-		Region: cfg.S3Region, UseTLS: cfg.S3UseTLS, PartSize: uint64(cfg.UploadPartSizeBytes),
+		Region: cfg.S3Region, UseTLS: cfg.S3UseTLS, PartSize: uint64(cfg.UploadPartSizeBytes), StreamThreads: uint(cfg.UploadStreamThreads),
 	})
 	if err != nil {
 		return nil, err

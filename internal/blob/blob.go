@@ -86,6 +86,12 @@ func (s *Store) Ping(ctx context.Context, bucket string) error {
 // aborted so no parts are left behind.
 func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader, size int64, contentType string) (int64, error) {
 	opts := minio.PutObjectOptions{ContentType: contentType, PartSize: s.opts.PartSize}
+	if size < 0 {
+		// Streams are the upload hot path: skip hashing every byte with
+		// SHA-256 for the request signature (UNSIGNED-PAYLOAD); each part
+		// still carries a CRC32C checksum that storage verifies.
+		opts.DisableContentSha256 = true
+	}
 	if size < 0 && s.opts.StreamThreads > 1 {
 		opts.ConcurrentStreamParts = true
 		opts.NumThreads = s.opts.StreamThreads

@@ -1,0 +1,45 @@
+// Command tryout-bench measures Tryout's speed and memory figures against
+// real services and prints one line per figure:
+//
+//	BENCH <name> <value> <unit> baseline=<reference, same run> ratio=<value/baseline> [key=value...]
+//
+// scripts/bench.sh (make bench) starts the services and runs it.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "tryout-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	which := "all"
+	if len(args) > 0 {
+		which = args[0]
+	}
+	switch which {
+	case "all", "upload":
+		return benchUpload(ctx)
+	}
+	return fmt.Errorf("unknown benchmark %q (want upload or all)", which)
+}
+
+// bench prints one BENCH line.
+func bench(name string, value float64, unit string, baseline float64, extra ...string) {
+	line := fmt.Sprintf("BENCH %s %.2f %s baseline=%.2f ratio=%.3f", name, value, unit, baseline, value/baseline)
+	for _, e := range extra {
+		line += " " + e
+	}
+	fmt.Println(line)
+}
