@@ -84,5 +84,9 @@ func (s *Sessions) SameOrigin(r *http.Request) bool {
 		return true
 	}
 	// The page may also be served from the address the request came to.
-	return strings.EqualFold(got.Host, r.Host)
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return strings.EqualFold(got.Scheme, scheme) && strings.EqualFold(got.Host, r.Host)
 }
