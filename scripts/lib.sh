@@ -11,11 +11,12 @@ MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# free_port prints a TCP port nothing on 127.0.0.1 is listening on.
+# free_port prints a TCP port nothing on 127.0.0.1 is listening on, below
+# Linux's ephemeral range (32768+) so no outgoing connection holds it.
 free_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
+    p=$(( 20000 + RANDOM % 12700 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "$p"; return 0
     fi

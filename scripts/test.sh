@@ -16,10 +16,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-export TRYOUT_REDIS_PORT=$(free_port)
-export TRYOUT_MINIO_PORT=$(free_port)
-export TRYOUT_MINIO_CONSOLE_PORT=$(free_port)
-MINIO_BROWSER=off "$ROOT/scripts/services.sh" start "$tmp/services"
+# A port can be taken between choosing and binding it: try fresh ones.
+for attempt in 1 2 3; do
+  export TRYOUT_REDIS_PORT=$(free_port)
+  export TRYOUT_MINIO_PORT=$(free_port)
+  export TRYOUT_MINIO_CONSOLE_PORT=$(free_port)
+  if MINIO_BROWSER=off "$ROOT/scripts/services.sh" start "$tmp/services"; then break; fi
+  "$ROOT/scripts/services.sh" stop "$tmp/services" >/dev/null 2>&1 || true
+  ((attempt < 3)) || die "could not start the test services"
+  say "retrying with other ports"
+done
 
 export TRYOUT_TEST_REDIS_ADDR="127.0.0.1:$TRYOUT_REDIS_PORT"
 export TRYOUT_TEST_S3_ENDPOINT="127.0.0.1:$TRYOUT_MINIO_PORT"
