@@ -49,10 +49,13 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		"fmtTime": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
 		"mb":      func(n int64) int64 { return n / 1e6 },
 		"minutes": func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
+		"signinForm": func(next, heading, intro string) map[string]string {
+			return map[string]string{"Next": next, "Heading": heading, "Intro": intro}
+		},
 	}
 	w.pages = map[string]*template.Template{}
 	for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html", "signin.html", "me.html"} {
-		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page)
+		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+page)
 		if err != nil {
 			return fmt.Errorf("web: template %s: %w", page, err)
 		}
