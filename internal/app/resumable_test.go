@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/testkit"
 )
@@ -211,5 +213,36 @@ func TestCompletedUploadIsChecked(t *testing.T) {
 	res = e.doWith(fan, e.jsonReq("POST", "/api/entries/"+id+"/uploads", map[string]any{"size": 0}), &out)
 	if res.StatusCode != 400 || out.Error.Code != "invalid_size" {
 		t.Errorf("zero size: %d %q", res.StatusCode, out.Error.Code)
+	}
+}
+
+// TestLimitLoweredDuringUpload: the campaign's limit drops while an upload
+// is under way; completion checks the real object against the limit now.
+func TestLimitLoweredDuringUpload(t *testing.T) {
+	e := newEnv(t)
+	now := time.Now()
+	c := e.createCampaign("shrinking", now.Add(-time.Hour), now.Add(time.Hour), 10<<20, 60)
+	fan := e.signIn("fan@example.com")
+	id := e.draft(fan, c.Slug, "Big one")
+	data := videoOfSize(t, 3<<20)
+	var tk ticket
+	e.doWith(fan, e.jsonReq("POST", "/api/entries/"+id+"/uploads", map[string]any{"size": len(data)}), &tk)
+	putPart(t, tk.Missing[0].URL, data, nil)
+	ctx := context.Background()
+	if _, err := e.kit.DB.Collection("campaigns").UpdateOne(ctx, bson.D{{Key: "_id", Value: c.ID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "max_file_bytes", Value: int64(2 << 20)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	var out apiError
+	res := e.doWith(fan, e.jsonReq("POST", "/api/entries/"+id+"/uploads/current/complete", nil), &out)
+	if res.StatusCode != 413 || out.Error.Code != "file_too_large" {
+		t.Fatalf("complete over the new limit: %d %q", res.StatusCode, out.Error.Code)
+	}
+	got, _ := e.app.Entries.Get(ctx, id)
+	if got.Status != entries.Draft || got.Title != "Big one" || !strings.Contains(got.StatusReason, "larger") {
+		t.Errorf("entry: %s %q %q", got.Status, got.Title, got.StatusReason)
+	}
+	if keys, _ := e.kit.Blobs.List(ctx, e.kit.Config.S3BucketOriginals, ""); len(keys) != 0 {
+		t.Errorf("oversized object kept: %v", keys)
 	}
 }
