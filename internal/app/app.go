@@ -47,6 +47,7 @@ type App struct {
 
 	Campaigns *campaigns.MongoStore
 	Entries   *entries.MongoStore
+	Slots     *entries.MongoSlots
 	Staff     *staff.MongoStore
 	Entrants  *entrants.MongoStore
 	Outbox    *mail.MongoStore
@@ -136,6 +137,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		Cfg: cfg, Log: log, Clients: cl,
 		Campaigns: campaigns.NewMongoStore(cl.DB.Collection(mongodb.Campaigns)),
 		Entries:   entries.NewMongoStore(cl.DB.Collection(mongodb.Entries)),
+		Slots:     entries.NewMongoSlots(cl.DB.Collection(mongodb.Slots)),
 		Staff:     staff.NewMongoStore(cl.DB.Collection(mongodb.Staff)),
 		Entrants:  entrants.NewMongoStore(cl.DB.Collection(mongodb.Entrants), cl.DB.Collection(mongodb.Claims)),
 		Outbox:    mail.NewMongoStore(cl.DB.Collection(mongodb.Outbox)),

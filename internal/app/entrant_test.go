@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -277,5 +278,46 @@ func TestCleanupAbortsAbandonedUploads(t *testing.T) {
 	}
 	if n, _ := e.kit.Blobs.PendingUploads(ctx, bucket, ""); n != 0 {
 		t.Errorf("orphan upload left")
+	}
+}
+
+// TestEntryLimitHoldsUnderRace: simultaneous drafts by one entrant never
+// exceed the campaign's limit.
+func TestEntryLimitHoldsUnderRace(t *testing.T) {
+	e := newEnv(t)
+	now := time.Now()
+	c := e.createCampaign("race", now.Add(-time.Hour), now.Add(time.Hour), 10<<20, 60, map[string]any{"max_entries_per_entrant": 2})
+	fan := e.signIn("fan@example.com")
+	const tries = 8
+	codes := make(chan int, tries)
+	var wg sync.WaitGroup
+	for range tries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := fan.Do(e.jsonReq("POST", "/api/campaigns/race/drafts", map[string]any{"title": "T", "accept_rules": "1", "media_release": true}))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			codes <- res.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	created := 0
+	for code := range codes {
+		switch code {
+		case 201:
+			created++
+		case 409:
+		default:
+			t.Errorf("unexpected status %d", code)
+		}
+	}
+	list, _ := e.app.Entries.ListByCampaign(context.Background(), c.ID, 20)
+	if created != 2 || len(list) != 2 {
+		t.Errorf("%d drafts accepted, %d stored; the limit is 2", created, len(list))
 	}
 }

@@ -67,7 +67,7 @@ func (a *App) Handler() (http.Handler, error) {
 // Intake builds the submission service.
 func (a *App) Intake() *intake.Service {
 	return &intake.Service{
-		Campaigns: a.Campaigns, Entries: a.Entries, Blobs: a.Blobs, Presign: a.Presign, Queue: a.Queue, Notify: a.Notify,
+		Campaigns: a.Campaigns, Entries: a.Entries, Slots: a.Slots, Blobs: a.Blobs, Presign: a.Presign, Queue: a.Queue, Notify: a.Notify,
 		Bucket: a.Cfg.S3BucketOriginals, MaxUploadBytes: a.Cfg.MaxUploadBytes, PartURLTTL: a.Cfg.UploadURLTTL,
 		HashIP: func(ip string) string { return a.Signer.Hash("consent-ip", ip) },
 		Now:    a.now, Log: a.Log,

@@ -99,9 +99,6 @@ type Store interface {
 	SetMedia(ctx context.Context, id string, m Media, at time.Time) error
 	ListByCampaign(ctx context.Context, campaignID string, limit int) ([]Entry, error)
 	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Entry, error)
-	// CountByEntrant counts an entrant's entries in a campaign, except
-	// those in the given statuses.
-	CountByEntrant(ctx context.Context, campaignID, entrantID string, except ...Status) (int64, error)
 	// ListStale returns entries sitting in status since before the time.
 	ListStale(ctx context.Context, status Status, before time.Time, limit int) ([]Entry, error)
 	Delete(ctx context.Context, id string) error

@@ -231,23 +231,6 @@ func (s *MongoStore) ListStale(ctx context.Context, status Status, before time.T
 	return s.list(ctx, bson.D{{Key: "status", Value: string(status)}, {Key: "updated_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}}, limit)
 }
 
-// CountByEntrant counts an entrant's entries in a campaign outside except.
-func (s *MongoStore) CountByEntrant(ctx context.Context, campaignID, entrantID string, except ...Status) (int64, error) {
-	filter := bson.D{{Key: "campaign_id", Value: campaignID}, {Key: "entrant_id", Value: entrantID}}
-	if len(except) > 0 {
-		var ex []string
-		for _, st := range except {
-			ex = append(ex, string(st))
-		}
-		filter = append(filter, bson.E{Key: "status", Value: bson.D{{Key: "$nin", Value: ex}}})
-	}
-	n, err := s.c.CountDocuments(ctx, filter)
-	if err != nil {
-		return 0, fmt.Errorf("entries: count: %w", err)
-	}
-	return n, nil
-}
-
 func (s *MongoStore) list(ctx context.Context, filter bson.D, limit int) ([]Entry, error) {
 	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit))
 	cur, err := s.c.Find(ctx, filter, opts)

@@ -69,6 +69,7 @@ type Service struct {
 	Entries        entries.Store
 	Blobs          Blobs
 	Presign        Presigner
+	Slots          entries.Slots
 	Queue          Queue
 	Notify         Notifier
 	Bucket         string        // private originals bucket
@@ -116,6 +117,15 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 	limit := min(c.MaxFileBytes, s.MaxUploadBytes)
 	now := s.Now()
 	id := newEntryID()
+	if err := s.claimSlot(ctx, c, entrantID, id); err != nil {
+		return entries.Entry{}, err
+	}
+	created := false
+	defer func() {
+		if !created {
+			s.releaseSlot(ctx, id)
+		}
+	}()
 	key := "campaigns/" + c.ID + "/entries/" + id + "/" + ids.New("orig_")
 	// The storage call must be able to abort its multipart upload even after
 	// the client has gone, so it does not share the request's cancellation.
@@ -155,6 +165,7 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 		s.removeObject(putCtx, key)
 		return entries.Entry{}, fmt.Errorf("intake: queue processing: %v: %w", err, ErrUnavailble)
 	}
+	created = true
 	if s.Notify != nil {
 		if err := s.Notify.EntryReceived(putCtx, e); err != nil {
 			s.Log.Error("intake: thank-you message", "entry", e.ID, "err", err)

@@ -52,14 +52,6 @@ func (s *Service) checkDetails(ctx context.Context, c campaigns.Campaign, entran
 			return nil, fmt.Errorf("%w: you must be %d or older to enter this contest", ErrTooYoung, c.MinAge)
 		}
 	}
-	n, err := s.Entries.CountByEntrant(ctx, c.ID, entrantID, entries.Withdrawn)
-	if err != nil {
-		return nil, err
-	}
-	if n >= int64(c.MaxEntriesPerEntrant) {
-		return nil, fmt.Errorf("%w: this contest takes %d %s per person and you have %d", ErrTooManyEntries,
-			c.MaxEntriesPerEntrant, plural(c.MaxEntriesPerEntrant, "entry", "entries"), n)
-	}
 	ip := s.HashIP(d.IP)
 	consents := []entries.Consent{
 		{Kind: "rules", Version: c.RulesVersion, Accepted: true, At: now, IPHash: ip},
@@ -113,16 +105,37 @@ func (s *Service) CreateDraft(ctx context.Context, slug, entrantID string, d Det
 		return entries.Entry{}, err
 	}
 	now := s.Now()
+	id := newEntryID()
+	if err := s.claimSlot(ctx, c, entrantID, id); err != nil {
+		return entries.Entry{}, err
+	}
 	e := entries.Entry{
-		ID: newEntryID(), CampaignID: c.ID, EntrantID: entrantID,
+		ID: id, CampaignID: c.ID, EntrantID: entrantID,
 		Title: strings.TrimSpace(d.Title), Description: strings.TrimSpace(d.Description),
 		Status: entries.Draft, History: []entries.StatusChange{{To: entries.Draft, At: now}},
 		Consents: consents, CreatedAt: now, UpdatedAt: now,
 	}
 	if err := s.Entries.Create(ctx, e); err != nil {
+		s.releaseSlot(ctx, id)
 		return entries.Entry{}, err
 	}
 	return e, nil
+}
+
+// claimSlot takes one of the entries the campaign allows this entrant.
+func (s *Service) claimSlot(ctx context.Context, c campaigns.Campaign, entrantID, entryID string) error {
+	err := s.Slots.Claim(ctx, c.ID, entrantID, entryID, c.MaxEntriesPerEntrant)
+	if errors.Is(err, entries.ErrNoSlot) {
+		return fmt.Errorf("%w: this contest takes %d %s per person and you have used %s", ErrTooManyEntries,
+			c.MaxEntriesPerEntrant, plural(c.MaxEntriesPerEntrant, "entry", "entries"), plural(c.MaxEntriesPerEntrant, "it", "them all"))
+	}
+	return err
+}
+
+func (s *Service) releaseSlot(ctx context.Context, entryID string) {
+	if err := s.Slots.Release(context.WithoutCancel(ctx), entryID); err != nil {
+		s.Log.Error("intake: release entry slot", "entry", entryID, "err", err)
+	}
 }
 
 // openCampaign finds a campaign taking entries now.
@@ -159,6 +172,7 @@ func (s *Service) Withdraw(ctx context.Context, entrantID, entryID string) (entr
 	if err != nil {
 		return e, err
 	}
+	s.releaseSlot(ctx, e.ID) // a withdrawn entry does not count against the limit
 	if up != nil {
 		if err := s.Blobs.AbortMultipart(context.WithoutCancel(ctx), s.Bucket, up.Key, up.ID); err != nil {
 			s.Log.Error("intake: abort upload on withdraw", "entry", e.ID, "err", err)

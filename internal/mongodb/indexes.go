@@ -17,6 +17,7 @@ const (
 	Entrants  = "entrants"
 	Claims    = "login_claims"
 	Outbox    = "outbox"
+	Slots     = "entry_slots"
 )
 
 type index struct {
@@ -37,6 +38,7 @@ var indexes = []index{
 	{Entries, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	{Outbox, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	{Outbox, "created", bson.D{{Key: "created_at", Value: -1}}, false},
+	{Slots, "entry", bson.D{{Key: "entry_id", Value: 1}}, false},
 }
 
 // Migrate creates every index. It is idempotent: creating an index that
