@@ -29,6 +29,8 @@ type EntryView struct {
 	Meaning     string       `json:"status_message"`
 	NextStep    string       `json:"next_step,omitempty"`
 	Reason      string       `json:"reason,omitempty"`
+	Stage       string       `json:"stage,omitempty"`    // processing stage: probe, transcode, publish, done
+	Progress    int          `json:"progress,omitempty"` // percent of processing done
 	History     []ChangeView `json:"history"`
 	Media       *MediaView   `json:"media,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
@@ -63,7 +65,7 @@ func NewEntryView(e entries.Entry) EntryView {
 	meaning, next := e.Status.Describe()
 	v := EntryView{
 		ID: e.ID, Title: e.Title, Description: e.Description, Status: string(e.Status), StatusLabel: e.Status.Label(),
-		Meaning: meaning, NextStep: next, Reason: e.StatusReason,
+		Meaning: meaning, NextStep: next, Reason: e.StatusReason, Stage: e.Stage, Progress: e.Progress,
 		History: []ChangeView{}, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 	}
 	for _, h := range e.History {

@@ -23,9 +23,10 @@ type Downloader interface {
 	Download(ctx context.Context, bucket, key, path string) error
 }
 
-// Prober inspects a local video file.
-type Prober interface {
+// Media inspects and transcodes local video files.
+type Media interface {
 	Probe(ctx context.Context, path string) (media.Probe, error)
+	Transcode(ctx context.Context, src string, p media.Probe, outDir string, progress func(int)) (media.Ladder, error)
 }
 
 // MediaHandler runs media:process. Each run is idempotent: it picks up from
@@ -35,12 +36,15 @@ type MediaHandler struct {
 	Entries   entries.Store
 	Campaigns campaigns.Store
 	Blobs     Downloader
-	Media     Prober
-	Bucket    string
-	TempDir   string
-	MaxPixels int64
-	Now       func() time.Time
-	Log       *slog.Logger
+	Media     Media
+	Outputs   Outputs
+	Bucket    string // private originals
+	// RenditionsBucket receives the playable outputs.
+	RenditionsBucket string
+	TempDir          string
+	MaxPixels        int64
+	Now              func() time.Time
+	Log              *slog.Logger
 }
 
 // ProcessTask implements asynq.Handler.
@@ -102,16 +106,9 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 	if err := h.Blobs.Download(ctx, h.Bucket, e.Original.Key, src); err != nil {
 		return fmt.Errorf("media: fetch original: %w", err)
 	}
+	h.progress(ctx, e.ID, "probe", 5)
 	probe, err := h.Media.Probe(ctx, src)
-	var tooLarge *media.FrameTooLargeError
-	switch {
-	case errors.As(err, &tooLarge):
-		return hopeless(pixelReason(tooLarge.Width, tooLarge.Height), err)
-	case errors.Is(err, media.ErrNotVideo):
-		return hopeless("We could not read your file as a video. Export it as MP4 (H.264) or MOV and upload it again.", err)
-	case errors.Is(err, media.ErrTimeout):
-		return hopeless("Your video took too long to read. Export it again as MP4 (H.264) and upload it again.", err)
-	case err != nil:
+	if err := mediaFailure(err); err != nil {
 		return err
 	}
 	if reason := validate(probe, c, h.MaxPixels); reason != "" {
@@ -126,10 +123,59 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 	if err := h.Entries.SetMedia(ctx, e.ID, m, h.Now()); err != nil {
 		return err
 	}
+	prefix := renditionPrefix(e)
+	r, done := h.published(ctx, prefix)
+	if !done { // a retry after publishing skips straight to the end
+		h.progress(ctx, e.ID, "transcode", 10)
+		last := 10
+		l, err := h.Media.Transcode(ctx, src, probe, filepath.Join(dir, "out"), func(pct int) {
+			if p := 10 + pct*80/100; p >= last+5 {
+				last = p
+				h.progress(ctx, e.ID, "transcode", p)
+			}
+		})
+		if err := mediaFailure(err); err != nil {
+			return err
+		}
+		h.progress(ctx, e.ID, "publish", 92)
+		published, err := h.publish(ctx, filepath.Join(dir, "out"), prefix, l)
+		if err != nil {
+			return err
+		}
+		r = &published
+	}
+	if err := h.Entries.SetRenditions(ctx, e.ID, *r, h.Now()); err != nil {
+		return err
+	}
+	h.progress(ctx, e.ID, "done", 100)
 	if _, err := entries.Move(ctx, h.Entries, e, entries.InReview, "", h.Now()); err != nil && !errors.Is(err, entries.ErrConflict) {
 		return fmt.Errorf("media: to review: %w", err)
 	}
 	return nil
+}
+
+// mediaFailure turns media errors no retry can fix into a reason the
+// entrant can act on; other errors pass through for a retry.
+func mediaFailure(err error) error {
+	var tooLarge *media.FrameTooLargeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooLarge):
+		return hopeless(pixelReason(tooLarge.Width, tooLarge.Height), err)
+	case errors.Is(err, media.ErrNotVideo):
+		return hopeless("We could not read your file as a video. Export it as MP4 (H.264) or MOV and upload it again.", err)
+	case errors.Is(err, media.ErrTimeout):
+		return hopeless("Your video took too long to process. Export it again as MP4 (H.264) and upload it again.", err)
+	}
+	return err
+}
+
+// progress records the stage; a failure to record is logged, not fatal.
+func (h *MediaHandler) progress(ctx context.Context, id, stage string, pct int) {
+	if err := h.Entries.SetProgress(ctx, id, stage, pct, h.Now()); err != nil {
+		h.Log.Warn("media: record progress", "entry", id, "err", err)
+	}
 }
 
 // validate checks the probe against the campaign and returns a reason the

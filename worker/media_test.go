@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
@@ -44,7 +45,8 @@ func newFixture(t *testing.T, maxSeconds int) *fixture {
 	es := entries.NewMongoStore(k.DB.Collection(mongodb.Entries))
 	tmp := t.TempDir()
 	return &fixture{kit: k, entries: es, campaign: c, h: &worker.MediaHandler{
-		Entries: es, Campaigns: cs, Blobs: k.Blobs, Media: r, Bucket: k.Config.S3BucketOriginals,
+		Entries: es, Campaigns: cs, Blobs: k.Blobs, Media: r, Outputs: k.Blobs,
+		Bucket: k.Config.S3BucketOriginals, RenditionsBucket: k.Config.S3BucketRenditions,
 		TempDir: tmp, MaxPixels: 1920 * 1080, Now: time.Now, Log: k.Log,
 	}}
 }
@@ -94,6 +96,23 @@ func TestProcessMovesToReviewAndIsIdempotent(t *testing.T) {
 	if got.Status != entries.InReview || got.Media == nil || got.Media.Width != 320 || got.Media.AudioCodec != "aac" {
 		t.Fatalf("after processing: %+v media %+v", got.Status, got.Media)
 	}
+	if got.Progress != 100 || got.Renditions == nil || len(got.Renditions.Variants) != 1 || got.Renditions.Variants[0].Height != 240 {
+		t.Fatalf("renditions: progress %d %+v", got.Progress, got.Renditions)
+	}
+	ctx := context.Background()
+	keys, err := f.kit.Blobs.List(ctx, f.kit.Config.S3BucketRenditions, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := strings.Join(keys, " ")
+	for _, want := range []string{got.Renditions.Master, got.Renditions.Fallback, got.Renditions.Prefix + "ladder.json"} {
+		if !strings.Contains(have, want) {
+			t.Errorf("renditions bucket lacks %s: %v", want, keys)
+		}
+	}
+	if orig, _ := f.kit.Blobs.List(ctx, f.kit.Config.S3BucketOriginals, ""); len(orig) != 1 {
+		t.Errorf("originals bucket: %v (outputs must not go there)", orig)
+	}
 	// At-least-once delivery: running the same task again changes nothing.
 	if err := f.run(t, e); err != nil {
 		t.Fatal(err)
@@ -101,6 +120,10 @@ func TestProcessMovesToReviewAndIsIdempotent(t *testing.T) {
 	again := f.get(t, e.ID)
 	if again.Status != entries.InReview || len(again.History) != len(got.History) {
 		t.Errorf("second run changed the entry: %v -> %v", got.History, again.History)
+	}
+	after, _ := f.kit.Blobs.List(ctx, f.kit.Config.S3BucketRenditions, "")
+	if len(after) != len(keys) {
+		t.Errorf("second run left %d objects, first %d", len(after), len(keys))
 	}
 	left, _ := os.ReadDir(f.h.TempDir)
 	if len(left) != 0 {
@@ -154,5 +177,44 @@ func TestProcessSkipsGoneAndStaleTasks(t *testing.T) {
 	}
 	if got := f.get(t, e.ID); got.Status != entries.Received {
 		t.Errorf("stale task moved entry to %s", got.Status)
+	}
+}
+
+// counting wraps the real media runner and counts transcodes.
+type counting struct {
+	*media.Runner
+	transcodes int
+}
+
+func (c *counting) Transcode(ctx context.Context, src string, p media.Probe, out string, progress func(int)) (media.Ladder, error) {
+	c.transcodes++
+	return c.Runner.Transcode(ctx, src, p, out, progress)
+}
+
+// TestRetryAfterPublishDoesNotTranscodeAgain: the worker died after
+// publishing the renditions but before moving the entry on; the retried
+// task finds the published set and finishes without a second encode.
+func TestRetryAfterPublishDoesNotTranscodeAgain(t *testing.T) {
+	f := newFixture(t, 60)
+	c := &counting{Runner: f.h.Media.(*media.Runner)}
+	f.h.Media = c
+	data, _ := os.ReadFile(testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 1, Width: 320, Height: 240}))
+	e := f.received(t, data)
+	if err := f.run(t, e); err != nil {
+		t.Fatal(err)
+	}
+	// Put the entry back where the crash left it.
+	ctx := context.Background()
+	if _, err := f.kit.DB.Collection(mongodb.Entries).UpdateOne(ctx, bson.D{{Key: "_id", Value: e.ID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "processing"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := f.kit.Blobs.List(ctx, f.kit.Config.S3BucketRenditions, "")
+	if err := f.run(t, e); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := f.kit.Blobs.List(ctx, f.kit.Config.S3BucketRenditions, "")
+	if got := f.get(t, e.ID); got.Status != entries.InReview || c.transcodes != 1 || len(after) != len(before) {
+		t.Errorf("after the retry: %s, %d transcodes, %d -> %d objects", got.Status, c.transcodes, len(before), len(after))
 	}
 }

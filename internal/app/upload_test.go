@@ -67,6 +67,9 @@ func TestUploadToReview(t *testing.T) {
 	if strings.Join(seen, ",") != "received,processing,in_review" {
 		t.Errorf("history = %v", seen)
 	}
+	if got["progress"] != float64(100) || got["stage"] != "done" {
+		t.Errorf("progress %v stage %v", got["progress"], got["stage"])
+	}
 	body := fmtJSON(got)
 	for _, private := range []string{stored.Original.Key, "original", e.kit.Config.S3BucketOriginals} {
 		if strings.Contains(body, private) {

@@ -30,8 +30,8 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 	})
 	h := worker.Handlers{
 		Media: &worker.MediaHandler{
-			Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media,
-			Bucket: a.Cfg.S3BucketOriginals, TempDir: a.Cfg.MediaTempDir, MaxPixels: a.Cfg.MediaMaxPixels,
+			Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media, Outputs: a.Blobs,
+			Bucket: a.Cfg.S3BucketOriginals, RenditionsBucket: a.Cfg.S3BucketRenditions, TempDir: a.Cfg.MediaTempDir, MaxPixels: a.Cfg.MediaMaxPixels,
 			Now: a.now, Log: a.Log,
 		},
 		Cleanup: a.Cleanup(),

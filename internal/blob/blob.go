@@ -180,3 +180,26 @@ func translate(err error) error {
 	}
 	return err
 }
+
+// PutFile uploads a local file with its content type and cache policy.
+func (s *Store) PutFile(ctx context.Context, bucket, key, path, contentType, cacheControl string) error {
+	_, err := s.c.FPutObject(ctx, bucket, key, path, minio.PutObjectOptions{ContentType: contentType, CacheControl: cacheControl})
+	if err != nil {
+		return fmt.Errorf("blob: put file %s: %w", key, err)
+	}
+	return nil
+}
+
+// Get reads a small object whole (at most max bytes).
+func (s *Store) Get(ctx context.Context, bucket, key string, max int64) ([]byte, error) {
+	o, err := s.c.GetObject(ctx, bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("blob: get %s: %w", key, translate(err))
+	}
+	defer o.Close()
+	b, err := io.ReadAll(io.LimitReader(o, max))
+	if err != nil {
+		return nil, fmt.Errorf("blob: get %s: %w", key, translate(err))
+	}
+	return b, nil
+}

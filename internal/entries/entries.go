@@ -32,6 +32,9 @@ type Entry struct {
 	Upload       *Upload   // the resumable upload in progress, if any
 	Consents     []Consent // audit record of what the entrant accepted
 	Media        *Media    // nil until probed
+	Renditions   *Renditions
+	Stage        string // pipeline stage in progress: probe, transcode, ...
+	Progress     int    // percent of the pipeline done
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -73,6 +76,22 @@ type Object struct {
 	Filename    string
 }
 
+// Renditions are the playable outputs, in the renditions bucket under an
+// entry-versioned prefix (one per uploaded original).
+type Renditions struct {
+	Prefix   string
+	Master   string // HLS master playlist key
+	Fallback string // progressive MP4 key
+	Variants []Variant
+}
+
+// Variant is one rung of the adaptive ladder.
+type Variant struct {
+	Name          string
+	Width, Height int
+	VideoKbps     int
+}
+
 // Media is what probing found in the original.
 type Media struct {
 	FormatName      string
@@ -97,6 +116,9 @@ type Store interface {
 	// set on one document). A change to the same status records no history.
 	Apply(ctx context.Context, id string, from Status, ch Change) (Entry, error)
 	SetMedia(ctx context.Context, id string, m Media, at time.Time) error
+	SetRenditions(ctx context.Context, id string, r Renditions, at time.Time) error
+	// SetProgress records the pipeline stage and percent done.
+	SetProgress(ctx context.Context, id, stage string, percent int, at time.Time) error
 	ListByCampaign(ctx context.Context, campaignID string, limit int) ([]Entry, error)
 	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Entry, error)
 	// ListStale returns entries sitting in status since before the time.

@@ -20,20 +20,23 @@ var _ Store = (*MongoStore)(nil)
 func NewMongoStore(c *mongo.Collection) *MongoStore { return &MongoStore{c: c} }
 
 type entryDoc struct {
-	ID           string       `bson:"_id"`
-	CampaignID   string       `bson:"campaign_id"`
-	EntrantID    string       `bson:"entrant_id,omitempty"`
-	Title        string       `bson:"title"`
-	Description  string       `bson:"description"`
-	Status       string       `bson:"status"`
-	StatusReason string       `bson:"status_reason,omitempty"`
-	History      []changeDoc  `bson:"history"`
-	Original     objectDoc    `bson:"original"`
-	Upload       *uploadDoc   `bson:"upload,omitempty"`
-	Consents     []consentDoc `bson:"consents,omitempty"`
-	Media        *mediaDoc    `bson:"media,omitempty"`
-	CreatedAt    time.Time    `bson:"created_at"`
-	UpdatedAt    time.Time    `bson:"updated_at"`
+	ID           string         `bson:"_id"`
+	CampaignID   string         `bson:"campaign_id"`
+	EntrantID    string         `bson:"entrant_id,omitempty"`
+	Title        string         `bson:"title"`
+	Description  string         `bson:"description"`
+	Status       string         `bson:"status"`
+	StatusReason string         `bson:"status_reason,omitempty"`
+	History      []changeDoc    `bson:"history"`
+	Original     objectDoc      `bson:"original"`
+	Upload       *uploadDoc     `bson:"upload,omitempty"`
+	Consents     []consentDoc   `bson:"consents,omitempty"`
+	Media        *mediaDoc      `bson:"media,omitempty"`
+	Renditions   *renditionsDoc `bson:"renditions,omitempty"`
+	Stage        string         `bson:"stage,omitempty"`
+	Progress     int            `bson:"progress"`
+	CreatedAt    time.Time      `bson:"created_at"`
+	UpdatedAt    time.Time      `bson:"updated_at"`
 }
 
 type changeDoc struct {
@@ -41,6 +44,39 @@ type changeDoc struct {
 	To     string    `bson:"to"`
 	Reason string    `bson:"reason,omitempty"`
 	At     time.Time `bson:"at"`
+}
+
+type renditionsDoc struct {
+	Prefix   string       `bson:"prefix"`
+	Master   string       `bson:"master"`
+	Fallback string       `bson:"fallback"`
+	Variants []variantDoc `bson:"variants"`
+}
+
+type variantDoc struct {
+	Name      string `bson:"name"`
+	Width     int    `bson:"width"`
+	Height    int    `bson:"height"`
+	VideoKbps int    `bson:"video_kbps"`
+}
+
+func toRenditionsDoc(r Renditions) *renditionsDoc {
+	d := &renditionsDoc{Prefix: r.Prefix, Master: r.Master, Fallback: r.Fallback, Variants: []variantDoc{}}
+	for _, v := range r.Variants {
+		d.Variants = append(d.Variants, variantDoc(v))
+	}
+	return d
+}
+
+func (d *renditionsDoc) renditions() *Renditions {
+	if d == nil {
+		return nil
+	}
+	r := &Renditions{Prefix: d.Prefix, Master: d.Master, Fallback: d.Fallback}
+	for _, v := range d.Variants {
+		r.Variants = append(r.Variants, Variant(v))
+	}
+	return r
 }
 
 type uploadDoc struct {
@@ -127,6 +163,7 @@ func (d entryDoc) entry() Entry {
 	for _, c := range d.Consents {
 		e.Consents = append(e.Consents, Consent(c))
 	}
+	e.Renditions, e.Stage, e.Progress = d.Renditions.renditions(), d.Stage, d.Progress
 	return e
 }
 
@@ -174,8 +211,9 @@ func (s *MongoStore) Apply(ctx context.Context, id string, from Status, ch Chang
 		u.StartedAt = u.StartedAt.UTC()
 		set = append(set, bson.E{Key: "upload", Value: u})
 	}
-	if ch.Original != nil {
-		set = append(set, bson.E{Key: "original", Value: objectDoc(*ch.Original)}, bson.E{Key: "media", Value: nil})
+	if ch.Original != nil { // a new video: what was known of the old one no longer applies
+		set = append(set, bson.E{Key: "original", Value: objectDoc(*ch.Original)}, bson.E{Key: "media", Value: nil},
+			bson.E{Key: "renditions", Value: nil}, bson.E{Key: "stage", Value: ""}, bson.E{Key: "progress", Value: 0})
 	}
 	if ch.Title != nil {
 		set = append(set, bson.E{Key: "title", Value: *ch.Title})
@@ -212,6 +250,27 @@ func (s *MongoStore) SetMedia(ctx context.Context, id string, m Media, at time.T
 	}
 	if res.MatchedCount == 0 {
 		return fmt.Errorf("entries: set media %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// SetRenditions records the playable outputs.
+func (s *MongoStore) SetRenditions(ctx context.Context, id string, r Renditions, at time.Time) error {
+	return s.set(ctx, id, bson.D{{Key: "renditions", Value: toRenditionsDoc(r)}, {Key: "updated_at", Value: at.UTC()}})
+}
+
+// SetProgress records the pipeline stage and percent done.
+func (s *MongoStore) SetProgress(ctx context.Context, id, stage string, percent int, at time.Time) error {
+	return s.set(ctx, id, bson.D{{Key: "stage", Value: stage}, {Key: "progress", Value: percent}, {Key: "updated_at", Value: at.UTC()}})
+}
+
+func (s *MongoStore) set(ctx context.Context, id string, fields bson.D) error {
+	res, err := s.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: fields}})
+	if err != nil {
+		return fmt.Errorf("entries: update: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("entries: update %s: %w", id, ErrNotFound)
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ function render(entries) {
       el("p", { class: "muted" }, e.campaign ? e.campaign.name : ""),
       el("p", {}, el("span", { class: `status status-${e.status}` }, e.status_label)),
       el("p", {}, e.status_message));
+    if (e.status === "processing" && e.progress) card.append(el("progress", { max: "100", value: String(e.progress), "aria-label": "Processing" }));
     if (e.reason) card.append(el("p", { class: "reason" }, e.reason));
     if (e.next_step) card.append(el("p", { class: "muted" }, e.next_step));
     const actions = el("div", { class: "row" });
