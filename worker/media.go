@@ -27,6 +27,7 @@ type Downloader interface {
 type Media interface {
 	Probe(ctx context.Context, path string) (media.Probe, error)
 	Transcode(ctx context.Context, src string, p media.Probe, outDir string, progress func(int)) (media.Ladder, error)
+	Images(ctx context.Context, src string, p media.Probe, outDir string) (media.Images, error)
 }
 
 // MediaHandler runs media:process. Each run is idempotent: it picks up from
@@ -137,8 +138,13 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 		if err := mediaFailure(err); err != nil {
 			return err
 		}
-		h.progress(ctx, e.ID, "publish", 92)
-		published, err := h.publish(ctx, filepath.Join(dir, "out"), prefix, l)
+		h.progress(ctx, e.ID, "posters", 90)
+		img, err := h.Media.Images(ctx, src, probe, filepath.Join(dir, "out"))
+		if err := mediaFailure(err); err != nil {
+			return err
+		}
+		h.progress(ctx, e.ID, "publish", 95)
+		published, err := h.publish(ctx, filepath.Join(dir, "out"), prefix, l, img)
 		if err != nil {
 			return err
 		}

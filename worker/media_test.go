@@ -105,7 +105,8 @@ func TestProcessMovesToReviewAndIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	have := strings.Join(keys, " ")
-	for _, want := range []string{got.Renditions.Master, got.Renditions.Fallback, got.Renditions.Prefix + "ladder.json"} {
+	for _, want := range []string{got.Renditions.Master, got.Renditions.Fallback, got.Renditions.Poster, got.Renditions.Sprite,
+		got.Renditions.SpriteVTT, got.Renditions.Preview, got.Renditions.Prefix + "ladder.json"} {
 		if !strings.Contains(have, want) {
 			t.Errorf("renditions bucket lacks %s: %v", want, keys)
 		}

@@ -44,7 +44,7 @@ func (h *MediaHandler) published(ctx context.Context, prefix string) (*entries.R
 }
 
 // publish uploads every output file, then the marker.
-func (h *MediaHandler) publish(ctx context.Context, outDir, prefix string, l media.Ladder) (entries.Renditions, error) {
+func (h *MediaHandler) publish(ctx context.Context, outDir, prefix string, l media.Ladder, img media.Images) (entries.Renditions, error) {
 	err := filepath.WalkDir(outDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -59,7 +59,8 @@ func (h *MediaHandler) publish(ctx context.Context, outDir, prefix string, l med
 	if err != nil {
 		return entries.Renditions{}, fmt.Errorf("media: publish: %w", err)
 	}
-	r := entries.Renditions{Prefix: prefix, Master: prefix + l.Master, Fallback: prefix + l.Fallback}
+	r := entries.Renditions{Prefix: prefix, Master: prefix + l.Master, Fallback: prefix + l.Fallback,
+		Poster: prefix + img.Poster, Sprite: prefix + img.Sprite, SpriteVTT: prefix + img.VTT, Preview: prefix + img.Preview}
 	for _, g := range l.Rungs {
 		r.Variants = append(r.Variants, entries.Variant{Name: g.Name, Width: g.Width, Height: g.Height, VideoKbps: g.VideoKbps})
 	}
@@ -85,6 +86,10 @@ func contentType(name string) (string, string) {
 		return "video/iso.segment", forever
 	case strings.HasSuffix(name, ".mp4"):
 		return "video/mp4", forever
+	case strings.HasSuffix(name, ".jpg"):
+		return "image/jpeg", forever
+	case strings.HasSuffix(name, ".vtt"):
+		return "text/vtt", forever
 	}
 	return "application/octet-stream", forever
 }

@@ -79,10 +79,14 @@ type Object struct {
 // Renditions are the playable outputs, in the renditions bucket under an
 // entry-versioned prefix (one per uploaded original).
 type Renditions struct {
-	Prefix   string
-	Master   string // HLS master playlist key
-	Fallback string // progressive MP4 key
-	Variants []Variant
+	Prefix    string
+	Master    string // HLS master playlist key
+	Fallback  string // progressive MP4 key
+	Poster    string
+	Sprite    string // thumbnail grid for scrubbing
+	SpriteVTT string
+	Preview   string // short silent clip for the gallery
+	Variants  []Variant
 }
 
 // Variant is one rung of the adaptive ladder.

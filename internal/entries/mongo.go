@@ -50,6 +50,10 @@ type renditionsDoc struct {
 	Prefix   string       `bson:"prefix"`
 	Master   string       `bson:"master"`
 	Fallback string       `bson:"fallback"`
+	Poster   string       `bson:"poster"`
+	Sprite   string       `bson:"sprite"`
+	VTT      string       `bson:"sprite_vtt"`
+	Preview  string       `bson:"preview"`
 	Variants []variantDoc `bson:"variants"`
 }
 
@@ -61,7 +65,7 @@ type variantDoc struct {
 }
 
 func toRenditionsDoc(r Renditions) *renditionsDoc {
-	d := &renditionsDoc{Prefix: r.Prefix, Master: r.Master, Fallback: r.Fallback, Variants: []variantDoc{}}
+	d := &renditionsDoc{Prefix: r.Prefix, Master: r.Master, Fallback: r.Fallback, Poster: r.Poster, Sprite: r.Sprite, VTT: r.SpriteVTT, Preview: r.Preview, Variants: []variantDoc{}}
 	for _, v := range r.Variants {
 		d.Variants = append(d.Variants, variantDoc(v))
 	}
@@ -72,7 +76,7 @@ func (d *renditionsDoc) renditions() *Renditions {
 	if d == nil {
 		return nil
 	}
-	r := &Renditions{Prefix: d.Prefix, Master: d.Master, Fallback: d.Fallback}
+	r := &Renditions{Prefix: d.Prefix, Master: d.Master, Fallback: d.Fallback, Poster: d.Poster, Sprite: d.Sprite, SpriteVTT: d.VTT, Preview: d.Preview}
 	for _, v := range d.Variants {
 		r.Variants = append(r.Variants, Variant(v))
 	}

@@ -1,0 +1,107 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Images are the stills and preview written next to the ladder.
+type Images struct {
+	Poster  string // poster.jpg
+	Sprite  string // sprite.jpg: thumbnails in a grid
+	VTT     string // sprite.vtt: which tile shows which time
+	Preview string // preview.mp4: a few silent seconds for the gallery
+}
+
+// Sprite geometry.
+const (
+	spriteCols  = 10
+	spriteTileW = 160
+	maxTiles    = 100
+)
+
+// Images writes the poster, the scrubbing sprite with its WebVTT map, and
+// the animated preview into outDir.
+func (r *Runner) Images(ctx context.Context, src string, p Probe, outDir string) (Images, error) {
+	if err := os.MkdirAll(outDir, 0o700); err != nil {
+		return Images{}, err
+	}
+	img := Images{Poster: "poster.jpg", Sprite: "sprite.jpg", VTT: "sprite.vtt", Preview: "preview.mp4"}
+	dw, dh := p.DisplaySize()
+	// Poster: among one frame per second (up to 120), the thumbnail filter
+	// keeps the one closest to the clip's average colours: black fades and
+	// flashes lose to ordinary frames.
+	if err := r.ffmpeg(ctx, src, "-vf", fmt.Sprintf("fps=1,thumbnail=%d,scale=%s,format=yuvj420p", max(2, min(120, int(p.DurationSeconds))), scaleTo(dw, dh, 1280)),
+		"-frames:v", "1", "-q:v", "3", filepath.Join(outDir, img.Poster)); err != nil {
+		return Images{}, err
+	}
+	interval := spriteInterval(p.DurationSeconds)
+	tiles := min(maxTiles, int(p.DurationSeconds/interval)+1)
+	rows := (tiles + spriteCols - 1) / spriteCols
+	tileH := even(float64(spriteTileW) * float64(dh) / float64(dw))
+	if err := r.ffmpeg(ctx, src, "-vf", fmt.Sprintf("fps=1/%s,scale=%d:%d,tile=%dx%d", ftoa(interval), spriteTileW, tileH, spriteCols, rows),
+		"-frames:v", "1", "-q:v", "5", filepath.Join(outDir, img.Sprite)); err != nil {
+		return Images{}, err
+	}
+	if err := os.WriteFile(filepath.Join(outDir, img.VTT), []byte(spriteVTT(img.Sprite, p.DurationSeconds, interval, tiles, spriteTileW, tileH)), 0o600); err != nil {
+		return Images{}, err
+	}
+	start := min(p.DurationSeconds/3, max(0, p.DurationSeconds-3))
+	if err := r.ffmpeg(ctx, src, "-ss", ftoa(start), "-t", "3", "-an", "-vf", "fps=15,scale="+scaleTo(dw, dh, 320)+",format=yuv420p",
+		"-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-movflags", "+faststart", filepath.Join(outDir, img.Preview)); err != nil {
+		return Images{}, err
+	}
+	return img, nil
+}
+
+// ffmpeg runs one hardened ffmpeg call reading src.
+func (r *Runner) ffmpeg(ctx context.Context, src string, args ...string) error {
+	full := append([]string{"-hide_banner", "-nostdin", "-y", "-v", "error"}, r.inputArgs(src)...)
+	_, _, err := r.run(ctx, r.lim.FFmpeg, append(full, args...)...)
+	return err
+}
+
+// spriteInterval keeps the sprite to at most maxTiles tiles.
+func spriteInterval(d float64) float64 {
+	iv := 1.0
+	for d/iv > maxTiles-1 {
+		iv *= 2
+	}
+	return iv
+}
+
+// spriteVTT maps each interval of the timeline to its tile (the #xywh
+// media fragment players use for scrub previews).
+func spriteVTT(sprite string, duration, interval float64, tiles, w, h int) string {
+	var b strings.Builder
+	b.WriteString("WEBVTT\n")
+	for i := 0; i < tiles; i++ {
+		from := float64(i) * interval
+		if from >= duration {
+			break
+		}
+		to := min(duration, from+interval)
+		fmt.Fprintf(&b, "\n%s --> %s\n%s#xywh=%d,%d,%d,%d\n", vttTime(from), vttTime(to), sprite, (i%spriteCols)*w, (i/spriteCols)*h, w, h)
+	}
+	return b.String()
+}
+
+func vttTime(s float64) string {
+	d := time.Duration(s * float64(time.Second))
+	return fmt.Sprintf("%02d:%02d:%02d.%03d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60, d.Milliseconds()%1000)
+}
+
+// scaleTo fits (w, h) within a maximum width, keeping the aspect, even.
+func scaleTo(w, h, maxW int) string {
+	if w <= maxW {
+		return fmt.Sprintf("%d:%d", even(float64(w)), even(float64(h)))
+	}
+	return fmt.Sprintf("%d:%d", even(float64(maxW)), even(float64(h)*float64(maxW)/float64(w)))
+}
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }
