@@ -78,16 +78,23 @@ func (r *Runner) command(ctx context.Context, bin string, args ...string) (*exec
 // run executes a command and returns its stdout and a bounded head of its
 // stderr; on failure the error holds that stderr too.
 func (r *Runner) run(ctx context.Context, bin string, args ...string) (stdoutB, stderrB []byte, err error) {
+	return r.runCapture(ctx, bin, 4<<10, args...)
+}
+
+// runCapture is run keeping up to stderrMax bytes of stderr (detection
+// filters report there).
+func (r *Runner) runCapture(ctx context.Context, bin string, stderrMax int, args ...string) (stdoutB, stderrB []byte, err error) {
 	cmd, ctx, cancel := r.command(ctx, bin, args...)
 	defer cancel()
 	var stdout, stderr limitedBuffer
-	stdout.max, stderr.max = 8<<20, 4<<10
+	stdout.max, stderr.max = 8<<20, stderrMax
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, stderr.Bytes(), ErrTimeout
 		}
-		return nil, stderr.Bytes(), fmt.Errorf("media: %s: %w: %s", bin, err, stderr.String())
+		tail := stderr.Bytes()[max(0, len(stderr.Bytes())-2048):]
+		return nil, stderr.Bytes(), fmt.Errorf("media: %s: %w: %s", bin, err, tail)
 	}
 	return stdout.Bytes(), stderr.Bytes(), nil
 }

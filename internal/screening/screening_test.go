@@ -1,0 +1,84 @@
+package screening
+
+import (
+	"testing"
+)
+
+func TestBlockedWords(t *testing.T) {
+	blocked := []string{"scam", "free money", "Crème"}
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"Totally legit kickflip", 0},
+		{"This is a SCAM", 1},
+		{"sc4m alert", 1},
+		{"$c@m", 1},
+		{"s c a m", 1},
+		{"scampi for dinner", 0},
+		{"FREE   money!!", 1},
+		{"fr33 m0ney", 1},
+		{"creme brulee", 1},
+		{"scam and free money", 2},
+	}
+	for _, tt := range tests {
+		if got := BlockedWords(blocked, tt.text); len(got) != tt.want {
+			t.Errorf("%q: %d findings %v, want %d", tt.text, len(got), got, tt.want)
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	f.Add("Crème BRÛLÉE 4 $ale")
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		if Normalize(n) != n {
+			t.Fatalf("Normalize is not idempotent: %q -> %q -> %q", s, n, Normalize(n))
+		}
+	})
+}
+
+func TestDecide(t *testing.T) {
+	black := Finding{Kind: Black, Value: 9.5}
+	brief := Finding{Kind: Black, Value: 1}
+	dup := Finding{Kind: Duplicate, Value: 2}
+	near := Finding{Kind: Duplicate, Value: 8}
+	tests := []struct {
+		mode     Mode
+		findings []Finding
+		want     Verdict
+	}{
+		{ReviewAll, nil, Review},
+		{AutoApproveClean, nil, Approve},
+		{AutoApproveClean, []Finding{brief}, Review},
+		{AutoApproveAll, []Finding{brief, near}, Approve},
+		{AutoApproveAll, []Finding{black}, Reject},
+		{ReviewAll, []Finding{dup}, Reject},
+		{ReviewAll, []Finding{near}, Review},
+	}
+	for _, tt := range tests {
+		d := Decide(tt.mode, 10, tt.findings)
+		if d.Verdict != tt.want || (d.Verdict == Reject) != (d.Reason != "") {
+			t.Errorf("Decide(%s, %v) = %+v, want %s", tt.mode, tt.findings, d, tt.want)
+		}
+	}
+}
+
+func TestDHashAndDistance(t *testing.T) {
+	ramp := make([]byte, 72)
+	for i := range ramp {
+		ramp[i] = byte(255 - (i%9)*20) // every pixel brighter than its right neighbour
+	}
+	if h := DHash(ramp); h != ^uint64(0) {
+		t.Errorf("DHash(falling ramp) = %x, want all ones", h)
+	}
+	if d := Distance([]uint64{0, 0}, []uint64{0, 0xff}); d != 4 {
+		t.Errorf("Distance = %v, want 4", d)
+	}
+	if d := Distance(nil, []uint64{1}); d != 64 {
+		t.Errorf("Distance with nothing to compare = %v", d)
+	}
+	if Clock(61.6) != "1:02" {
+		t.Errorf("Clock(61.6) = %s", Clock(61.6))
+	}
+}
