@@ -28,6 +28,9 @@ type campaignInput struct {
 	RulesVersion         string    `json:"rules_version"`
 	RulesText            string    `json:"rules_text"`
 	MediaReleaseText     string    `json:"media_release_text"`
+	ModerationMode       string    `json:"moderation_mode"`
+	BlockedWords         []string  `json:"blocked_words"`
+	MinDurationSeconds   int       `json:"min_duration_seconds"`
 }
 
 type campaignView struct {
@@ -39,7 +42,8 @@ type campaignView struct {
 
 func newCampaignView(c campaigns.Campaign) campaignView {
 	return campaignView{c.ID, campaignInput{c.Slug, c.Name, c.Description, c.EntryOpensAt, c.EntryClosesAt, c.MaxFileBytes, c.MaxDurationSeconds,
-		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText}, c.CreatedBy, c.CreatedAt}
+		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText,
+		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds}, c.CreatedBy, c.CreatedAt}
 }
 
 func (a *Admin) createCampaign(c *gin.Context) {
@@ -55,6 +59,7 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		MaxFileBytes: in.MaxFileBytes, MaxDurationSeconds: in.MaxDurationSeconds,
 		MaxEntriesPerEntrant: in.MaxEntriesPerEntrant, MinAge: in.MinAge,
 		RulesVersion: in.RulesVersion, RulesText: in.RulesText, MediaReleaseText: in.MediaReleaseText,
+		ModerationMode: in.ModerationMode, BlockedWords: in.BlockedWords, MinDurationSeconds: in.MinDurationSeconds,
 		CreatedBy: u.ID, CreatedAt: a.Now(),
 	}
 	var fe campaigns.FieldErrors

@@ -56,6 +56,9 @@ type Config struct {
 	SMTPPassword Secret // TRYOUT_SMTP_PASSWORD
 	MailFrom     string // TRYOUT_MAIL_FROM
 
+	ModerationURL     string        // TRYOUT_MODERATION_URL (empty: no external provider)
+	ModerationTimeout time.Duration // TRYOUT_MODERATION_TIMEOUT
+
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
 	FFprobePath       string        // TRYOUT_FFPROBE_PATH
 	FFmpegPath        string        // TRYOUT_FFMPEG_PATH
@@ -122,6 +125,8 @@ var Vars = []Var{
 	{"TRYOUT_SMTP_USERNAME", "", "SMTP user (PLAIN auth when set)"},
 	{"TRYOUT_SMTP_PASSWORD", "", "SMTP password"},
 	{"TRYOUT_MAIL_FROM", "Tryout <no-reply@localhost>", "From address of every email"},
+	{"TRYOUT_MODERATION_URL", "(empty: none)", "external moderation service: Tryout POSTs each entry's text as JSON and reads back findings"},
+	{"TRYOUT_MODERATION_TIMEOUT", "10s", "time limit for one call to the moderation service (three attempts)"},
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
 	{"TRYOUT_FFPROBE_PATH", "ffprobe", "ffprobe binary"},
 	{"TRYOUT_FFMPEG_PATH", "ffmpeg", "ffmpeg binary"},
@@ -172,6 +177,9 @@ func Load(getenv func(string) string) (Config, error) {
 		SMTPUsername: p.str("TRYOUT_SMTP_USERNAME", ""),
 		SMTPPassword: Secret(p.str("TRYOUT_SMTP_PASSWORD", "")),
 		MailFrom:     p.str("TRYOUT_MAIL_FROM", "Tryout <no-reply@localhost>"),
+
+		ModerationURL:     p.str("TRYOUT_MODERATION_URL", ""),
+		ModerationTimeout: p.duration("TRYOUT_MODERATION_TIMEOUT", 10*time.Second),
 
 		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
 		FFprobePath:       p.str("TRYOUT_FFPROBE_PATH", "ffprobe"),
@@ -280,6 +288,14 @@ func (c Config) validate() []error {
 		bad("TRYOUT_MAX_UPLOAD_BYTES", "must be positive")
 	} else if c.MaxUploadBytes > c.UploadPartSizeBytes*10000 {
 		bad("TRYOUT_MAX_UPLOAD_BYTES", "%d exceeds 10000 parts of TRYOUT_UPLOAD_PART_SIZE_BYTES (%d); raise the part size", c.MaxUploadBytes, c.UploadPartSizeBytes)
+	}
+	if c.ModerationURL != "" {
+		if u, err := url.Parse(c.ModerationURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("TRYOUT_MODERATION_URL", "want an http(s) URL, got %q", c.ModerationURL)
+		}
+	}
+	if c.ModerationTimeout < 100*time.Millisecond {
+		bad("TRYOUT_MODERATION_TIMEOUT", "must be at least 100ms")
 	}
 	if c.WorkerConcurrency < 1 || c.WorkerConcurrency > 64 {
 		bad("TRYOUT_WORKER_CONCURRENCY", "want 1..64, got %d", c.WorkerConcurrency)

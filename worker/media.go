@@ -15,6 +15,7 @@ import (
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/media"
+	"github.com/tryout/tryout/internal/screening"
 	"github.com/tryout/tryout/internal/tasks"
 )
 
@@ -28,6 +29,8 @@ type Media interface {
 	Probe(ctx context.Context, path string) (media.Probe, error)
 	Transcode(ctx context.Context, src string, p media.Probe, outDir string, progress func(int)) (media.Ladder, error)
 	Images(ctx context.Context, src string, p media.Probe, outDir string) (media.Images, error)
+	Detect(ctx context.Context, src string, p media.Probe) (media.Detections, error)
+	Fingerprint(ctx context.Context, src string, p media.Probe, hash func([]byte) uint64) ([]uint64, error)
 }
 
 // MediaHandler runs media:process. Each run is idempotent: it picks up from
@@ -39,6 +42,7 @@ type MediaHandler struct {
 	Blobs     Downloader
 	Media     Media
 	Outputs   Outputs
+	Provider  screening.Provider
 	Bucket    string // private originals
 	// RenditionsBucket receives the playable outputs.
 	RenditionsBucket string
@@ -153,9 +157,21 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 	if err := h.Entries.SetRenditions(ctx, e.ID, *r, h.Now()); err != nil {
 		return err
 	}
+	h.progress(ctx, e.ID, "screen", 97)
+	d, err := h.screen(ctx, e, c, src, probe)
+	if err != nil {
+		return err
+	}
+	to, reason := entries.InReview, ""
+	switch d.Verdict {
+	case screening.Reject:
+		to, reason = entries.Rejected, d.Reason
+	case screening.Approve:
+		to = entries.Live
+	}
 	h.progress(ctx, e.ID, "done", 100)
-	if _, err := entries.Move(ctx, h.Entries, e, entries.InReview, "", h.Now()); err != nil && !errors.Is(err, entries.ErrConflict) {
-		return fmt.Errorf("media: to review: %w", err)
+	if _, err := entries.Move(ctx, h.Entries, e, to, reason, h.Now()); err != nil && !errors.Is(err, entries.ErrConflict) {
+		return fmt.Errorf("media: to %s: %w", to, err)
 	}
 	return nil
 }

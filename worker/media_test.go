@@ -17,6 +17,7 @@ import (
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/media"
 	"github.com/tryout/tryout/internal/mongodb"
+	"github.com/tryout/tryout/internal/screening"
 	"github.com/tryout/tryout/internal/tasks"
 	"github.com/tryout/tryout/internal/testkit"
 	"github.com/tryout/tryout/worker"
@@ -45,7 +46,7 @@ func newFixture(t *testing.T, maxSeconds int) *fixture {
 	es := entries.NewMongoStore(k.DB.Collection(mongodb.Entries))
 	tmp := t.TempDir()
 	return &fixture{kit: k, entries: es, campaign: c, h: &worker.MediaHandler{
-		Entries: es, Campaigns: cs, Blobs: k.Blobs, Media: r, Outputs: k.Blobs,
+		Entries: es, Campaigns: cs, Blobs: k.Blobs, Media: r, Outputs: k.Blobs, Provider: screening.None{},
 		Bucket: k.Config.S3BucketOriginals, RenditionsBucket: k.Config.S3BucketRenditions,
 		TempDir: tmp, MaxPixels: 1920 * 1080, Now: time.Now, Log: k.Log,
 	}}

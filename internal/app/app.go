@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/tryout/tryout/internal/media"
 	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/notify"
+	"github.com/tryout/tryout/internal/screening"
 	"github.com/tryout/tryout/internal/signing"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/tasks"
@@ -58,6 +60,7 @@ type App struct {
 	Mailer    *mail.Mailer
 	Notify    *notify.Notifier
 	Presign   *blob.Presigner
+	Provider  screening.Provider
 	Now       func() time.Time
 
 	embedded *mongodb.Embedded
@@ -145,7 +148,11 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		Media:     runner,
 		Signer:    signing.New(key),
 		Presign:   presign,
+		Provider:  screening.None{},
 		Now:       time.Now,
+	}
+	if cfg.ModerationURL != "" {
+		a.Provider = &screening.HTTP{URL: cfg.ModerationURL, Client: &http.Client{}, Timeout: cfg.ModerationTimeout, Attempts: 3, Backoff: time.Second}
 	}
 	a.Auth = &entrants.Auth{Store: a.Entrants, Signer: a.Signer, LinkTTL: cfg.LoginLinkTTL, SessionTTL: cfg.SessionTTL}
 	a.Mailer = &mail.Mailer{Store: a.Outbox, Queue: a.Queue, Enabled: cfg.SMTPHost != "", Now: a.now}

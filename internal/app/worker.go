@@ -30,7 +30,7 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 	})
 	h := worker.Handlers{
 		Media: &worker.MediaHandler{
-			Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media, Outputs: a.Blobs,
+			Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media, Outputs: a.Blobs, Provider: a.Provider,
 			Bucket: a.Cfg.S3BucketOriginals, RenditionsBucket: a.Cfg.S3BucketRenditions, TempDir: a.Cfg.MediaTempDir, MaxPixels: a.Cfg.MediaMaxPixels,
 			Now: a.now, Log: a.Log,
 		},

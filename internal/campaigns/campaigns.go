@@ -46,8 +46,12 @@ type Campaign struct {
 	RulesVersion         string // the official rules an entrant accepts
 	RulesText            string
 	MediaReleaseText     string // what the entrant grants by accepting the media release
-	CreatedBy            string
-	CreatedAt            time.Time
+	// Screening.
+	ModerationMode     string   // review_all (default), auto_approve_clean, auto_approve_all
+	BlockedWords       []string // matched in titles and descriptions
+	MinDurationSeconds int      // shorter videos are flagged; default 3
+	CreatedBy          string
+	CreatedAt          time.Time
 }
 
 // EntryOpen reports whether entries are accepted at now; ErrNotOpen explains
@@ -104,6 +108,12 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	if strings.TrimSpace(c.MediaReleaseText) == "" {
 		c.MediaReleaseText = DefaultMediaRelease
 	}
+	if c.ModerationMode == "" {
+		c.ModerationMode = "review_all"
+	}
+	if c.MinDurationSeconds == 0 {
+		c.MinDurationSeconds = 3
+	}
 	fe := FieldErrors{}
 	if !slugRE.MatchString(c.Slug) {
 		fe["slug"] = "use 3 to 60 lowercase letters, digits and hyphens, starting and ending with a letter or digit"
@@ -139,6 +149,17 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	}
 	if utf8.RuneCountInString(c.RulesText) > 50000 {
 		fe["rules_text"] = "keep the rules under 50000 characters"
+	}
+	switch c.ModerationMode {
+	case "review_all", "auto_approve_clean", "auto_approve_all":
+	default:
+		fe["moderation_mode"] = "use review_all, auto_approve_clean or auto_approve_all"
+	}
+	if len(c.BlockedWords) > 1000 {
+		fe["blocked_words"] = "keep the list to 1000 words or phrases"
+	}
+	if c.MinDurationSeconds < 0 || c.MinDurationSeconds >= c.MaxDurationSeconds {
+		fe["min_duration_seconds"] = "must be below the maximum duration"
 	}
 	if len(fe) > 0 {
 		return fe

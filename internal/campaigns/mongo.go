@@ -33,6 +33,9 @@ type campaignDoc struct {
 	RulesVersion         string    `bson:"rules_version"`
 	RulesText            string    `bson:"rules_text"`
 	MediaReleaseText     string    `bson:"media_release_text"`
+	ModerationMode       string    `bson:"moderation_mode"`
+	BlockedWords         []string  `bson:"blocked_words"`
+	MinDurationSeconds   int       `bson:"min_duration_s"`
 	CreatedBy            string    `bson:"created_by"`
 	CreatedAt            time.Time `bson:"created_at"`
 }

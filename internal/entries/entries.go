@@ -33,8 +33,10 @@ type Entry struct {
 	Consents     []Consent // audit record of what the entrant accepted
 	Media        *Media    // nil until probed
 	Renditions   *Renditions
-	Stage        string // pipeline stage in progress: probe, transcode, ...
-	Progress     int    // percent of the pipeline done
+	Findings     []Finding // what automatic screening noticed
+	Fingerprint  []uint64  // perceptual hashes of sampled frames
+	Stage        string    // pipeline stage in progress: probe, transcode, ...
+	Progress     int       // percent of the pipeline done
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -74,6 +76,14 @@ type Object struct {
 	Size        int64
 	ContentType string
 	Filename    string
+}
+
+// Finding is one thing automatic screening noticed, with its evidence.
+type Finding struct {
+	Kind       string
+	Detail     string
+	Start, End float64 // seconds
+	Value      float64
 }
 
 // Renditions are the playable outputs, in the renditions bucket under an
@@ -121,6 +131,7 @@ type Store interface {
 	Apply(ctx context.Context, id string, from Status, ch Change) (Entry, error)
 	SetMedia(ctx context.Context, id string, m Media, at time.Time) error
 	SetRenditions(ctx context.Context, id string, r Renditions, at time.Time) error
+	SetScreening(ctx context.Context, id string, findings []Finding, fingerprint []uint64, at time.Time) error
 	// SetProgress records the pipeline stage and percent done.
 	SetProgress(ctx context.Context, id, stage string, percent int, at time.Time) error
 	ListByCampaign(ctx context.Context, campaignID string, limit int) ([]Entry, error)

@@ -33,6 +33,8 @@ type entryDoc struct {
 	Consents     []consentDoc   `bson:"consents,omitempty"`
 	Media        *mediaDoc      `bson:"media,omitempty"`
 	Renditions   *renditionsDoc `bson:"renditions,omitempty"`
+	Findings     []findingDoc   `bson:"findings,omitempty"`
+	Fingerprint  []int64        `bson:"fingerprint,omitempty"`
 	Stage        string         `bson:"stage,omitempty"`
 	Progress     int            `bson:"progress"`
 	CreatedAt    time.Time      `bson:"created_at"`
@@ -44,6 +46,14 @@ type changeDoc struct {
 	To     string    `bson:"to"`
 	Reason string    `bson:"reason,omitempty"`
 	At     time.Time `bson:"at"`
+}
+
+type findingDoc struct {
+	Kind   string  `bson:"kind"`
+	Detail string  `bson:"detail"`
+	Start  float64 `bson:"start"`
+	End    float64 `bson:"end"`
+	Value  float64 `bson:"value"`
 }
 
 type renditionsDoc struct {
@@ -168,6 +178,12 @@ func (d entryDoc) entry() Entry {
 		e.Consents = append(e.Consents, Consent(c))
 	}
 	e.Renditions, e.Stage, e.Progress = d.Renditions.renditions(), d.Stage, d.Progress
+	for _, f := range d.Findings {
+		e.Findings = append(e.Findings, Finding(f))
+	}
+	for _, h := range d.Fingerprint {
+		e.Fingerprint = append(e.Fingerprint, uint64(h))
+	}
 	return e
 }
 
@@ -217,7 +233,8 @@ func (s *MongoStore) Apply(ctx context.Context, id string, from Status, ch Chang
 	}
 	if ch.Original != nil { // a new video: what was known of the old one no longer applies
 		set = append(set, bson.E{Key: "original", Value: objectDoc(*ch.Original)}, bson.E{Key: "media", Value: nil},
-			bson.E{Key: "renditions", Value: nil}, bson.E{Key: "stage", Value: ""}, bson.E{Key: "progress", Value: 0})
+			bson.E{Key: "renditions", Value: nil}, bson.E{Key: "stage", Value: ""}, bson.E{Key: "progress", Value: 0},
+			bson.E{Key: "findings", Value: bson.A{}}, bson.E{Key: "fingerprint", Value: bson.A{}})
 	}
 	if ch.Title != nil {
 		set = append(set, bson.E{Key: "title", Value: *ch.Title})
@@ -261,6 +278,20 @@ func (s *MongoStore) SetMedia(ctx context.Context, id string, m Media, at time.T
 // SetRenditions records the playable outputs.
 func (s *MongoStore) SetRenditions(ctx context.Context, id string, r Renditions, at time.Time) error {
 	return s.set(ctx, id, bson.D{{Key: "renditions", Value: toRenditionsDoc(r)}, {Key: "updated_at", Value: at.UTC()}})
+}
+
+// SetScreening records findings and the fingerprint (stored as int64: BSON
+// has no unsigned integers).
+func (s *MongoStore) SetScreening(ctx context.Context, id string, findings []Finding, fingerprint []uint64, at time.Time) error {
+	fd := []findingDoc{}
+	for _, f := range findings {
+		fd = append(fd, findingDoc(f))
+	}
+	fp := []int64{}
+	for _, h := range fingerprint {
+		fp = append(fp, int64(h))
+	}
+	return s.set(ctx, id, bson.D{{Key: "findings", Value: fd}, {Key: "fingerprint", Value: fp}, {Key: "updated_at", Value: at.UTC()}})
 }
 
 // SetProgress records the pipeline stage and percent done.

@@ -72,13 +72,17 @@ const (
 
 // Decide turns findings into a decision under the campaign's mode.
 func Decide(mode Mode, duration float64, findings []Finding) Decision {
+	black := 0.0
 	for _, f := range findings {
-		switch {
-		case f.Kind == Black && duration > 0 && f.Value/duration >= RejectBlackShare:
-			return Decision{Reject, "Your video is black from start to end. Check the export and upload it again."}
-		case f.Kind == Duplicate && f.Value <= RejectDistance:
+		if f.Kind == Black {
+			black += f.Value
+		}
+		if f.Kind == Duplicate && f.Value <= RejectDistance {
 			return Decision{Reject, "Your video is the same as one already entered in this contest. Each entry needs its own video."}
 		}
+	}
+	if duration > 0 && black/duration >= RejectBlackShare {
+		return Decision{Reject, "Your video is black from start to end. Check the export and upload it again."}
 	}
 	switch {
 	case mode == AutoApproveAll:

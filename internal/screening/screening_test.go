@@ -55,6 +55,7 @@ func TestDecide(t *testing.T) {
 		{AutoApproveAll, []Finding{black}, Reject},
 		{ReviewAll, []Finding{dup}, Reject},
 		{ReviewAll, []Finding{near}, Review},
+		{ReviewAll, []Finding{{Kind: Black, Value: 5}, {Kind: Black, Value: 4.5}}, Reject}, // black in two stretches
 	}
 	for _, tt := range tests {
 		d := Decide(tt.mode, 10, tt.findings)
