@@ -1,7 +1,9 @@
 package media_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -160,4 +162,63 @@ func TestProbeTimeout(t *testing.T) {
 	if _, err := r.Probe(context.Background(), clip); !errors.Is(err, media.ErrTimeout) {
 		t.Fatalf("Probe with a 1ns limit = %v, want ErrTimeout", err)
 	}
+}
+
+// TestProbeRefusesHugeFrame: a file whose frame header claims 16000x16000
+// is refused without decoding such a frame: by the decoder's pixel limit
+// (FrameTooLargeError, tested with real pixels in the worker tests) or, for
+// this MJPEG fixture, by FFmpeg's own picture-too-big-for-its-data check
+// (ErrNotVideo). Either way no retry is attempted. The fixture is a tiny
+// MJPEG AVI with its JPEG frame header (SOF0) rewritten, as a hostile file
+// would be; encoding a real frame that size takes gigabytes.
+func TestProbeRefusesHugeFrame(t *testing.T) {
+	r := runner(t)
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.avi")
+	if err := runFixture("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "color=gray:size=16x16:rate=1",
+		"-frames:v", "1", "-c:v", "mjpeg", "-pix_fmt", "yuvj420p", small); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sof := sof0(b)
+	if sof < 0 {
+		t.Fatal("no SOF0 marker in the fixture")
+	}
+	// FF C0, length (2), precision (1), height (2), width (2)
+	binary.BigEndian.PutUint16(b[sof+5:], 16000)
+	binary.BigEndian.PutUint16(b[sof+7:], 16000)
+	huge := testkit.File(t, dir, "huge.avi", b)
+	// The container still says 16x16, so probing may pass; decoding must not.
+	p, err := r.Probe(context.Background(), huge)
+	if err == nil {
+		p.DurationSeconds = max(p.DurationSeconds, 1)
+		_, err = r.Transcode(context.Background(), huge, p, filepath.Join(dir, "out"), nil)
+	}
+	var tooLarge *media.FrameTooLargeError
+	if !errors.As(err, &tooLarge) && !errors.Is(err, media.ErrNotVideo) {
+		t.Fatalf("got %v, want FrameTooLargeError or ErrNotVideo", err)
+	}
+}
+
+// sof0 walks the JPEG segments after the first SOI marker to the frame
+// header (a naive search can hit the same bytes inside table data).
+func sof0(b []byte) int {
+	i := bytes.Index(b, []byte{0xFF, 0xD8})
+	if i < 0 {
+		return -1
+	}
+	for i += 2; i+4 <= len(b); {
+		if b[i] != 0xFF {
+			return -1
+		}
+		marker := b[i+1]
+		if marker == 0xC0 {
+			return i
+		}
+		i += 2 + int(binary.BigEndian.Uint16(b[i+2:]))
+	}
+	return -1
 }

@@ -105,6 +105,9 @@ func ladderArgs(p Probe, rungs []Rung, outDir string) []string {
 		args = append(args, "-c:a", "aac", "-b:a", "128k", "-ac", "2")
 	}
 	hls := filepath.Join(outDir, "hls")
+	// The probed length plus a second: a file that claims to be short but
+	// streams on (or loops) cannot keep the encoder busy.
+	args = append(args, "-t", strconv.FormatFloat(p.DurationSeconds+1, 'f', 3, 64))
 	args = append(args,
 		"-f", "hls", "-hls_time", strconv.Itoa(HLSSegmentSeconds), "-hls_playlist_type", "vod",
 		"-hls_segment_type", "fmp4", "-hls_flags", "independent_segments",
