@@ -98,7 +98,7 @@ func translate(err error) error {
 		return &httpx.Error{Status: http.StatusConflict, Code: "upload_incomplete", Message: "Some parts of your video have not arrived yet (" + incomplete.Error() + "). Resume the upload to send them."}
 	case errors.Is(err, intake.ErrNoUpload):
 		return httpx.E(http.StatusConflict, "no_upload", "This entry has no upload in progress. Start one first.")
-	case errors.Is(err, intake.ErrUnavailble):
+	case errors.Is(err, intake.ErrUnavailable):
 		return &httpx.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "We could not save your entry just now. Nothing was kept; please try again.", Err: err}
 	case errors.Is(err, entries.ErrIllegalTransition):
 		return httpx.E(http.StatusConflict, "illegal_transition", "This entry cannot do that in its current status ("+afterColon(err)+").")

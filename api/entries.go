@@ -90,7 +90,7 @@ func (a *API) getEntry(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(err))
 		return
 	}
-	if e.Status != entries.Live && (e.EntrantID == "" || e.EntrantID != entrantID(c)) {
+	if !e.VisibleTo(entrantID(c)) {
 		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
 		return
 	}

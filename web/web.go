@@ -66,14 +66,15 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		return fmt.Errorf("web: static: %w", err)
 	}
 	r.StaticFS("/static", http.FS(static))
-	pages := []gin.HandlerFunc{httpx.Deadlines(30*time.Second, 60*time.Second), w.Sessions.Load}
-	r.GET("/", append(pages, w.home)...)
-	r.GET("/c/:slug", append(pages, w.campaign)...)
-	r.GET("/e/:id", append(pages, w.entry)...)
-	r.GET("/me", append(pages, w.me)...)
-	r.GET("/signin", append(pages, w.signin)...)
-	r.GET("/auth/callback", append(pages, w.confirmSignin)...)
-	r.POST("/auth/callback", append(pages, w.redeem)...)
+	deadlines := httpx.Deadlines(30*time.Second, 60*time.Second)
+	page := func(h gin.HandlerFunc) []gin.HandlerFunc { return []gin.HandlerFunc{deadlines, w.Sessions.Load, h} }
+	r.GET("/", page(w.home)...)
+	r.GET("/c/:slug", page(w.campaign)...)
+	r.GET("/e/:id", page(w.entry)...)
+	r.GET("/me", page(w.me)...)
+	r.GET("/signin", page(w.signin)...)
+	r.GET("/auth/callback", page(w.confirmSignin)...)
+	r.POST("/auth/callback", page(w.redeem)...)
 	return nil
 }
 
@@ -153,7 +154,7 @@ func (w *Web) entry(c *gin.Context) {
 		w.fail(c, err)
 		return
 	}
-	if me, _ := webauth.EntrantID(c); e.Status != entries.Live && (e.EntrantID == "" || e.EntrantID != me) {
+	if me, _ := webauth.EntrantID(c); !e.VisibleTo(me) {
 		w.fail(c, entries.ErrNotFound) // only the entrant sees an entry before it is live
 		return
 	}

@@ -77,7 +77,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, allowEmbedde
 	)
 	defer func() {
 		if err != nil {
-			(&App{Cfg: cfg, Log: log, Clients: cl, embedded: embedded}).Close(context.Background())
+			(&App{Cfg: cfg, Log: log, Clients: cl, embedded: embedded, owned: true}).Close(context.Background())
 		}
 	}()
 	uri := cfg.MongoURI.Reveal()
@@ -185,7 +185,7 @@ func (a *App) Close(ctx context.Context) {
 		}
 	}
 	// The asynq client shares the Redis connection, which is closed below.
-	if !a.owned && a.embedded == nil && a.Mongo != nil {
+	if !a.owned {
 		return
 	}
 	if a.Redis != nil {

@@ -2,6 +2,7 @@ package blob
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -106,7 +107,7 @@ func (s *Store) Head(ctx context.Context, bucket, key string, n int64) ([]byte, 
 func (s *Store) core() *minio.Core { return &minio.Core{Client: s.c} }
 
 // ErrNoSuchUpload means the multipart upload is gone (completed or aborted).
-var ErrNoSuchUpload = fmt.Errorf("upload not found")
+var ErrNoSuchUpload = errors.New("upload not found")
 
 func translateUpload(err error) error {
 	if minio.ToErrorResponse(err).Code == "NoSuchUpload" {

@@ -153,6 +153,17 @@ type Change struct {
 	Description *string
 }
 
+// OwnedBy reports whether the entrant made this entry.
+func (e Entry) OwnedBy(entrantID string) bool {
+	return e.EntrantID != "" && e.EntrantID == entrantID
+}
+
+// VisibleTo reports whether a visitor (signed in as entrantID, or "") may
+// see the entry: its entrant always, anyone else only once it is live.
+func (e Entry) VisibleTo(entrantID string) bool {
+	return e.Status == Live || e.OwnedBy(entrantID)
+}
+
 // Move checks the state machine, then asks the store to make the change.
 func Move(ctx context.Context, s Store, e Entry, to Status, reason string, now time.Time) (Entry, error) {
 	if err := CheckTransition(e.Status, to); err != nil {

@@ -24,11 +24,11 @@ import (
 
 // Errors the HTTP layer translates.
 var (
-	ErrTooLarge   = errors.New("file over the size limit")
-	ErrNotVideo   = errors.New("file is not a video")
-	ErrEmptyFile  = errors.New("file is empty")
-	ErrInvalid    = errors.New("invalid submission")
-	ErrUnavailble = errors.New("submission could not be completed")
+	ErrTooLarge    = errors.New("file over the size limit")
+	ErrNotVideo    = errors.New("file is not a video")
+	ErrEmptyFile   = errors.New("file is empty")
+	ErrInvalid     = errors.New("invalid submission")
+	ErrUnavailable = errors.New("submission could not be completed")
 )
 
 // TooLargeError carries the limit that was exceeded.
@@ -141,7 +141,7 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 	}
 	if size != capped.read {
 		s.removeObject(putCtx, key)
-		return entries.Entry{}, fmt.Errorf("intake: stored %d bytes, read %d: %w", size, capped.read, ErrUnavailble)
+		return entries.Entry{}, fmt.Errorf("intake: stored %d bytes, read %d: %w", size, capped.read, ErrUnavailable)
 	}
 
 	e := entries.Entry{
@@ -163,7 +163,7 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 			s.Log.Error("intake: undo entry", "entry", id, "err", derr)
 		}
 		s.removeObject(putCtx, key)
-		return entries.Entry{}, fmt.Errorf("intake: queue processing: %v: %w", err, ErrUnavailble)
+		return entries.Entry{}, fmt.Errorf("intake: queue processing: %v: %w", err, ErrUnavailable)
 	}
 	created = true
 	if s.Notify != nil {

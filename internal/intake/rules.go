@@ -154,7 +154,7 @@ func (s *Service) Mine(ctx context.Context, entrantID, entryID string) (entries.
 	if err != nil {
 		return e, err
 	}
-	if e.EntrantID == "" || e.EntrantID != entrantID {
+	if !e.OwnedBy(entrantID) {
 		return entries.Entry{}, fmt.Errorf("intake: %s: %w", entryID, entries.ErrNotFound)
 	}
 	return e, nil

@@ -1,6 +1,7 @@
 package media
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -44,15 +45,21 @@ func NewRunner(l Limits) (*Runner, error) {
 	return r, nil
 }
 
-// inputArgs are the protections placed before every -i: only local files,
-// only allowed containers, bounded frame size.
-func (r *Runner) inputArgs(path string) []string {
-	return []string{
+// input is how every ffprobe and ffmpeg call opens a file: the file's
+// first bytes must be a known video container (checked here, before any
+// media process sees it), then the leading flags, then the protections
+// placed before every -i: only local files, only allowed containers,
+// bounded frame size.
+func (r *Runner) input(path string, leading ...string) ([]string, error) {
+	if _, err := SniffFile(path); err != nil {
+		return nil, err
+	}
+	return append(leading,
 		"-protocol_whitelist", "file",
 		"-format_whitelist", AllowedFormats,
 		"-max_pixels", strconv.FormatInt(r.lim.MaxPixels, 10),
-		"-i", "file:" + path,
-	}
+		"-i", "file:"+path,
+	), nil
 }
 
 // ErrTimeout means a media process hit its hard time limit.
@@ -90,13 +97,33 @@ func (r *Runner) runCapture(ctx context.Context, bin string, stderrMax int, args
 	stdout.max, stderr.max = 8<<20, stderrMax
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, stderr.Bytes(), ErrTimeout
-		}
-		tail := stderr.Bytes()[max(0, len(stderr.Bytes())-2048):]
-		return nil, stderr.Bytes(), fmt.Errorf("media: %s: %w: %s", bin, err, tail)
+		return nil, stderr.Bytes(), failure(ctx, bin, err, stderr.Bytes())
 	}
 	return stdout.Bytes(), stderr.Bytes(), nil
+}
+
+// failure classifies a failed media process, for every way of running one:
+// out of time, a frame over the pixel limit, undecodable data (no retry
+// will help), or anything else (worth a retry).
+func failure(ctx context.Context, bin string, err error, stderr []byte) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return ErrTimeout
+	}
+	if ferr := frameTooLarge(stderr); ferr != nil {
+		return ferr
+	}
+	tail := stderr[max(0, len(stderr)-2048):]
+	if undecodable(stderr) {
+		return fmt.Errorf("media: %s: %w: %s", bin, ErrNotVideo, tail)
+	}
+	return fmt.Errorf("media: %s: %w: %s", bin, err, tail)
+}
+
+// undecodable reports whether ffmpeg failed because the input's data is
+// broken (as opposed to a timeout, a kill or a full disk).
+func undecodable(stderr []byte) bool {
+	return bytes.Contains(stderr, []byte("Invalid data found when processing input")) ||
+		bytes.Contains(stderr, []byte("Could not find codec parameters"))
 }
 
 // limitedBuffer keeps at most max bytes and drops the rest, so a chatty or

@@ -23,7 +23,10 @@ type Detections struct {
 // Detect finds black (at least 1 s), frozen (at least 2 s) and silent (at
 // least 2 s) stretches in one decode, reading the detection filters' logs.
 func (r *Runner) Detect(ctx context.Context, src string, p Probe) (Detections, error) {
-	args := append([]string{"-hide_banner", "-nostdin", "-v", "info", "-nostats"}, r.inputArgs(src)...)
+	args, err := r.input(src, "-hide_banner", "-nostdin", "-v", "info", "-nostats")
+	if err != nil {
+		return Detections{}, err
+	}
 	args = append(args, "-vf", "blackdetect=d=1:pix_th=0.10,freezedetect=n=-60dB:d=2")
 	if p.AudioCodec != "" {
 		args = append(args, "-af", "silencedetect=n=-50dB:d=2")
@@ -87,7 +90,10 @@ func (r *Runner) Fingerprint(ctx context.Context, src string, p Probe, hash func
 		return nil, errors.New("media: fingerprint: unknown duration")
 	}
 	rate := float64(FingerprintFrames) / p.DurationSeconds
-	args := append([]string{"-hide_banner", "-nostdin", "-v", "error"}, r.inputArgs(src)...)
+	args, err := r.input(src, "-hide_banner", "-nostdin", "-v", "error")
+	if err != nil {
+		return nil, err
+	}
 	args = append(args, "-vf", fmt.Sprintf("fps=%s,scale=9:8:flags=area,format=gray", strconv.FormatFloat(rate, 'f', 6, 64)),
 		"-frames:v", strconv.Itoa(FingerprintFrames), "-f", "rawvideo", "pipe:1")
 	out, _, err := r.run(ctx, r.lim.FFmpeg, args...)

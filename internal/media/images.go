@@ -61,8 +61,11 @@ func (r *Runner) Images(ctx context.Context, src string, p Probe, outDir string)
 
 // ffmpeg runs one hardened ffmpeg call reading src.
 func (r *Runner) ffmpeg(ctx context.Context, src string, args ...string) error {
-	full := append([]string{"-hide_banner", "-nostdin", "-y", "-v", "error"}, r.inputArgs(src)...)
-	_, _, err := r.run(ctx, r.lim.FFmpeg, append(full, args...)...)
+	full, err := r.input(src, "-hide_banner", "-nostdin", "-y", "-v", "error")
+	if err != nil {
+		return err
+	}
+	_, _, err = r.run(ctx, r.lim.FFmpeg, append(full, args...)...)
 	return err
 }
 

@@ -79,17 +79,18 @@ func SniffFile(path string) (string, error) {
 
 // Probe sniffs then runs hardened ffprobe on a local file.
 func (r *Runner) Probe(ctx context.Context, path string) (Probe, error) {
-	if _, err := SniffFile(path); err != nil {
+	args, err := r.input(path, "-v", "error", "-hide_banner")
+	if err != nil {
 		return Probe{}, err
 	}
-	args := append([]string{"-v", "error", "-hide_banner"}, r.inputArgs(path)...)
 	args = append(args, "-print_format", "json", "-show_format", "-show_streams")
 	out, stderr, err := r.run(ctx, r.lim.FFprobe, args...)
-	if ferr := frameTooLarge(stderr); ferr != nil {
+	if ferr := frameTooLarge(stderr); ferr != nil { // ffprobe may report it and still exit 0
 		return Probe{}, ferr
 	}
 	if err != nil {
-		if errors.Is(err, ErrTimeout) {
+		var tooLarge *FrameTooLargeError
+		if errors.Is(err, ErrTimeout) || errors.As(err, &tooLarge) {
 			return Probe{}, err
 		}
 		if ctx.Err() != nil { // the task was cancelled: retry later, blame nothing

@@ -2,9 +2,7 @@ package media
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -30,23 +28,7 @@ func (r *Runner) runStreaming(ctx context.Context, bin string, onLine func(strin
 	}
 	_, _ = io.Copy(io.Discard, out)
 	if err := cmd.Wait(); err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return ErrTimeout
-		}
-		if ferr := frameTooLarge(stderr.Bytes()); ferr != nil {
-			return ferr
-		}
-		if undecodable(stderr.Bytes()) { // no retry will decode it either
-			return fmt.Errorf("media: %s: %w: %s", bin, ErrNotVideo, stderr.String())
-		}
-		return fmt.Errorf("media: %s: %w: %s", bin, err, stderr.String())
+		return failure(ctx, bin, err, stderr.Bytes())
 	}
 	return nil
-}
-
-// undecodable reports whether ffmpeg failed because the input's data is
-// broken (as opposed to a timeout, a kill or a full disk).
-func undecodable(stderr []byte) bool {
-	return bytes.Contains(stderr, []byte("Invalid data found when processing input")) ||
-		bytes.Contains(stderr, []byte("Could not find codec parameters"))
 }

@@ -30,17 +30,17 @@ func (r *Runner) Transcode(ctx context.Context, src string, p Probe, outDir stri
 	if len(rungs) == 0 {
 		return Ladder{}, fmt.Errorf("media: %w: no picture to transcode", ErrNotVideo)
 	}
-	if _, err := SniffFile(src); err != nil {
-		return Ladder{}, err
-	}
 	l := Ladder{Rungs: rungs, Master: "hls/master.m3u8", Fallback: "fallback.mp4", Audio: p.AudioCodec != ""}
 	if err := os.MkdirAll(filepath.Join(outDir, "hls"), 0o700); err != nil {
 		return Ladder{}, err
 	}
-	args := append([]string{"-hide_banner", "-nostdin", "-y", "-v", "error", "-nostats", "-progress", "pipe:1"}, r.inputArgs(src)...)
+	args, err := r.input(src, "-hide_banner", "-nostdin", "-y", "-v", "error", "-nostats", "-progress", "pipe:1")
+	if err != nil {
+		return Ladder{}, err
+	}
 	args = append(args, ladderArgs(p, rungs, outDir)...)
 	total := p.DurationSeconds
-	err := r.runStreaming(ctx, r.lim.FFmpeg, func(line string) {
+	err = r.runStreaming(ctx, r.lim.FFmpeg, func(line string) {
 		if v, ok := strings.CutPrefix(line, "out_time_us="); ok && total > 0 && progress != nil {
 			if us, err := strconv.ParseFloat(v, 64); err == nil {
 				progress(min(99, int(us/1e6/total*100)))
@@ -159,10 +159,7 @@ func (r *Runner) fallback(ctx context.Context, outDir string, rungs []Rung) erro
 		return err
 	}
 	defer os.Remove(joined)
-	args := append([]string{"-hide_banner", "-nostdin", "-y", "-v", "error"}, r.inputArgs(joined)...)
-	args = append(args, "-map", "0", "-c", "copy", "-movflags", "+faststart", filepath.Join(outDir, "fallback.mp4"))
-	_, _, err = r.run(ctx, r.lim.FFmpeg, args...)
-	return err
+	return r.ffmpeg(ctx, joined, "-map", "0", "-c", "copy", "-movflags", "+faststart", filepath.Join(outDir, "fallback.mp4"))
 }
 
 // playlistSegments reads a media playlist: its init segment (EXT-X-MAP)

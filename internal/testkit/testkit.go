@@ -12,7 +12,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -75,7 +74,7 @@ func New(t testing.TB) *Kit {
 	defer cancel()
 
 	k := &Kit{Mongo: shared.mongo, Embedded: shared.embedded, Log: logger(), redisAddr: redisAddr}
-	dbName := "t_" + strings.TrimPrefix(ids.New(""), "")[:20]
+	dbName := "t_" + ids.New("")[:20]
 	k.DB = shared.mongo.Database(dbName)
 	t.Cleanup(func() { _ = k.DB.Drop(context.Background()) })
 
