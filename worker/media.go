@@ -27,6 +27,7 @@ type Downloader interface {
 // Media inspects and transcodes local video files.
 type Media interface {
 	Probe(ctx context.Context, path string) (media.Probe, error)
+	Remux(ctx context.Context, src string, p media.Probe, dst string) error
 	Transcode(ctx context.Context, src string, p media.Probe, outDir string, progress func(int)) (media.Ladder, error)
 	Images(ctx context.Context, src string, p media.Probe, outDir string) (media.Images, error)
 	Detect(ctx context.Context, src string, p media.Probe) (media.Detections, error)
@@ -131,24 +132,34 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 	prefix := renditionPrefix(e)
 	r, done := h.published(ctx, prefix)
 	if !done { // a retry after publishing skips straight to the end
+		out := filepath.Join(dir, "out")
+		early := &earlyPublisher{h: h, entryID: e.ID, prefix: prefix, dir: dir, out: out, uploaded: map[string]bool{}}
+		if probe.WebPlayable() {
+			early.remux(ctx, src, probe)
+		}
 		h.progress(ctx, e.ID, "transcode", 10)
 		last := 10
-		l, err := h.Media.Transcode(ctx, src, probe, filepath.Join(dir, "out"), func(pct int) {
+		stop := early.watch(ctx)
+		l, err := h.Media.Transcode(ctx, src, probe, out, func(pct int) {
 			if p := 10 + pct*80/100; p >= last+5 {
 				last = p
 				h.progress(ctx, e.ID, "transcode", p)
 			}
 		})
+		stop()
 		if err := mediaFailure(err); err != nil {
 			return err
 		}
+		if err := early.finish(ctx); err != nil {
+			return err
+		}
 		h.progress(ctx, e.ID, "posters", 90)
-		img, err := h.Media.Images(ctx, src, probe, filepath.Join(dir, "out"))
+		img, err := h.Media.Images(ctx, src, probe, out)
 		if err := mediaFailure(err); err != nil {
 			return err
 		}
 		h.progress(ctx, e.ID, "publish", 95)
-		published, err := h.publish(ctx, filepath.Join(dir, "out"), prefix, l, img)
+		published, err := h.publish(ctx, out, prefix, l, img, early)
 		if err != nil {
 			return err
 		}

@@ -43,8 +43,9 @@ func (h *MediaHandler) published(ctx context.Context, prefix string) (*entries.R
 	return &r, true
 }
 
-// publish uploads every output file, then the marker.
-func (h *MediaHandler) publish(ctx context.Context, outDir, prefix string, l media.Ladder, img media.Images) (entries.Renditions, error) {
+// publish uploads every output file not already published early, then
+// the marker.
+func (h *MediaHandler) publish(ctx context.Context, outDir, prefix string, l media.Ladder, img media.Images, early *earlyPublisher) (entries.Renditions, error) {
 	err := filepath.WalkDir(outDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -53,14 +54,19 @@ func (h *MediaHandler) publish(ctx context.Context, outDir, prefix string, l med
 		if err != nil {
 			return err
 		}
+		rel = filepath.ToSlash(rel)
+		if early.uploaded[rel] {
+			return nil
+		}
 		ct, cache := contentType(rel)
-		return h.Outputs.PutFile(ctx, h.RenditionsBucket, prefix+filepath.ToSlash(rel), p, ct, cache)
+		return h.Outputs.PutFile(ctx, h.RenditionsBucket, prefix+rel, p, ct, cache)
 	})
 	if err != nil {
 		return entries.Renditions{}, fmt.Errorf("media: publish: %w", err)
 	}
 	r := entries.Renditions{Prefix: prefix, Master: prefix + l.Master, Fallback: prefix + l.Fallback,
-		Poster: prefix + img.Poster, Sprite: prefix + img.Sprite, SpriteVTT: prefix + img.VTT, Preview: prefix + img.Preview}
+		Poster: prefix + img.Poster, Sprite: prefix + img.Sprite, SpriteVTT: prefix + img.VTT, Preview: prefix + img.Preview,
+		FirstPlayable: early.first}
 	for _, g := range l.Rungs {
 		r.Variants = append(r.Variants, entries.Variant{Name: g.Name, Width: g.Width, Height: g.Height, VideoKbps: g.VideoKbps})
 	}
@@ -80,6 +86,8 @@ func (h *MediaHandler) publish(ctx context.Context, outDir, prefix string, l med
 func contentType(name string) (string, string) {
 	const forever = "public, max-age=31536000, immutable"
 	switch {
+	case name == earlyPlaylist:
+		return "application/vnd.apple.mpegurl", "no-cache"
 	case strings.HasSuffix(name, ".m3u8"):
 		return "application/vnd.apple.mpegurl", forever
 	case strings.HasSuffix(name, ".m4s"):

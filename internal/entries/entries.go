@@ -96,8 +96,15 @@ type Renditions struct {
 	Sprite    string // thumbnail grid for scrubbing
 	SpriteVTT string
 	Preview   string // short silent clip for the gallery
-	Variants  []Variant
+	// FirstPlayable is published before the ladder is finished, for the
+	// entrant's private preview: a remux of a web-playable original
+	// (source.mp4), or the lowest rung's growing playlist.
+	FirstPlayable string
+	Variants      []Variant
 }
+
+// Ready reports whether the full ladder is published.
+func (r *Renditions) Ready() bool { return r != nil && r.Master != "" }
 
 // Variant is one rung of the adaptive ladder.
 type Variant struct {

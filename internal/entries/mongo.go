@@ -64,6 +64,7 @@ type renditionsDoc struct {
 	Sprite   string       `bson:"sprite"`
 	VTT      string       `bson:"sprite_vtt"`
 	Preview  string       `bson:"preview"`
+	First    string       `bson:"first_playable,omitempty"`
 	Variants []variantDoc `bson:"variants"`
 }
 
@@ -75,7 +76,7 @@ type variantDoc struct {
 }
 
 func toRenditionsDoc(r Renditions) *renditionsDoc {
-	d := &renditionsDoc{Prefix: r.Prefix, Master: r.Master, Fallback: r.Fallback, Poster: r.Poster, Sprite: r.Sprite, VTT: r.SpriteVTT, Preview: r.Preview, Variants: []variantDoc{}}
+	d := &renditionsDoc{Prefix: r.Prefix, Master: r.Master, Fallback: r.Fallback, Poster: r.Poster, Sprite: r.Sprite, VTT: r.SpriteVTT, Preview: r.Preview, First: r.FirstPlayable, Variants: []variantDoc{}}
 	for _, v := range r.Variants {
 		d.Variants = append(d.Variants, variantDoc(v))
 	}
@@ -86,7 +87,7 @@ func (d *renditionsDoc) renditions() *Renditions {
 	if d == nil {
 		return nil
 	}
-	r := &Renditions{Prefix: d.Prefix, Master: d.Master, Fallback: d.Fallback, Poster: d.Poster, Sprite: d.Sprite, SpriteVTT: d.VTT, Preview: d.Preview}
+	r := &Renditions{Prefix: d.Prefix, Master: d.Master, Fallback: d.Fallback, Poster: d.Poster, Sprite: d.Sprite, SpriteVTT: d.VTT, Preview: d.Preview, FirstPlayable: d.First}
 	for _, v := range d.Variants {
 		r.Variants = append(r.Variants, Variant(v))
 	}

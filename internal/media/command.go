@@ -76,7 +76,9 @@ func (r *Runner) command(ctx context.Context, bin string, args ...string) (*exec
 	}
 	cmd := exec.CommandContext(ctx, name, full...)
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C"} // no proxies or library overrides from our environment
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Own process group (killed whole on timeout), and killed if the worker
+	// itself dies, so a crashed worker leaves no encoder running.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	return cmd, ctx, cancel

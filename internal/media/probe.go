@@ -45,6 +45,7 @@ type Probe struct {
 	Width, Height   int // as stored, before rotation
 	Rotation        int // degrees clockwise the player must turn the picture
 	VideoCodec      string
+	PixelFormat     string // yuv420p, yuv420p10le, ...
 	AudioCodec      string
 	FrameRate       float64
 	BitRate         int64
@@ -56,6 +57,20 @@ func (p Probe) DisplaySize() (w, h int) {
 		return p.Height, p.Width
 	}
 	return p.Width, p.Height
+}
+
+// WebPlayable reports whether every browser can play the source's streams
+// as they are (8-bit 4:2:0 H.264, AAC or MP3 audio or none), so a remux
+// into MP4 without re-encoding gives a playable copy in seconds.
+func (p Probe) WebPlayable() bool {
+	if p.VideoCodec != "h264" || (p.PixelFormat != "yuv420p" && p.PixelFormat != "yuvj420p") {
+		return false
+	}
+	switch p.AudioCodec {
+	case "", "aac", "mp3":
+		return true
+	}
+	return false
 }
 
 // SniffFile checks a local file's first bytes before any ffmpeg call.
@@ -110,6 +125,7 @@ type probeJSON struct {
 	Streams []struct {
 		CodecType    string            `json:"codec_type"`
 		CodecName    string            `json:"codec_name"`
+		PixFmt       string            `json:"pix_fmt"`
 		Width        int               `json:"width"`
 		Height       int               `json:"height"`
 		AvgFrameRate string            `json:"avg_frame_rate"`
@@ -135,7 +151,7 @@ func parseProbe(out []byte) (Probe, error) {
 		switch {
 		case s.CodecType == "video" && !foundVideo && s.Disposition["attached_pic"] == 0:
 			foundVideo = true
-			p.VideoCodec, p.Width, p.Height = s.CodecName, s.Width, s.Height
+			p.VideoCodec, p.PixelFormat, p.Width, p.Height = s.CodecName, s.PixFmt, s.Width, s.Height
 			p.FrameRate = parseRate(s.AvgFrameRate)
 			p.Rotation = rotation(s.Tags["rotate"], s.SideDataList)
 			if p.DurationSeconds == 0 {

@@ -50,6 +50,9 @@ func (r *Runner) Transcode(ctx context.Context, src string, p Probe, outDir stri
 	if err != nil {
 		return Ladder{}, err
 	}
+	if err := finishPlaylists(outDir, len(rungs)); err != nil {
+		return Ladder{}, err
+	}
 	if err := r.fallback(ctx, outDir, rungs); err != nil {
 		return Ladder{}, err
 	}
@@ -57,6 +60,33 @@ func (r *Runner) Transcode(ctx context.Context, src string, p Probe, outDir stri
 		progress(100)
 	}
 	return l, nil
+}
+
+// RungDir is where rung i's playlist (index.m3u8), init segment and media
+// segments are written. The playlist grows as segments complete (an EVENT
+// playlist), so the lowest rung can be published before the encode ends.
+func RungDir(outDir string, i int) string {
+	return filepath.Join(outDir, "hls", "v"+strconv.Itoa(i))
+}
+
+// finishPlaylists marks each finished rung playlist as VOD: the encode
+// wrote them as EVENT playlists so they could be read while growing.
+func finishPlaylists(outDir string, n int) error {
+	for i := range n {
+		p := filepath.Join(RungDir(outDir, i), "index.m3u8")
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("media: playlist: %w", err)
+		}
+		if !strings.Contains(string(b), "#EXT-X-ENDLIST") {
+			return fmt.Errorf("media: playlist %s is unfinished", p)
+		}
+		b = []byte(strings.Replace(string(b), "#EXT-X-PLAYLIST-TYPE:EVENT", "#EXT-X-PLAYLIST-TYPE:VOD", 1))
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ladderArgs builds the filter graph and outputs of the one-decode encode.
@@ -109,7 +139,7 @@ func ladderArgs(p Probe, rungs []Rung, outDir string) []string {
 	// streams on (or loops) cannot keep the encoder busy.
 	args = append(args, "-t", strconv.FormatFloat(p.DurationSeconds+1, 'f', 3, 64))
 	args = append(args,
-		"-f", "hls", "-hls_time", strconv.Itoa(HLSSegmentSeconds), "-hls_playlist_type", "vod",
+		"-f", "hls", "-hls_time", strconv.Itoa(HLSSegmentSeconds), "-hls_playlist_type", "event",
 		"-hls_segment_type", "fmp4", "-hls_flags", "independent_segments",
 		"-hls_fmp4_init_filename", "init.mp4",
 		"-hls_segment_filename", filepath.Join(hls, "v%v", "seg_%03d.m4s"),
@@ -135,8 +165,8 @@ func FallbackRung(rungs []Rung) int {
 // fragmented MP4) and remuxes them into a progressive MP4 with the index
 // at the front, so it starts playing before it has downloaded.
 func (r *Runner) fallback(ctx context.Context, outDir string, rungs []Rung) error {
-	dir := filepath.Join(outDir, "hls", "v"+strconv.Itoa(FallbackRung(rungs)))
-	initSeg, segs, err := playlistSegments(filepath.Join(dir, "index.m3u8"))
+	dir := RungDir(outDir, FallbackRung(rungs))
+	initSeg, segs, err := PlaylistSegments(filepath.Join(dir, "index.m3u8"))
 	if err != nil {
 		return err
 	}
@@ -162,9 +192,9 @@ func (r *Runner) fallback(ctx context.Context, outDir string, rungs []Rung) erro
 	return r.ffmpeg(ctx, joined, "-map", "0", "-c", "copy", "-movflags", "+faststart", filepath.Join(outDir, "fallback.mp4"))
 }
 
-// playlistSegments reads a media playlist: its init segment (EXT-X-MAP)
-// and its media segment URIs.
-func playlistSegments(path string) (string, []string, error) {
+// PlaylistSegments reads a media playlist: its init segment (EXT-X-MAP)
+// and its media segment URIs. Every segment listed is complete.
+func PlaylistSegments(path string) (string, []string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", nil, fmt.Errorf("media: playlist: %w", err)

@@ -70,6 +70,16 @@ func Video(t testing.TB, dir string, c Clip) string {
 	return out
 }
 
+// FFmpeg runs the ffmpeg CLI with args (quiet, overwriting) to make a
+// fixture.
+func FFmpeg(t testing.TB, args ...string) {
+	t.Helper()
+	full := append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...)
+	if b, err := exec.Command("ffmpeg", full...).CombinedOutput(); err != nil {
+		t.Fatalf("testkit: ffmpeg %v: %v\n%s", args, err, b)
+	}
+}
+
 // File writes bytes to dir/name and returns the path.
 func File(t testing.TB, dir, name string, b []byte) string {
 	t.Helper()
