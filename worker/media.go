@@ -99,12 +99,9 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 	if err != nil {
 		return fmt.Errorf("media: campaign: %w", err)
 	}
-	if err := os.MkdirAll(h.TempDir, 0o700); err != nil {
-		return fmt.Errorf("media: temp dir: %w", err)
-	}
-	dir, err := os.MkdirTemp(h.TempDir, "task-"+e.ID+"-")
+	dir, err := newTaskDir(h.TempDir, e.ID)
 	if err != nil {
-		return fmt.Errorf("media: temp dir: %w", err)
+		return err
 	}
 	defer os.RemoveAll(dir)
 

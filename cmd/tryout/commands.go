@@ -15,6 +15,7 @@ import (
 	"github.com/tryout/tryout/internal/app"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
+	"github.com/tryout/tryout/worker"
 )
 
 // serve runs the HTTP server; with dev it also runs the worker in the same
@@ -101,6 +102,11 @@ func work(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // startWorker starts the task server and the periodic scheduler; the
 // returned func stops both, draining running tasks.
 func startWorker(a *app.App) (func(), error) {
+	if n, err := worker.SweepTempDir(a.Cfg.MediaTempDir, 3*time.Hour, time.Now()); err != nil {
+		a.Log.Warn("worker: sweep media temp dir", "err", err)
+	} else if n > 0 {
+		a.Log.Info("worker: removed work directories left by a stopped worker", "count", n)
+	}
 	ws, mux := a.WorkerServer()
 	if err := ws.Start(mux); err != nil {
 		return nil, fmt.Errorf("worker: %w", err)

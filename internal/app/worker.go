@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	netmail "net/mail"
@@ -24,7 +25,10 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 		Logger:          asynqLogger{a.Log.With("component", "asynq")},
 		LogLevel:        asynq.WarnLevel,
 		BaseContext:     context.Background,
-		RetryDelayFunc: func(n int, _ error, _ *asynq.Task) time.Duration {
+		RetryDelayFunc: func(n int, err error, _ *asynq.Task) time.Duration {
+			if errors.Is(err, asynq.ErrLeaseExpired) { // the worker died; the task did nothing wrong
+				return time.Second
+			}
 			return min(time.Duration(1<<min(n, 10))*5*time.Second, 30*time.Minute)
 		},
 	})
@@ -56,7 +60,9 @@ func (a *App) Cleanup() *worker.CleanupHandler {
 
 // Scheduler queues the periodic cleanup every 15 minutes.
 func (a *App) Scheduler() (*asynq.Scheduler, error) {
-	s := asynq.NewSchedulerFromRedisClient(a.Redis, &asynq.SchedulerOpts{Logger: asynqLogger{a.Log.With("component", "scheduler")}, LogLevel: asynq.WarnLevel})
+	// Its own connection: a scheduler on a shared client logs an error on
+	// every shutdown because it may not close it.
+	s := asynq.NewScheduler(asynq.RedisClientOpt{Addr: a.Cfg.RedisAddr, Password: a.Cfg.RedisPassword.Reveal(), DB: a.Cfg.RedisDB}, &asynq.SchedulerOpts{Logger: asynqLogger{a.Log.With("component", "scheduler")}, LogLevel: asynq.WarnLevel})
 	if _, err := s.Register("@every 15m", tasks.NewUploadsCleanup()); err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}

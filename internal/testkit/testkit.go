@@ -35,6 +35,7 @@ type Kit struct {
 	Log       *slog.Logger
 	Embedded  bool // the database is the in-process FerretDB
 	redisAddr string
+	env       map[string]string
 }
 
 var (
@@ -43,6 +44,7 @@ var (
 )
 
 type sharedServices struct {
+	uri      string
 	mongo    *mongo.Client
 	embedded bool
 	err      error
@@ -87,13 +89,14 @@ func New(t testing.TB) *Kit {
 
 	access, secret := envOr(EnvS3Access, "minioadmin"), envOr(EnvS3Secret, "minioadmin")
 	originals, renditions := "t-"+ids.New("")[:20]+"-o", "t-"+ids.New("")[:20]+"-r"
-	cfg, err := config.Load(mapEnv(map[string]string{
-		"TRYOUT_MONGO_URI": "mongodb://kit.invalid", "TRYOUT_MONGO_DATABASE": dbName,
+	k.env = map[string]string{
+		"TRYOUT_MONGO_URI": shared.uri, "TRYOUT_MONGO_DATABASE": dbName,
 		"TRYOUT_REDIS_ADDR": redisAddr, "TRYOUT_REDIS_DB": fmt.Sprint(redisDB),
 		"TRYOUT_S3_ENDPOINT": s3, "TRYOUT_S3_ACCESS_KEY": access, "TRYOUT_S3_SECRET_KEY": secret,
 		"TRYOUT_S3_BUCKET_ORIGINALS": originals, "TRYOUT_S3_BUCKET_RENDITIONS": renditions,
 		"TRYOUT_DATA_DIR": t.TempDir(), "TRYOUT_SHUTDOWN_TIMEOUT": "10s", "TRYOUT_MEDIA_TIMEOUT": "2m",
-	}))
+	}
+	cfg, err := config.Load(mapEnv(k.env))
 	if err != nil {
 		t.Fatalf("testkit: config: %v", err)
 	}
@@ -141,6 +144,7 @@ func startShared() {
 		}
 		uri, shared.embedded = e.URI, true
 	}
+	shared.uri = uri
 	shared.mongo, shared.err = mongodb.Connect(ctx, uri, shared.embedded)
 }
 
@@ -155,6 +159,16 @@ func allocRedisDB(ctx context.Context, t testing.TB, addr string) int {
 		t.Fatalf("testkit: redis at %s: %v", addr, err)
 	}
 	return int(n%255) + 1
+}
+
+// Env is the kit's configuration as TRYOUT_* variables, for running a
+// product binary (tryout worker, tryout serve) against the kit's services.
+func (k *Kit) Env() []string {
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	for name, v := range k.env {
+		env = append(env, name+"="+v)
+	}
+	return env
 }
 
 // RedisAddr is the test Redis server's address.
