@@ -193,6 +193,8 @@ func mediaFailure(err error) error {
 		return nil
 	case errors.As(err, &tooLarge):
 		return hopeless(pixelReason(tooLarge.Width, tooLarge.Height), err)
+	case errors.Is(err, media.ErrNoPicture):
+		return hopeless("Your file has sound but no picture. Upload the video itself (MP4 or MOV).", err)
 	case errors.Is(err, media.ErrNotVideo):
 		return hopeless("We could not read your file as a video. Export it as MP4 (H.264) or MOV and upload it again.", err)
 	case errors.Is(err, media.ErrTimeout):

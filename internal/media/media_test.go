@@ -1,9 +1,7 @@
 package media_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -129,7 +127,7 @@ func TestProbeRefusesHostileFiles(t *testing.T) {
 		{"hls playlist named avi", []byte(playlist)},
 		// An AVI header in front of a playlist: the sniff passes, so only the
 		// demuxer allow-list stands between ffprobe and the secret file.
-		{"avi header carrying a playlist", append([]byte("RIFF\x00\x10\x00\x00AVI LIST\x00\x00\x00\x00"), []byte(playlist)...)},
+		{"avi header carrying a playlist", testkit.PlaylistAVI(secretPath)},
 		{"audio only", nil},
 	}
 	audio := filepath.Join(dir, "audio.mp4")
@@ -174,22 +172,7 @@ func TestProbeTimeout(t *testing.T) {
 func TestProbeRefusesHugeFrame(t *testing.T) {
 	r := runner(t)
 	dir := t.TempDir()
-	small := filepath.Join(dir, "small.avi")
-	if err := runFixture("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "color=gray:size=16x16:rate=1",
-		"-frames:v", "1", "-c:v", "mjpeg", "-pix_fmt", "yuvj420p", small); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(small)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sof := sof0(b)
-	if sof < 0 {
-		t.Fatal("no SOF0 marker in the fixture")
-	}
-	// FF C0, length (2), precision (1), height (2), width (2)
-	binary.BigEndian.PutUint16(b[sof+5:], 16000)
-	binary.BigEndian.PutUint16(b[sof+7:], 16000)
+	b := testkit.HugeFrameAVI(t, dir)
 	huge := testkit.File(t, dir, "huge.avi", b)
 	// The container still says 16x16, so probing may pass; decoding must not.
 	p, err := r.Probe(context.Background(), huge)
@@ -201,24 +184,4 @@ func TestProbeRefusesHugeFrame(t *testing.T) {
 	if !errors.As(err, &tooLarge) && !errors.Is(err, media.ErrNotVideo) {
 		t.Fatalf("got %v, want FrameTooLargeError or ErrNotVideo", err)
 	}
-}
-
-// sof0 walks the JPEG segments after the first SOI marker to the frame
-// header (a naive search can hit the same bytes inside table data).
-func sof0(b []byte) int {
-	i := bytes.Index(b, []byte{0xFF, 0xD8})
-	if i < 0 {
-		return -1
-	}
-	for i += 2; i+4 <= len(b); {
-		if b[i] != 0xFF {
-			return -1
-		}
-		marker := b[i+1]
-		if marker == 0xC0 {
-			return i
-		}
-		i += 2 + int(binary.BigEndian.Uint16(b[i+2:]))
-	}
-	return -1
 }

@@ -38,6 +38,11 @@ func frameTooLarge(stderr []byte) error {
 // are not a known container, or ffprobe found no video stream in it.
 var ErrNotVideo = errors.New("not a video")
 
+// ErrNoPicture means the file is a readable container with sound but no
+// video track (someone uploaded a voice memo or a song). It is an
+// ErrNotVideo too.
+var ErrNoPicture = fmt.Errorf("%w: the file has no video track", ErrNotVideo)
+
 // Probe is what ffprobe found, reduced to what Tryout uses.
 type Probe struct {
 	FormatName      string
@@ -162,6 +167,9 @@ func parseProbe(out []byte) (Probe, error) {
 		}
 	}
 	if !foundVideo || p.Width <= 0 || p.Height <= 0 {
+		if p.AudioCodec != "" {
+			return p, fmt.Errorf("media: %w", ErrNoPicture)
+		}
 		return p, fmt.Errorf("media: %w: the file has no video track", ErrNotVideo)
 	}
 	return p, nil

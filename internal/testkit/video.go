@@ -17,6 +17,7 @@ type Clip struct {
 	Audio         bool   // add a sine tone
 	Container     string // mp4 (default), mov, webm, mkv, avi
 	Rotate        int    // display rotation metadata in degrees (mp4/mov only)
+	Source        string // lavfi video source; default testsrc2 (use another to avoid duplicate findings)
 }
 
 // Video generates a clip into dir and returns its path. It is a fixture
@@ -29,9 +30,12 @@ func Video(t testing.TB, dir string, c Clip) string {
 	if c.Container == "" {
 		c.Container = "mp4"
 	}
-	out := filepath.Join(dir, fmt.Sprintf("clip-%dx%d-%gs.%s", c.Width, c.Height, c.Seconds, c.Container))
+	if c.Source == "" {
+		c.Source = "testsrc2"
+	}
+	out := filepath.Join(dir, fmt.Sprintf("clip-%s-%dx%d-%gs.%s", c.Source, c.Width, c.Height, c.Seconds, c.Container))
 	args := []string{"-hide_banner", "-loglevel", "error", "-y",
-		"-f", "lavfi", "-i", fmt.Sprintf("testsrc2=size=%dx%d:rate=%d", c.Width, c.Height, c.Rate)}
+		"-f", "lavfi", "-i", fmt.Sprintf("%s=size=%dx%d:rate=%d", c.Source, c.Width, c.Height, c.Rate)}
 	if c.Audio {
 		args = append(args, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000")
 	}
