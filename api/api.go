@@ -37,6 +37,9 @@ type API struct {
 	IPLimit   *ratelimit.Limiter // per client address, looser: networks are shared
 	Now       func() time.Time
 	Log       *slog.Logger
+	// Media and RenditionsBucket serve the playable outputs.
+	Media            MediaStore
+	RenditionsBucket string
 	// UploadIdle is how long an upload may send nothing before it is cut off.
 	UploadIdle time.Duration
 }
@@ -50,6 +53,7 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	r.GET("/campaigns", short, a.listCampaigns)
 	r.GET("/campaigns/:slug", short, a.getCampaign)
 	r.GET("/entries/:id", short, a.getEntry)
+	r.GET("/entries/:id/media/*file", httpx.Deadlines(30*time.Second, 30*time.Minute), a.getMedia)
 
 	r.POST("/auth/link", short, a.sameOrigin, a.requestLink)
 	r.POST("/auth/logout", short, a.sameOrigin, a.logout)

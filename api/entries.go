@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -33,6 +34,7 @@ type EntryView struct {
 	Progress    int          `json:"progress,omitempty"` // percent of processing done
 	History     []ChangeView `json:"history"`
 	Media       *MediaView   `json:"media,omitempty"`
+	Playback    *Playback    `json:"playback,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
 }
@@ -58,6 +60,42 @@ type MediaView struct {
 	Rotation        int     `json:"rotation"`
 	VideoCodec      string  `json:"video_codec"`
 	AudioCodec      string  `json:"audio_codec,omitempty"`
+}
+
+// Playback gives the URLs of an entry's playable files. Ready says the
+// whole ladder is published; before that only FirstPlayable (the entrant's
+// private preview: an MP4 or a growing HLS playlist) may be there.
+type Playback struct {
+	Ready         bool   `json:"ready"`
+	HLS           string `json:"hls,omitempty"`
+	MP4           string `json:"mp4,omitempty"`
+	Poster        string `json:"poster,omitempty"`
+	Preview       string `json:"preview,omitempty"`
+	Thumbnails    string `json:"thumbnails_vtt,omitempty"`
+	FirstPlayable string `json:"first_playable,omitempty"`
+}
+
+// NewPlayback builds the playback URLs of e for a viewer; owner adds the
+// private first playable copy.
+func NewPlayback(e entries.Entry, owner bool) *Playback {
+	r := e.Renditions
+	if r == nil || r.Prefix == "" {
+		return nil
+	}
+	url := func(key string) string {
+		if key == "" {
+			return ""
+		}
+		return "/api/entries/" + e.ID + "/media/" + strings.TrimPrefix(key, r.Prefix)
+	}
+	p := &Playback{Ready: r.Ready(), HLS: url(r.Master), MP4: url(r.Fallback), Poster: url(r.Poster), Preview: url(r.Preview), Thumbnails: url(r.SpriteVTT)}
+	if owner {
+		p.FirstPlayable = url(r.FirstPlayable)
+	}
+	if !p.Ready && p.FirstPlayable == "" {
+		return nil
+	}
+	return p
 }
 
 // NewEntryView builds the public view of an entry.
@@ -94,7 +132,9 @@ func (a *API) getEntry(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
 		return
 	}
-	c.JSON(http.StatusOK, NewEntryView(e))
+	v := NewEntryView(e)
+	v.Playback = NewPlayback(e, e.OwnedBy(entrantID(c)))
+	c.JSON(http.StatusOK, v)
 }
 
 // createEntry takes a multipart/form-data upload as a stream: text fields

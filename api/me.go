@@ -36,6 +36,7 @@ func (a *API) myEntries(c *gin.Context) {
 	names := map[string]CampaignRef{}
 	for _, e := range list {
 		v := NewEntryView(e)
+		v.Playback = NewPlayback(e, true)
 		ref, ok := names[e.CampaignID]
 		if !ok {
 			if cp, err := a.Campaigns.Get(c, e.CampaignID); err == nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tryout/tryout/api"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
@@ -160,5 +161,6 @@ func (w *Web) entry(c *gin.Context) {
 	}
 	meaning, next := e.Status.Describe()
 	c.Header("Cache-Control", "no-store")
-	w.render(c, http.StatusOK, "entry.html", map[string]any{"E": e, "Meaning": meaning, "Next": next})
+	me, _ := webauth.EntrantID(c)
+	w.render(c, http.StatusOK, "entry.html", map[string]any{"E": e, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)), "Owner": e.OwnedBy(me)})
 }

@@ -13,7 +13,7 @@ import (
 
 // Names of the early outputs, relative to the rendition prefix.
 const (
-	sourceRemux   = "source.mp4"        // remux of a web-playable original
+	sourceRemux   = entries.SourceRemux // remux of a web-playable original
 	earlyPlaylist = "hls/v0/early.m3u8" // the lowest rung's growing playlist
 )
 

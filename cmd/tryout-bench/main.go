@@ -29,10 +29,17 @@ func run(ctx context.Context, args []string) error {
 		which = args[0]
 	}
 	switch which {
-	case "all", "upload":
+	case "all":
+		if err := benchUpload(ctx); err != nil {
+			return err
+		}
+		return benchTranscode(ctx)
+	case "upload":
 		return benchUpload(ctx)
+	case "transcode":
+		return benchTranscode(ctx)
 	}
-	return fmt.Errorf("unknown benchmark %q (want upload or all)", which)
+	return fmt.Errorf("unknown benchmark %q (want upload, transcode or all)", which)
 }
 
 // bench prints one BENCH line.

@@ -41,7 +41,8 @@ func (a *App) Handler() (http.Handler, error) {
 		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify,
 		LinkLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: 5, Window: 15 * time.Minute},
 		IPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: 60, Window: 15 * time.Minute},
-		Now:       a.now, Log: a.Log, UploadIdle: time.Minute,
+		Media:     a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
+		Now: a.now, Log: a.Log, UploadIdle: time.Minute,
 	}
 	pub.Routes(r.Group("/api"))
 

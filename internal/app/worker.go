@@ -32,14 +32,7 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 			return min(time.Duration(1<<min(n, 10))*5*time.Second, 30*time.Minute)
 		},
 	})
-	h := worker.Handlers{
-		Media: &worker.MediaHandler{
-			Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media, Outputs: a.Blobs, Provider: a.Provider,
-			Bucket: a.Cfg.S3BucketOriginals, RenditionsBucket: a.Cfg.S3BucketRenditions, TempDir: a.Cfg.MediaTempDir, MaxPixels: a.Cfg.MediaMaxPixels,
-			Now: a.now, Log: a.Log,
-		},
-		Cleanup: a.Cleanup(),
-	}
+	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup()}
 	if a.Cfg.SMTPHost != "" {
 		h.Mail = &worker.MailHandler{
 			Outbox: a.Outbox, From: a.Cfg.MailFrom, Domain: mailDomain(a.Cfg.MailFrom), Now: a.now, Log: a.Log,
@@ -48,6 +41,15 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 		}
 	}
 	return srv, h.Mux()
+}
+
+// MediaHandler builds the media:process handler.
+func (a *App) MediaHandler() *worker.MediaHandler {
+	return &worker.MediaHandler{
+		Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media, Outputs: a.Blobs, Provider: a.Provider,
+		Bucket: a.Cfg.S3BucketOriginals, RenditionsBucket: a.Cfg.S3BucketRenditions, TempDir: a.Cfg.MediaTempDir, MaxPixels: a.Cfg.MediaMaxPixels,
+		Now: a.now, Log: a.Log,
+	}
 }
 
 // Cleanup builds the cleanup job's handler.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -202,4 +203,30 @@ func (s *Store) Get(ctx context.Context, bucket, key string, max int64) ([]byte,
 		return nil, fmt.Errorf("blob: get %s: %w", key, translate(err))
 	}
 	return b, nil
+}
+
+// Object is an open object: it reads, seeks (for range requests) and
+// closes, and says what it is.
+type Object struct {
+	io.ReadSeekCloser
+	Size         int64
+	ContentType  string
+	CacheControl string
+	ETag         string
+	Modified     time.Time
+}
+
+// Open opens an object for streaming to a client.
+func (s *Store) Open(ctx context.Context, bucket, key string) (*Object, error) {
+	o, err := s.c.GetObject(ctx, bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("blob: open %s: %w", key, translate(err))
+	}
+	info, err := o.Stat()
+	if err != nil {
+		o.Close()
+		return nil, fmt.Errorf("blob: open %s: %w", key, translate(err))
+	}
+	return &Object{ReadSeekCloser: o, Size: info.Size, ContentType: info.ContentType,
+		CacheControl: info.Metadata.Get("Cache-Control"), ETag: info.ETag, Modified: info.LastModified}, nil
 }

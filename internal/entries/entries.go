@@ -5,6 +5,7 @@ package entries
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -191,4 +192,49 @@ func MoveWith(ctx context.Context, s Store, e Entry, ch Change) (Entry, error) {
 func Update(ctx context.Context, s Store, e Entry, ch Change) (Entry, error) {
 	ch.To = e.Status
 	return s.Apply(ctx, e.ID, e.Status, ch)
+}
+
+// SourceRemux is the name, under the rendition prefix, of the stream copy
+// of a web-playable original: a near-original, so only its entrant and
+// staff ever get it, even once the entry is live.
+const SourceRemux = "source.mp4"
+
+// Access says who may fetch a media file of an entry.
+type Access int
+
+const (
+	NoAccess      Access = iota
+	PrivateAccess        // the entrant (or staff): not cacheable by others
+	PublicAccess         // anyone: cacheable by shared caches
+)
+
+// MediaFile resolves a file of the entry's current renditions, named
+// relative to their prefix ("hls/master.m3u8"), for a viewer signed in as
+// entrantID (or ""). It returns the storage key and the access granted.
+func (e Entry) MediaFile(file, entrantID string) (string, Access) {
+	if e.Renditions == nil || e.Renditions.Prefix == "" || !validMediaPath(file) {
+		return "", NoAccess
+	}
+	key := e.Renditions.Prefix + file
+	switch {
+	case e.Status == Live && file != SourceRemux:
+		return key, PublicAccess
+	case e.OwnedBy(entrantID):
+		return key, PrivateAccess
+	}
+	return "", NoAccess
+}
+
+// validMediaPath accepts the output names the worker writes: relative,
+// lower-case letters, digits and . _ - /, no "..", not the marker file.
+func validMediaPath(p string) bool {
+	if p == "" || len(p) > 200 || strings.HasPrefix(p, "/") || strings.Contains(p, "..") || strings.Contains(p, "//") || p == "ladder.json" {
+		return false
+	}
+	for _, r := range p {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("._-/", r)) {
+			return false
+		}
+	}
+	return true
 }

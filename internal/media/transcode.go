@@ -38,7 +38,7 @@ func (r *Runner) Transcode(ctx context.Context, src string, p Probe, outDir stri
 	if err != nil {
 		return Ladder{}, err
 	}
-	args = append(args, ladderArgs(p, rungs, outDir)...)
+	args = append(args, LadderArgs(p, rungs, outDir)...)
 	total := p.DurationSeconds
 	err = r.runStreaming(ctx, r.lim.FFmpeg, func(line string) {
 		if v, ok := strings.CutPrefix(line, "out_time_us="); ok && total > 0 && progress != nil {
@@ -89,8 +89,10 @@ func finishPlaylists(outDir string, n int) error {
 	return nil
 }
 
-// ladderArgs builds the filter graph and outputs of the one-decode encode.
-func ladderArgs(p Probe, rungs []Rung, outDir string) []string {
+// LadderArgs builds the filter graph and outputs of the one-decode encode:
+// everything after the input. (Exported for the benchmark, which runs the
+// same encode as a plain ffmpeg command and one rung at a time.)
+func LadderArgs(p Probe, rungs []Rung, outDir string) []string {
 	fps := p.FrameRate
 	if fps <= 0 || fps > MaxLadderFPS {
 		fps = MaxLadderFPS
@@ -100,13 +102,19 @@ func ladderArgs(p Probe, rungs []Rung, outDir string) []string {
 	n := len(rungs)
 	var g strings.Builder
 	// Constant frame rate (handles variable-frame-rate phone video), one
-	// decode split n ways, each branch scaled to its rung.
-	fmt.Fprintf(&g, "[0:v]fps=%s,format=yuv420p,split=%d", fpsArg, n)
-	for i := range rungs {
-		fmt.Fprintf(&g, "[s%d]", i)
-	}
-	for i, r := range rungs {
-		fmt.Fprintf(&g, ";[s%d]scale=%d:%d:flags=bicubic,setsar=1[v%d]", i, r.Width, r.Height, i)
+	// decode, then a cascade: the largest rung is scaled from the source and
+	// each smaller one from the rung above it, which costs far less than
+	// scaling every rung from full size. Rungs are lowest first, so the
+	// cascade walks them backwards.
+	fmt.Fprintf(&g, "[0:v]fps=%s,format=yuv420p[c%d]", fpsArg, n)
+	for i := n - 1; i >= 0; i-- {
+		r := rungs[i]
+		fmt.Fprintf(&g, ";[c%d]scale=%d:%d:flags=bicubic,setsar=1", i+1, r.Width, r.Height)
+		if i > 0 {
+			fmt.Fprintf(&g, ",split=2[v%d][c%d]", i, i)
+		} else {
+			fmt.Fprintf(&g, "[v%d]", i)
+		}
 	}
 	audio := p.AudioCodec != ""
 	if audio {

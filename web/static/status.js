@@ -16,6 +16,8 @@ async function refresh() {
   const reason = document.getElementById("status-reason");
   reason.textContent = e.reason || "";
   reason.hidden = !e.reason;
+  // Something became playable while the page was open: show it.
+  if (e.playback && !document.getElementById("player")) location.reload();
 }
 
 async function loop() {
