@@ -1,10 +1,14 @@
 // Package admin is the staff console and its JSON API. Every route needs a
-// staff login and a role. Until console sessions land, staff authenticate
-// with HTTP Basic over the same bcrypt check; the JSON API accepts only
-// application/json bodies, which a cross-site form cannot send.
+// staff login and a permission of the staff member's role (staff.Role.Can).
+// Console pages use a server-side session (cookie limited to /admin,
+// SameSite=Strict) and every state-changing form carries the session's CSRF
+// token. The JSON API, for scripts, takes HTTP Basic over the same bcrypt
+// check and only application/json bodies, which a cross-site form cannot
+// send. Every staff action is written to the audit log.
 package admin
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -12,56 +16,91 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tryout/tryout/internal/audit"
+	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/moderation"
+	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/staff"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// Admin holds what staff handlers need.
-type Admin struct {
-	Campaigns      campaigns.Store
-	Entries        entries.Store
-	Staff          staff.Store
-	Outbox         mail.Store
-	MaxUploadBytes int64
-	Now            func() time.Time
-	Log            *slog.Logger
-	tmpl           *template.Template
+// MediaStore opens stored rendition files.
+type MediaStore interface {
+	Open(ctx context.Context, bucket, key string) (*blob.Object, error)
 }
 
-// Routes registers the console (/admin/) and its API (/admin/api/) under r,
-// mounted at /admin. Templates are parsed here so a broken one stops start-up.
+// Admin holds what staff handlers need.
+type Admin struct {
+	Campaigns        campaigns.Store
+	Entries          entries.Store
+	Entrants         entrants.Store
+	Staff            staff.Store
+	Sessions         staff.SessionStore
+	Audit            audit.Store
+	Outbox           mail.Store
+	Notify           *notify.Notifier
+	Moderation       *moderation.Service
+	Media            MediaStore
+	RenditionsBucket string
+	PublicURL        string  // its scheme decides the Secure cookie flag
+	LoginLimit       limiter // sign-in attempts per email address
+	LoginIPLimit     limiter // sign-in attempts per client address
+	MaxUploadBytes   int64
+	Now              func() time.Time
+	Log              *slog.Logger
+	tmpl             *template.Template
+}
+
+// Routes registers the console and its API under r, mounted at /admin.
+// Templates are parsed here so a broken one stops start-up.
 func (a *Admin) Routes(r *gin.RouterGroup) error {
-	t, err := template.New("").Funcs(template.FuncMap{"fmtTime": fmtTime}).ParseFS(templateFS, "templates/*.html")
+	t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return fmt.Errorf("admin: templates: %w", err)
 	}
 	a.tmpl = t
-	r.Use(httpx.Deadlines(30*time.Second, 60*time.Second), a.authenticate)
-	all := a.require(staff.Owner, staff.Moderator, staff.Judge, staff.Analyst)
-	r.GET("/", all, a.console)
-	r.GET("/outbox", a.require(staff.Owner), a.outboxPage)
-	api := r.Group("/api")
-	api.GET("/campaigns", all, a.listCampaigns)
-	api.POST("/campaigns", a.require(staff.Owner), a.createCampaign)
-	api.GET("/campaigns/:id/entries", a.require(staff.Owner, staff.Moderator), a.listEntries)
-	api.GET("/outbox", a.require(staff.Owner), a.outboxJSON)
+	r.Use(httpx.Deadlines(30*time.Second, 60*time.Second))
+	r.GET("/login", a.loginPage)
+	r.POST("/login", a.login)
+
+	api := r.Group("/api", a.basicAuth)
+	api.GET("/campaigns", a.can(staff.ViewConsole), a.listCampaigns)
+	api.POST("/campaigns", a.can(staff.ManageCampaigns), a.createCampaign)
+	api.GET("/campaigns/:id/entries", a.can(staff.Moderate), a.listEntries)
+	api.GET("/outbox", a.can(staff.ViewOutbox), a.outboxJSON)
+
+	p := r.Group("", a.authenticate, a.checkCSRF)
+	p.GET("/", a.can(staff.ViewConsole), a.console)
+	p.POST("/logout", a.logout)
+	p.GET("/outbox", a.can(staff.ViewOutbox), a.outboxPage)
+	p.GET("/audit", a.can(staff.ViewAudit), a.auditPage)
+	p.GET("/queue", a.can(staff.Moderate), a.queuePage)
+	p.POST("/queue/approve", a.can(staff.Moderate), a.bulkApprove)
+	p.GET("/entries/:id", a.can(staff.WatchEntries), a.entryPage)
+	p.POST("/entries/:id/decision", a.can(staff.Moderate), a.decide)
+	p.GET("/media/:id/*file", httpx.Deadlines(30*time.Second, 30*time.Minute), a.can(staff.WatchEntries), a.media)
+	p.GET("/entrants", a.can(staff.ViewEntrants), a.entrantsPage)
+	p.GET("/entrants/:id", a.can(staff.ViewEntrants), a.entrantPage)
 	return nil
 }
 
 const userKey = "staff_user"
 
-// authenticate checks HTTP Basic credentials against staff accounts.
-func (a *Admin) authenticate(c *gin.Context) {
+// basicAuth checks HTTP Basic credentials against staff accounts (the JSON
+// API, for scripts).
+func (a *Admin) basicAuth(c *gin.Context) {
 	email, password, ok := c.Request.BasicAuth()
 	if !ok {
 		c.Header("WWW-Authenticate", `Basic realm="Tryout staff", charset="UTF-8"`)
@@ -82,16 +121,61 @@ func (a *Admin) authenticate(c *gin.Context) {
 	c.Next()
 }
 
-// require lets the request through only for the given roles.
-func (a *Admin) require(roles ...staff.Role) gin.HandlerFunc {
+// can lets the request through only if the user's role may take action.
+func (a *Admin) can(action staff.Action) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := c.MustGet(userKey).(staff.User)
-		if !slices.Contains(roles, u.Role) {
-			httpx.Fail(c, a.Log, httpx.E(http.StatusForbidden, "forbidden", fmt.Sprintf("Your role (%s) cannot do this.", u.Role)))
+		if !u.Role.Can(action) {
+			if wantsJSON(c) {
+				httpx.Fail(c, a.Log, httpx.E(http.StatusForbidden, "forbidden", fmt.Sprintf("Your role (%s) cannot do this.", u.Role)))
+				return
+			}
+			a.render(c, http.StatusForbidden, "problem.html", map[string]any{"Title": "Not for your role",
+				"Message": fmt.Sprintf("Your role (%s) cannot open this page or do this. Ask an owner if you need it.", u.Role)})
+			c.Abort()
 			return
 		}
 		c.Next()
 	}
 }
+
+// render executes a page template with the signed-in user and the CSRF
+// token added to data.
+func (a *Admin) render(c *gin.Context, status int, name string, data map[string]any) {
+	if u, ok := c.Get(userKey); ok {
+		data["User"] = u
+	}
+	if s, ok := c.Get(sessionKey); ok {
+		data["CSRF"] = s.(staff.Session).CSRF
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Status(status)
+	if err := a.tmpl.ExecuteTemplate(c.Writer, name, data); err != nil {
+		a.Log.Error("admin: render", "template", name, "err", err)
+	}
+}
+
+var funcs = template.FuncMap{
+	"fmtTime": fmtTime,
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
+	"clock":   clock,
+	"has":     func(list []string, s string) bool { return slices.Contains(list, s) },
+	"can":     func(u staff.User, a string) bool { return u.Role.Can(staff.Action(a)) },
+}
+
+// clock writes seconds as m:ss.
+func clock(s float64) string { return fmt.Sprintf("%d:%04.1f", int(s)/60, s-float64(int(s)/60*60)) }
+
+var _ = errors.New
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }

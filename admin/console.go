@@ -8,7 +8,6 @@ import (
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
-	"github.com/tryout/tryout/internal/staff"
 )
 
 type consoleCampaign struct {
@@ -24,21 +23,14 @@ func (a *Admin) console(c *gin.Context) {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
-	data := struct {
-		User      staff.User
-		Campaigns []consoleCampaign
-	}{User: c.MustGet(userKey).(staff.User)}
+	var data []consoleCampaign
 	for _, cp := range list {
 		es, err := a.Entries.ListByCampaign(c, cp.ID, 20)
 		if err != nil {
 			httpx.Fail(c, a.Log, err)
 			return
 		}
-		data.Campaigns = append(data.Campaigns, consoleCampaign{cp, es})
+		data = append(data, consoleCampaign{cp, es})
 	}
-	c.Header("Cache-Control", "no-store")
-	c.Status(http.StatusOK)
-	if err := a.tmpl.ExecuteTemplate(c.Writer, "console.html", data); err != nil {
-		a.Log.Error("admin: render console", "err", err)
-	}
+	a.render(c, http.StatusOK, "console.html", map[string]any{"Campaigns": data})
 }

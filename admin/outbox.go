@@ -50,9 +50,5 @@ func (a *Admin) outboxPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Header("Cache-Control", "no-store")
-	c.Status(http.StatusOK)
-	if err := a.tmpl.ExecuteTemplate(c.Writer, "outbox.html", map[string]any{"Messages": out, "Kept": mail.Kept}); err != nil {
-		a.Log.Error("admin: render outbox", "err", err)
-	}
+	a.render(c, http.StatusOK, "outbox.html", map[string]any{"Messages": out, "Kept": mail.Kept})
 }

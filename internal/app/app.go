@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tryout/tryout/config"
+	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entrants"
@@ -25,6 +26,7 @@ import (
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/media"
 	"github.com/tryout/tryout/internal/mongodb"
+	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/screening"
 	"github.com/tryout/tryout/internal/signing"
@@ -51,6 +53,8 @@ type App struct {
 	Entries   *entries.MongoStore
 	Slots     *entries.MongoSlots
 	Staff     *staff.MongoStore
+	Sessions  *staff.MongoSessions
+	Audit     *audit.MongoStore
 	Entrants  *entrants.MongoStore
 	Outbox    *mail.MongoStore
 	Queue     *tasks.Queue
@@ -59,6 +63,7 @@ type App struct {
 	Auth      *entrants.Auth
 	Mailer    *mail.Mailer
 	Notify    *notify.Notifier
+	Moderate  *moderation.Service
 	Presign   *blob.Presigner
 	Provider  screening.Provider
 	Now       func() time.Time
@@ -142,6 +147,8 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		Entries:   entries.NewMongoStore(cl.DB.Collection(mongodb.Entries)),
 		Slots:     entries.NewMongoSlots(cl.DB.Collection(mongodb.Slots)),
 		Staff:     staff.NewMongoStore(cl.DB.Collection(mongodb.Staff)),
+		Sessions:  staff.NewMongoSessions(cl.DB.Collection(mongodb.Sessions)),
+		Audit:     audit.NewMongoStore(cl.DB.Collection(mongodb.Audit)),
 		Entrants:  entrants.NewMongoStore(cl.DB.Collection(mongodb.Entrants), cl.DB.Collection(mongodb.Claims)),
 		Outbox:    mail.NewMongoStore(cl.DB.Collection(mongodb.Outbox)),
 		Queue:     tasks.NewQueue(asynq.NewClientFromRedisClient(cl.Redis)),
@@ -157,6 +164,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	a.Auth = &entrants.Auth{Store: a.Entrants, Signer: a.Signer, LinkTTL: cfg.LoginLinkTTL, SessionTTL: cfg.SessionTTL}
 	a.Mailer = &mail.Mailer{Store: a.Outbox, Queue: a.Queue, Enabled: cfg.SMTPHost != "", Now: a.now}
 	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL}
+	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Audit, Now: a.now, Log: log}
 	return a, nil
 }
 

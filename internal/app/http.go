@@ -47,7 +47,11 @@ func (a *App) Handler() (http.Handler, error) {
 	pub.Routes(r.Group("/api"))
 
 	staffConsole := &admin.Admin{
-		Campaigns: a.Campaigns, Entries: a.Entries, Staff: a.Staff, Outbox: a.Outbox,
+		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
+		Outbox: a.Outbox, Notify: a.Notify, Moderation: a.Moderate, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
+		PublicURL:      a.Cfg.PublicURL,
+		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},
+		LoginIPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:ip:", Limit: 50, Window: 15 * time.Minute},
 		MaxUploadBytes: a.Cfg.MaxUploadBytes, Now: a.now, Log: a.Log,
 	}
 	if err := staffConsole.Routes(r.Group("/admin")); err != nil {

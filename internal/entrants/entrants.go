@@ -37,6 +37,8 @@ type Store interface {
 	// GetOrCreate returns the entrant with this email, creating it if new.
 	GetOrCreate(ctx context.Context, e Entrant) (Entrant, error)
 	Get(ctx context.Context, id string) (Entrant, error)
+	// Search finds entrants whose email or name contains q (any case).
+	Search(ctx context.Context, q string, limit int) ([]Entrant, error)
 	// ClaimLink records a link's nonce as used; a second claim of the same
 	// nonce returns ErrLinkUsed. Inserting a unique key makes this safe with
 	// any number of concurrent redeemers.

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // MongoStore keeps entrants and link claims in MongoDB.
@@ -45,6 +48,25 @@ func (s *MongoStore) GetOrCreate(ctx context.Context, e Entrant) (Entrant, error
 // Get returns an entrant by id.
 func (s *MongoStore) Get(ctx context.Context, id string) (Entrant, error) {
 	return s.find(ctx, bson.D{{Key: "_id", Value: id}})
+}
+
+// Search finds entrants by part of their email or display name.
+func (s *MongoStore) Search(ctx context.Context, q string, limit int) ([]Entrant, error) {
+	re := bson.Regex{Pattern: regexp.QuoteMeta(strings.TrimSpace(q)), Options: "i"}
+	filter := bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "email", Value: re}}, bson.D{{Key: "display_name", Value: re}}}}}
+	cur, err := s.entrants.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "email", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("entrants: search: %w", err)
+	}
+	var docs []entrantDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("entrants: search: %w", err)
+	}
+	out := make([]Entrant, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, Entrant(d))
+	}
+	return out, nil
 }
 
 func (s *MongoStore) find(ctx context.Context, filter bson.D) (Entrant, error) {

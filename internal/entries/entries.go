@@ -144,6 +144,8 @@ type Store interface {
 	SetProgress(ctx context.Context, id, stage string, percent int, at time.Time) error
 	ListByCampaign(ctx context.Context, campaignID string, limit int) ([]Entry, error)
 	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Entry, error)
+	// ListWaiting returns entries in status, longest waiting first.
+	ListWaiting(ctx context.Context, campaignID string, status Status, limit int) ([]Entry, error)
 	// ListStale returns entries sitting in status since before the time.
 	ListStale(ctx context.Context, status Status, before time.Time, limit int) ([]Entry, error)
 	Delete(ctx context.Context, id string) error
@@ -159,6 +161,9 @@ type Change struct {
 	Original    *Object // set a newly received video
 	Title       *string
 	Description *string
+	// IfUpdatedAt, when set, makes the change only if the entry was last
+	// updated at exactly this time: the version a moderator looked at.
+	IfUpdatedAt time.Time
 }
 
 // OwnedBy reports whether the entrant made this entry.

@@ -248,13 +248,16 @@ func (s *MongoStore) Apply(ctx context.Context, id string, from Status, ch Chang
 		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "upload", Value: ""}}})
 	}
 	filter := bson.D{{Key: "_id", Value: id}, {Key: "status", Value: string(from)}}
+	if !ch.IfUpdatedAt.IsZero() { // optimistic lock: only the version the actor saw
+		filter = append(filter, bson.E{Key: "updated_at", Value: ch.IfUpdatedAt.UTC()})
+	}
 	var d entryDoc
 	err := s.c.FindOneAndUpdate(ctx, filter, update, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		if _, gerr := s.Get(ctx, id); gerr != nil {
 			return Entry{}, gerr
 		}
-		return Entry{}, fmt.Errorf("entries: %s is no longer %s: %w", id, from, ErrConflict)
+		return Entry{}, fmt.Errorf("entries: %s is no longer %s as it was seen: %w", id, from, ErrConflict)
 	}
 	if err != nil {
 		return Entry{}, fmt.Errorf("entries: transition: %w", err)
@@ -326,8 +329,22 @@ func (s *MongoStore) ListStale(ctx context.Context, status Status, before time.T
 	return s.list(ctx, bson.D{{Key: "status", Value: string(status)}, {Key: "updated_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}}, limit)
 }
 
+// ListWaiting returns a campaign's entries in status (every campaign's
+// when campaignID is ""), longest waiting first: the moderation queue.
+func (s *MongoStore) ListWaiting(ctx context.Context, campaignID string, status Status, limit int) ([]Entry, error) {
+	filter := bson.D{{Key: "status", Value: string(status)}}
+	if campaignID != "" {
+		filter = append(bson.D{{Key: "campaign_id", Value: campaignID}}, filter...)
+	}
+	return s.listSorted(ctx, filter, bson.D{{Key: "updated_at", Value: 1}, {Key: "_id", Value: 1}}, limit)
+}
+
 func (s *MongoStore) list(ctx context.Context, filter bson.D, limit int) ([]Entry, error) {
-	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit))
+	return s.listSorted(ctx, filter, bson.D{{Key: "created_at", Value: -1}}, limit)
+}
+
+func (s *MongoStore) listSorted(ctx context.Context, filter, sort bson.D, limit int) ([]Entry, error) {
+	opts := options.Find().SetSort(sort).SetLimit(int64(limit))
 	cur, err := s.c.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, fmt.Errorf("entries: list: %w", err)

@@ -25,6 +25,7 @@ type Kind string
 const (
 	KindLoginLink     Kind = "login_link"     // transactional: always sent
 	KindEntryReceived Kind = "entry_received" // the brand's first thank-you
+	KindDecision      Kind = "entry_decision" // approved, rejected, changes requested, taken down
 )
 
 // Status is where a message stands in delivery.

@@ -18,6 +18,9 @@ const (
 	Claims    = "login_claims"
 	Outbox    = "outbox"
 	Slots     = "entry_slots"
+	Sessions  = "staff_sessions"
+	Audit     = "audit"
+	Reports   = "reports"
 )
 
 type index struct {
@@ -39,6 +42,12 @@ var indexes = []index{
 	{Outbox, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	{Outbox, "created", bson.D{{Key: "created_at", Value: -1}}, false},
 	{Slots, "entry", bson.D{{Key: "entry_id", Value: 1}}, false},
+	{Sessions, "user", bson.D{{Key: "user_id", Value: 1}}, false},
+	{Audit, "at", bson.D{{Key: "at", Value: -1}}, false},
+	{Audit, "target", bson.D{{Key: "target", Value: 1}, {Key: "at", Value: -1}}, false},
+	{Entries, "campaign_status", bson.D{{Key: "campaign_id", Value: 1}, {Key: "status", Value: 1}, {Key: "updated_at", Value: 1}}, false},
+	{Reports, "entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
+	{Reports, "reporter_entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "reporter", Value: 1}}, true},
 }
 
 // Migrate creates every index. It is idempotent: creating an index that

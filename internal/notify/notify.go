@@ -61,3 +61,42 @@ func (n *Notifier) EntryReceived(ctx context.Context, e entries.Entry) error {
 	})
 	return err
 }
+
+// Decision tells the entrant what the campaign team decided, with the
+// reason in the team's words and what the entrant can do next.
+func (n *Notifier) Decision(ctx context.Context, e entries.Entry, reason string) error {
+	who, err := n.Entrants.Get(ctx, e.EntrantID)
+	if err != nil {
+		return err
+	}
+	c, err := n.Campaigns.Get(ctx, e.CampaignID)
+	if err != nil {
+		return err
+	}
+	var subject, link string
+	lines := []string{fmt.Sprintf("Hi %s,", who.DisplayName), ""}
+	switch e.Status {
+	case entries.Live:
+		subject, link = "Your entry to "+c.Name+" is live", n.PublicURL+"/e/"+e.ID
+		lines = append(lines, fmt.Sprintf("Good news: \"%s\" was approved and is now live in the %s gallery. Share it with your friends:", e.Title, c.Name), link)
+	case entries.NeedsChanges:
+		subject, link = "A change is needed to your entry to "+c.Name, n.PublicURL+"/c/"+c.Slug+"?entry="+e.ID
+		lines = append(lines, fmt.Sprintf("The %s team looked at \"%s\" and asks for a change before it can go live:", c.Name, e.Title), "", reason, "",
+			"Your entry is kept. Upload a new version here:", link)
+	case entries.Rejected:
+		subject, link = "About your entry to "+c.Name, n.PublicURL+"/me"
+		lines = append(lines, fmt.Sprintf("Thank you for entering %s. The team reviewed \"%s\" and cannot accept it:", c.Name, e.Title), "", reason, "",
+			"You can see your entries at any time:", link)
+	case entries.Removed:
+		subject, link = "Your entry to "+c.Name+" was taken down", n.PublicURL+"/me"
+		lines = append(lines, fmt.Sprintf("\"%s\" has been taken down from the %s gallery:", e.Title, c.Name), "", reason, "",
+			"Your entries:", link)
+	default:
+		return fmt.Errorf("notify: no decision message for status %s", e.Status)
+	}
+	_, err = n.Mailer.Send(ctx, mail.Message{
+		Kind: mail.KindDecision, To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
+		Subject: subject, Text: strings.Join(lines, "\n"), Link: link,
+	})
+	return err
+}

@@ -41,8 +41,17 @@ func (s *MongoStore) Create(ctx context.Context, u User) error {
 
 // GetByEmail finds a user by normalised email.
 func (s *MongoStore) GetByEmail(ctx context.Context, email string) (User, error) {
+	return s.find(ctx, bson.D{{Key: "email", Value: email}})
+}
+
+// Get finds a user by id.
+func (s *MongoStore) Get(ctx context.Context, id string) (User, error) {
+	return s.find(ctx, bson.D{{Key: "_id", Value: id}})
+}
+
+func (s *MongoStore) find(ctx context.Context, filter bson.D) (User, error) {
 	var d userDoc
-	err := s.c.FindOne(ctx, bson.D{{Key: "email", Value: email}}).Decode(&d)
+	err := s.c.FindOne(ctx, filter).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return User{}, fmt.Errorf("staff: %w", ErrNotFound)
 	}
@@ -59,4 +68,58 @@ func (s *MongoStore) Count(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("staff: count: %w", err)
 	}
 	return n, nil
+}
+
+// MongoSessions keeps staff sessions in one MongoDB collection.
+type MongoSessions struct{ c *mongo.Collection }
+
+var _ SessionStore = (*MongoSessions)(nil)
+
+// NewMongoSessions returns a session store over the given collection.
+func NewMongoSessions(c *mongo.Collection) *MongoSessions { return &MongoSessions{c: c} }
+
+type sessionDoc struct {
+	ID        string    `bson:"_id"`
+	UserID    string    `bson:"user_id"`
+	CSRF      string    `bson:"csrf"`
+	CreatedAt time.Time `bson:"created_at"`
+	ExpiresAt time.Time `bson:"expires_at"`
+}
+
+// CreateSession stores a new session.
+func (s *MongoSessions) CreateSession(ctx context.Context, ss Session) error {
+	if _, err := s.c.InsertOne(ctx, sessionDoc{ss.ID, ss.UserID, ss.CSRF, ss.CreatedAt.UTC(), ss.ExpiresAt.UTC()}); err != nil {
+		return fmt.Errorf("staff: create session: %w", err)
+	}
+	return nil
+}
+
+// GetSession returns an unexpired session.
+func (s *MongoSessions) GetSession(ctx context.Context, id string, now time.Time) (Session, error) {
+	var d sessionDoc
+	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "expires_at", Value: bson.D{{Key: "$gt", Value: now.UTC()}}}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Session{}, ErrNoSession
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("staff: get session: %w", err)
+	}
+	return Session(d), nil
+}
+
+// DeleteSession ends one session.
+func (s *MongoSessions) DeleteSession(ctx context.Context, id string) error {
+	if _, err := s.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return fmt.Errorf("staff: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of a user.
+func (s *MongoSessions) DeleteUserSessions(ctx context.Context, userID string) (int64, error) {
+	r, err := s.c.DeleteMany(ctx, bson.D{{Key: "user_id", Value: userID}})
+	if err != nil {
+		return 0, fmt.Errorf("staff: delete sessions: %w", err)
+	}
+	return r.DeletedCount, nil
 }

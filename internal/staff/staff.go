@@ -34,6 +34,36 @@ const (
 	Analyst   Role = "analyst"
 )
 
+// Can reports whether the role may take an action. Every staff route
+// names its action; this table is the whole role matrix.
+func (r Role) Can(a Action) bool {
+	switch a {
+	case ViewConsole:
+		return r == Owner || r == Moderator || r == Judge || r == Analyst
+	case ManageCampaigns, ViewAudit, ViewOutbox:
+		return r == Owner
+	case Moderate, ViewEntrants:
+		return r == Owner || r == Moderator
+	case WatchEntries:
+		return r == Owner || r == Moderator || r == Judge
+	}
+	return false
+}
+
+// Action is something a staff member does in the console.
+type Action string
+
+// The console's actions.
+const (
+	ViewConsole     Action = "view_console"     // dashboard, campaign list
+	ManageCampaigns Action = "manage_campaigns" // create and edit campaigns
+	Moderate        Action = "moderate"         // the queue, decisions, reports, takedowns
+	WatchEntries    Action = "watch_entries"    // open an entry and its video
+	ViewEntrants    Action = "view_entrants"    // entrant search and history
+	ViewAudit       Action = "view_audit"
+	ViewOutbox      Action = "view_outbox"
+)
+
 // ParseRole accepts one of the four role names.
 func ParseRole(s string) (Role, error) {
 	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
@@ -60,6 +90,7 @@ type User struct {
 type Store interface {
 	Create(ctx context.Context, u User) error
 	GetByEmail(ctx context.Context, email string) (User, error)
+	Get(ctx context.Context, id string) (User, error)
 	Count(ctx context.Context) (int64, error)
 }
 

@@ -1,0 +1,76 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/entrants"
+	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/mail"
+)
+
+// auditPage shows the newest staff actions (owners only).
+func (a *Admin) auditPage(c *gin.Context) {
+	list, err := a.Audit.List(c, strings.TrimSpace(c.Query("target")), 300)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	a.render(c, http.StatusOK, "audit.html", map[string]any{"Records": list, "Target": c.Query("target")})
+}
+
+// entrantsPage searches entrants by part of their email or name.
+func (a *Admin) entrantsPage(c *gin.Context) {
+	q := strings.TrimSpace(c.Query("q"))
+	var found []entrants.Entrant
+	if q != "" {
+		var err error
+		if found, err = a.Entrants.Search(c, q, 100); err != nil {
+			httpx.Fail(c, a.Log, err)
+			return
+		}
+	}
+	a.render(c, http.StatusOK, "entrants.html", map[string]any{"Q": q, "Found": found})
+}
+
+// entrantPage is everything about one entrant on one page: profile,
+// consents with versions and times, every entry with its history,
+// findings and decisions, and every message sent to them.
+func (a *Admin) entrantPage(c *gin.Context) {
+	id := c.Param("id")
+	who, err := a.Entrants.Get(c, id)
+	if !ids.Valid(entrants.IDPrefix, id) || errors.Is(err, entrants.ErrNotFound) {
+		a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such entrant", "Message": "There is no entrant at this address."})
+		return
+	}
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	list, err := a.Entries.ListByEntrant(c, id, 200)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	msgs, err := a.Outbox.ListByEntrant(c, id, 200)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	// Sign-in links would let a reader act as the entrant: never shown here.
+	msgs = slices.DeleteFunc(msgs, func(m mail.Message) bool { return m.Kind == mail.KindLoginLink })
+	names := map[string]string{}
+	for _, e := range list {
+		if _, ok := names[e.CampaignID]; !ok {
+			if cp, err := a.Campaigns.Get(c, e.CampaignID); err == nil {
+				names[e.CampaignID] = cp.Name
+			}
+		}
+	}
+	a.render(c, http.StatusOK, "entrant.html", map[string]any{"Who": who, "Entries": list, "Messages": msgs, "Campaigns": names})
+}

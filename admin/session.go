@@ -1,0 +1,219 @@
+package admin
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/audit"
+	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/staff"
+)
+
+// Cookies of the console. Both are limited to /admin and SameSite=Strict.
+const (
+	sessionCookie = "tryout_staff"       // the session token
+	loginCookie   = "tryout_staff_login" // CSRF token of the sign-in form (double submit)
+	csrfField     = "_csrf"
+	csrfHeader    = "X-CSRF-Token"
+	sessionKey    = "staff_session"
+)
+
+// SessionTTL is how long a staff session lasts.
+const SessionTTL = 12 * time.Hour
+
+func (a *Admin) secure(c *gin.Context) bool {
+	return c.Request.TLS != nil || strings.HasPrefix(a.PublicURL, "https://")
+}
+
+func (a *Admin) setCookie(c *gin.Context, name, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/admin", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: a.secure(c)})
+}
+
+// loginPage shows the sign-in form with a fresh CSRF token.
+func (a *Admin) loginPage(c *gin.Context) {
+	a.renderLogin(c, http.StatusOK, "")
+}
+
+func (a *Admin) renderLogin(c *gin.Context, status int, problem string) {
+	token := ids.New("")
+	a.setCookie(c, loginCookie, token, 3600)
+	a.render(c, status, "login.html", map[string]any{"CSRF": token, "Problem": problem, "Next": safeNext(c.Query("next"))})
+}
+
+// login checks the password (rate limited per address and per client),
+// starts a session and audits the sign-in.
+func (a *Admin) login(c *gin.Context) {
+	cookie, _ := c.Cookie(loginCookie)
+	if cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(c.PostForm(csrfField))) != 1 {
+		a.renderLogin(c, http.StatusForbidden, "This form expired. Please sign in again.")
+		return
+	}
+	email := staff.NormalizeEmail(c.PostForm("email"))
+	if ok, wait := a.allowLogin(c, email); !ok {
+		c.Header("Retry-After", retryAfter(wait))
+		a.renderLogin(c, http.StatusTooManyRequests, "Too many sign-in attempts. Wait "+humanWait(wait)+" and try again.")
+		return
+	}
+	u, err := staff.Authenticate(c, a.Staff, email, c.PostForm("password"))
+	if errors.Is(err, staff.ErrBadCredentials) {
+		a.renderLogin(c, http.StatusUnauthorized, "Wrong email or password.")
+		return
+	}
+	if err != nil {
+		a.Log.Error("admin: login", "err", err)
+		a.renderLogin(c, http.StatusServiceUnavailable, "Sign-in is not available right now. Try again in a minute.")
+		return
+	}
+	token, s := staff.NewSession(u.ID, a.Now(), SessionTTL)
+	if err := a.Sessions.CreateSession(c, s); err != nil {
+		a.Log.Error("admin: session", "err", err)
+		a.renderLogin(c, http.StatusServiceUnavailable, "Sign-in is not available right now. Try again in a minute.")
+		return
+	}
+	a.setCookie(c, sessionCookie, token, int(SessionTTL/time.Second))
+	a.setCookie(c, loginCookie, "", -1)
+	a.audit(c, u, "staff.login", u.ID, nil, nil)
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
+}
+
+// allowLogin applies both sign-in limits.
+func (a *Admin) allowLogin(c *gin.Context, email string) (bool, time.Duration) {
+	for _, check := range []struct {
+		ok  bool
+		key string
+		lim limiter
+	}{{email != "", email, a.LoginLimit}, {true, c.ClientIP(), a.LoginIPLimit}} {
+		if !check.ok || check.lim == nil {
+			continue
+		}
+		ok, wait, err := check.lim.Allow(c, check.key)
+		if err != nil {
+			a.Log.Warn("admin: login rate limit unavailable", "err", err)
+			continue // Redis down: bcrypt still slows guessing
+		}
+		if !ok {
+			return false, wait
+		}
+	}
+	return true, 0
+}
+
+// authenticate loads the staff session; without one, pages redirect to the
+// sign-in form and API calls get 401.
+func (a *Admin) authenticate(c *gin.Context) {
+	token, _ := c.Cookie(sessionCookie)
+	var s staff.Session
+	var u staff.User
+	err := staff.ErrNoSession
+	if token != "" {
+		if s, err = a.Sessions.GetSession(c, staff.SessionID(token), a.Now()); err == nil {
+			u, err = a.Staff.Get(c, s.UserID)
+		}
+	}
+	if err != nil {
+		if !errors.Is(err, staff.ErrNoSession) && !errors.Is(err, staff.ErrNotFound) {
+			httpx.Fail(c, a.Log, err)
+			return
+		}
+		if c.Request.Method == http.MethodGet && !wantsJSON(c) {
+			c.Redirect(http.StatusSeeOther, "/admin/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+			c.Abort()
+			return
+		}
+		httpx.Fail(c, a.Log, httpx.E(http.StatusUnauthorized, "login_required", "Your session has ended. Sign in again."))
+		return
+	}
+	c.Set(userKey, u)
+	c.Set(sessionKey, s)
+	c.Next()
+}
+
+// checkCSRF refuses a state-changing request without the session's token
+// (form field or header).
+func (a *Admin) checkCSRF(c *gin.Context) {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		c.Next()
+		return
+	}
+	s := c.MustGet(sessionKey).(staff.Session)
+	got := c.GetHeader(csrfHeader)
+	if got == "" {
+		got = c.PostForm(csrfField)
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(s.CSRF)) != 1 {
+		httpx.Fail(c, a.Log, httpx.E(http.StatusForbidden, "csrf_failed", "This form is out of date or did not come from the console. Reload the page and try again."))
+		return
+	}
+	c.Next()
+}
+
+// logout ends this session; everywhere=1 ends all of the user's sessions.
+func (a *Admin) logout(c *gin.Context) {
+	u := c.MustGet(userKey).(staff.User)
+	s := c.MustGet(sessionKey).(staff.Session)
+	var err error
+	action := "staff.logout"
+	if c.PostForm("everywhere") == "1" {
+		action = "staff.logout_everywhere"
+		_, err = a.Sessions.DeleteUserSessions(c, u.ID)
+	} else {
+		err = a.Sessions.DeleteSession(c, s.ID)
+	}
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	a.setCookie(c, sessionCookie, "", -1)
+	a.audit(c, u, action, u.ID, nil, nil)
+	c.Redirect(http.StatusSeeOther, "/admin/login")
+}
+
+// audit appends a record; failing to write it fails loudly in the log but
+// does not undo the action already made.
+func (a *Admin) audit(c *gin.Context, u staff.User, action, target string, before, after map[string]string) {
+	r := audit.Record{ID: ids.New("au_"), ActorID: u.ID, ActorEmail: u.Email, ActorRole: string(u.Role),
+		Action: action, Target: target, Before: before, After: after, At: a.Now()}
+	if err := a.Audit.Add(c, r); err != nil {
+		a.Log.Error("admin: audit record lost", "action", action, "target", target, "actor", u.ID, "err", err)
+	}
+}
+
+// safeNext keeps redirects inside the console.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/admin/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
+		return next
+	}
+	return "/admin/"
+}
+
+func wantsJSON(c *gin.Context) bool {
+	return strings.HasPrefix(c.Request.URL.Path, "/admin/api/") || strings.Contains(c.GetHeader("Accept"), "application/json")
+}
+
+// retryAfter is a Retry-After value in whole seconds.
+func retryAfter(d time.Duration) string { return strconv.Itoa(int(max(d, time.Second).Seconds())) }
+
+// humanWait says how long to wait, in minutes.
+func humanWait(d time.Duration) string {
+	switch m := int(d.Round(time.Minute).Minutes()); {
+	case m <= 1:
+		return "a minute"
+	default:
+		return strconv.Itoa(m) + " minutes"
+	}
+}
+
+// limiter is a fixed-window rate limit (internal/ratelimit).
+type limiter interface {
+	Allow(ctx context.Context, key string) (bool, time.Duration, error)
+}
