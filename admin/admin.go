@@ -166,9 +166,9 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
-	"clock":   clock,
-	"has":     func(list []string, s string) bool { return slices.Contains(list, s) },
-	"can":     func(u staff.User, a string) bool { return u.Role.Can(staff.Action(a)) },
+	"clock": clock,
+	"has":   func(list []string, s string) bool { return slices.Contains(list, s) },
+	"can":   func(u staff.User, a string) bool { return u.Role.Can(staff.Action(a)) },
 }
 
 // clock writes seconds as m:ss.
