@@ -37,13 +37,20 @@ if (rows.length) {
 
 const review = document.querySelector("main.review");
 if (review) {
-  const focusText = (id) => { const t = document.getElementById(id); if (t) { t.focus(); t.scrollIntoView({ block: "center" }); } };
+  // r and c move into a text box once the key is released, so the letter
+  // itself never lands in the box.
+  let focusOnKeyUp = "";
+  document.addEventListener("keyup", () => {
+    const t = focusOnKeyUp && document.getElementById(focusOnKeyUp);
+    focusOnKeyUp = "";
+    if (t) { t.focus(); t.scrollIntoView({ block: "center" }); }
+  });
   document.addEventListener("keydown", (ev) => {
     if (editing(ev) || !plain(ev)) return;
     switch (ev.key) {
       case "a": document.getElementById("approve")?.requestSubmit(); break;
-      case "r": focusText("reject-reason"); break;
-      case "c": focusText("changes-reason"); break;
+      case "r": focusOnKeyUp = "reject-reason"; break;
+      case "c": focusOnKeyUp = "changes-reason"; break;
       case "j": document.getElementById("next")?.click(); break;
       case "k": document.getElementById("prev")?.click(); break;
       default: return;
@@ -71,3 +78,6 @@ if (review) {
     });
   }
 }
+
+// Tells tests (and nothing else) that the shortcuts are listening.
+document.documentElement.dataset.keys = "ready";
