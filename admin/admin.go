@@ -52,6 +52,7 @@ type Admin struct {
 	Outbox           mail.Store
 	Notify           *notify.Notifier
 	Moderation       *moderation.Service
+	Reports          *moderation.Reports
 	Media            MediaStore
 	RenditionsBucket string
 	PublicURL        string  // its scheme decides the Secure cookie flag
@@ -88,6 +89,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.GET("/audit", a.can(staff.ViewAudit), a.auditPage)
 	p.GET("/queue", a.can(staff.Moderate), a.queuePage)
 	p.POST("/queue/approve", a.can(staff.Moderate), a.bulkApprove)
+	p.GET("/reports", a.can(staff.Moderate), a.reportsPage)
 	p.GET("/entries/:id", a.can(staff.WatchEntries), a.entryPage)
 	p.POST("/entries/:id/decision", a.can(staff.Moderate), a.decide)
 	p.GET("/media/:id/*file", httpx.Deadlines(30*time.Second, 30*time.Minute), a.can(staff.WatchEntries), a.media)

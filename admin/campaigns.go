@@ -31,6 +31,7 @@ type campaignInput struct {
 	ModerationMode       string    `json:"moderation_mode"`
 	BlockedWords         []string  `json:"blocked_words"`
 	MinDurationSeconds   int       `json:"min_duration_seconds"`
+	ReportThreshold      int       `json:"report_threshold"`
 }
 
 type campaignView struct {
@@ -43,7 +44,7 @@ type campaignView struct {
 func newCampaignView(c campaigns.Campaign) campaignView {
 	return campaignView{c.ID, campaignInput{c.Slug, c.Name, c.Description, c.EntryOpensAt, c.EntryClosesAt, c.MaxFileBytes, c.MaxDurationSeconds,
 		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText,
-		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds}, c.CreatedBy, c.CreatedAt}
+		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds, c.ReportThreshold}, c.CreatedBy, c.CreatedAt}
 }
 
 func (a *Admin) createCampaign(c *gin.Context) {
@@ -59,7 +60,7 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		MaxFileBytes: in.MaxFileBytes, MaxDurationSeconds: in.MaxDurationSeconds,
 		MaxEntriesPerEntrant: in.MaxEntriesPerEntrant, MinAge: in.MinAge,
 		RulesVersion: in.RulesVersion, RulesText: in.RulesText, MediaReleaseText: in.MediaReleaseText,
-		ModerationMode: in.ModerationMode, BlockedWords: in.BlockedWords, MinDurationSeconds: in.MinDurationSeconds,
+		ModerationMode: in.ModerationMode, BlockedWords: in.BlockedWords, MinDurationSeconds: in.MinDurationSeconds, ReportThreshold: in.ReportThreshold,
 		CreatedBy: u.ID, CreatedAt: a.Now(),
 	}
 	var fe campaigns.FieldErrors

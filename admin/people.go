@@ -12,6 +12,7 @@ import (
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/moderation"
 )
 
 // auditPage shows the newest staff actions (owners only).
@@ -73,4 +74,22 @@ func (a *Admin) entrantPage(c *gin.Context) {
 		}
 	}
 	a.render(c, http.StatusOK, "entrant.html", map[string]any{"Who": who, "Entries": list, "Messages": msgs, "Campaigns": names})
+}
+
+// reportsPage lists the newest fan reports.
+func (a *Admin) reportsPage(c *gin.Context) {
+	list, err := a.Reports.Store.List(c, 300)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	titles := map[string]string{}
+	for _, r := range list {
+		if _, ok := titles[r.EntryID]; !ok {
+			if e, err := a.Entries.Get(c, r.EntryID); err == nil {
+				titles[r.EntryID] = e.Title + " (" + e.Status.Label() + ")"
+			}
+		}
+	}
+	a.render(c, http.StatusOK, "reports.html", map[string]any{"Reports": list, "Titles": titles, "Reason": moderation.ReasonLabel})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/webauth"
@@ -37,6 +38,11 @@ type API struct {
 	IPLimit   *ratelimit.Limiter // per client address, looser: networks are shared
 	Now       func() time.Time
 	Log       *slog.Logger
+	// Reports takes fan reports; ReportLimit bounds them per client address;
+	// HashIP keys addresses so none is stored.
+	Reports     *moderation.Reports
+	ReportLimit *ratelimit.Limiter
+	HashIP      func(ip string) string
 	// Media and RenditionsBucket serve the playable outputs.
 	Media            MediaStore
 	RenditionsBucket string
@@ -55,6 +61,7 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	r.GET("/entries/:id", short, a.getEntry)
 	r.GET("/entries/:id/media/*file", httpx.Deadlines(30*time.Second, 30*time.Minute), a.getMedia)
 
+	r.POST("/entries/:id/reports", short, a.sameOrigin, a.reportEntry)
 	r.POST("/auth/link", short, a.sameOrigin, a.requestLink)
 	r.POST("/auth/logout", short, a.sameOrigin, a.logout)
 

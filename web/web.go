@@ -20,6 +20,7 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/webauth"
 )
 
@@ -162,5 +163,6 @@ func (w *Web) entry(c *gin.Context) {
 	meaning, next := e.Status.Describe()
 	c.Header("Cache-Control", "no-store")
 	me, _ := webauth.EntrantID(c)
-	w.render(c, http.StatusOK, "entry.html", map[string]any{"E": e, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)), "Owner": e.OwnedBy(me)})
+	w.render(c, http.StatusOK, "entry.html", map[string]any{"E": e, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)), "Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons})
 }
+

@@ -64,6 +64,7 @@ type App struct {
 	Mailer    *mail.Mailer
 	Notify    *notify.Notifier
 	Moderate  *moderation.Service
+	Reports   *moderation.Reports
 	Presign   *blob.Presigner
 	Provider  screening.Provider
 	Now       func() time.Time
@@ -165,6 +166,8 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	a.Mailer = &mail.Mailer{Store: a.Outbox, Queue: a.Queue, Enabled: cfg.SMTPHost != "", Now: a.now}
 	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL}
 	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Audit, Now: a.now, Log: log}
+	a.Reports = &moderation.Reports{Store: moderation.NewMongoReports(cl.DB.Collection(mongodb.Reports)), Entries: a.Entries,
+		Campaigns: a.Campaigns, Decide: a.Moderate, Now: a.now}
 	return a, nil
 }
 

@@ -158,6 +158,7 @@ func TestConsoleRoleMatrix(t *testing.T) {
 	}{
 		{"GET", "/admin/", "omja"},
 		{"GET", "/admin/queue", "om"},
+		{"GET", "/admin/reports", "om"},
 		{"POST", "/admin/queue/approve", "om"},
 		{"GET", "/admin/entries/" + en.ID, "omj"},
 		{"POST", "/admin/entries/" + en.ID + "/decision", "om"},

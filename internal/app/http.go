@@ -41,14 +41,16 @@ func (a *App) Handler() (http.Handler, error) {
 		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify,
 		LinkLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: 5, Window: 15 * time.Minute},
 		IPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: 60, Window: 15 * time.Minute},
-		Media:     a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
+		Reports:   a.Reports, HashIP: func(ip string) string { return a.Signer.Hash("report-ip", ip) },
+		ReportLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:report:ip:", Limit: 20, Window: time.Hour},
+		Media:       a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		Now: a.now, Log: a.Log, UploadIdle: time.Minute,
 	}
 	pub.Routes(r.Group("/api"))
 
 	staffConsole := &admin.Admin{
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
-		Outbox: a.Outbox, Notify: a.Notify, Moderation: a.Moderate, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
+		Outbox: a.Outbox, Notify: a.Notify, Moderation: a.Moderate, Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		PublicURL:      a.Cfg.PublicURL,
 		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},
 		LoginIPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:ip:", Limit: 50, Window: 15 * time.Minute},

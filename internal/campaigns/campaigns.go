@@ -50,6 +50,7 @@ type Campaign struct {
 	ModerationMode     string   // review_all (default), auto_approve_clean, auto_approve_all
 	BlockedWords       []string // matched in titles and descriptions
 	MinDurationSeconds int      // shorter videos are flagged; default 3
+	ReportThreshold    int      // fan reports that send a live entry back to review; default 3
 	CreatedBy          string
 	CreatedAt          time.Time
 }
@@ -114,6 +115,9 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	if c.MinDurationSeconds == 0 {
 		c.MinDurationSeconds = 3
 	}
+	if c.ReportThreshold == 0 {
+		c.ReportThreshold = 3
+	}
 	fe := FieldErrors{}
 	if !slugRE.MatchString(c.Slug) {
 		fe["slug"] = "use 3 to 60 lowercase letters, digits and hyphens, starting and ending with a letter or digit"
@@ -160,6 +164,9 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	}
 	if c.MinDurationSeconds < 0 || c.MinDurationSeconds >= c.MaxDurationSeconds {
 		fe["min_duration_seconds"] = "must be below the maximum duration"
+	}
+	if c.ReportThreshold < 1 || c.ReportThreshold > 1000 {
+		fe["report_threshold"] = "must be between 1 and 1000 reports"
 	}
 	if len(fe) > 0 {
 		return fe

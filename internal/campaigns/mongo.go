@@ -36,6 +36,7 @@ type campaignDoc struct {
 	ModerationMode       string    `bson:"moderation_mode"`
 	BlockedWords         []string  `bson:"blocked_words"`
 	MinDurationSeconds   int       `bson:"min_duration_s"`
+	ReportThreshold      int       `bson:"report_threshold"`
 	CreatedBy            string    `bson:"created_by"`
 	CreatedAt            time.Time `bson:"created_at"`
 }

@@ -125,3 +125,24 @@ func (s *Service) Decide(ctx context.Context, who Actor, id string, d Decision, 
 	}
 	return moved, nil
 }
+
+// System is the actor for decisions Tryout makes by itself.
+var System = Actor{ID: "system", Email: "tryout", Role: "system"}
+
+// ReturnToReview sends a live entry back to the queue (after fan reports),
+// audited as a system action. The entrant is not told: nothing is decided.
+func (s *Service) ReturnToReview(ctx context.Context, e entries.Entry, reason string) (entries.Entry, error) {
+	moved, err := entries.MoveWith(ctx, s.Entries, e, entries.Change{To: entries.InReview, Reason: reason, At: s.Now(), IfUpdatedAt: e.UpdatedAt})
+	if errors.Is(err, entries.ErrConflict) {
+		return e, ErrAlreadyDecided
+	}
+	if err != nil {
+		return e, err
+	}
+	rec := audit.Record{ID: ids.New("au_"), ActorID: System.ID, ActorEmail: System.Email, ActorRole: System.Role, Action: "entry.return_to_review",
+		Target: e.ID, Before: map[string]string{"status": string(e.Status)}, After: map[string]string{"status": string(moved.Status), "reason": reason}, At: s.Now()}
+	if err := s.Audit.Add(ctx, rec); err != nil {
+		s.Log.Error("moderation: audit record lost", "entry", e.ID, "err", err)
+	}
+	return moved, nil
+}
