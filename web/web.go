@@ -165,4 +165,3 @@ func (w *Web) entry(c *gin.Context) {
 	me, _ := webauth.EntrantID(c)
 	w.render(c, http.StatusOK, "entry.html", map[string]any{"E": e, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)), "Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons})
 }
-

@@ -39,6 +39,11 @@ func browser(t *testing.T) context.Context {
 func shot(t *testing.T, ctx context.Context, name string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		b, err := chromedp.FullScreenshot(100)(ctx, tg)
+		// Just after a navigation the page may not be laid out yet ("0 width").
+		for i := 0; err != nil && strings.Contains(err.Error(), "0 width") && i < 50; i++ {
+			time.Sleep(100 * time.Millisecond)
+			b, err = chromedp.FullScreenshot(100)(ctx, tg)
+		}
 		if err != nil {
 			return chromedp.Void{}, err
 		}
