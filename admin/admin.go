@@ -93,6 +93,10 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.GET("/entries/:id", a.can(staff.WatchEntries), a.entryPage)
 	p.POST("/entries/:id/decision", a.can(staff.Moderate), a.decide)
 	p.GET("/media/:id/*file", httpx.Deadlines(30*time.Second, 30*time.Minute), a.can(staff.WatchEntries), a.media)
+	p.GET("/campaigns/new", a.can(staff.ManageCampaigns), a.campaignForm)
+	p.GET("/campaigns/:id/edit", a.can(staff.ManageCampaigns), a.campaignForm)
+	p.POST("/campaigns", a.can(staff.ManageCampaigns), a.saveCampaign)
+	p.POST("/campaigns/:id", a.can(staff.ManageCampaigns), a.saveCampaign)
 	p.GET("/entrants", a.can(staff.ViewEntrants), a.entrantsPage)
 	p.GET("/entrants/:id", a.can(staff.ViewEntrants), a.entrantPage)
 	return nil

@@ -32,6 +32,11 @@ type campaignInput struct {
 	BlockedWords         []string  `json:"blocked_words"`
 	MinDurationSeconds   int       `json:"min_duration_seconds"`
 	ReportThreshold      int       `json:"report_threshold"`
+	ReasonTemplates      []string  `json:"reason_templates"`
+	VotingOpensAt        time.Time `json:"voting_opens_at"`
+	VotingClosesAt       time.Time `json:"voting_closes_at"`
+	PerksText            string    `json:"perks_text"`
+	BrandColor           string    `json:"brand_color"`
 }
 
 type campaignView struct {
@@ -44,7 +49,8 @@ type campaignView struct {
 func newCampaignView(c campaigns.Campaign) campaignView {
 	return campaignView{c.ID, campaignInput{c.Slug, c.Name, c.Description, c.EntryOpensAt, c.EntryClosesAt, c.MaxFileBytes, c.MaxDurationSeconds,
 		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText,
-		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds, c.ReportThreshold}, c.CreatedBy, c.CreatedAt}
+		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds, c.ReportThreshold,
+		c.ReasonTemplates, c.VotingOpensAt, c.VotingClosesAt, c.PerksText, c.BrandColor}, c.CreatedBy, c.CreatedAt}
 }
 
 func (a *Admin) createCampaign(c *gin.Context) {
@@ -61,6 +67,7 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		MaxEntriesPerEntrant: in.MaxEntriesPerEntrant, MinAge: in.MinAge,
 		RulesVersion: in.RulesVersion, RulesText: in.RulesText, MediaReleaseText: in.MediaReleaseText,
 		ModerationMode: in.ModerationMode, BlockedWords: in.BlockedWords, MinDurationSeconds: in.MinDurationSeconds, ReportThreshold: in.ReportThreshold,
+		ReasonTemplates: in.ReasonTemplates, VotingOpensAt: in.VotingOpensAt, VotingClosesAt: in.VotingClosesAt, PerksText: in.PerksText, BrandColor: in.BrandColor,
 		CreatedBy: u.ID, CreatedAt: a.Now(),
 	}
 	var fe campaigns.FieldErrors
@@ -76,7 +83,7 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
-	a.Log.Info("audit: campaign created", "staff", u.ID, "campaign", cp.ID, "slug", cp.Slug)
+	a.audit(c, u, "campaign.create", cp.ID, nil, campaignFields(cp))
 	c.JSON(http.StatusCreated, newCampaignView(cp))
 }
 

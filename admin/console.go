@@ -32,5 +32,5 @@ func (a *Admin) console(c *gin.Context) {
 		}
 		data = append(data, consoleCampaign{cp, es})
 	}
-	a.render(c, http.StatusOK, "console.html", map[string]any{"Campaigns": data})
+	a.render(c, http.StatusOK, "console.html", map[string]any{"Campaigns": data, "Done": c.Query("done")})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
@@ -120,7 +121,7 @@ func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
 	}
 	a.render(c, status, "review.html", map[string]any{
 		"E": e, "Campaign": cp, "Entrant": who, "Audit": log, "Play": play, "Poster": poster,
-		"Seen": e.UpdatedAt.UTC().Format(time.RFC3339Nano), "Templates": moderation.ReasonTemplates,
+		"Seen": e.UpdatedAt.UTC().Format(time.RFC3339Nano), "Templates": templatesFor(cp),
 		"Prev": prev, "Next": next, "Query": queueQuery(c), "Problem": problem, "Done": c.Query("done"),
 		"Reason": c.PostForm("reason"), "Decision": c.PostForm("decision"),
 	})
@@ -262,4 +263,12 @@ func (a *Admin) media(c *gin.Context) {
 
 func actor(u staff.User) moderation.Actor {
 	return moderation.Actor{ID: u.ID, Email: u.Email, Role: string(u.Role)}
+}
+
+// templatesFor is the campaign's own reject reasons, or the built-in ones.
+func templatesFor(cp campaigns.Campaign) []string {
+	if len(cp.ReasonTemplates) > 0 {
+		return cp.ReasonTemplates
+	}
+	return moderation.ReasonTemplates
 }

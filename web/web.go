@@ -72,6 +72,7 @@ func (w *Web) Routes(r gin.IRoutes) error {
 	page := func(h gin.HandlerFunc) []gin.HandlerFunc { return []gin.HandlerFunc{deadlines, w.Sessions.Load, h} }
 	r.GET("/", page(w.home)...)
 	r.GET("/c/:slug", page(w.campaign)...)
+	r.GET("/c/:slug/brand.css", w.brandCSS)
 	r.GET("/e/:id", page(w.entry)...)
 	r.GET("/me", page(w.me)...)
 	r.GET("/signin", page(w.signin)...)
@@ -164,4 +165,16 @@ func (w *Web) entry(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	me, _ := webauth.EntrantID(c)
 	w.render(c, http.StatusOK, "entry.html", map[string]any{"E": e, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)), "Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons})
+}
+
+// brandCSS sets the campaign's accent colour (a stylesheet rather than an
+// inline style, which the Content-Security-Policy forbids).
+func (w *Web) brandCSS(c *gin.Context) {
+	cp, err := w.Campaigns.GetBySlug(c, c.Param("slug"))
+	if err != nil || cp.BrandColor == "" {
+		c.Status(http.StatusNotFound)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=300")
+	c.Data(http.StatusOK, "text/css; charset=utf-8", []byte(":root { --accent: "+cp.BrandColor+"; }\n"))
 }

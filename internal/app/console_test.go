@@ -166,6 +166,8 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		{"GET", "/admin/entrants?q=example", "om"},
 		{"GET", "/admin/entrants/" + en.EntrantID, "om"},
 		{"GET", "/admin/audit", "o"},
+		{"GET", "/admin/campaigns/new", "o"},
+		{"POST", "/admin/campaigns", "o"},
 		{"GET", "/admin/outbox", "o"},
 	}
 	for _, role := range []staff.Role{staff.Owner, staff.Moderator, staff.Judge, staff.Analyst} {

@@ -51,7 +51,13 @@ type Campaign struct {
 	BlockedWords       []string // matched in titles and descriptions
 	MinDurationSeconds int      // shorter videos are flagged; default 3
 	ReportThreshold    int      // fan reports that send a live entry back to review; default 3
-	CreatedBy          string
+	ReasonTemplates    []string // offered to moderators when rejecting; the built-in list when empty
+	// Fans.
+	VotingOpensAt  time.Time // zero: no voting
+	VotingClosesAt time.Time
+	PerksText      string // what entrants and voters get, shown on the campaign page
+	BrandColor     string // #rrggbb accent for the campaign's pages; "" for Tryout's
+	CreatedBy      string
 	CreatedAt          time.Time
 }
 
@@ -165,6 +171,30 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	if c.MinDurationSeconds < 0 || c.MinDurationSeconds >= c.MaxDurationSeconds {
 		fe["min_duration_seconds"] = "must be below the maximum duration"
 	}
+	if !c.VotingOpensAt.IsZero() || !c.VotingClosesAt.IsZero() {
+		switch {
+		case c.VotingOpensAt.IsZero() || c.VotingClosesAt.IsZero():
+			fe["voting_closes_at"] = "set both when voting opens and when it closes, or neither"
+		case !c.VotingClosesAt.After(c.VotingOpensAt):
+			fe["voting_closes_at"] = "voting must close after it opens"
+		case c.VotingOpensAt.Before(c.EntryOpensAt):
+			fe["voting_opens_at"] = "voting cannot open before entries do"
+		}
+	}
+	if len(c.ReasonTemplates) > 50 {
+		fe["reason_templates"] = "keep to 50 templates"
+	}
+	for _, t := range c.ReasonTemplates {
+		if utf8.RuneCountInString(t) > 500 {
+			fe["reason_templates"] = "keep each template under 500 characters"
+		}
+	}
+	if utf8.RuneCountInString(c.PerksText) > 5000 {
+		fe["perks_text"] = "keep the perks under 5000 characters"
+	}
+	if c.BrandColor != "" && !colorRE.MatchString(c.BrandColor) {
+		fe["brand_color"] = "use a colour like #1a73e8"
+	}
 	if c.ReportThreshold < 1 || c.ReportThreshold > 1000 {
 		fe["report_threshold"] = "must be between 1 and 1000 reports"
 	}
@@ -173,6 +203,8 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	}
 	return nil
 }
+
+var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 // DefaultMediaRelease is the media release an entrant accepts when the
 // campaign does not write its own.
@@ -184,4 +216,6 @@ type Store interface {
 	Get(ctx context.Context, id string) (Campaign, error)
 	GetBySlug(ctx context.Context, slug string) (Campaign, error)
 	List(ctx context.Context, limit int) ([]Campaign, error)
+	// Update replaces a campaign's settings; a taken slug is ErrSlugTaken.
+	Update(ctx context.Context, c Campaign) error
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -37,6 +38,11 @@ type campaignDoc struct {
 	BlockedWords         []string  `bson:"blocked_words"`
 	MinDurationSeconds   int       `bson:"min_duration_s"`
 	ReportThreshold      int       `bson:"report_threshold"`
+	ReasonTemplates      []string  `bson:"reason_templates"`
+	VotingOpensAt        time.Time `bson:"voting_opens_at"`
+	VotingClosesAt       time.Time `bson:"voting_closes_at"`
+	PerksText            string    `bson:"perks_text"`
+	BrandColor           string    `bson:"brand_color"`
 	CreatedBy            string    `bson:"created_by"`
 	CreatedAt            time.Time `bson:"created_at"`
 }
@@ -50,6 +56,29 @@ func (s *MongoStore) Create(ctx context.Context, c Campaign) error {
 			return fmt.Errorf("campaigns: create %q: %w", c.Slug, ErrSlugTaken)
 		}
 		return fmt.Errorf("campaigns: create: %w", err)
+	}
+	return nil
+}
+
+// Update replaces the campaign's settings (not its id or creation).
+func (s *MongoStore) Update(ctx context.Context, c Campaign) error {
+	d := campaignDoc(c)
+	d.EntryOpensAt, d.EntryClosesAt, d.CreatedAt = d.EntryOpensAt.UTC(), d.EntryClosesAt.UTC(), d.CreatedAt.UTC()
+	d.VotingOpensAt, d.VotingClosesAt = d.VotingOpensAt.UTC(), d.VotingClosesAt.UTC()
+	// FerretDB reports a unique-index violation on update as an internal
+	// error, so look first (and still map the error for a race).
+	if other, err := s.GetBySlug(ctx, c.Slug); err == nil && other.ID != c.ID {
+		return fmt.Errorf("campaigns: update %q: %w", c.Slug, ErrSlugTaken)
+	}
+	r, err := s.c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.ID}}, d)
+	if mongo.IsDuplicateKeyError(err) || (err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")) {
+		return fmt.Errorf("campaigns: update %q: %w", c.Slug, ErrSlugTaken)
+	}
+	if err != nil {
+		return fmt.Errorf("campaigns: update: %w", err)
+	}
+	if r.MatchedCount == 0 {
+		return fmt.Errorf("campaigns: update %s: %w", c.ID, ErrNotFound)
 	}
 	return nil
 }

@@ -1,0 +1,180 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/staff"
+)
+
+// formTime is how the form shows and reads times (datetime-local, UTC).
+const formTime = "2006-01-02T15:04"
+
+// campaignFields is a campaign's settings as the form's strings; also what
+// the audit log records before and after an edit.
+func campaignFields(c campaigns.Campaign) map[string]string {
+	t := func(x time.Time) string {
+		if x.IsZero() {
+			return ""
+		}
+		return x.UTC().Format(formTime)
+	}
+	return map[string]string{
+		"slug": c.Slug, "name": c.Name, "description": c.Description,
+		"entry_opens_at": t(c.EntryOpensAt), "entry_closes_at": t(c.EntryClosesAt),
+		"voting_opens_at": t(c.VotingOpensAt), "voting_closes_at": t(c.VotingClosesAt),
+		"max_file_mb":             strconv.FormatInt(c.MaxFileBytes>>20, 10),
+		"max_duration_seconds":    strconv.Itoa(c.MaxDurationSeconds),
+		"min_duration_seconds":    strconv.Itoa(c.MinDurationSeconds),
+		"max_entries_per_entrant": strconv.Itoa(c.MaxEntriesPerEntrant),
+		"min_age":                 strconv.Itoa(c.MinAge),
+		"rules_version":           c.RulesVersion, "rules_text": c.RulesText, "media_release_text": c.MediaReleaseText,
+		"moderation_mode": c.ModerationMode, "blocked_words": strings.Join(c.BlockedWords, "\n"),
+		"report_threshold": strconv.Itoa(c.ReportThreshold), "reason_templates": strings.Join(c.ReasonTemplates, "\n"),
+		"perks_text": c.PerksText, "brand_color": c.BrandColor,
+	}
+}
+
+// campaignForm shows the form to create a campaign, or to edit one.
+func (a *Admin) campaignForm(c *gin.Context) {
+	cp := campaigns.Campaign{EntryOpensAt: a.Now().Add(time.Hour).Truncate(time.Hour), MaxFileBytes: campaigns.DefaultMaxFileBytes,
+		MaxDurationSeconds: campaigns.DefaultMaxDurationSeconds, MaxEntriesPerEntrant: 1, MinDurationSeconds: 3, ReportThreshold: 3,
+		ModerationMode: "review_all", RulesVersion: "1"}
+	cp.EntryClosesAt = cp.EntryOpensAt.AddDate(0, 0, 30)
+	if id := c.Param("id"); id != "" {
+		var err error
+		if cp, err = a.Campaigns.Get(c, id); err != nil {
+			a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such campaign", "Message": "There is no campaign at this address."})
+			return
+		}
+	}
+	a.render(c, http.StatusOK, "campaign.html", map[string]any{"ID": cp.ID, "F": campaignFields(cp), "Errors": campaigns.FieldErrors{}})
+}
+
+// saveCampaign creates or updates a campaign from the form. Any problem
+// shows the form again with every field's message and the values as typed;
+// nothing is saved until all are fixed.
+func (a *Admin) saveCampaign(c *gin.Context) {
+	u := c.MustGet(userKey).(staff.User)
+	id := c.Param("id")
+	var before campaigns.Campaign
+	if id != "" {
+		var err error
+		if before, err = a.Campaigns.Get(c, id); err != nil {
+			a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such campaign", "Message": "There is no campaign at this address."})
+			return
+		}
+	}
+	cp, fe := parseCampaignForm(c, before)
+	if len(fe) == 0 {
+		var vfe campaigns.FieldErrors
+		if err := cp.Validate(a.MaxUploadBytes); errors.As(err, &vfe) {
+			fe = vfe
+		}
+	}
+	if len(fe) == 0 {
+		var err error
+		if id == "" {
+			cp.ID, cp.CreatedBy, cp.CreatedAt = ids.New(campaigns.IDPrefix), u.ID, a.Now()
+			err = a.Campaigns.Create(c, cp)
+		} else {
+			err = a.Campaigns.Update(c, cp)
+		}
+		switch {
+		case errors.Is(err, campaigns.ErrSlugTaken):
+			fe = campaigns.FieldErrors{"slug": "another campaign already uses this address"}
+		case err != nil:
+			httpx.Fail(c, a.Log, err)
+			return
+		}
+	}
+	if len(fe) > 0 {
+		form := map[string]string{}
+		for k := range campaignFields(cp) {
+			form[k] = c.PostForm(k)
+		}
+		a.render(c, http.StatusUnprocessableEntity, "campaign.html", map[string]any{"ID": id, "F": form, "Errors": fe})
+		return
+	}
+	if id == "" {
+		a.audit(c, u, "campaign.create", cp.ID, nil, campaignFields(cp))
+	} else {
+		b, after := campaignFields(before), campaignFields(cp)
+		for k, v := range after {
+			if b[k] == v {
+				delete(b, k)
+				delete(after, k)
+			}
+		}
+		a.audit(c, u, "campaign.update", cp.ID, b, after)
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/?done="+url.QueryEscape("Saved “"+cp.Name+"”."))
+}
+
+// parseCampaignForm reads the form over base (the campaign being edited),
+// naming every field it cannot read.
+func parseCampaignForm(c *gin.Context, base campaigns.Campaign) (campaigns.Campaign, campaigns.FieldErrors) {
+	fe := campaigns.FieldErrors{}
+	cp := base
+	str := func(k string) string { return strings.TrimSpace(c.PostForm(k)) }
+	num := func(k string, dst *int) {
+		n, err := strconv.Atoi(str(k))
+		if err != nil {
+			fe[k] = "enter a whole number"
+			return
+		}
+		*dst = n
+	}
+	tm := func(k string, dst *time.Time, required bool) {
+		v := str(k)
+		if v == "" {
+			*dst = time.Time{}
+			if required {
+				fe[k] = "set a date and time (UTC)"
+			}
+			return
+		}
+		t, err := time.ParseInLocation(formTime, v, time.UTC)
+		if err != nil {
+			fe[k] = fmt.Sprintf("use the form YYYY-MM-DDTHH:MM (UTC), not %q", v)
+			return
+		}
+		*dst = t
+	}
+	lines := func(k string) []string {
+		var out []string
+		for _, l := range strings.Split(c.PostForm(k), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	cp.Slug, cp.Name, cp.Description = str("slug"), str("name"), str("description")
+	cp.RulesVersion, cp.RulesText, cp.MediaReleaseText = str("rules_version"), str("rules_text"), str("media_release_text")
+	cp.ModerationMode, cp.PerksText, cp.BrandColor = str("moderation_mode"), str("perks_text"), str("brand_color")
+	cp.BlockedWords, cp.ReasonTemplates = lines("blocked_words"), lines("reason_templates")
+	tm("entry_opens_at", &cp.EntryOpensAt, true)
+	tm("entry_closes_at", &cp.EntryClosesAt, true)
+	tm("voting_opens_at", &cp.VotingOpensAt, false)
+	tm("voting_closes_at", &cp.VotingClosesAt, false)
+	var mb int
+	num("max_file_mb", &mb)
+	cp.MaxFileBytes = int64(mb) << 20
+	num("max_duration_seconds", &cp.MaxDurationSeconds)
+	num("min_duration_seconds", &cp.MinDurationSeconds)
+	num("max_entries_per_entrant", &cp.MaxEntriesPerEntrant)
+	num("min_age", &cp.MinAge)
+	num("report_threshold", &cp.ReportThreshold)
+	return cp, fe
+}
