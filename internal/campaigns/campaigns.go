@@ -58,7 +58,7 @@ type Campaign struct {
 	PerksText      string // what entrants and voters get, shown on the campaign page
 	BrandColor     string // #rrggbb accent for the campaign's pages; "" for Tryout's
 	CreatedBy      string
-	CreatedAt          time.Time
+	CreatedAt      time.Time
 }
 
 // EntryOpen reports whether entries are accepted at now; ErrNotOpen explains
