@@ -132,3 +132,31 @@ func TestBrowserModerationByKeyboard(t *testing.T) {
 		t.Errorf("decided %v", decided)
 	}
 }
+
+// TestBrowserCampaignForm: an owner fills the campaign form; a mistake is
+// shown next to its field and the typed values stay.
+func TestBrowserCampaignForm(t *testing.T) {
+	e := newEnv(t)
+	b := browser(t)
+	err := chromedp.Do(b,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(e.srv.URL+"/admin/campaigns/new"),
+		chromedp.WaitVisible("#login"),
+		chromedp.SendKeys("#email", e.user),
+		chromedp.SendKeys("#password", e.pass+"\r"),
+		chromedp.WaitVisible("#campaign"),
+		chromedp.SendKeys("#name", "Winter jumps"),
+		chromedp.SendKeys("#slug", "Winter Jumps!"),
+		chromedp.SendKeys("#brand_color", "blue"),
+		chromedp.Click(`#campaign button[type="submit"]`),
+		chromedp.WaitVisible("#problem"),
+		shot(t, b, "console-5-campaign-errors"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, err := chromedp.Run(b, chromedp.Evaluate[string](`document.getElementById("name").value + "|" + document.querySelector("#slug").getAttribute("aria-invalid") + "|" + document.getElementById("slug-err").textContent`))
+	if err != nil || !strings.HasPrefix(name, "Winter jumps|true|use 3 to 60 lowercase") {
+		t.Errorf("after a refused save: %q %v", name, err)
+	}
+}
