@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -36,9 +37,11 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// MediaStore opens stored rendition files.
+// MediaStore opens stored rendition files and keeps campaign logos.
 type MediaStore interface {
 	Open(ctx context.Context, bucket, key string) (*blob.Object, error)
+	Put(ctx context.Context, bucket, key string, r io.Reader, size int64, contentType string) (int64, error)
+	Remove(ctx context.Context, bucket, key string) error
 }
 
 // Admin holds what staff handlers need.
@@ -72,7 +75,11 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 		return fmt.Errorf("admin: templates: %w", err)
 	}
 	a.tmpl = t
-	r.Use(httpx.Deadlines(30*time.Second, 60*time.Second))
+	// No console request carries more than a logo and a form.
+	r.Use(httpx.Deadlines(30*time.Second, 60*time.Second), func(c *gin.Context) {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 2<<20)
+		c.Next()
+	})
 	r.GET("/login", a.loginPage)
 	r.POST("/login", a.login)
 

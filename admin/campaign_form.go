@@ -1,8 +1,10 @@
 package admin
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -58,7 +60,7 @@ func (a *Admin) campaignForm(c *gin.Context) {
 			return
 		}
 	}
-	a.render(c, http.StatusOK, "campaign.html", map[string]any{"ID": cp.ID, "F": campaignFields(cp), "Errors": campaigns.FieldErrors{}})
+	a.render(c, http.StatusOK, "campaign.html", map[string]any{"ID": cp.ID, "F": campaignFields(cp), "Errors": campaigns.FieldErrors{}, "Logo": cp.LogoKey != ""})
 }
 
 // saveCampaign creates or updates a campaign from the form. Any problem
@@ -82,13 +84,34 @@ func (a *Admin) saveCampaign(c *gin.Context) {
 			fe = vfe
 		}
 	}
+	if id == "" {
+		cp.ID, cp.CreatedBy, cp.CreatedAt = ids.New(campaigns.IDPrefix), u.ID, a.Now()
+	}
+	var logo []byte
+	var logoType string
 	if len(fe) == 0 {
+		logo, logoType, fe = readLogo(c)
+	}
+	if len(fe) == 0 {
+		newLogo := ""
+		if logo != nil {
+			newLogo = "campaigns/" + cp.ID + "/logo-" + ids.New("")[:12]
+			if _, err := a.Media.Put(c, a.RenditionsBucket, newLogo, bytes.NewReader(logo), int64(len(logo)), logoType); err != nil {
+				httpx.Fail(c, a.Log, err)
+				return
+			}
+			cp.LogoKey = newLogo
+		} else if c.PostForm("remove_logo") == "1" {
+			cp.LogoKey = ""
+		}
 		var err error
 		if id == "" {
-			cp.ID, cp.CreatedBy, cp.CreatedAt = ids.New(campaigns.IDPrefix), u.ID, a.Now()
 			err = a.Campaigns.Create(c, cp)
 		} else {
 			err = a.Campaigns.Update(c, cp)
+		}
+		if err != nil && newLogo != "" {
+			_ = a.Media.Remove(c, a.RenditionsBucket, newLogo) // nothing saved, nothing kept
 		}
 		switch {
 		case errors.Is(err, campaigns.ErrSlugTaken):
@@ -103,7 +126,7 @@ func (a *Admin) saveCampaign(c *gin.Context) {
 		for k := range campaignFields(cp) {
 			form[k] = c.PostForm(k)
 		}
-		a.render(c, http.StatusUnprocessableEntity, "campaign.html", map[string]any{"ID": id, "F": form, "Errors": fe})
+		a.render(c, http.StatusUnprocessableEntity, "campaign.html", map[string]any{"ID": id, "F": form, "Errors": fe, "Logo": before.LogoKey != ""})
 		return
 	}
 	if id == "" {
@@ -119,6 +142,35 @@ func (a *Admin) saveCampaign(c *gin.Context) {
 		a.audit(c, u, "campaign.update", cp.ID, b, after)
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/?done="+url.QueryEscape("Saved “"+cp.Name+"”."))
+}
+
+// MaxLogoBytes bounds a campaign logo.
+const MaxLogoBytes = 512 << 10
+
+// readLogo reads an uploaded logo, if any: PNG, JPEG or WebP (checked by
+// content, not name; no SVG, which can carry scripts), at most 512 KiB.
+func readLogo(c *gin.Context) ([]byte, string, campaigns.FieldErrors) {
+	fh, err := c.FormFile("logo")
+	if err != nil || fh.Size == 0 {
+		return nil, "", nil
+	}
+	if fh.Size > MaxLogoBytes {
+		return nil, "", campaigns.FieldErrors{"logo": "keep the logo under 512 KB"}
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "", campaigns.FieldErrors{"logo": "the logo could not be read; choose it again"}
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxLogoBytes+1))
+	if err != nil || len(b) > MaxLogoBytes {
+		return nil, "", campaigns.FieldErrors{"logo": "keep the logo under 512 KB"}
+	}
+	switch ct := http.DetectContentType(b); ct {
+	case "image/png", "image/jpeg", "image/webp":
+		return b, ct, nil
+	}
+	return nil, "", campaigns.FieldErrors{"logo": "use a PNG, JPEG or WebP image"}
 }
 
 // parseCampaignForm reads the form over base (the campaign being edited),

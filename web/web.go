@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/api"
+	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
@@ -39,9 +41,14 @@ type Web struct {
 	Sessions  *webauth.Sessions
 	// StorageOrigin is where browsers PUT upload parts (allowed by the CSP).
 	StorageOrigin string
-	Now           func() time.Time
-	Log           *slog.Logger
-	pages         map[string]*template.Template
+	// Logos opens campaign logos in LogosBucket.
+	Logos interface {
+		Open(ctx context.Context, bucket, key string) (*blob.Object, error)
+	}
+	LogosBucket string
+	Now         func() time.Time
+	Log         *slog.Logger
+	pages       map[string]*template.Template
 }
 
 // Routes registers the pages and /static. Every template is parsed here, so
@@ -73,6 +80,7 @@ func (w *Web) Routes(r gin.IRoutes) error {
 	r.GET("/", page(w.home)...)
 	r.GET("/c/:slug", page(w.campaign)...)
 	r.GET("/c/:slug/brand.css", w.brandCSS)
+	r.GET("/c/:slug/logo", w.logo)
 	r.GET("/e/:id", page(w.entry)...)
 	r.GET("/me", page(w.me)...)
 	r.GET("/signin", page(w.signin)...)
@@ -177,4 +185,20 @@ func (w *Web) brandCSS(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=300")
 	c.Data(http.StatusOK, "text/css; charset=utf-8", []byte(":root { --accent: "+cp.BrandColor+"; }\n"))
+}
+
+// logo streams the campaign's logo.
+func (w *Web) logo(c *gin.Context) {
+	cp, err := w.Campaigns.GetBySlug(c, c.Param("slug"))
+	if err != nil || cp.LogoKey == "" || w.Logos == nil {
+		c.Status(http.StatusNotFound)
+		return
+	}
+	o, err := w.Logos.Open(c, w.LogosBucket, cp.LogoKey)
+	if err != nil {
+		c.Status(http.StatusNotFound)
+		return
+	}
+	defer o.Close()
+	httpx.ServeObject(c, o, "public, max-age=300")
 }

@@ -1,13 +1,17 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tryout/tryout/internal/testkit"
 )
 
 func campaignForm(opens, closes time.Time) url.Values {
@@ -102,6 +106,21 @@ func TestCampaignConsoleForms(t *testing.T) {
 	if res, _ := mod.post("/admin/campaigns/"+cp.ID, edit); res.StatusCode != http.StatusForbidden {
 		t.Errorf("moderator edit: %d", res.StatusCode)
 	}
+	// A logo: an image is kept and served; anything else is refused.
+	owner.page("/admin/campaigns/" + cp.ID + "/edit")
+	if res, body := owner.postMultipart("/admin/campaigns/"+cp.ID, edit, "logo", "logo.png", []byte("<svg onload=alert(1)>")); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "use a PNG, JPEG or WebP image") {
+		t.Errorf("svg logo: %d", res.StatusCode)
+	}
+	png := readFile(t, testkit.Image(t, t.TempDir()))
+	if res, body := owner.postMultipart("/admin/campaigns/"+cp.ID, edit, "logo", "logo.png", []byte(png)); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("png logo: %d %s", res.StatusCode, body)
+	}
+	logo, _ := http.Get(e.srv.URL + "/c/summer-skate/logo")
+	lb, _ := io.ReadAll(logo.Body)
+	logo.Body.Close()
+	if logo.StatusCode != 200 || logo.Header.Get("Content-Type") != "image/png" || string(lb) != png {
+		t.Errorf("logo: %d %s %d bytes", logo.StatusCode, logo.Header.Get("Content-Type"), len(lb))
+	}
 	// The public page shows the perks and the brand colour.
 	pub, _ := http.Get(e.srv.URL + "/c/summer-skate")
 	b, _ := io.ReadAll(pub.Body)
@@ -115,4 +134,30 @@ func TestCampaignConsoleForms(t *testing.T) {
 	if !strings.Contains(string(b), "--accent: #e8590c") {
 		t.Errorf("brand.css: %s", b)
 	}
+}
+
+// postMultipart sends a form with one file, as a browser does for the
+// campaign form.
+func (s *staffClient) postMultipart(path string, form url.Values, field, filename string, content []byte) (*http.Response, string) {
+	s.e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("_csrf", s.csrf)
+	for k, vs := range form {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile(field, filename)
+	_, _ = fw.Write(content)
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", s.e.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := s.c.Do(req)
+	if err != nil {
+		s.e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
 }

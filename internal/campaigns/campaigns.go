@@ -57,6 +57,7 @@ type Campaign struct {
 	VotingClosesAt time.Time
 	PerksText      string // what entrants and voters get, shown on the campaign page
 	BrandColor     string // #rrggbb accent for the campaign's pages; "" for Tryout's
+	LogoKey        string // PNG, JPEG or WebP in the renditions bucket; "" for none
 	CreatedBy      string
 	CreatedAt      time.Time
 }

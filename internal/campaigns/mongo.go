@@ -43,6 +43,7 @@ type campaignDoc struct {
 	VotingClosesAt       time.Time `bson:"voting_closes_at"`
 	PerksText            string    `bson:"perks_text"`
 	BrandColor           string    `bson:"brand_color"`
+	LogoKey              string    `bson:"logo_key"`
 	CreatedBy            string    `bson:"created_by"`
 	CreatedAt            time.Time `bson:"created_at"`
 }

@@ -84,6 +84,14 @@ func FFmpeg(t testing.TB, args ...string) {
 	}
 }
 
+// Image makes a small PNG (for logos and posters) and returns its path.
+func Image(t testing.TB, dir string) string {
+	t.Helper()
+	out := filepath.Join(dir, "image.png")
+	FFmpeg(t, "-f", "lavfi", "-i", "testsrc2=size=64x32", "-frames:v", "1", out)
+	return out
+}
+
 // File writes bytes to dir/name and returns the path.
 func File(t testing.TB, dir, name string, b []byte) string {
 	t.Helper()
