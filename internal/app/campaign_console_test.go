@@ -3,8 +3,8 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"mime/multipart"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
