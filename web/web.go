@@ -46,9 +46,11 @@ type Web struct {
 		Open(ctx context.Context, bucket, key string) (*blob.Object, error)
 	}
 	LogosBucket string
-	Now         func() time.Time
-	Log         *slog.Logger
-	pages       map[string]*template.Template
+	// PublicURL is the site's address, for links that leave it (sharing).
+	PublicURL string
+	Now       func() time.Time
+	Log       *slog.Logger
+	pages     map[string]*template.Template
 }
 
 // Routes registers the pages and /static. Every template is parsed here, so
@@ -172,7 +174,7 @@ func (w *Web) entry(c *gin.Context) {
 	meaning, next := e.Status.Describe()
 	c.Header("Cache-Control", "no-store")
 	me, _ := webauth.EntrantID(c)
-	w.render(c, http.StatusOK, "entry.html", map[string]any{"E": e, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)), "Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons})
+	w.render(c, http.StatusOK, "entry.html", map[string]any{"E": e, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)), "Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons, "Share": w.share(e)})
 }
 
 // brandCSS sets the campaign's accent colour (a stylesheet rather than an
@@ -201,4 +203,28 @@ func (w *Web) logo(c *gin.Context) {
 	}
 	defer o.Close()
 	httpx.ServeObject(c, o, "public, max-age=300")
+}
+
+// shareCard is what a link to a live entry unfurls into.
+type shareCard struct{ URL, Description, Image, Video string }
+
+// share builds the entry's card for social networks: only for live
+// entries, with absolute URLs, and nothing about the entrant.
+func (w *Web) share(e entries.Entry) *shareCard {
+	if e.Status != entries.Live {
+		return nil
+	}
+	card := &shareCard{URL: w.PublicURL + "/e/" + e.ID, Description: e.Description}
+	if card.Description == "" {
+		card.Description = "Watch \"" + e.Title + "\" on Tryout."
+	}
+	if p := api.NewPlayback(e, false); p != nil {
+		if p.Poster != "" {
+			card.Image = w.PublicURL + p.Poster
+		}
+		if p.MP4 != "" {
+			card.Video = w.PublicURL + p.MP4
+		}
+	}
+	return card
 }

@@ -49,6 +49,9 @@ func TestMediaAccess(t *testing.T) {
 		return res, string(b)
 	}
 	hls, mp4, source := str(pb["hls"]), str(pb["mp4"]), str(pb["first_playable"])
+	if _, page := get(owner, "/e/"+id); !strings.Contains(page, `<meta name="robots" content="noindex">`) || strings.Contains(page, "og:title") {
+		t.Error("an entry not yet live must not unfurl or be indexed")
+	}
 
 	// In review: the entrant only.
 	for _, p := range []string{hls, mp4, source} {
@@ -100,6 +103,25 @@ func TestMediaAccess(t *testing.T) {
 	e.doWith(anon, req, &public)
 	if pub, _ := public["playback"].(map[string]any); pub == nil || pub["first_playable"] != nil || pub["hls"] != hls {
 		t.Errorf("public playback: %s", fmtJSON(public["playback"]))
+	}
+	// The entry page unfurls: Open Graph and Twitter tags with absolute
+	// URLs, and nothing about the entrant.
+	res, page := get(anon, "/e/"+id)
+	base := e.kit.Config.PublicURL
+	for _, want := range []string{
+		`<meta property="og:title" content="Mine">`,
+		`<meta property="og:url" content="` + base + `/e/` + id + `">`,
+		`<meta property="og:image" content="` + base + `/api/entries/` + id + `/media/poster.jpg">`,
+		`<meta property="og:video" content="` + base + `/api/entries/` + id + `/media/fallback.mp4">`,
+		`<meta name="twitter:card" content="summary_large_image">`,
+		`id="share"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("public entry page lacks %s", want)
+		}
+	}
+	if res.StatusCode != 200 || strings.Contains(page, "owner-of-video") || strings.Contains(page, "noindex") {
+		t.Errorf("public entry page: %d, leaks the entrant or is noindex", res.StatusCode)
 	}
 	// Names outside the outputs.
 	for _, p := range []string{"ladder.json", "..%2F..%2Fcampaigns", "hls/../ladder.json", "HLS/master.m3u8", "", "x"} {

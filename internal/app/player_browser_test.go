@@ -105,7 +105,11 @@ func TestBrowserPlaysEntry(t *testing.T) {
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(e.srv.URL+"/e/"+id),
 		playing(adaptive),
+		chromedp.Click("#share"),
+		chromedp.WaitVisible("#share-menu"),
 		shot(t, b, "player-3-public-desktop"),
+		chromedp.EmulateViewport(390, 844),
+		shot(t, b, "player-4-public-phone"),
 	)
 	if err != nil {
 		t.Fatal(err)
