@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -186,9 +185,5 @@ var funcs = template.FuncMap{
 
 // clock writes seconds as m:ss.
 func clock(s float64) string { return fmt.Sprintf("%d:%04.1f", int(s)/60, s-float64(int(s)/60*60)) }
-
-var _ = errors.New
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }

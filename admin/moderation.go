@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,6 +51,23 @@ func (a *Admin) queue(c *gin.Context) ([]queueItem, error) {
 	return items, nil
 }
 
+// nextInQueue is the id of the entry at the head of the queue ("" when it
+// is empty). Oldest first needs one entry, not the whole queue.
+func (a *Admin) nextInQueue(c *gin.Context) (string, error) {
+	if c.Query("sort") == "risk" {
+		items, err := a.queue(c)
+		if err != nil || len(items) == 0 {
+			return "", err
+		}
+		return items[0].E.ID, nil
+	}
+	list, err := a.Entries.ListWaiting(c, c.Query("campaign"), entries.InReview, 1)
+	if err != nil || len(list) == 0 {
+		return "", err
+	}
+	return list[0].ID, nil
+}
+
 func (a *Admin) queuePage(c *gin.Context) {
 	items, err := a.queue(c)
 	if err != nil {
@@ -81,12 +99,12 @@ func (a *Admin) entryPage(c *gin.Context) {
 func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
 	id := c.Param("id")
 	if !ids.Valid(entries.IDPrefix, id) {
-		a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such entry", "Message": "There is no entry at this address."})
+		a.noEntry(c)
 		return
 	}
 	e, err := a.Entries.Get(c, id)
 	if errors.Is(err, entries.ErrNotFound) {
-		a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such entry", "Message": "There is no entry at this address."})
+		a.noEntry(c)
 		return
 	}
 	if err != nil {
@@ -125,6 +143,11 @@ func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
 		"Prev": prev, "Next": next, "Query": queueQuery(c), "Problem": problem, "Done": c.Query("done"),
 		"Reason": c.PostForm("reason"), "Decision": c.PostForm("decision"),
 	})
+}
+
+// noEntry answers for an entry id that does not exist.
+func (a *Admin) noEntry(c *gin.Context) {
+	a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such entry", "Message": "There is no entry at this address."})
 }
 
 // neighbours finds the entries before and after id in the queue.
@@ -170,17 +193,15 @@ func (a *Admin) decide(c *gin.Context) {
 		a.showEntry(c, http.StatusBadRequest, "That decision is not possible for this entry. Nothing was changed.")
 		return
 	case errors.Is(err, entries.ErrNotFound):
-		a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such entry", "Message": "There is no entry at this address."})
+		a.noEntry(c)
 		return
 	case err != nil:
 		httpx.Fail(c, a.Log, err)
 		return
 	}
 	done := url.QueryEscape(doneText(d, e.Title))
-	items, err := a.queue(c)
-	if err == nil && len(items) > 0 {
-		q := queueQuery(c)
-		c.Redirect(http.StatusSeeOther, "/admin/entries/"+items[0].E.ID+"?done="+done+amp(q))
+	if next, err := a.nextInQueue(c); err == nil && next != "" {
+		c.Redirect(http.StatusSeeOther, "/admin/entries/"+next+"?done="+done+amp(queueQuery(c)))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/queue?done="+done+amp(queueQuery(c)))
@@ -237,7 +258,7 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return itoa(n) + " " + many
+	return strconv.Itoa(n) + " " + many
 }
 
 // media streams an entry's files to staff, never cached by shared caches.

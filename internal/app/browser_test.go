@@ -56,6 +56,26 @@ func shot(t *testing.T, ctx context.Context, name string) chromedp.Action[chrome
 	}
 }
 
+// waitJS polls a JavaScript condition ten times a second, riding through
+// page navigations, until it holds or the browser's context ends; the
+// error then names the condition, the last error and the page.
+func waitJS(js string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		for {
+			ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
+			if err == nil && ok {
+				return chromedp.Void{}, nil
+			}
+			select {
+			case <-ctx.Done():
+				page, _ := chromedp.Evaluate[string](`location.pathname + " " + document.body.innerText.slice(0, 400)`)(ctx, tg)
+				return chromedp.Void{}, fmt.Errorf("waiting for %s: %w (last error %v); page: %s", js, ctx.Err(), err, page)
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
+}
+
 // TestBrowserEntryFlow drives the real pages: sign in with the emailed link,
 // fill the entry form, upload a video straight to storage, lose the
 // connection mid-upload, pause and resume, and see the entry received.
@@ -77,22 +97,6 @@ func TestBrowserEntryFlow(t *testing.T) {
 	}
 	ctx := browser(t)
 	page := e.srv.URL + "/c/browser-tricks"
-	// wait polls a condition, riding through page navigations.
-	wait := func(js string) chromedp.Action[chromedp.Void] {
-		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			for {
-				ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
-				if err == nil && ok {
-					return chromedp.Void{}, nil
-				}
-				select {
-				case <-ctx.Done():
-					return chromedp.Void{}, fmt.Errorf("waiting for %s: %w (last error %v)", js, ctx.Err(), err)
-				case <-time.After(100 * time.Millisecond):
-				}
-			}
-		}
-	}
 	act := func(f func()) chromedp.Action[chromedp.Void] {
 		return func(context.Context, *chromedp.Target) (chromedp.Void, error) { f(); return chromedp.Void{}, nil }
 	}
@@ -105,7 +109,7 @@ func TestBrowserEntryFlow(t *testing.T) {
 		shot(t, ctx, "1-signin-phone"),
 		chromedp.SendKeys("#email", "rider@example.com"),
 		chromedp.Click(`#signin button`),
-		wait(`document.querySelector("#signin .message").textContent.includes("Check your email")`),
+		waitJS(`document.querySelector("#signin .message").textContent.includes("Check your email")`),
 		shot(t, ctx, "2-link-sent-phone"),
 	)
 	if err != nil {
@@ -143,18 +147,18 @@ func TestBrowserEntryFlow(t *testing.T) {
 	// 3. Upload; a third of the way in, storage becomes unreachable for 3 s.
 	err = chromedp.Do(ctx,
 		chromedp.SetUploadFiles("#file", []string{video}),
-		wait(`document.getElementById("progress").value >= 30`),
+		waitJS(`document.getElementById("progress").value >= 30`),
 		act(func() { proxy.Outage(3 * time.Second) }),
-		wait(`document.getElementById("upload-status").textContent.includes("Connection problem")`),
+		waitJS(`document.getElementById("upload-status").textContent.includes("Connection problem")`),
 		shot(t, ctx, "5-connection-lost-phone"),
 		// It recovers by itself; then the entrant pauses and resumes.
-		wait(`document.getElementById("progress").value >= 65 && !document.getElementById("pause").disabled`),
+		waitJS(`document.getElementById("progress").value >= 65 && !document.getElementById("pause").disabled`),
 		chromedp.Click("#pause"),
-		wait(`document.getElementById("upload-status").textContent.includes("Paused")`),
+		waitJS(`document.getElementById("upload-status").textContent.includes("Paused")`),
 		shot(t, ctx, "6-paused-phone"),
 		chromedp.Click("#resume"),
 		// The worker may already have moved it on by the time the page shows.
-		wait(`location.pathname === "/me" && document.querySelector('[data-status="received"], [data-status="processing"], [data-status="in_review"]') !== null`),
+		waitJS(`location.pathname === "/me" && document.querySelector('[data-status="received"], [data-status="processing"], [data-status="in_review"]') !== null`),
 		shot(t, ctx, "7-received-phone"),
 		chromedp.EmulateViewport(1280, 900),
 		shot(t, ctx, "8-received-desktop"),

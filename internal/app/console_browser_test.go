@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -36,26 +35,10 @@ func TestBrowserModerationByKeyboard(t *testing.T) {
 	e.reviewEntry(t, "keyboard", "Third video")
 
 	b := browser(t)
-	wait := func(js string) chromedp.Action[chromedp.Void] {
-		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			for {
-				ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
-				if err == nil && ok {
-					return chromedp.Void{}, nil
-				}
-				select {
-				case <-ctx.Done():
-					body, _ := chromedp.Evaluate[string](`location.pathname + " " + document.body.innerText.slice(0, 400)`)(ctx, tg)
-					return chromedp.Void{}, fmt.Errorf("waiting for %s: %w; page: %s", js, ctx.Err(), body)
-				case <-time.After(100 * time.Millisecond):
-				}
-			}
-		}
-	}
 	// Keys go to the page only once its shortcuts are listening.
 	key := func(k string) chromedp.Action[chromedp.Void] {
 		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			if _, err := wait(`document.documentElement.dataset.keys === "ready"`)(ctx, tg); err != nil {
+			if _, err := waitJS(`document.documentElement.dataset.keys === "ready"`)(ctx, tg); err != nil {
 				return chromedp.Void{}, err
 			}
 			return chromedp.KeyEvent(k)(ctx, tg)
@@ -75,31 +58,31 @@ func TestBrowserModerationByKeyboard(t *testing.T) {
 		chromedp.WaitVisible("#login"),
 		chromedp.SendKeys("#email", "moderator@example.com"),
 		chromedp.SendKeys("#password", "moderator password\r"),
-		wait(`location.pathname === "/admin/queue" && document.querySelectorAll("table.queue tbody tr").length === 3`),
+		waitJS(`location.pathname === "/admin/queue" && document.querySelectorAll("table.queue tbody tr").length === 3`),
 		shot(t, b, "console-1-queue"),
 		key("j"), key("k"), // move down and back up
-		wait(`document.querySelector("tr.selected") === document.querySelector("table.queue tbody tr")`),
+		waitJS(`document.querySelector("tr.selected") === document.querySelector("table.queue tbody tr")`),
 		key("\r"),
-		wait(`location.pathname.startsWith("/admin/entries/")`),
-		wait(`(() => { const v = document.getElementById("player"); return !v || v.readyState >= 1; })()`),
+		waitJS(`location.pathname.startsWith("/admin/entries/")`),
+		waitJS(`(() => { const v = document.getElementById("player"); return !v || v.readyState >= 1; })()`),
 		shot(t, b, "console-2-review"),
 		current("approve"),
 		key("a"),
-		wait(`document.querySelector(".notice") !== null && document.querySelector(".notice").textContent.includes("Approved")`),
+		waitJS(`document.querySelector(".notice") !== null && document.querySelector(".notice").textContent.includes("Approved")`),
 		current("reject"),
 		key("r"),
-		wait(`document.activeElement && document.activeElement.id === "reject-reason"`),
+		waitJS(`document.activeElement && document.activeElement.id === "reject-reason"`),
 		chromedp.SendKeys("#reject-reason", "Your video shows people who have not agreed to appear in it."),
 		shot(t, b, "console-3-reject"),
 		key("\r"), // a line break, not a submission
 		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		wait(`document.querySelector(".notice") !== null && document.querySelector(".notice").textContent.includes("Rejected")`),
+		waitJS(`document.querySelector(".notice") !== null && document.querySelector(".notice").textContent.includes("Rejected")`),
 		current("changes"),
 		key("c"),
-		wait(`document.activeElement && document.activeElement.id === "changes-reason"`),
+		waitJS(`document.activeElement && document.activeElement.id === "changes-reason"`),
 		chromedp.SendKeys("#changes-reason", "Please trim the first ten seconds."),
 		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		wait(`location.pathname === "/admin/queue" && document.body.innerText.includes("Nothing waiting")`),
+		waitJS(`location.pathname === "/admin/queue" && document.body.innerText.includes("Nothing waiting")`),
 		shot(t, b, "console-4-done"),
 	)
 	if err != nil {

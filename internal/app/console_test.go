@@ -11,11 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/ids"
-	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/staff"
 )
 
@@ -224,6 +222,3 @@ func (e *env) reviewEntry(t *testing.T, slug, title string) entries.Entry {
 	}
 	return en
 }
-
-var _ = campaigns.ErrNotFound
-var _ = mail.Kept

@@ -10,7 +10,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/tryout/tryout/internal/mongodb"
 )
 
 // Record is one staff action.
@@ -70,17 +71,9 @@ func (s *MongoStore) List(ctx context.Context, target string, limit int) ([]Reco
 	if target != "" {
 		filter = bson.D{{Key: "target", Value: target}}
 	}
-	cur, err := s.c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	out, err := mongodb.FindAll(ctx, s.c, filter, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, limit, func(d recordDoc) Record { return Record(d) })
 	if err != nil {
 		return nil, fmt.Errorf("audit: list: %w", err)
-	}
-	var docs []recordDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("audit: list: %w", err)
-	}
-	out := make([]Record, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, Record(d))
 	}
 	return out, nil
 }

@@ -9,7 +9,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/tryout/tryout/internal/mongodb"
 )
 
 // MongoStore keeps campaigns in one MongoDB collection.
@@ -108,17 +109,9 @@ func (s *MongoStore) findOne(ctx context.Context, filter bson.D) (Campaign, erro
 
 // List returns the newest campaigns first.
 func (s *MongoStore) List(ctx context.Context, limit int) ([]Campaign, error) {
-	cur, err := s.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+	out, err := mongodb.FindAll(ctx, s.c, bson.D{}, bson.D{{Key: "created_at", Value: -1}}, limit, func(d campaignDoc) Campaign { return Campaign(d) })
 	if err != nil {
 		return nil, fmt.Errorf("campaigns: list: %w", err)
-	}
-	var docs []campaignDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("campaigns: list: %w", err)
-	}
-	out := make([]Campaign, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, Campaign(d))
 	}
 	return out, nil
 }

@@ -10,7 +10,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/tryout/tryout/internal/mongodb"
 )
 
 // MongoStore keeps entrants and link claims in MongoDB.
@@ -54,17 +55,9 @@ func (s *MongoStore) Get(ctx context.Context, id string) (Entrant, error) {
 func (s *MongoStore) Search(ctx context.Context, q string, limit int) ([]Entrant, error) {
 	re := bson.Regex{Pattern: regexp.QuoteMeta(strings.TrimSpace(q)), Options: "i"}
 	filter := bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "email", Value: re}}, bson.D{{Key: "display_name", Value: re}}}}}
-	cur, err := s.entrants.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "email", Value: 1}}).SetLimit(int64(limit)))
+	out, err := mongodb.FindAll(ctx, s.entrants, filter, bson.D{{Key: "email", Value: 1}}, limit, func(d entrantDoc) Entrant { return Entrant(d) })
 	if err != nil {
 		return nil, fmt.Errorf("entrants: search: %w", err)
-	}
-	var docs []entrantDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("entrants: search: %w", err)
-	}
-	out := make([]Entrant, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, Entrant(d))
 	}
 	return out, nil
 }

@@ -8,6 +8,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/tryout/tryout/internal/mongodb"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -344,18 +346,9 @@ func (s *MongoStore) list(ctx context.Context, filter bson.D, limit int) ([]Entr
 }
 
 func (s *MongoStore) listSorted(ctx context.Context, filter, sort bson.D, limit int) ([]Entry, error) {
-	opts := options.Find().SetSort(sort).SetLimit(int64(limit))
-	cur, err := s.c.Find(ctx, filter, opts)
+	out, err := mongodb.FindAll(ctx, s.c, filter, sort, limit, entryDoc.entry)
 	if err != nil {
 		return nil, fmt.Errorf("entries: list: %w", err)
-	}
-	var docs []entryDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("entries: list: %w", err)
-	}
-	out := make([]Entry, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, d.entry())
 	}
 	return out, nil
 }

@@ -8,7 +8,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/tryout/tryout/internal/mongodb"
 )
 
 // MongoStore keeps the outbox in MongoDB.
@@ -104,17 +105,9 @@ func (s *MongoStore) ListStale(ctx context.Context, status Status, before time.T
 }
 
 func (s *MongoStore) list(ctx context.Context, filter bson.D, limit int) ([]Message, error) {
-	cur, err := s.c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+	out, err := mongodb.FindAll(ctx, s.c, filter, bson.D{{Key: "created_at", Value: -1}}, limit, messageDoc.message)
 	if err != nil {
 		return nil, fmt.Errorf("mail: list: %w", err)
-	}
-	var docs []messageDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mail: list: %w", err)
-	}
-	out := make([]Message, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, d.message())
 	}
 	return out, nil
 }

@@ -111,13 +111,7 @@ func (s *Service) Decide(ctx context.Context, who Actor, id string, d Decision, 
 	if err != nil {
 		return e, err
 	}
-	rec := audit.Record{ID: ids.New("au_"), ActorID: who.ID, ActorEmail: who.Email, ActorRole: who.Role,
-		Action: "entry." + string(d), Target: e.ID,
-		Before: map[string]string{"status": string(e.Status), "reason": e.StatusReason},
-		After:  map[string]string{"status": string(moved.Status), "reason": moved.StatusReason}, At: s.Now()}
-	if err := s.Audit.Add(ctx, rec); err != nil {
-		s.Log.Error("moderation: audit record lost", "entry", e.ID, "decision", d, "err", err)
-	}
+	s.audit(ctx, who, "entry."+string(d), e, moved)
 	if err := s.Notify.Decision(ctx, moved, reason); err != nil {
 		// The decision stands; the outbox re-sends queued mail, and a failure
 		// to even record the message is logged for staff to follow up.
@@ -139,10 +133,17 @@ func (s *Service) ReturnToReview(ctx context.Context, e entries.Entry, reason st
 	if err != nil {
 		return e, err
 	}
-	rec := audit.Record{ID: ids.New("au_"), ActorID: System.ID, ActorEmail: System.Email, ActorRole: System.Role, Action: "entry.return_to_review",
-		Target: e.ID, Before: map[string]string{"status": string(e.Status)}, After: map[string]string{"status": string(moved.Status), "reason": reason}, At: s.Now()}
-	if err := s.Audit.Add(ctx, rec); err != nil {
-		s.Log.Error("moderation: audit record lost", "entry", e.ID, "err", err)
-	}
+	s.audit(ctx, System, "entry.return_to_review", e, moved)
 	return moved, nil
+}
+
+// audit records a move of an entry: its status and reason before and after.
+// A lost record is logged; the move stands.
+func (s *Service) audit(ctx context.Context, who Actor, action string, before, after entries.Entry) {
+	rec := audit.Record{ID: ids.New("au_"), ActorID: who.ID, ActorEmail: who.Email, ActorRole: who.Role, Action: action, Target: before.ID,
+		Before: map[string]string{"status": string(before.Status), "reason": before.StatusReason},
+		After:  map[string]string{"status": string(after.Status), "reason": after.StatusReason}, At: s.Now()}
+	if err := s.Audit.Add(ctx, rec); err != nil {
+		s.Log.Error("moderation: audit record lost", "entry", before.ID, "action", action, "err", err)
+	}
 }

@@ -10,7 +10,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/tryout/tryout/internal/mongodb"
 
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
@@ -164,17 +165,9 @@ func (s *MongoReports) CountSince(ctx context.Context, entryID string, since tim
 
 // List returns the newest reports first.
 func (s *MongoReports) List(ctx context.Context, limit int) ([]Report, error) {
-	cur, err := s.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+	out, err := mongodb.FindAll(ctx, s.c, bson.D{}, bson.D{{Key: "created_at", Value: -1}}, limit, func(d reportDoc) Report { return Report(d) })
 	if err != nil {
 		return nil, fmt.Errorf("reports: list: %w", err)
-	}
-	var docs []reportDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("reports: list: %w", err)
-	}
-	out := make([]Report, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, Report(d))
 	}
 	return out, nil
 }

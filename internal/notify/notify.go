@@ -36,13 +36,19 @@ func (n *Notifier) LoginLink(ctx context.Context, email, token string, ttlMinute
 	return err
 }
 
-// EntryReceived thanks the entrant the moment their video is safely stored.
-func (n *Notifier) EntryReceived(ctx context.Context, e entries.Entry) error {
+// parties looks up who an entry message goes to and the campaign it is about.
+func (n *Notifier) parties(ctx context.Context, e entries.Entry) (entrants.Entrant, campaigns.Campaign, error) {
 	who, err := n.Entrants.Get(ctx, e.EntrantID)
 	if err != nil {
-		return err
+		return entrants.Entrant{}, campaigns.Campaign{}, err
 	}
 	c, err := n.Campaigns.Get(ctx, e.CampaignID)
+	return who, c, err
+}
+
+// EntryReceived thanks the entrant the moment their video is safely stored.
+func (n *Notifier) EntryReceived(ctx context.Context, e entries.Entry) error {
+	who, c, err := n.parties(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -65,11 +71,7 @@ func (n *Notifier) EntryReceived(ctx context.Context, e entries.Entry) error {
 // Decision tells the entrant what the campaign team decided, with the
 // reason in the team's words and what the entrant can do next.
 func (n *Notifier) Decision(ctx context.Context, e entries.Entry, reason string) error {
-	who, err := n.Entrants.Get(ctx, e.EntrantID)
-	if err != nil {
-		return err
-	}
-	c, err := n.Campaigns.Get(ctx, e.CampaignID)
+	who, c, err := n.parties(ctx, e)
 	if err != nil {
 		return err
 	}
