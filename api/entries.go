@@ -7,7 +7,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -25,6 +24,7 @@ type EntryView struct {
 	Campaign    *CampaignRef `json:"campaign,omitempty"`
 	Title       string       `json:"title"`
 	Description string       `json:"description"`
+	CreatorName string       `json:"creator_name,omitempty"`
 	Status      string       `json:"status"`
 	StatusLabel string       `json:"status_label"`
 	Meaning     string       `json:"status_message"`
@@ -72,6 +72,7 @@ type Playback struct {
 	Poster        string `json:"poster,omitempty"`
 	Preview       string `json:"preview,omitempty"`
 	Thumbnails    string `json:"thumbnails_vtt,omitempty"`
+	Captions      string `json:"captions_vtt,omitempty"`
 	FirstPlayable string `json:"first_playable,omitempty"`
 }
 
@@ -82,13 +83,9 @@ func NewPlayback(e entries.Entry, owner bool) *Playback {
 	if r == nil || r.Prefix == "" {
 		return nil
 	}
-	url := func(key string) string {
-		if key == "" {
-			return ""
-		}
-		return "/api/entries/" + e.ID + "/media/" + strings.TrimPrefix(key, r.Prefix)
-	}
-	p := &Playback{Ready: r.Ready(), HLS: url(r.Master), MP4: url(r.Fallback), Poster: url(r.Poster), Preview: url(r.Preview), Thumbnails: url(r.SpriteVTT)}
+	url := e.MediaPath
+	p := &Playback{Ready: r.Ready(), HLS: url(r.Master), MP4: url(r.Fallback), Poster: url(r.Poster), Preview: url(r.Preview),
+		Thumbnails: url(r.SpriteVTT), Captions: url(e.Captions)}
 	if owner {
 		p.FirstPlayable = url(r.FirstPlayable)
 	}
@@ -102,7 +99,7 @@ func NewPlayback(e entries.Entry, owner bool) *Playback {
 func NewEntryView(e entries.Entry) EntryView {
 	meaning, next := e.Status.Describe()
 	v := EntryView{
-		ID: e.ID, Title: e.Title, Description: e.Description, Status: string(e.Status), StatusLabel: e.Status.Label(),
+		ID: e.ID, Title: e.Title, Description: e.Description, CreatorName: e.CreatorName, Status: string(e.Status), StatusLabel: e.Status.Label(),
 		Meaning: meaning, NextStep: next, Reason: e.StatusReason, Stage: e.Stage, Progress: e.Progress,
 		History: []ChangeView{}, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 	}
@@ -213,6 +210,8 @@ func readField(p *multipart.Part, d *intake.Details) error {
 		d.Title = v
 	case "description":
 		d.Description = v
+	case "creator_name":
+		d.CreatorName = v
 	case "accept_rules":
 		d.AcceptRules = v
 	case "media_release":
@@ -237,6 +236,7 @@ func yes(v string) bool {
 type draftInput struct {
 	Title        string `json:"title"`
 	Description  string `json:"description"`
+	CreatorName  string `json:"creator_name"`
 	BirthDate    string `json:"birth_date"`
 	AcceptRules  string `json:"accept_rules"`
 	MediaRelease bool   `json:"media_release"`
@@ -251,7 +251,7 @@ func (a *API) createDraft(c *gin.Context) {
 		return
 	}
 	e, err := a.Intake.CreateDraft(c, c.Param("slug"), entrantID(c), intake.Details{
-		Title: in.Title, Description: in.Description, BirthDate: in.BirthDate,
+		Title: in.Title, Description: in.Description, CreatorName: in.CreatorName, BirthDate: in.BirthDate,
 		AcceptRules: in.AcceptRules, MediaRelease: in.MediaRelease, Marketing: in.Marketing, IP: c.ClientIP(),
 	})
 	if err != nil {

@@ -26,6 +26,7 @@ type Entry struct {
 	EntrantID    string // empty only for entries made before sign-in existed
 	Title        string
 	Description  string
+	CreatorName  string // the name fans see with the entry, chosen by the entrant; may be empty
 	Status       Status
 	StatusReason string // why the entry is failed, rejected, removed or needs changes
 	History      []StatusChange
@@ -38,8 +39,14 @@ type Entry struct {
 	Fingerprint  []uint64  // perceptual hashes of sampled frames
 	Stage        string    // pipeline stage in progress: probe, transcode, ...
 	Progress     int       // percent of the pipeline done
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	Captions     string    // WebVTT captions key under the renditions prefix; "" for none
+	// Counters, flushed from Redis in batches (the gallery's read model has
+	// the live figures).
+	Views         int64
+	UniqueViewers int64
+	Votes         int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // StatusChange records one move through the state machine.
@@ -142,6 +149,10 @@ type Store interface {
 	SetScreening(ctx context.Context, id string, findings []Finding, fingerprint []uint64, at time.Time) error
 	// SetProgress records the pipeline stage and percent done.
 	SetProgress(ctx context.Context, id, stage string, percent int, at time.Time) error
+	// SetCaptions records the captions file's key.
+	SetCaptions(ctx context.Context, id, key string, at time.Time) error
+	// AddCounts adds views and votes and sets the unique viewer estimate.
+	AddCounts(ctx context.Context, id string, views, votes, uniqueViewers int64) error
 	ListByCampaign(ctx context.Context, campaignID string, limit int) ([]Entry, error)
 	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Entry, error)
 	// ListWaiting returns entries in status, longest waiting first.
@@ -175,6 +186,25 @@ func (e Entry) OwnedBy(entrantID string) bool {
 // see the entry: its entrant always, anyone else only once it is live.
 func (e Entry) VisibleTo(entrantID string) bool {
 	return e.Status == Live || e.OwnedBy(entrantID)
+}
+
+// LiveAt is when the entry last went live (zero if it never did).
+func (e Entry) LiveAt() time.Time {
+	for i := len(e.History) - 1; i >= 0; i-- {
+		if e.History[i].To == Live {
+			return e.History[i].At
+		}
+	}
+	return time.Time{}
+}
+
+// MediaPath is the public API path of a file of the entry's renditions,
+// given its storage key ("" for "").
+func (e Entry) MediaPath(key string) string {
+	if key == "" || e.Renditions == nil || !strings.HasPrefix(key, e.Renditions.Prefix) {
+		return ""
+	}
+	return "/api/entries/" + e.ID + "/media/" + strings.TrimPrefix(key, e.Renditions.Prefix)
 }
 
 // Move checks the state machine, then asks the store to make the change.

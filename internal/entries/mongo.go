@@ -27,6 +27,7 @@ type entryDoc struct {
 	EntrantID    string         `bson:"entrant_id,omitempty"`
 	Title        string         `bson:"title"`
 	Description  string         `bson:"description"`
+	CreatorName  string         `bson:"creator_name,omitempty"`
 	Status       string         `bson:"status"`
 	StatusReason string         `bson:"status_reason,omitempty"`
 	History      []changeDoc    `bson:"history"`
@@ -39,6 +40,10 @@ type entryDoc struct {
 	Fingerprint  []int64        `bson:"fingerprint,omitempty"`
 	Stage        string         `bson:"stage,omitempty"`
 	Progress     int            `bson:"progress"`
+	Captions     string         `bson:"captions,omitempty"`
+	Views        int64          `bson:"views"`
+	Uniques      int64          `bson:"unique_viewers"`
+	Votes        int64          `bson:"votes"`
 	CreatedAt    time.Time      `bson:"created_at"`
 	UpdatedAt    time.Time      `bson:"updated_at"`
 }
@@ -137,8 +142,8 @@ type mediaDoc struct {
 func toDoc(e Entry) entryDoc {
 	d := entryDoc{
 		ID: e.ID, CampaignID: e.CampaignID, EntrantID: e.EntrantID, Title: e.Title, Description: e.Description,
-		Status: string(e.Status), StatusReason: e.StatusReason, History: []changeDoc{},
-		Original:  objectDoc(e.Original),
+		CreatorName: e.CreatorName, Status: string(e.Status), StatusReason: e.StatusReason, History: []changeDoc{},
+		Original: objectDoc(e.Original), Captions: e.Captions, Views: e.Views, Uniques: e.UniqueViewers, Votes: e.Votes,
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
 	}
 	for _, h := range e.History {
@@ -162,8 +167,8 @@ func toDoc(e Entry) entryDoc {
 func (d entryDoc) entry() Entry {
 	e := Entry{
 		ID: d.ID, CampaignID: d.CampaignID, EntrantID: d.EntrantID, Title: d.Title, Description: d.Description,
-		Status: Status(d.Status), StatusReason: d.StatusReason,
-		Original:  Object(d.Original),
+		CreatorName: d.CreatorName, Status: Status(d.Status), StatusReason: d.StatusReason,
+		Original: Object(d.Original), Captions: d.Captions, Views: d.Views, UniqueViewers: d.Uniques, Votes: d.Votes,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 	for _, h := range d.History {
@@ -303,6 +308,28 @@ func (s *MongoStore) SetScreening(ctx context.Context, id string, findings []Fin
 // SetProgress records the pipeline stage and percent done.
 func (s *MongoStore) SetProgress(ctx context.Context, id, stage string, percent int, at time.Time) error {
 	return s.set(ctx, id, bson.D{{Key: "stage", Value: stage}, {Key: "progress", Value: percent}, {Key: "updated_at", Value: at.UTC()}})
+}
+
+// SetCaptions records the captions file's key.
+func (s *MongoStore) SetCaptions(ctx context.Context, id, key string, at time.Time) error {
+	return s.set(ctx, id, bson.D{{Key: "captions", Value: key}, {Key: "updated_at", Value: at.UTC()}})
+}
+
+// AddCounts adds flushed counters. It leaves updated_at alone: a view is
+// not an edit, and moderators' optimistic locks must not trip on one.
+func (s *MongoStore) AddCounts(ctx context.Context, id string, views, votes, uniqueViewers int64) error {
+	update := bson.D{{Key: "$inc", Value: bson.D{{Key: "views", Value: views}, {Key: "votes", Value: votes}}}}
+	if uniqueViewers > 0 {
+		update = append(update, bson.E{Key: "$max", Value: bson.D{{Key: "unique_viewers", Value: uniqueViewers}}})
+	}
+	res, err := s.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+	if err != nil {
+		return fmt.Errorf("entries: add counts: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("entries: add counts %s: %w", id, ErrNotFound)
+	}
+	return nil
 }
 
 func (s *MongoStore) set(ctx context.Context, id string, fields bson.D) error {

@@ -146,7 +146,7 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 
 	e := entries.Entry{
 		ID: id, CampaignID: c.ID, EntrantID: entrantID,
-		Title: strings.TrimSpace(d.Title), Description: strings.TrimSpace(d.Description),
+		Title: strings.TrimSpace(d.Title), Description: strings.TrimSpace(d.Description), CreatorName: strings.TrimSpace(d.CreatorName),
 		Status:    entries.Received,
 		History:   []entries.StatusChange{{To: entries.Received, At: now}},
 		Original:  entries.Object{Key: key, Size: size, ContentType: media.ContentType(container), Filename: cleanFilename(filename)},

@@ -23,6 +23,7 @@ var (
 type Details struct {
 	Title        string
 	Description  string
+	CreatorName  string // the name shown with the entry in public; optional
 	BirthDate    string // YYYY-MM-DD; required when the campaign has a minimum age
 	AcceptRules  string // the rules version the entrant accepted
 	MediaRelease bool
@@ -33,7 +34,7 @@ type Details struct {
 // checkDetails validates the typed fields and the campaign's rules for this
 // entrant, and returns the consent records to store with the entry.
 func (s *Service) checkDetails(ctx context.Context, c campaigns.Campaign, entrantID string, d Details) ([]entries.Consent, error) {
-	if err := checkText(d.Title, d.Description); err != nil {
+	if err := checkText(d.Title, d.Description, d.CreatorName); err != nil {
 		return nil, err
 	}
 	if d.AcceptRules != c.RulesVersion {
@@ -64,7 +65,7 @@ func (s *Service) checkDetails(ctx context.Context, c campaigns.Campaign, entran
 	return consents, nil
 }
 
-func checkText(title, description string) error {
+func checkText(title, description, creator string) error {
 	switch n := utf8.RuneCountInString(strings.TrimSpace(title)); {
 	case n == 0:
 		return fmt.Errorf("%w: give your entry a title (send the title field before the file)", ErrInvalid)
@@ -73,6 +74,9 @@ func checkText(title, description string) error {
 	}
 	if utf8.RuneCountInString(description) > 2000 {
 		return fmt.Errorf("%w: keep the description to 2000 characters", ErrInvalid)
+	}
+	if utf8.RuneCountInString(strings.TrimSpace(creator)) > 60 {
+		return fmt.Errorf("%w: keep the name shown with your entry to 60 characters", ErrInvalid)
 	}
 	return nil
 }
@@ -111,7 +115,7 @@ func (s *Service) CreateDraft(ctx context.Context, slug, entrantID string, d Det
 	}
 	e := entries.Entry{
 		ID: id, CampaignID: c.ID, EntrantID: entrantID,
-		Title: strings.TrimSpace(d.Title), Description: strings.TrimSpace(d.Description),
+		Title: strings.TrimSpace(d.Title), Description: strings.TrimSpace(d.Description), CreatorName: strings.TrimSpace(d.CreatorName),
 		Status: entries.Draft, History: []entries.StatusChange{{To: entries.Draft, At: now}},
 		Consents: consents, CreatedAt: now, UpdatedAt: now,
 	}

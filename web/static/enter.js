@@ -32,6 +32,7 @@ form.addEventListener("submit", async (ev) => {
     const e = await call("POST", `/api/campaigns/${encodeURIComponent(form.dataset.slug)}/drafts`, {
       title: form.title.value,
       description: form.description.value,
+      creator_name: form.creator_name.value,
       birth_date: form.birth_date ? form.birth_date.value : "",
       accept_rules: form.accept_rules.checked ? form.dataset.rules : "",
       media_release: form.media_release.checked,
