@@ -1,0 +1,449 @@
+package gallery
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Index keeps the read model in Redis:
+//
+//	gallery:{campaign}:new    sorted set, member entry id, score live-at (ms)
+//	gallery:{campaign}:top    sorted set, member entry id, score votes
+//	gallery:{campaign}:words  sorted set of "word\x00id", all score 0, for prefix search
+//	gallery:card:{id}         hash, the card's fields
+//
+// Every write is one MULTI transaction, so a reader never sees an entry in
+// an order without its card for longer than one command.
+type Index struct {
+	Redis *redis.Client
+}
+
+func newKey(c string) string   { return "gallery:" + c + ":new" }
+func topKey(c string) string   { return "gallery:" + c + ":top" }
+func wordsKey(c string) string { return "gallery:" + c + ":words" }
+func cardKey(id string) string { return "gallery:card:" + id }
+
+// maxSearch bounds the matches one search word may bring back.
+const maxSearch = 2000
+
+// Put adds or updates a card in every order.
+func (x *Index) Put(ctx context.Context, c Card) error {
+	old, err := x.Redis.HGet(ctx, cardKey(c.ID), "words").Result()
+	if err != nil && err != redis.Nil {
+		return fmt.Errorf("gallery: put %s: %w", c.ID, err)
+	}
+	words := Words(c.Title, c.CreatorName)
+	_, err = x.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		if old != "" {
+			p.ZRem(ctx, wordsKey(c.CampaignID), wordMembers(strings.Fields(old), c.ID)...)
+		}
+		p.HSet(ctx, cardKey(c.ID), cardFields(c, words))
+		p.ZAdd(ctx, newKey(c.CampaignID), redis.Z{Score: float64(c.LiveAt.UnixMilli()), Member: c.ID})
+		p.ZAdd(ctx, topKey(c.CampaignID), redis.Z{Score: float64(c.Votes), Member: c.ID})
+		if len(words) > 0 {
+			p.ZAdd(ctx, wordsKey(c.CampaignID), wordZ(words, c.ID)...)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("gallery: put %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// Remove takes an entry out of the gallery; removing one that is not there
+// is not an error.
+func (x *Index) Remove(ctx context.Context, campaignID, id string) error {
+	old, err := x.Redis.HGet(ctx, cardKey(id), "words").Result()
+	if err != nil && err != redis.Nil {
+		return fmt.Errorf("gallery: remove %s: %w", id, err)
+	}
+	_, err = x.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZRem(ctx, newKey(campaignID), id)
+		p.ZRem(ctx, topKey(campaignID), id)
+		if old != "" {
+			p.ZRem(ctx, wordsKey(campaignID), wordMembers(strings.Fields(old), id)...)
+		}
+		p.Del(ctx, cardKey(id))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("gallery: remove %s: %w", id, err)
+	}
+	return nil
+}
+
+// addIfPresent adds to a counter of a card that exists (a view racing a
+// takedown must not recreate half a card), and to its score in a sorted set
+// when one is named.
+var addIfPresent = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+local v = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+if KEYS[2] then redis.call('ZINCRBY', KEYS[2], ARGV[2], ARGV[3]) end
+return v`)
+
+// AddViews adds n views to a live entry's card.
+func (x *Index) AddViews(ctx context.Context, id string, n int64) error {
+	err := addIfPresent.Run(ctx, x.Redis, []string{cardKey(id)}, "views", n).Err()
+	if err != nil && err != redis.Nil {
+		return fmt.Errorf("gallery: add views: %w", err)
+	}
+	return nil
+}
+
+// AddVotes adds n votes to a live entry's card and its place in the top
+// order.
+func (x *Index) AddVotes(ctx context.Context, campaignID, id string, n int64) error {
+	err := addIfPresent.Run(ctx, x.Redis, []string{cardKey(id), topKey(campaignID)}, "votes", n, id).Err()
+	if err != nil && err != redis.Nil {
+		return fmt.Errorf("gallery: add votes: %w", err)
+	}
+	return nil
+}
+
+// Card returns one card, ok false when the entry is not in the gallery.
+func (x *Index) Card(ctx context.Context, id string) (Card, bool, error) {
+	cs, err := x.cards(ctx, []string{id})
+	if err != nil || len(cs) == 0 {
+		return Card{}, false, err
+	}
+	return cs[0], true, nil
+}
+
+// Page returns one page of a gallery.
+func (x *Index) Page(ctx context.Context, q Query) (Page, error) {
+	if q.Limit <= 0 || q.Limit > 100 {
+		q.Limit = 24
+	}
+	var (
+		ids  []string
+		next string
+		err  error
+		page Page
+	)
+	if page.Total, err = x.Redis.ZCard(ctx, newKey(q.CampaignID)).Result(); err != nil {
+		return Page{}, fmt.Errorf("gallery: page: %w", err)
+	}
+	switch {
+	case strings.TrimSpace(q.Search) != "":
+		ids, next, page.Total, err = x.search(ctx, q)
+	case q.Order == Newest:
+		ids, next, err = x.newest(ctx, q)
+	case q.Order == Top:
+		ids, next, err = x.top(ctx, q)
+	default:
+		ids, next, err = x.shuffled(ctx, q, page.Total)
+	}
+	if err != nil {
+		return Page{}, err
+	}
+	if page.Cards, err = x.cards(ctx, ids); err != nil {
+		return Page{}, err
+	}
+	page.Next = next
+	return page, nil
+}
+
+// newest pages by (live-at, id) so entries going live meanwhile do not
+// shift later pages.
+func (x *Index) newest(ctx context.Context, q Query) ([]string, string, error) {
+	max, after := "+inf", ""
+	if q.Cursor != "" {
+		ms, id, ok := strings.Cut(q.Cursor, "_")
+		if _, err := strconv.ParseInt(ms, 10, 64); !ok || err != nil || id == "" {
+			return nil, "", ErrBadCursor
+		}
+		max, after = ms, id
+	}
+	var ids []string
+	var last redis.Z
+	for offset := int64(0); ; {
+		batch := int64(q.Limit + 1 + 32)
+		zs, err := x.Redis.ZRevRangeByScoreWithScores(ctx, newKey(q.CampaignID), &redis.ZRangeBy{Max: max, Min: "-inf", Offset: offset, Count: batch}).Result()
+		if err != nil {
+			return nil, "", fmt.Errorf("gallery: newest: %w", err)
+		}
+		for _, z := range zs {
+			id := z.Member.(string)
+			// Equal scores come in descending id order: skip up to the cursor.
+			if after != "" && strconv.FormatInt(int64(z.Score), 10) == max && id >= after {
+				continue
+			}
+			if len(ids) == q.Limit {
+				return ids, cursorOf(last), nil
+			}
+			ids, last = append(ids, id), z
+		}
+		if int64(len(zs)) < batch {
+			return ids, "", nil
+		}
+		offset += batch
+	}
+}
+
+func cursorOf(z redis.Z) string {
+	return strconv.FormatInt(int64(z.Score), 10) + "_" + z.Member.(string)
+}
+
+// top pages by rank: votes move entries, so a later page may repeat or skip
+// one that moved meanwhile, as on any live leaderboard.
+func (x *Index) top(ctx context.Context, q Query) ([]string, string, error) {
+	from, err := offsetCursor(q.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	ids, err := x.Redis.ZRevRange(ctx, topKey(q.CampaignID), from, from+int64(q.Limit)).Result()
+	if err != nil {
+		return nil, "", fmt.Errorf("gallery: top: %w", err)
+	}
+	return trimPage(ids, q.Limit, from)
+}
+
+// shuffled pages through the visitor's permutation of the newest order.
+func (x *Index) shuffled(ctx context.Context, q Query, n int64) ([]string, string, error) {
+	from, err := offsetCursor(q.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	perm := NewPermutation(uint64(n), q.Seed)
+	end := min(from+int64(q.Limit), n)
+	if from >= end {
+		return nil, "", nil
+	}
+	cmds := make([]*redis.StringSliceCmd, 0, end-from)
+	_, err = x.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i := from; i < end; i++ {
+			at := int64(perm.Index(uint64(i)))
+			cmds = append(cmds, p.ZRevRange(ctx, newKey(q.CampaignID), at, at))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("gallery: shuffle: %w", err)
+	}
+	var ids []string
+	for _, c := range cmds {
+		ids = append(ids, c.Val()...)
+	}
+	next := ""
+	if end < n {
+		next = strconv.FormatInt(end, 10)
+	}
+	return ids, next, nil
+}
+
+// search finds entries with a word starting with each query word, newest
+// first.
+func (x *Index) search(ctx context.Context, q Query) ([]string, string, int64, error) {
+	from, err := offsetCursor(q.Cursor)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	var hits map[string]bool
+	for _, term := range Words(q.Search) {
+		ms, err := x.Redis.ZRangeByLex(ctx, wordsKey(q.CampaignID), &redis.ZRangeBy{Min: "[" + term, Max: "[" + term + "\xff", Count: maxSearch}).Result()
+		if err != nil {
+			return nil, "", 0, fmt.Errorf("gallery: search: %w", err)
+		}
+		found := map[string]bool{}
+		for _, m := range ms {
+			if _, id, ok := strings.Cut(m, "\x00"); ok && (hits == nil || hits[id]) {
+				found[id] = true
+			}
+		}
+		hits = found
+	}
+	if len(hits) == 0 {
+		return nil, "", 0, nil
+	}
+	ids := make([]string, 0, len(hits))
+	for id := range hits {
+		ids = append(ids, id)
+	}
+	scores, err := x.Redis.ZMScore(ctx, newKey(q.CampaignID), ids...).Result()
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("gallery: search: %w", err)
+	}
+	at := map[string]float64{}
+	for i, id := range ids {
+		at[id] = scores[i]
+	}
+	slices.SortFunc(ids, func(a, b string) int {
+		if at[a] != at[b] {
+			return -cmpFloat(at[a], at[b])
+		}
+		return -strings.Compare(a, b)
+	})
+	total := int64(len(ids))
+	if from >= total {
+		return nil, "", total, nil
+	}
+	page, next, err := trimPage(ids[from:min(from+int64(q.Limit)+1, total)], q.Limit, from)
+	return page, next, total, err
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// trimPage cuts a fetched page of limit+1 ids and says where the next
+// starts.
+func trimPage(ids []string, limit int, from int64) ([]string, string, error) {
+	if len(ids) > limit {
+		return ids[:limit], strconv.FormatInt(from+int64(limit), 10), nil
+	}
+	return ids, "", nil
+}
+
+func offsetCursor(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt32 {
+		return 0, ErrBadCursor
+	}
+	return n, nil
+}
+
+// cards reads cards in order, leaving out any removed meanwhile.
+func (x *Index) cards(ctx context.Context, ids []string) ([]Card, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	_, err := x.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.HGetAll(ctx, cardKey(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gallery: cards: %w", err)
+	}
+	out := make([]Card, 0, len(ids))
+	for i, c := range cmds {
+		if f := c.Val(); len(f) > 0 {
+			out = append(out, cardFrom(ids[i], f))
+		}
+	}
+	return out, nil
+}
+
+func cardFields(c Card, words []string) map[string]any {
+	return map[string]any{
+		"campaign": c.CampaignID, "title": c.Title, "creator": c.CreatorName, "poster": c.Poster, "preview": c.Preview,
+		"duration": strconv.FormatFloat(c.DurationSeconds, 'f', 2, 64), "live_at": c.LiveAt.UnixMilli(),
+		"views": c.Views, "votes": c.Votes, "words": strings.Join(words, " "),
+	}
+}
+
+func cardFrom(id string, f map[string]string) Card {
+	num := func(k string) int64 { n, _ := strconv.ParseInt(f[k], 10, 64); return n }
+	d, _ := strconv.ParseFloat(f["duration"], 64)
+	return Card{
+		ID: id, CampaignID: f["campaign"], Title: f["title"], CreatorName: f["creator"], Poster: f["poster"], Preview: f["preview"],
+		DurationSeconds: d, LiveAt: time.UnixMilli(num("live_at")).UTC(), Views: num("views"), Votes: num("votes"),
+	}
+}
+
+func wordMembers(words []string, id string) []any {
+	out := make([]any, len(words))
+	for i, w := range words {
+		out[i] = w + "\x00" + id
+	}
+	return out
+}
+
+func wordZ(words []string, id string) []redis.Z {
+	out := make([]redis.Z, len(words))
+	for i, w := range words {
+		out[i] = redis.Z{Member: w + "\x00" + id}
+	}
+	return out
+}
+
+// Rebuild replaces a campaign's read model with the cards each yields (all
+// of its live entries, read from the system of record). The orders are
+// built under temporary keys and swapped in at once, so readers see the old
+// gallery or the new one, never half; cards of entries no longer live are
+// deleted. It returns how many cards it wrote.
+func (x *Index) Rebuild(ctx context.Context, campaignID string, each func(yield func(Card) error) error) (int, error) {
+	const suffix = ":rebuild"
+	keys := []string{newKey(campaignID), topKey(campaignID), wordsKey(campaignID)}
+	for _, k := range keys {
+		if err := x.Redis.Del(ctx, k+suffix).Err(); err != nil {
+			return 0, fmt.Errorf("gallery: rebuild: %w", err)
+		}
+	}
+	seen, hasWords := map[string]bool{}, false
+	batch := x.Redis.Pipeline()
+	flush := func() error {
+		if batch.Len() == 0 {
+			return nil
+		}
+		_, err := batch.Exec(ctx)
+		return err
+	}
+	err := each(func(c Card) error {
+		words := Words(c.Title, c.CreatorName)
+		seen[c.ID] = true
+		batch.HSet(ctx, cardKey(c.ID), cardFields(c, words))
+		batch.ZAdd(ctx, keys[0]+suffix, redis.Z{Score: float64(c.LiveAt.UnixMilli()), Member: c.ID})
+		batch.ZAdd(ctx, keys[1]+suffix, redis.Z{Score: float64(c.Votes), Member: c.ID})
+		if len(words) > 0 {
+			batch.ZAdd(ctx, keys[2]+suffix, wordZ(words, c.ID)...)
+			hasWords = true
+		}
+		if batch.Len() >= 2000 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("gallery: rebuild %s: %w", campaignID, err)
+	}
+	old, err := x.Redis.ZRange(ctx, keys[0], 0, -1).Result()
+	if err != nil {
+		return 0, fmt.Errorf("gallery: rebuild: %w", err)
+	}
+	// One transaction: RENAME replaces each order in place; an order with
+	// nothing in it (no temporary key) is deleted.
+	_, err = x.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			if len(seen) > 0 && (i < 2 || hasWords) {
+				p.Rename(ctx, k+suffix, k)
+			} else {
+				p.Del(ctx, k)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("gallery: rebuild swap: %w", err)
+	}
+	for _, id := range old {
+		if !seen[id] {
+			if err := x.Redis.Del(ctx, cardKey(id)).Err(); err != nil {
+				return 0, fmt.Errorf("gallery: rebuild: %w", err)
+			}
+		}
+	}
+	return len(seen), nil
+}
