@@ -33,6 +33,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, dev bool) e
 		if err := a.Migrate(ctx); err != nil {
 			return err
 		}
+		// Locally Redis may have been wiped while the database kept its
+		// data: rebuild the small galleries so they match.
+		if err := a.RebuildGalleries(ctx, "", func(slug string, n int, took time.Duration) {
+			log.Info("gallery rebuilt", "campaign", slug, "live", n, "took", took)
+		}); err != nil {
+			return err
+		}
 	}
 	h, err := a.Handler()
 	if err != nil {
@@ -192,4 +199,26 @@ func adminCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		fmt.Fprintf(stdout, "password (shown once, keep it safe): %s\n", *password)
 	}
 	return nil
+}
+
+// galleryCmd handles `tryout gallery rebuild`.
+func galleryCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	const use = "tryout gallery rebuild [--campaign SLUG]"
+	if len(args) == 0 || args[0] != "rebuild" {
+		return fmt.Errorf("%w: %s", errUsage, use)
+	}
+	fs := flag.NewFlagSet("rebuild", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	slug := fs.String("campaign", "", "only this campaign (default: every campaign)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	a, err := app.Open(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close(context.Background())
+	return a.RebuildGalleries(ctx, *slug, func(slug string, n int, took time.Duration) {
+		fmt.Fprintf(stdout, "%s: %d live entries in %s\n", slug, n, took.Round(time.Millisecond))
+	})
 }

@@ -24,6 +24,7 @@ commands:
   dev                   serve and worker in one process; embedded database when TRYOUT_MONGO_URI is empty
   migrate               create indexes and buckets (idempotent)
   admin create-user     create a staff account: --email --role [--name] [--password] [--if-none]
+  gallery rebuild       rebuild the galleries' Redis read models from MongoDB: [--campaign SLUG]
   env [--markdown]      list every configuration variable with its default
 `
 
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, cfg, log)
 	case "admin":
 		return adminCmd(ctx, cfg, log, args[1:], stdout)
+	case "gallery":
+		return galleryCmd(ctx, cfg, log, args[1:], stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("%w: unknown command %q", errUsage, args[0])

@@ -23,6 +23,7 @@ import (
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/media"
 	"github.com/tryout/tryout/internal/moderation"
@@ -50,7 +51,8 @@ type App struct {
 	Clients
 
 	Campaigns *campaigns.MongoStore
-	Entries   *entries.MongoStore
+	Entries   *gallery.SyncedStore // every change to a live entry reaches the gallery
+	Gallery   *gallery.Index
 	Slots     *entries.MongoSlots
 	Staff     *staff.MongoStore
 	Sessions  *staff.MongoSessions
@@ -145,7 +147,6 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	a := &App{
 		Cfg: cfg, Log: log, Clients: cl,
 		Campaigns: campaigns.NewMongoStore(cl.DB.Collection(mongodb.Campaigns)),
-		Entries:   entries.NewMongoStore(cl.DB.Collection(mongodb.Entries)),
 		Slots:     entries.NewMongoSlots(cl.DB.Collection(mongodb.Slots)),
 		Staff:     staff.NewMongoStore(cl.DB.Collection(mongodb.Staff)),
 		Sessions:  staff.NewMongoSessions(cl.DB.Collection(mongodb.Sessions)),
@@ -159,6 +160,8 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		Provider:  screening.None{},
 		Now:       time.Now,
 	}
+	a.Gallery = &gallery.Index{Redis: cl.Redis}
+	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries)), Index: a.Gallery, Log: log}
 	if cfg.ModerationURL != "" {
 		a.Provider = &screening.HTTP{URL: cfg.ModerationURL, Client: &http.Client{}, Timeout: cfg.ModerationTimeout, Attempts: 3, Backoff: time.Second}
 	}
@@ -220,3 +223,30 @@ func (q quiet) Enabled(ctx context.Context, l slog.Level) bool {
 
 func (q quiet) WithAttrs(as []slog.Attr) slog.Handler { return quiet{q.Handler.WithAttrs(as)} }
 func (q quiet) WithGroup(name string) slog.Handler    { return quiet{q.Handler.WithGroup(name)} }
+
+// RebuildGalleries rebuilds the gallery read model of one campaign (by
+// slug) or of every campaign ("") from MongoDB, reporting each.
+func (a *App) RebuildGalleries(ctx context.Context, slug string, report func(slug string, n int, took time.Duration)) error {
+	var list []campaigns.Campaign
+	if slug != "" {
+		c, err := a.Campaigns.GetBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		list = []campaigns.Campaign{c}
+	} else {
+		var err error
+		if list, err = a.Campaigns.List(ctx, 0); err != nil {
+			return err
+		}
+	}
+	for _, c := range list {
+		start := time.Now()
+		n, err := a.Entries.RebuildCampaign(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		report(c.Slug, n, time.Since(start))
+	}
+	return nil
+}

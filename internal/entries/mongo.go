@@ -387,3 +387,28 @@ func (s *MongoStore) Delete(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// EachLive calls fn with every live entry of a campaign, in id order,
+// reading in batches (the gallery rebuild walks 100k entries this way).
+func (s *MongoStore) EachLive(ctx context.Context, campaignID string, fn func(Entry) error) error {
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(1000).
+		SetProjection(bson.D{{Key: "consents", Value: 0}, {Key: "fingerprint", Value: 0}, {Key: "findings", Value: 0}})
+	cur, err := s.c.Find(ctx, bson.D{{Key: "campaign_id", Value: campaignID}, {Key: "status", Value: string(Live)}}, opts)
+	if err != nil {
+		return fmt.Errorf("entries: each live: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d entryDoc
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("entries: each live: %w", err)
+		}
+		if err := fn(d.entry()); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("entries: each live: %w", err)
+	}
+	return nil
+}
