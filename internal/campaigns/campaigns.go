@@ -220,3 +220,38 @@ type Store interface {
 	// Update replaces a campaign's settings; a taken slug is ErrSlugTaken.
 	Update(ctx context.Context, c Campaign) error
 }
+
+// Winner is an entry staff picked for a prize. Winners are public once
+// picked: the winners page lists them by place.
+type Winner struct {
+	CampaignID string
+	EntryID    string
+	Place      int    // 1 for first; places may be shared
+	Prize      string // what they won, as the brand words it
+	By         string // staff id
+	At         time.Time
+}
+
+// CheckWinner validates a pick.
+func CheckWinner(w Winner) error {
+	fe := FieldErrors{}
+	if w.Place < 1 || w.Place > 100 {
+		fe["place"] = "must be a whole number from 1 to 100"
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(w.Prize)); n > 200 {
+		fe["prize"] = "keep it to 200 characters"
+	}
+	if len(fe) > 0 {
+		return fe
+	}
+	return nil
+}
+
+// WinnerStore keeps the winners of every campaign, one per entry.
+type WinnerStore interface {
+	// PutWinner adds a winner or changes an entry's place and prize.
+	PutWinner(ctx context.Context, w Winner) error
+	RemoveWinner(ctx context.Context, campaignID, entryID string) error
+	// Winners lists a campaign's winners by place.
+	Winners(ctx context.Context, campaignID string) ([]Winner, error)
+}

@@ -21,6 +21,8 @@ const (
 	Sessions  = "staff_sessions"
 	Audit     = "audit"
 	Reports   = "reports"
+	Winners   = "winners"
+	Shares    = "share_links"
 )
 
 type index struct {
@@ -47,6 +49,8 @@ var indexes = []index{
 	{Audit, "target", bson.D{{Key: "target", Value: 1}, {Key: "at", Value: -1}}, false},
 	{Entries, "campaign_status", bson.D{{Key: "campaign_id", Value: 1}, {Key: "status", Value: 1}, {Key: "updated_at", Value: 1}}, false},
 	{Reports, "entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
+	{Winners, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "place", Value: 1}}, false},
+	{Shares, "sharer_entry", bson.D{{Key: "sharer", Value: 1}, {Key: "entry_id", Value: 1}}, true},
 	{Reports, "reporter_entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "reporter", Value: 1}}, true},
 }
 
