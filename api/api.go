@@ -48,6 +48,8 @@ type API struct {
 	RenditionsBucket string
 	// UploadIdle is how long an upload may send nothing before it is cut off.
 	UploadIdle time.Duration
+	// Fans serves the gallery JSON, view counting, share links and captions.
+	Fans Fans
 }
 
 // Routes registers the public API under r (mounted at /api). The streaming
@@ -60,6 +62,10 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	r.GET("/campaigns/:slug", short, a.getCampaign)
 	r.GET("/entries/:id", short, a.getEntry)
 	r.GET("/entries/:id/media/*file", httpx.Deadlines(30*time.Second, 30*time.Minute), a.getMedia)
+	r.GET("/campaigns/:slug/gallery", short, a.gallery)
+	r.POST("/entries/:id/views/start", short, a.sameOrigin, a.startView)
+	r.POST("/entries/:id/views", short, a.sameOrigin, a.claimView)
+	r.POST("/entries/:id/share-links", short, a.sameOrigin, a.shareLink)
 
 	r.POST("/entries/:id/reports", short, a.sameOrigin, a.reportEntry)
 	r.POST("/auth/link", short, a.sameOrigin, a.requestLink)
@@ -69,6 +75,8 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	me.GET("/me", short, a.me)
 	me.GET("/me/entries", short, a.myEntries)
 	me.GET("/me/messages", short, a.myMessages)
+	me.GET("/me/share-links", short, a.myShareLinks)
+	me.PUT("/entries/:id/captions", short, a.sameOrigin, a.putCaptions)
 	me.POST("/campaigns/:slug/entries", a.sameOrigin, a.createEntry)
 	me.POST("/campaigns/:slug/drafts", short, a.sameOrigin, a.createDraft)
 	me.POST("/entries/:id/uploads", short, a.sameOrigin, a.startUpload)

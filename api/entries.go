@@ -174,6 +174,7 @@ func (a *API) createEntry(c *gin.Context) {
 			httpx.Fail(c, a.Log, translateUpload(err))
 			return
 		}
+		a.creditEntry(c, e)
 		c.JSON(http.StatusCreated, NewEntryView(e))
 		return
 	}
@@ -258,6 +259,7 @@ func (a *API) createDraft(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(err))
 		return
 	}
+	a.creditEntry(c, e)
 	c.JSON(http.StatusCreated, NewEntryView(e))
 }
 

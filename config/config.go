@@ -59,6 +59,9 @@ type Config struct {
 	ModerationURL     string        // TRYOUT_MODERATION_URL (empty: no external provider)
 	ModerationTimeout time.Duration // TRYOUT_MODERATION_TIMEOUT
 
+	ViewAfter      time.Duration // TRYOUT_VIEW_AFTER
+	EmbedAncestors string        // TRYOUT_EMBED_ANCESTORS
+
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
 	FFprobePath       string        // TRYOUT_FFPROBE_PATH
 	FFmpegPath        string        // TRYOUT_FFMPEG_PATH
@@ -127,6 +130,8 @@ var Vars = []Var{
 	{"TRYOUT_MAIL_FROM", "Tryout <no-reply@localhost>", "From address of every email"},
 	{"TRYOUT_MODERATION_URL", "(empty: none)", "external moderation service: Tryout POSTs each entry's text as JSON and reads back findings"},
 	{"TRYOUT_MODERATION_TIMEOUT", "10s", "time limit for one call to the moderation service (three attempts)"},
+	{"TRYOUT_VIEW_AFTER", "5s", "playback time before a view counts (then once per viewer and entry per hour)"},
+	{"TRYOUT_EMBED_ANCESTORS", "*", "sites allowed to embed the player and gallery widget (CSP frame-ancestors, space separated)"},
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
 	{"TRYOUT_FFPROBE_PATH", "ffprobe", "ffprobe binary"},
 	{"TRYOUT_FFMPEG_PATH", "ffmpeg", "ffmpeg binary"},
@@ -180,6 +185,9 @@ func Load(getenv func(string) string) (Config, error) {
 
 		ModerationURL:     p.str("TRYOUT_MODERATION_URL", ""),
 		ModerationTimeout: p.duration("TRYOUT_MODERATION_TIMEOUT", 10*time.Second),
+
+		ViewAfter:      p.duration("TRYOUT_VIEW_AFTER", 5*time.Second),
+		EmbedAncestors: p.str("TRYOUT_EMBED_ANCESTORS", "*"),
 
 		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
 		FFprobePath:       p.str("TRYOUT_FFPROBE_PATH", "ffprobe"),
@@ -296,6 +304,12 @@ func (c Config) validate() []error {
 	}
 	if c.ModerationTimeout < 100*time.Millisecond {
 		bad("TRYOUT_MODERATION_TIMEOUT", "must be at least 100ms")
+	}
+	if c.ViewAfter < 0 || c.ViewAfter > time.Hour {
+		bad("TRYOUT_VIEW_AFTER", "want 0s..1h, got %s", c.ViewAfter)
+	}
+	if strings.ContainsAny(c.EmbedAncestors, ";,\r\n") || strings.TrimSpace(c.EmbedAncestors) == "" {
+		bad("TRYOUT_EMBED_ANCESTORS", "want space-separated sources such as * or 'self' https://brand.example")
 	}
 	if c.WorkerConcurrency < 1 || c.WorkerConcurrency > 64 {
 		bad("TRYOUT_WORKER_CONCURRENCY", "want 1..64, got %d", c.WorkerConcurrency)

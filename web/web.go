@@ -3,8 +3,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -15,14 +18,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tryout/tryout/api"
 	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/httpx"
-	"github.com/tryout/tryout/internal/ids"
-	"github.com/tryout/tryout/internal/moderation"
+	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/webauth"
 )
 
@@ -48,9 +50,17 @@ type Web struct {
 	LogosBucket string
 	// PublicURL is the site's address, for links that leave it (sharing).
 	PublicURL string
-	Now       func() time.Time
-	Log       *slog.Logger
-	pages     map[string]*template.Template
+	// Gallery is the read model the public listings are served from.
+	Gallery *gallery.Index
+	Winners campaigns.WinnerStore
+	// Referrals credits personal share links.
+	Referrals *referrals.Service
+	// EmbedAncestors is the CSP frame-ancestors of the embeddable player
+	// and gallery widget ("*": any site may embed them).
+	EmbedAncestors string
+	Now            func() time.Time
+	Log            *slog.Logger
+	pages          map[string]*template.Template
 }
 
 // Routes registers the pages and /static. Every template is parsed here, so
@@ -60,12 +70,20 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		"fmtTime": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
 		"mb":      func(n int64) int64 { return n / 1e6 },
 		"minutes": func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
+		"count":   func(n int64) string { return humanCount(n) },
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"int":     func(f float64) int { return int(f + 0.5) },
+		"list":    func(v ...any) []any { return v },
+		"tab": func(c campaigns.Campaign, tab string) map[string]any {
+			return map[string]any{"C": c, "Tab": tab}
+		},
 		"signinForm": func(next, heading, intro string) map[string]string {
 			return map[string]string{"Next": next, "Heading": heading, "Intro": intro}
 		},
 	}
 	w.pages = map[string]*template.Template{}
-	for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html", "signin.html", "me.html"} {
+	for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html", "signin.html", "me.html",
+		"gallery.html", "leaderboard.html", "winners.html", "embed_entry.html", "embed_gallery.html"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+page)
 		if err != nil {
 			return fmt.Errorf("web: template %s: %w", page, err)
@@ -83,7 +101,13 @@ func (w *Web) Routes(r gin.IRoutes) error {
 	r.GET("/c/:slug", page(w.campaign)...)
 	r.GET("/c/:slug/brand.css", w.brandCSS)
 	r.GET("/c/:slug/logo", w.logo)
+	r.GET("/c/:slug/gallery", page(w.galleryPage)...)
+	r.GET("/c/:slug/leaderboard", page(w.leaderboard)...)
+	r.GET("/c/:slug/winners", page(w.winners)...)
 	r.GET("/e/:id", page(w.entry)...)
+	r.GET("/embed/e/:id", deadlines, w.embedEntry)
+	r.GET("/embed/c/:slug", deadlines, w.embedGallery)
+	r.GET("/oembed", deadlines, w.oembed)
 	r.GET("/me", page(w.me)...)
 	r.GET("/signin", page(w.signin)...)
 	r.GET("/auth/callback", page(w.confirmSignin)...)
@@ -92,18 +116,36 @@ func (w *Web) Routes(r gin.IRoutes) error {
 }
 
 func (w *Web) render(c *gin.Context, status int, page string, data any) {
-	c.Header("Content-Type", "text/html; charset=utf-8")
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Referrer-Policy", "strict-origin-when-cross-origin")
-	c.Header("Content-Security-Policy", "default-src 'self'; connect-src 'self' "+w.StorageOrigin+"; img-src 'self' data:; media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-	c.Status(status)
-	if err := w.pages[page].ExecuteTemplate(c.Writer, "layout", data); err != nil {
+	w.renderFramed(c, status, page, "layout", "'none'", data)
+}
+
+// renderFramed renders a page with a layout, the site's security headers
+// (frame-ancestors as given) and an ETag: a visitor's browser revalidates
+// and gets 304 Not Modified while the page has not changed.
+func (w *Web) renderFramed(c *gin.Context, status int, page, layout, ancestors string, data any) {
+	var buf bytes.Buffer
+	if err := w.pages[page].ExecuteTemplate(&buf, layout, data); err != nil {
 		w.Log.Error("web: render", "page", page, "err", err)
+		c.String(http.StatusInternalServerError, "Something went wrong on our side. Please try again.")
+		return
 	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' "+w.StorageOrigin+"; img-src 'self' data:; media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors "+ancestors)
+	sum := sha256.Sum256(buf.Bytes())
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	h.Set("ETag", etag)
+	if status == http.StatusOK && c.GetHeader("If-None-Match") == etag {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
 func (w *Web) fail(c *gin.Context, err error) {
-	if errors.Is(err, campaigns.ErrNotFound) || errors.Is(err, entries.ErrNotFound) {
+	if isNotFound(err) {
 		w.render(c, http.StatusNotFound, "notfound.html", nil)
 		return
 	}
@@ -129,7 +171,13 @@ func (w *Web) campaign(c *gin.Context) {
 		return
 	}
 	id, signedIn := webauth.EntrantID(c)
-	data := map[string]any{"C": cp, "Open": cp.EntryOpen(w.Now()) == nil, "SignedIn": signedIn, "Resume": c.Query("entry")}
+	data := map[string]any{"C": cp, "Open": cp.EntryOpen(w.Now()) == nil, "Soon": w.Now().Before(cp.EntryOpensAt), "SignedIn": signedIn,
+		"Resume": c.Query("entry"), "Voting": w.votingState(cp)}
+	if page, err := w.Gallery.Page(c, gallery.Query{CampaignID: cp.ID, Order: gallery.Shuffle, Seed: w.seed(c), Limit: 6}); err == nil {
+		data["Preview"], data["Total"] = page.Cards, page.Total
+	} else {
+		w.Log.Error("web: campaign preview", "campaign", cp.Slug, "err", err)
+	}
 	if signedIn {
 		if who, err := w.Entrants.Get(c, id); err == nil {
 			data["Email"] = who.Email
@@ -154,27 +202,6 @@ func (w *Web) me(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	w.render(c, http.StatusOK, "me.html", map[string]any{"Who": who})
-}
-
-func (w *Web) entry(c *gin.Context) {
-	id := c.Param("id")
-	if !ids.Valid(entries.IDPrefix, id) {
-		w.fail(c, entries.ErrNotFound)
-		return
-	}
-	e, err := w.Entries.Get(c, id)
-	if err != nil {
-		w.fail(c, err)
-		return
-	}
-	if me, _ := webauth.EntrantID(c); !e.VisibleTo(me) {
-		w.fail(c, entries.ErrNotFound) // only the entrant sees an entry before it is live
-		return
-	}
-	meaning, next := e.Status.Describe()
-	c.Header("Cache-Control", "no-store")
-	me, _ := webauth.EntrantID(c)
-	w.render(c, http.StatusOK, "entry.html", map[string]any{"E": e, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)), "Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons, "Share": w.share(e)})
 }
 
 // brandCSS sets the campaign's accent colour (a stylesheet rather than an
@@ -205,26 +232,8 @@ func (w *Web) logo(c *gin.Context) {
 	httpx.ServeObject(c, o, "public, max-age=300")
 }
 
-// shareCard is what a link to a live entry unfurls into.
-type shareCard struct{ URL, Description, Image, Video string }
-
-// share builds the entry's card for social networks: only for live
-// entries, with absolute URLs, and nothing about the entrant.
-func (w *Web) share(e entries.Entry) *shareCard {
-	if e.Status != entries.Live {
-		return nil
-	}
-	card := &shareCard{URL: w.PublicURL + "/e/" + e.ID, Description: e.Description}
-	if card.Description == "" {
-		card.Description = "Watch \"" + e.Title + "\" on Tryout."
-	}
-	if p := api.NewPlayback(e, false); p != nil {
-		if p.Poster != "" {
-			card.Image = w.PublicURL + p.Poster
-		}
-		if p.MP4 != "" {
-			card.Video = w.PublicURL + p.MP4
-		}
-	}
-	return card
+func isNotFound(err error) bool {
+	return errors.Is(err, campaigns.ErrNotFound) || errors.Is(err, entries.ErrNotFound)
 }
+
+var htmlEscape = template.HTMLEscapeString

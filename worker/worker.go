@@ -13,6 +13,8 @@ type Handlers struct {
 	Media   *MediaHandler
 	Mail    *MailHandler // nil without SMTP: no mail tasks are queued then
 	Cleanup *CleanupHandler
+	// Counters flushes view counts; a scheduled task (counters:flush).
+	Counters asynq.Handler
 }
 
 // Mux routes task types to handlers.
@@ -23,5 +25,8 @@ func (h Handlers) Mux() *asynq.ServeMux {
 		mux.Handle(tasks.TypeMailSend, h.Mail)
 	}
 	mux.Handle(tasks.TypeUploadsCleanup, h.Cleanup)
+	if h.Counters != nil {
+		mux.Handle(tasks.TypeCountersFlush, h.Counters)
+	}
 	return mux
 }

@@ -29,10 +29,12 @@ import (
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/notify"
+	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/screening"
 	"github.com/tryout/tryout/internal/signing"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/tasks"
+	"github.com/tryout/tryout/internal/views"
 )
 
 // Clients are the live connections the app runs on.
@@ -53,6 +55,9 @@ type App struct {
 	Campaigns *campaigns.MongoStore
 	Entries   *gallery.SyncedStore // every change to a live entry reaches the gallery
 	Gallery   *gallery.Index
+	Winners   *campaigns.MongoWinners
+	Views     *views.Counter
+	Referrals *referrals.Service
 	Slots     *entries.MongoSlots
 	Staff     *staff.MongoStore
 	Sessions  *staff.MongoSessions
@@ -162,6 +167,10 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	}
 	a.Gallery = &gallery.Index{Redis: cl.Redis}
 	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries)), Index: a.Gallery, Log: log}
+	a.Winners = campaigns.NewMongoWinners(cl.DB.Collection(mongodb.Winners))
+	a.Views = &views.Counter{Redis: cl.Redis, Signer: a.Signer, MinWatch: cfg.ViewAfter, Window: time.Hour, Now: a.now,
+		OnView: func(ctx context.Context, id string) error { return a.Gallery.AddViews(ctx, id, 1) }}
+	a.Referrals = &referrals.Service{Store: referrals.NewMongoStore(cl.DB.Collection(mongodb.Shares)), Redis: cl.Redis, Window: 24 * time.Hour, Now: a.now}
 	if cfg.ModerationURL != "" {
 		a.Provider = &screening.HTTP{URL: cfg.ModerationURL, Client: &http.Client{}, Timeout: cfg.ModerationTimeout, Attempts: 3, Backoff: time.Second}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tryout/tryout/admin"
 	"github.com/tryout/tryout/api"
+	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/health"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
@@ -35,9 +36,13 @@ func (a *App) Handler() (http.Handler, error) {
 	hc.Routes(r)
 
 	sessions := &webauth.Sessions{Auth: a.Auth, PublicURL: a.Cfg.PublicURL, Now: a.now}
+	// Public pages and the API read campaigns through a short cache; the
+	// console writes through the store itself (other processes' caches
+	// catch up within the TTL).
+	cachedCampaigns := &campaigns.Cached{Store: a.Campaigns, TTL: 5 * time.Second, Now: a.now}
 	in := a.Intake()
 	pub := &api.API{
-		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Outbox: a.Outbox,
+		Campaigns: cachedCampaigns, Entries: a.Entries, Entrants: a.Entrants, Outbox: a.Outbox,
 		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify,
 		LinkLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: 5, Window: 15 * time.Minute},
 		IPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: 60, Window: 15 * time.Minute},
@@ -45,6 +50,8 @@ func (a *App) Handler() (http.Handler, error) {
 		ReportLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:report:ip:", Limit: 20, Window: time.Hour},
 		Media:       a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		Now: a.now, Log: a.Log, UploadIdle: time.Minute,
+		Fans: api.Fans{Gallery: a.Gallery, Views: a.Views, Referrals: a.Referrals, PublicURL: a.Cfg.PublicURL, Captions: a.Blobs,
+			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: 20, Window: time.Hour}},
 	}
 	pub.Routes(r.Group("/api"))
 
@@ -63,7 +70,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if a.Cfg.S3PublicUseTLS {
 		scheme = "https://"
 	}
-	pages := &web.Web{Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
+	pages := &web.Web{Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
 		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Now: a.now, Log: a.Log}
 	if err := pages.Routes(r); err != nil {
 		return nil, err

@@ -32,7 +32,13 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 			return min(time.Duration(1<<min(n, 10))*5*time.Second, 30*time.Minute)
 		},
 	})
-	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup()}
+	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup(), Counters: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
+		n, err := a.Views.Flush(ctx, a.Entries)
+		if n > 0 {
+			a.Log.Debug("view counts flushed", "entries", n)
+		}
+		return err
+	})}
 	if a.Cfg.SMTPHost != "" {
 		h.Mail = &worker.MailHandler{
 			Outbox: a.Outbox, From: a.Cfg.MailFrom, Domain: mailDomain(a.Cfg.MailFrom), Now: a.now, Log: a.Log,
@@ -60,12 +66,16 @@ func (a *App) Cleanup() *worker.CleanupHandler {
 	}
 }
 
-// Scheduler queues the periodic cleanup every 15 minutes.
+// Scheduler queues the periodic cleanup every 15 minutes and the view count
+// flush every 30 seconds.
 func (a *App) Scheduler() (*asynq.Scheduler, error) {
 	// Its own connection: a scheduler on a shared client logs an error on
 	// every shutdown because it may not close it.
 	s := asynq.NewScheduler(asynq.RedisClientOpt{Addr: a.Cfg.RedisAddr, Password: a.Cfg.RedisPassword.Reveal(), DB: a.Cfg.RedisDB}, &asynq.SchedulerOpts{Logger: asynqLogger{a.Log.With("component", "scheduler")}, LogLevel: asynq.WarnLevel})
 	if _, err := s.Register("@every 15m", tasks.NewUploadsCleanup()); err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	if _, err := s.Register("@every 30s", tasks.NewCountersFlush()); err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
 	return s, nil

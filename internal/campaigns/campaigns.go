@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -254,4 +255,60 @@ type WinnerStore interface {
 	RemoveWinner(ctx context.Context, campaignID, entryID string) error
 	// Winners lists a campaign's winners by place.
 	Winners(ctx context.Context, campaignID string) ([]Winner, error)
+}
+
+// Cached is a Store that keeps campaigns in memory for TTL, so public pages
+// do not read MongoDB on every request. Updates through it take effect here
+// at once; other processes see them within TTL.
+type Cached struct {
+	Store
+	TTL time.Duration
+	Now func() time.Time
+
+	mu    sync.Mutex
+	byKey map[string]cachedCampaign
+}
+
+type cachedCampaign struct {
+	c       Campaign
+	expires time.Time
+}
+
+// GetBySlug implements Store from the cache.
+func (s *Cached) GetBySlug(ctx context.Context, slug string) (Campaign, error) {
+	return s.get(ctx, "slug:"+slug, func() (Campaign, error) { return s.Store.GetBySlug(ctx, slug) })
+}
+
+// Get implements Store from the cache.
+func (s *Cached) Get(ctx context.Context, id string) (Campaign, error) {
+	return s.get(ctx, "id:"+id, func() (Campaign, error) { return s.Store.Get(ctx, id) })
+}
+
+func (s *Cached) get(_ context.Context, key string, load func() (Campaign, error)) (Campaign, error) {
+	now := s.Now()
+	s.mu.Lock()
+	hit, ok := s.byKey[key]
+	s.mu.Unlock()
+	if ok && now.Before(hit.expires) {
+		return hit.c, nil
+	}
+	c, err := load()
+	if err != nil {
+		return c, err
+	}
+	s.mu.Lock()
+	if s.byKey == nil || len(s.byKey) > 10000 {
+		s.byKey = map[string]cachedCampaign{}
+	}
+	s.byKey[key] = cachedCampaign{c, now.Add(s.TTL)}
+	s.mu.Unlock()
+	return c, nil
+}
+
+// Update implements Store and forgets the cached copy.
+func (s *Cached) Update(ctx context.Context, c Campaign) error {
+	s.mu.Lock()
+	clear(s.byKey)
+	s.mu.Unlock()
+	return s.Store.Update(ctx, c)
 }

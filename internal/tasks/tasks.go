@@ -17,6 +17,7 @@ const (
 	TypeMediaProcess   = "media:process"
 	TypeMailSend       = "mail:send"
 	TypeUploadsCleanup = "uploads:cleanup"
+	TypeCountersFlush  = "counters:flush"
 )
 
 // Queue names and their weights for the worker.
@@ -138,4 +139,10 @@ func (q *Queue) EnqueueMail(ctx context.Context, messageID string) error {
 // minutes, so several schedulers (one per worker) queue it once.
 func NewUploadsCleanup() *asynq.Task {
 	return asynq.NewTask(TypeUploadsCleanup, nil, asynq.Queue(QueueDefault), asynq.Unique(10*time.Minute), asynq.MaxRetry(3), asynq.Timeout(30*time.Minute))
+}
+
+// NewCountersFlush builds the periodic flush of view counts to MongoDB.
+// Unique for 25 seconds, so several schedulers queue it once per period.
+func NewCountersFlush() *asynq.Task {
+	return asynq.NewTask(TypeCountersFlush, nil, asynq.Queue(QueueDefault), asynq.Unique(25*time.Second), asynq.MaxRetry(1), asynq.Timeout(5*time.Minute))
 }

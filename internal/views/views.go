@@ -53,16 +53,20 @@ func (v *Counter) Start(entryID, viewer string) string {
 
 // Claim counts a view if the token is this viewer's for this entry, old
 // enough and fresh enough, and the viewer has not been counted for the
-// entry within the window. counted is false for a repeat view.
+// entry within the window. counted is false for a repeat view. An empty
+// viewer (a request with no cookie: an embed where third-party cookies are
+// blocked) takes the one the token was issued to; callers bound such
+// claims per client address.
 func (v *Counter) Claim(ctx context.Context, entryID, viewer, token string) (counted bool, err error) {
 	payload, err := v.Signer.Verify("view", token)
 	if err != nil {
 		return false, ErrBadToken
 	}
 	parts := strings.Split(string(payload), "|")
-	if len(parts) != 3 || parts[0] != entryID || parts[1] != viewer {
+	if len(parts) != 3 || parts[0] != entryID || viewer != "" && parts[1] != viewer {
 		return false, ErrBadToken
 	}
+	viewer = parts[1]
 	ms, err := strconv.ParseInt(parts[2], 10, 64)
 	if err != nil {
 		return false, ErrBadToken

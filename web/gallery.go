@@ -1,0 +1,223 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/gallery"
+	"github.com/tryout/tryout/internal/ids"
+)
+
+// seedCookie keeps a fan's shuffle order for a day, so paging and coming
+// back show the same order, while tomorrow's visit gives others a turn.
+const seedCookie = "tryout_seed"
+
+// seed returns the visitor's shuffle seed: from the query (links to the
+// next page carry it, so paging works without cookies), else the cookie,
+// else a new one.
+func (w *Web) seed(c *gin.Context) uint64 {
+	for _, v := range []string{c.Query("seed"), cookie(c, seedCookie)} {
+		if n, err := strconv.ParseUint(v, 10, 64); err == nil && n > 0 {
+			return n
+		}
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	n := binary.BigEndian.Uint64(b[:])>>1 + 1
+	http.SetCookie(c.Writer, &http.Cookie{Name: seedCookie, Value: strconv.FormatUint(n, 10), Path: "/", MaxAge: 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(w.PublicURL, "https://")})
+	return n
+}
+
+func cookie(c *gin.Context, name string) string {
+	if ck, err := c.Request.Cookie(name); err == nil {
+		return ck.Value
+	}
+	return ""
+}
+
+// sortTab is one of the gallery's order links.
+type sortTab struct {
+	Label, URL string
+	Current    bool
+}
+
+// galleryPage shows a campaign's live entries in the chosen order, or the
+// matches of a search, a page at a time.
+func (w *Web) galleryPage(c *gin.Context) {
+	cp, err := w.Campaigns.GetBySlug(c, c.Param("slug"))
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
+	q := gallery.Query{CampaignID: cp.ID, Order: gallery.ParseOrder(c.Query("sort")), Search: c.Query("q"), Cursor: c.Query("cursor"), Limit: 24}
+	if q.Order == gallery.Shuffle && q.Search == "" {
+		q.Seed = w.seed(c)
+	}
+	page, err := w.Gallery.Page(c, q)
+	if errors.Is(err, gallery.ErrBadCursor) {
+		c.Redirect(http.StatusSeeOther, "/c/"+cp.Slug+"/gallery") // an old or edited link: start again
+		return
+	}
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
+	link := func(order gallery.Order, cursor string) string {
+		v := url.Values{"sort": {string(order)}}
+		if q.Search != "" {
+			v.Set("q", q.Search)
+		}
+		if cursor != "" {
+			v.Set("cursor", cursor)
+		}
+		if order == gallery.Shuffle && q.Seed != 0 && cursor != "" {
+			v.Set("seed", strconv.FormatUint(q.Seed, 10))
+		}
+		return "/c/" + cp.Slug + "/gallery?" + v.Encode()
+	}
+	var tabs []sortTab
+	for _, o := range []struct {
+		o     gallery.Order
+		label string
+	}{{gallery.Shuffle, "Discover"}, {gallery.Top, "Top"}, {gallery.Newest, "Newest"}} {
+		tabs = append(tabs, sortTab{o.label, link(o.o, ""), o.o == q.Order && q.Search == ""})
+	}
+	next := ""
+	if page.Next != "" {
+		next = link(q.Order, page.Next)
+	}
+	if q.Order == gallery.Shuffle {
+		c.Header("Cache-Control", "private, no-cache")
+	} else {
+		c.Header("Cache-Control", "public, no-cache")
+	}
+	w.render(c, http.StatusOK, "gallery.html", map[string]any{"C": cp, "Page": page, "Tabs": tabs, "Next": next, "Search": q.Search,
+		"First": q.Cursor == "", "Voting": w.votingState(cp)})
+}
+
+// leaderboard ranks the top 50 by votes.
+func (w *Web) leaderboard(c *gin.Context) {
+	cp, err := w.Campaigns.GetBySlug(c, c.Param("slug"))
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
+	page, err := w.Gallery.Page(c, gallery.Query{CampaignID: cp.ID, Order: gallery.Top, Limit: 50})
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
+	type row struct {
+		Rank int
+		gallery.Card
+	}
+	var rows []row
+	for i, card := range page.Cards {
+		rank := i + 1
+		if i > 0 && card.Votes == page.Cards[i-1].Votes { // equal votes share a rank
+			rank = rows[i-1].Rank
+		}
+		rows = append(rows, row{rank, card})
+	}
+	c.Header("Cache-Control", "public, no-cache")
+	w.render(c, http.StatusOK, "leaderboard.html", map[string]any{"C": cp, "Rows": rows, "Total": page.Total, "Voting": w.votingState(cp)})
+}
+
+// winnerView is a winner with the entry's public card.
+type winnerView struct {
+	campaigns.Winner
+	Card gallery.Card
+}
+
+// winners lists the picked winners by place; only entries still live are
+// shown (a winner taken down is not celebrated).
+func (w *Web) winners(c *gin.Context) {
+	cp, err := w.Campaigns.GetBySlug(c, c.Param("slug"))
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
+	list, err := w.winnersOf(c, cp)
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "public, no-cache")
+	w.render(c, http.StatusOK, "winners.html", map[string]any{"C": cp, "Winners": list, "Voting": w.votingState(cp)})
+}
+
+func (w *Web) winnersOf(c *gin.Context, cp campaigns.Campaign) ([]winnerView, error) {
+	ws, err := w.Winners.Winners(c, cp.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []winnerView
+	for _, win := range ws {
+		card, ok, err := w.Gallery.Card(c, win.EntryID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, winnerView{win, card})
+		}
+	}
+	return out, nil
+}
+
+// voting says where a campaign's voting stands, for the pages' countdowns.
+type voting struct {
+	State string // none, soon, open, closed
+	At    time.Time
+}
+
+func (w *Web) votingState(cp campaigns.Campaign) voting {
+	now := w.Now()
+	switch {
+	case cp.VotingOpensAt.IsZero():
+		return voting{State: "none"}
+	case now.Before(cp.VotingOpensAt):
+		return voting{"soon", cp.VotingOpensAt}
+	case now.Before(cp.VotingClosesAt):
+		return voting{"open", cp.VotingClosesAt}
+	}
+	return voting{"closed", cp.VotingClosesAt}
+}
+
+// publicEntry is an entry anyone may see, or ErrNotFound.
+func (w *Web) publicEntry(c *gin.Context, id string) (entries.Entry, error) {
+	if !ids.Valid(entries.IDPrefix, id) {
+		return entries.Entry{}, entries.ErrNotFound
+	}
+	e, err := w.Entries.Get(c, id)
+	if err != nil {
+		return entries.Entry{}, err
+	}
+	if e.Status != entries.Live {
+		return entries.Entry{}, entries.ErrNotFound
+	}
+	return e, nil
+}
+
+// humanCount shortens big counts: 950, 1.2k, 34k, 1.5M.
+func humanCount(n int64) string {
+	switch {
+	case n < 1000:
+		return strconv.FormatInt(n, 10)
+	case n < 10_000:
+		return strconv.FormatFloat(float64(n)/1000, 'f', 1, 64) + "k"
+	case n < 1_000_000:
+		return strconv.FormatInt(n/1000, 10) + "k"
+	}
+	return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + "M"
+}
