@@ -46,6 +46,7 @@ type MediaStore interface {
 // Admin holds what staff handlers need.
 type Admin struct {
 	Campaigns        campaigns.Store
+	Winners          campaigns.WinnerStore
 	Entries          entries.Store
 	Entrants         entrants.Store
 	Staff            staff.Store
@@ -98,6 +99,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.GET("/reports", a.can(staff.Moderate), a.reportsPage)
 	p.GET("/entries/:id", a.can(staff.WatchEntries), a.entryPage)
 	p.POST("/entries/:id/decision", a.can(staff.Moderate), a.decide)
+	p.POST("/entries/:id/winner", a.can(staff.ManageCampaigns), a.pickWinner)
 	p.GET("/media/:id/*file", httpx.Deadlines(30*time.Second, 30*time.Minute), a.can(staff.WatchEntries), a.media)
 	p.GET("/campaigns/new", a.can(staff.ManageCampaigns), a.campaignForm)
 	p.GET("/campaigns/:id/edit", a.can(staff.ManageCampaigns), a.campaignForm)

@@ -137,7 +137,15 @@ func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
 			play = media(r.FirstPlayable)
 		}
 	}
-	a.render(c, status, "review.html", map[string]any{
+	var winner *campaigns.Winner
+	if ws, err := a.Winners.Winners(c, e.CampaignID); err == nil {
+		for _, w := range ws {
+			if w.EntryID == e.ID {
+				winner = &w
+			}
+		}
+	}
+	a.render(c, status, "review.html", map[string]any{"Winner": winner,
 		"E": e, "Campaign": cp, "Entrant": who, "Audit": log, "Play": play, "Poster": poster,
 		"Seen": e.UpdatedAt.UTC().Format(time.RFC3339Nano), "Templates": templatesFor(cp),
 		"Prev": prev, "Next": next, "Query": queueQuery(c), "Problem": problem, "Done": c.Query("done"),
@@ -292,4 +300,49 @@ func templatesFor(cp campaigns.Campaign) []string {
 		return cp.ReasonTemplates
 	}
 	return moderation.ReasonTemplates
+}
+
+// pickWinner sets or removes a live entry's place among the campaign's
+// winners (owners only); audited, public on the winners page at once.
+func (a *Admin) pickWinner(c *gin.Context) {
+	u := c.MustGet(userKey).(staff.User)
+	e, err := a.Entries.Get(c, c.Param("id"))
+	if errors.Is(err, entries.ErrNotFound) {
+		a.noEntry(c)
+		return
+	}
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	if c.PostForm("action") == "remove" {
+		if err := a.Winners.RemoveWinner(c, e.CampaignID, e.ID); err != nil {
+			httpx.Fail(c, a.Log, err)
+			return
+		}
+		a.audit(c, u, "winner.remove", e.ID, nil, nil)
+		c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"?done="+url.QueryEscape("Removed “"+e.Title+"” from the winners."))
+		return
+	}
+	if e.Status != entries.Live {
+		a.showEntry(c, http.StatusConflict, "Only a live entry can win: this one is "+e.Status.Label()+". Nothing was changed.")
+		return
+	}
+	place, _ := strconv.Atoi(c.PostForm("place"))
+	w := campaigns.Winner{CampaignID: e.CampaignID, EntryID: e.ID, Place: place, Prize: strings.TrimSpace(c.PostForm("prize")), By: u.ID, At: a.Now()}
+	var fe campaigns.FieldErrors
+	if err := campaigns.CheckWinner(w); errors.As(err, &fe) {
+		msg := []string{}
+		for k, v := range fe {
+			msg = append(msg, k+" "+v)
+		}
+		a.showEntry(c, http.StatusUnprocessableEntity, "The winner was not saved: "+strings.Join(msg, "; ")+".")
+		return
+	}
+	if err := a.Winners.PutWinner(c, w); err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	a.audit(c, u, "winner.set", e.ID, nil, map[string]string{"place": strconv.Itoa(w.Place), "prize": w.Prize})
+	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"?done="+url.QueryEscape("“"+e.Title+"” is a winner (place "+strconv.Itoa(w.Place)+")."))
 }

@@ -1,0 +1,26 @@
+// Turns <time data-countdown> deadlines into a live "in 2 days 4 h" line;
+// the absolute date stays as the element's title (and is what shows
+// without JavaScript).
+const units = [["day", 86400], ["h", 3600], ["min", 60], ["s", 1]];
+
+function left(ms) {
+  let s = Math.max(0, Math.floor(ms / 1000));
+  const parts = [];
+  for (const [name, size] of units) {
+    const n = Math.floor(s / size);
+    s -= n * size;
+    if (n > 0 || (parts.length === 0 && size === 1)) parts.push(name === "day" ? `${n} day${n === 1 ? "" : "s"}` : `${n} ${name}`);
+    if (parts.length === 2) break;
+  }
+  return parts.join(" ");
+}
+
+const els = [...document.querySelectorAll("time[data-countdown]")];
+for (const el of els) el.title = el.textContent;
+function tick() {
+  for (const el of els) {
+    const ms = Date.parse(el.dateTime) - Date.now();
+    el.textContent = ms > 0 ? `in ${left(ms)}` : el.title;
+  }
+}
+if (els.length) { tick(); setInterval(tick, 1000); }
