@@ -60,6 +60,7 @@ type Config struct {
 	ModerationTimeout time.Duration // TRYOUT_MODERATION_TIMEOUT
 
 	ViewAfter      time.Duration // TRYOUT_VIEW_AFTER
+	TrustedProxies []string      // TRYOUT_TRUSTED_PROXIES
 	EmbedAncestors string        // TRYOUT_EMBED_ANCESTORS
 
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
@@ -130,6 +131,7 @@ var Vars = []Var{
 	{"TRYOUT_MAIL_FROM", "Tryout <no-reply@localhost>", "From address of every email"},
 	{"TRYOUT_MODERATION_URL", "(empty: none)", "external moderation service: Tryout POSTs each entry's text as JSON and reads back findings"},
 	{"TRYOUT_MODERATION_TIMEOUT", "10s", "time limit for one call to the moderation service (three attempts)"},
+	{"TRYOUT_TRUSTED_PROXIES", "(empty: none)", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed; with none, the client address is the connection's (rate limits cannot be dodged with a forged header)"},
 	{"TRYOUT_VIEW_AFTER", "5s", "playback time before a view counts (then once per viewer and entry per hour)"},
 	{"TRYOUT_EMBED_ANCESTORS", "*", "sites allowed to embed the player and gallery widget (CSP frame-ancestors, space separated)"},
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
@@ -187,6 +189,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ModerationTimeout: p.duration("TRYOUT_MODERATION_TIMEOUT", 10*time.Second),
 
 		ViewAfter:      p.duration("TRYOUT_VIEW_AFTER", 5*time.Second),
+		TrustedProxies: splitList(p.str("TRYOUT_TRUSTED_PROXIES", "")),
 		EmbedAncestors: p.str("TRYOUT_EMBED_ANCESTORS", "*"),
 
 		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
@@ -444,4 +447,15 @@ func (p *parser) level(name string, def slog.Level) slog.Level {
 		return def
 	}
 	return l
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -24,6 +25,11 @@ func (a *App) Handler() (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true // handlers pass c as the request context
+	// Believe X-Forwarded-For only from the configured proxies: gin's
+	// default trusts every peer, which lets anyone dodge per-address limits.
+	if err := r.SetTrustedProxies(a.Cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("TRYOUT_TRUSTED_PROXIES: %w", err)
+	}
 	r.Use(httpx.Recovery(a.Log), httpx.Logger(a.Log))
 	r.NoRoute(httpx.NotFound(a.Log))
 	r.NoMethod(httpx.NotFound(a.Log))
