@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/testkit"
@@ -19,7 +20,7 @@ import (
 // preview while the ladder is being made, then the adaptive ladder through
 // hls.js; once live, a signed-out visitor plays it too.
 func TestBrowserPlaysEntry(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.ViewAfter = time.Second })
 	e.startWorker()
 	now := time.Now()
 	c := e.createCampaign("player-tricks", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60)
@@ -105,14 +106,44 @@ func TestBrowserPlaysEntry(t *testing.T) {
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(e.srv.URL+"/e/"+id),
 		playing(adaptive),
+		// The view counts after a second of real playback.
+		waitJS(`document.getElementById("player").dataset.viewed === "counted"`),
+		// Scrub thumbnails: hovering the scrub bar shows the sprite tile;
+		// the arrow keys move the video.
+		chromedp.WaitVisible("#scrub"),
+		js(`(() => { const r = document.getElementById("scrub"), b = r.getBoundingClientRect();
+			r.dispatchEvent(new PointerEvent("pointermove", { clientX: b.left + b.width * 0.6, clientY: b.top + 4, bubbles: true })); })()`),
+		waitJS(`(() => { const th = document.getElementById("scrub-thumb"); return !th.hidden && th.style.backgroundImage.includes("sprite.jpg") && Number(th.dataset.at) >= 2; })()`),
+		shot(t, b, "player-3a-scrub-desktop"),
+		js(`(() => { const v = document.getElementById("player"); v.pause(); v.currentTime = 0; document.getElementById("scrub").focus(); })()`),
+		chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowRight),
+		waitJS(`document.getElementById("player").currentTime > 0`),
 		chromedp.Click("#share"),
 		chromedp.WaitVisible("#share-menu"),
+		waitJS(`(document.getElementById("share-box").dataset.shared || "").includes("?ref=")`),
 		shot(t, b, "player-3-public-desktop"),
 		chromedp.EmulateViewport(390, 844),
 		shot(t, b, "player-4-public-phone"),
 	)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The gallery shows the entry, at phone and desktop widths.
+	err = chromedp.Do(b,
+		chromedp.Navigate(e.srv.URL+"/c/"+c.Slug+"/gallery"),
+		chromedp.WaitVisible(".entry-card img"),
+		waitJS(`document.querySelector(".entry-card img").naturalWidth > 0`),
+		shot(t, b, "gallery-phone"),
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(e.srv.URL+"/c/"+c.Slug),
+		shot(t, b, "campaign-desktop"),
+		chromedp.EmulateViewport(390, 844),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := e.app.Gallery.Card(ctx, id); got.Views != 1 {
+		t.Errorf("the counted view is not on the card: %d", got.Views)
 	}
 	if signedIn, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.cookie.includes("`+webauth.CookieName+`=")`)); err != nil || signedIn {
 		t.Error("the visitor still carries the entrant's session")
