@@ -71,9 +71,15 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		"mb":      func(n int64) int64 { return n / 1e6 },
 		"minutes": func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
 		"count":   func(n int64) string { return humanCount(n) },
-		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"int":     func(f float64) int { return int(f + 0.5) },
-		"list":    func(v ...any) []any { return v },
+		"counted": func(n int64, one, many string) string {
+			if n == 1 {
+				return "1 " + one
+			}
+			return humanCount(n) + " " + many
+		},
+		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"int":  func(f float64) int { return int(f + 0.5) },
+		"list": func(v ...any) []any { return v },
 		"tab": func(c campaigns.Campaign, tab string) map[string]any {
 			return map[string]any{"C": c, "Tab": tab}
 		},
