@@ -1,9 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/binary"
 	"errors"
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,6 +27,11 @@ import (
 // back show the same order, while tomorrow's visit gives others a turn.
 const seedCookie = "tryout_seed"
 
+// seedCount is how many shuffled orders there are: plenty for every entry
+// to get its turn at the top across visitors, few enough that each order's
+// first page is rendered for many visitors at once (see PageCache).
+const seedCount = 4096
+
 // seed returns the visitor's shuffle seed: from the query (links to the
 // next page carry it, so paging works without cookies), else the cookie,
 // else a new one.
@@ -33,7 +43,7 @@ func (w *Web) seed(c *gin.Context) uint64 {
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	n := binary.BigEndian.Uint64(b[:])>>1 + 1
+	n := binary.BigEndian.Uint64(b[:])%seedCount + 1
 	http.SetCookie(c.Writer, &http.Cookie{Name: seedCookie, Value: strconv.FormatUint(n, 10), Path: "/", MaxAge: 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(w.PublicURL, "https://")})
 	return n
@@ -64,7 +74,22 @@ func (w *Web) galleryPage(c *gin.Context) {
 	if q.Order == gallery.Shuffle && q.Search == "" {
 		q.Seed = w.seed(c)
 	}
-	page, err := w.Gallery.Page(c, q)
+	if q.Order == gallery.Shuffle {
+		c.Header("Cache-Control", "private, no-cache")
+	} else {
+		c.Header("Cache-Control", "public, no-cache")
+	}
+	st, err := w.Gallery.Stat(c, cp.ID)
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
+	key := strings.Join([]string{cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, q.Cursor, strconv.FormatUint(q.Seed, 10)}, "\x00")
+	if p, ok := w.Pages.get(key, w.Now()); ok {
+		w.send(c, http.StatusOK, "'none'", p)
+		return
+	}
+	page, err := w.Gallery.PageAt(c, q, st)
 	if errors.Is(err, gallery.ErrBadCursor) {
 		c.Redirect(http.StatusSeeOther, "/c/"+cp.Slug+"/gallery") // an old or edited link: start again
 		return
@@ -97,13 +122,24 @@ func (w *Web) galleryPage(c *gin.Context) {
 	if page.Next != "" {
 		next = link(q.Order, page.Next)
 	}
-	if q.Order == gallery.Shuffle {
-		c.Header("Cache-Control", "private, no-cache")
-	} else {
-		c.Header("Cache-Control", "public, no-cache")
+	// The page around the cards is the same for every visitor of this
+	// order (whatever their seed): render it once per version and moment,
+	// and write only the cards per request.
+	frameKey := strings.Join([]string{"frame", cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, strconv.FormatBool(q.Cursor == "")}, "\x00")
+	frame, ok := w.Pages.get(frameKey, w.Now())
+	if !ok {
+		if frame, err = w.build("gallery.html", "layout", map[string]any{"C": cp, "Page": page, "Tabs": tabs, "Search": q.Search,
+			"Voting": w.votingState(cp), "Body": template.HTML(bodyMarker)}); err != nil {
+			w.fail(c, err)
+			return
+		}
+		frame.expires = w.Now().Add(w.Pages.ttl())
+		w.Pages.put(frameKey, frame)
 	}
-	w.render(c, http.StatusOK, "gallery.html", map[string]any{"C": cp, "Page": page, "Tabs": tabs, "Next": next, "Search": q.Search,
-		"First": q.Cursor == "", "Voting": w.votingState(cp)})
+	p := fill(frame.body, galleryBody(cp.Slug, page, q, next))
+	p.expires = w.Now().Add(w.Pages.ttl())
+	w.Pages.put(key, p)
+	w.send(c, http.StatusOK, "'none'", p)
 }
 
 // leaderboard ranks the top 50 by votes.
@@ -139,6 +175,9 @@ type winnerView struct {
 	campaigns.Winner
 	Card gallery.Card
 }
+
+// Cards is the card as a grid of one, for the cards template function.
+func (v winnerView) Cards() []gallery.Card { return []gallery.Card{v.Card} }
 
 // winners lists the picked winners by place; only entries still live are
 // shown (a winner taken down is not celebrated).
@@ -220,4 +259,34 @@ func humanCount(n int64) string {
 		return strconv.FormatInt(n/1000, 10) + "k"
 	}
 	return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + "M"
+}
+
+// bodyMarker stands in the cached frame of a gallery page where the cards go.
+const bodyMarker = "<!--gallery-cards-->"
+
+// fill puts body into a frame at the marker and hashes the whole page.
+func fill(frame []byte, body string) cachedPage {
+	i := bytes.Index(frame, []byte(bodyMarker))
+	out := make([]byte, 0, len(frame)+len(body))
+	out = append(append(append(out, frame[:i]...), body...), frame[i+len(bodyMarker):]...)
+	sum := sha256.Sum256(out)
+	return cachedPage{body: out, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+}
+
+// galleryBody is the per-request part of a gallery page: the cards, or
+// why there are none, and the link to the next page.
+func galleryBody(slug string, page gallery.Page, q gallery.Query, next string) string {
+	var b strings.Builder
+	switch {
+	case len(page.Cards) > 0:
+		b.WriteString(string(cardsHTML(page.Cards)))
+	case q.Search != "":
+		b.WriteString(`<p class="notice">Nothing matches. Try part of a title or a first name.</p>`)
+	case q.Cursor == "":
+		b.WriteString(`<p class="notice">No entries are live yet. Be the first: <a href="/c/` + html.EscapeString(slug) + `">enter the campaign</a>.</p>`)
+	}
+	if next != "" {
+		b.WriteString("\n" + `<p><a class="button" id="more" href="` + html.EscapeString(next) + `" rel="next">More entries</a></p>`)
+	}
+	return b.String()
 }

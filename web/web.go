@@ -48,6 +48,8 @@ type Web struct {
 		Open(ctx context.Context, bucket, key string) (*blob.Object, error)
 	}
 	LogosBucket string
+	// Pages caches rendered gallery pages for a moment (nil: no cache).
+	Pages *PageCache
 	// PublicURL is the site's address, for links that leave it (sharing).
 	PublicURL string
 	// Gallery is the read model the public listings are served from.
@@ -71,15 +73,10 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		"mb":      func(n int64) int64 { return n / 1e6 },
 		"minutes": func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
 		"count":   func(n int64) string { return humanCount(n) },
-		"counted": func(n int64, one, many string) string {
-			if n == 1 {
-				return "1 " + one
-			}
-			return humanCount(n) + " " + many
-		},
+		"counted": countedText,
+		"cards":   cardsHTML,
 		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"int":  func(f float64) int { return int(f + 0.5) },
-		"list": func(v ...any) []any { return v },
 		"tab": func(c campaigns.Campaign, tab string) map[string]any {
 			return map[string]any{"C": c, "Tab": tab}
 		},
@@ -129,25 +126,39 @@ func (w *Web) render(c *gin.Context, status int, page string, data any) {
 // (frame-ancestors as given) and an ETag: a visitor's browser revalidates
 // and gets 304 Not Modified while the page has not changed.
 func (w *Web) renderFramed(c *gin.Context, status int, page, layout, ancestors string, data any) {
-	var buf bytes.Buffer
-	if err := w.pages[page].ExecuteTemplate(&buf, layout, data); err != nil {
+	p, err := w.build(page, layout, data)
+	if err != nil {
 		w.Log.Error("web: render", "page", page, "err", err)
 		c.String(http.StatusInternalServerError, "Something went wrong on our side. Please try again.")
 		return
 	}
+	w.send(c, status, ancestors, p)
+}
+
+// build renders a page and its ETag.
+func (w *Web) build(page, layout string, data any) (cachedPage, error) {
+	var buf bytes.Buffer
+	if err := w.pages[page].ExecuteTemplate(&buf, layout, data); err != nil {
+		return cachedPage{}, err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	return cachedPage{body: buf.Bytes(), etag: `"` + hex.EncodeToString(sum[:12]) + `"`}, nil
+}
+
+// send writes a built page with the security headers, or 304 when the
+// browser already has it.
+func (w *Web) send(c *gin.Context, status int, ancestors string, p cachedPage) {
 	h := c.Writer.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' "+w.StorageOrigin+"; img-src 'self' data:; media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors "+ancestors)
-	sum := sha256.Sum256(buf.Bytes())
-	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
-	h.Set("ETag", etag)
-	if status == http.StatusOK && c.GetHeader("If-None-Match") == etag {
+	h.Set("ETag", p.etag)
+	if status == http.StatusOK && c.GetHeader("If-None-Match") == p.etag {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	c.Data(status, "text/html; charset=utf-8", p.body)
 }
 
 func (w *Web) fail(c *gin.Context, err error) {
@@ -243,3 +254,6 @@ func isNotFound(err error) bool {
 }
 
 var htmlEscape = template.HTMLEscapeString
+
+// NewPageCache returns a cache of rendered public pages kept for ttl.
+func NewPageCache(ttl time.Duration) *PageCache { return &PageCache{TTL: ttl} }

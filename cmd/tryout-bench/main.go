@@ -30,16 +30,21 @@ func run(ctx context.Context, args []string) error {
 	}
 	switch which {
 	case "all":
+		if err := benchGallery(ctx); err != nil {
+			return err
+		}
 		if err := benchUpload(ctx); err != nil {
 			return err
 		}
 		return benchTranscode(ctx)
+	case "gallery":
+		return benchGallery(ctx)
 	case "upload":
 		return benchUpload(ctx)
 	case "transcode":
 		return benchTranscode(ctx)
 	}
-	return fmt.Errorf("unknown benchmark %q (want upload, transcode or all)", which)
+	return fmt.Errorf("unknown benchmark %q (want gallery, upload, transcode or all)", which)
 }
 
 // bench prints one BENCH line.

@@ -77,7 +77,7 @@ func (a *App) Handler() (http.Handler, error) {
 		scheme = "https://"
 	}
 	pages := &web.Web{Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
-		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Now: a.now, Log: a.Log}
+		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Now: a.now, Log: a.Log}
 	if err := pages.Routes(r); err != nil {
 		return nil, err
 	}

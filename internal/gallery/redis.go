@@ -29,6 +29,8 @@ func newKey(c string) string   { return "gallery:" + c + ":new" }
 func topKey(c string) string   { return "gallery:" + c + ":top" }
 func wordsKey(c string) string { return "gallery:" + c + ":words" }
 func cardKey(id string) string { return "gallery:card:" + id }
+func verKey(c string) string    { return "gallery:" + c + ":version" }
+
 
 // maxSearch bounds the matches one search word may bring back.
 const maxSearch = 2000
@@ -50,6 +52,7 @@ func (x *Index) Put(ctx context.Context, c Card) error {
 		if len(words) > 0 {
 			p.ZAdd(ctx, wordsKey(c.CampaignID), wordZ(words, c.ID)...)
 		}
+		p.Incr(ctx, verKey(c.CampaignID))
 		return nil
 	})
 	if err != nil {
@@ -72,6 +75,7 @@ func (x *Index) Remove(ctx context.Context, campaignID, id string) error {
 			p.ZRem(ctx, wordsKey(campaignID), wordMembers(strings.Fields(old), id)...)
 		}
 		p.Del(ctx, cardKey(id))
+		p.Incr(ctx, verKey(campaignID))
 		return nil
 	})
 	if err != nil {
@@ -117,29 +121,62 @@ func (x *Index) Card(ctx context.Context, id string) (Card, bool, error) {
 	return cs[0], true, nil
 }
 
+// Stat is what a reader needs before asking for a page: the gallery's
+// version (for caches) and how many entries are live.
+type Stat struct {
+	Version int64
+	Total   int64
+}
+
+// Stat reads the version and the live count in one round trip.
+func (x *Index) Stat(ctx context.Context, campaignID string) (Stat, error) {
+	var ver *redis.StringCmd
+	var total *redis.IntCmd
+	_, err := x.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		ver = p.Get(ctx, verKey(campaignID))
+		total = p.ZCard(ctx, newKey(campaignID))
+		return nil
+	})
+	if err != nil && err != redis.Nil {
+		return Stat{}, fmt.Errorf("gallery: stat: %w", err)
+	}
+	v, _ := ver.Int64()
+	return Stat{Version: v, Total: total.Val()}, nil
+}
+
 // Page returns one page of a gallery.
 func (x *Index) Page(ctx context.Context, q Query) (Page, error) {
+	st, err := x.Stat(ctx, q.CampaignID)
+	if err != nil {
+		return Page{}, err
+	}
+	return x.PageAt(ctx, q, st)
+}
+
+// PageAt returns one page of a gallery whose Stat the caller just read.
+// Top and shuffled pages take one more round trip (a script reads the
+// ranks and their cards together); newest and search take two.
+func (x *Index) PageAt(ctx context.Context, q Query, st Stat) (Page, error) {
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 24
 	}
+	page := Page{Total: st.Total}
 	var (
 		ids  []string
 		next string
 		err  error
-		page Page
 	)
-	if page.Total, err = x.Redis.ZCard(ctx, newKey(q.CampaignID)).Result(); err != nil {
-		return Page{}, fmt.Errorf("gallery: page: %w", err)
-	}
 	switch {
 	case strings.TrimSpace(q.Search) != "":
 		ids, next, page.Total, err = x.search(ctx, q)
 	case q.Order == Newest:
 		ids, next, err = x.newest(ctx, q)
 	case q.Order == Top:
-		ids, next, err = x.top(ctx, q)
+		page.Cards, page.Next, err = x.top(ctx, q)
+		return page, err
 	default:
-		ids, next, err = x.shuffled(ctx, q, page.Total)
+		page.Cards, page.Next, err = x.shuffled(ctx, q, st.Total)
+		return page, err
 	}
 	if err != nil {
 		return Page{}, err
@@ -149,6 +186,48 @@ func (x *Index) Page(ctx context.Context, q Query) (Page, error) {
 	}
 	page.Next = next
 	return page, nil
+}
+
+// cardsAtRanks reads, for each rank (0 is the highest score), the member
+// of a sorted set and its card, skipping ranks past the end and cards
+// removed meanwhile. It reads card keys not passed in KEYS, which is fine
+// on one Redis server (not on Redis Cluster).
+var cardsAtRanks = redis.NewScript(`
+local out = {}
+for i = 1, #ARGV do
+  local ids = redis.call('ZREVRANGE', KEYS[1], ARGV[i], ARGV[i])
+  if #ids == 1 then
+    local f = redis.call('HGETALL', 'gallery:card:' .. ids[1])
+    if #f > 0 then
+      out[#out + 1] = ids[1]
+      out[#out + 1] = f
+    end
+  end
+end
+return out`)
+
+func (x *Index) cardsAt(ctx context.Context, key string, ranks []int64) ([]Card, error) {
+	args := make([]any, len(ranks))
+	for i, r := range ranks {
+		args[i] = r
+	}
+	res, err := cardsAtRanks.Run(ctx, x.Redis, []string{key}, args...).Slice()
+	if err != nil {
+		return nil, fmt.Errorf("gallery: cards: %w", err)
+	}
+	out := make([]Card, 0, len(res)/2)
+	for i := 0; i+1 < len(res); i += 2 {
+		id, _ := res[i].(string)
+		flat, _ := res[i+1].([]any)
+		f := make(map[string]string, len(flat)/2)
+		for j := 0; j+1 < len(flat); j += 2 {
+			k, _ := flat[j].(string)
+			v, _ := flat[j+1].(string)
+			f[k] = v
+		}
+		out = append(out, cardFrom(id, f))
+	}
+	return out, nil
 }
 
 // newest pages by (live-at, id) so entries going live meanwhile do not
@@ -194,20 +273,27 @@ func cursorOf(z redis.Z) string {
 
 // top pages by rank: votes move entries, so a later page may repeat or skip
 // one that moved meanwhile, as on any live leaderboard.
-func (x *Index) top(ctx context.Context, q Query) ([]string, string, error) {
+func (x *Index) top(ctx context.Context, q Query) ([]Card, string, error) {
 	from, err := offsetCursor(q.Cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	ids, err := x.Redis.ZRevRange(ctx, topKey(q.CampaignID), from, from+int64(q.Limit)).Result()
-	if err != nil {
-		return nil, "", fmt.Errorf("gallery: top: %w", err)
+	ranks := make([]int64, q.Limit+1)
+	for i := range ranks {
+		ranks[i] = from + int64(i)
 	}
-	return trimPage(ids, q.Limit, from)
+	cards, err := x.cardsAt(ctx, topKey(q.CampaignID), ranks)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(cards) > q.Limit {
+		return cards[:q.Limit], strconv.FormatInt(from+int64(q.Limit), 10), nil
+	}
+	return cards, "", nil
 }
 
 // shuffled pages through the visitor's permutation of the newest order.
-func (x *Index) shuffled(ctx context.Context, q Query, n int64) ([]string, string, error) {
+func (x *Index) shuffled(ctx context.Context, q Query, n int64) ([]Card, string, error) {
 	from, err := offsetCursor(q.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -217,26 +303,19 @@ func (x *Index) shuffled(ctx context.Context, q Query, n int64) ([]string, strin
 	if from >= end {
 		return nil, "", nil
 	}
-	cmds := make([]*redis.StringSliceCmd, 0, end-from)
-	_, err = x.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i := from; i < end; i++ {
-			at := int64(perm.Index(uint64(i)))
-			cmds = append(cmds, p.ZRevRange(ctx, newKey(q.CampaignID), at, at))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("gallery: shuffle: %w", err)
+	ranks := make([]int64, 0, end-from)
+	for i := from; i < end; i++ {
+		ranks = append(ranks, int64(perm.Index(uint64(i))))
 	}
-	var ids []string
-	for _, c := range cmds {
-		ids = append(ids, c.Val()...)
+	cards, err := x.cardsAt(ctx, newKey(q.CampaignID), ranks)
+	if err != nil {
+		return nil, "", err
 	}
 	next := ""
 	if end < n {
 		next = strconv.FormatInt(end, 10)
 	}
-	return ids, next, nil
+	return cards, next, nil
 }
 
 // search finds entries with a word starting with each query word, newest
@@ -433,6 +512,7 @@ func (x *Index) Rebuild(ctx context.Context, campaignID string, each func(yield 
 				p.Del(ctx, k)
 			}
 		}
+		p.Incr(ctx, verKey(campaignID))
 		return nil
 	})
 	if err != nil {
