@@ -32,12 +32,19 @@ const seedCookie = "tryout_seed"
 // first page is rendered for many visitors at once (see PageCache).
 const seedCount = 4096
 
-// seed returns the visitor's shuffle seed: from the query (links to the
-// next page carry it, so paging works without cookies), else the cookie,
-// else a new one.
+// shuffleSeed is the permutation key of the visitor's shuffled order: their
+// seed mixed with the UTC day, so the 4096 orders are new every day and
+// over the days every entry gets its turns near the top.
+func (w *Web) shuffleSeed(c *gin.Context) uint64 {
+	return w.seed(c)<<20 | uint64(w.Now().UTC().Unix()/86400)&(1<<20-1)
+}
+
+// seed returns the visitor's seed: from the query (links to the next page
+// carry it, so paging works without cookies), else the cookie, else a new
+// one.
 func (w *Web) seed(c *gin.Context) uint64 {
 	for _, v := range []string{c.Query("seed"), cookie(c, seedCookie)} {
-		if n, err := strconv.ParseUint(v, 10, 64); err == nil && n > 0 {
+		if n, err := strconv.ParseUint(v, 10, 64); err == nil && n > 0 && n <= seedCount {
 			return n
 		}
 	}
@@ -72,7 +79,7 @@ func (w *Web) galleryPage(c *gin.Context) {
 	}
 	q := gallery.Query{CampaignID: cp.ID, Order: gallery.ParseOrder(c.Query("sort")), Search: c.Query("q"), Cursor: c.Query("cursor"), Limit: 24}
 	if q.Order == gallery.Shuffle && q.Search == "" {
-		q.Seed = w.seed(c)
+		q.Seed = w.shuffleSeed(c)
 	}
 	if q.Order == gallery.Shuffle {
 		c.Header("Cache-Control", "private, no-cache")
@@ -107,7 +114,7 @@ func (w *Web) galleryPage(c *gin.Context) {
 			v.Set("cursor", cursor)
 		}
 		if order == gallery.Shuffle && q.Seed != 0 && cursor != "" {
-			v.Set("seed", strconv.FormatUint(q.Seed, 10))
+			v.Set("seed", strconv.FormatUint(q.Seed>>20, 10))
 		}
 		return "/c/" + cp.Slug + "/gallery?" + v.Encode()
 	}
