@@ -145,7 +145,7 @@ func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
 			}
 		}
 	}
-	a.render(c, status, "review.html", map[string]any{"Winner": winner,
+	a.render(c, status, "review.html", map[string]any{"Winner": winner, "Captions": media(e.Captions),
 		"E": e, "Campaign": cp, "Entrant": who, "Audit": log, "Play": play, "Poster": poster,
 		"Seen": e.UpdatedAt.UTC().Format(time.RFC3339Nano), "Templates": templatesFor(cp),
 		"Prev": prev, "Next": next, "Query": queueQuery(c), "Problem": problem, "Done": c.Query("done"),

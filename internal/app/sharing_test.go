@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tryout/tryout/internal/entrants"
+	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/testkit"
 )
 
@@ -230,5 +231,73 @@ func TestReferralsAndViews(t *testing.T) {
 	}
 	if got, _ := e.app.Entries.Get(ctx, en.ID); got.Views != 2 || got.UniqueViewers != 2 {
 		t.Errorf("after flush: views %d uniques %d, want 2 2", got.Views, got.UniqueViewers)
+	}
+}
+
+// TestCaptions: the entrant adds WebVTT captions before the entry is live;
+// bad files are refused with stable codes; once live the player offers the
+// track to everyone; a live entry's captions are locked.
+func TestCaptions(t *testing.T) {
+	e := newEnv(t)
+	now := time.Now()
+	e.createCampaign("subtitled", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60)
+	ctx := context.Background()
+	en := e.reviewEntry(t, "subtitled", "With words")
+	prefix := "renditions/" + en.ID + "/v1/"
+	r := entries.Renditions{Prefix: prefix, Master: prefix + "hls/master.m3u8", Poster: prefix + "poster.jpg"}
+	if err := e.app.Entries.SetRenditions(ctx, en.ID, r, now); err != nil {
+		t.Fatal(err)
+	}
+	owner := e.signIn("subtitler@example.com")
+	who, _ := e.app.Entrants.GetOrCreate(ctx, entrants.Entrant{Email: "subtitler@example.com"})
+	if _, err := e.app.DB.Collection("entries").UpdateOne(ctx, map[string]any{"_id": en.ID}, map[string]any{"$set": map[string]any{"entrant_id": who.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(c *http.Client, body string) (int, string, string) {
+		req, _ := http.NewRequest("PUT", e.srv.URL+"/api/entries/"+en.ID+"/captions", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/vtt")
+		var out struct {
+			Captions string `json:"captions_vtt"`
+			Error    struct{ Code string }
+		}
+		res := e.doWith(c, req, &out)
+		return res.StatusCode, out.Error.Code, out.Captions
+	}
+	const vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello <b>fans</b>\n"
+	for body, want := range map[string]string{
+		"just some text\n":              "invalid_captions",
+		"WEBVTT\n\nno cues here\n":      "invalid_captions",
+		"WEBVTT\n\xff\xfe\n00:00 --> x": "invalid_captions",
+		"WEBVTT\n" + strings.Repeat("00:00:00.000 --> 00:00:01.000\nla\n\n", 10000): "captions_too_large",
+	} {
+		if st, code, _ := put(owner, body); code != want {
+			t.Errorf("captions %.20q: %d %s, want %s", body, st, code, want)
+		}
+	}
+	if st, code, _ := put(e.signIn("not-the-owner@example.com"), vtt); st != 404 || code != "entry_not_found" {
+		t.Errorf("another entrant: %d %s", st, code)
+	}
+	st, _, path := put(owner, vtt)
+	if st != 200 || path != "/api/entries/"+en.ID+"/media/captions.vtt" {
+		t.Fatalf("captions: %d %q", st, path)
+	}
+	if res, body := e.get(owner, path); res.StatusCode != 200 || body != vtt {
+		t.Errorf("owner reads captions: %d %q", res.StatusCode, body)
+	}
+	if res, _ := e.get(jar(), path); res.StatusCode != 404 {
+		t.Errorf("a visitor reads captions before live: %d", res.StatusCode)
+	}
+	en, _ = e.app.Entries.Get(ctx, en.ID)
+	if _, err := entries.Move(ctx, e.app.Entries, en, entries.Live, "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := e.get(jar(), "/e/"+en.ID); !strings.Contains(page, `<track kind="captions" src="`+path+`"`) {
+		t.Error("the live entry's player has no captions track")
+	}
+	if res, body := e.get(jar(), path); res.StatusCode != 200 || body != vtt {
+		t.Errorf("a visitor reads live captions: %d", res.StatusCode)
+	}
+	if st, code, _ := put(owner, vtt); st != 409 || code != "captions_locked" {
+		t.Errorf("captions on a live entry: %d %s", st, code)
 	}
 }
