@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -58,6 +59,9 @@ func (a *API) gallery(c *gin.Context) {
 		return
 	}
 	seed, _ := strconv.ParseUint(c.Query("seed"), 10, 64)
+	if seed == 0 { // a new visitor: their own order, returned so they can page through it
+		seed = uint64(rand.IntN(4096)) + 1
+	}
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	q := gallery.Query{CampaignID: cp.ID, Order: gallery.ParseOrder(c.Query("sort")), Search: c.Query("q"), Cursor: c.Query("cursor"), Seed: seed, Limit: limit}
 	if utf8.RuneCountInString(q.Search) > 100 {

@@ -25,7 +25,7 @@ func (w *Web) confirmSignin(c *gin.Context) {
 // redeem checks the link, starts the session and goes where the link said.
 func (w *Web) redeem(c *gin.Context) {
 	if !w.Sessions.SameOrigin(c.Request) {
-		w.render(c, http.StatusForbidden, "signin.html", map[string]any{"Error": "This sign-in was sent from another site and was refused. Ask for a new link."})
+		w.render(c, http.StatusForbidden, "signin.html", map[string]any{"Error": "This sign-in was sent from another site and was refused. Ask for a new link.", "Next": ""})
 		return
 	}
 	who, next, err := w.Auth.Redeem(c, c.PostForm("token"), w.Now())
@@ -41,7 +41,7 @@ func (w *Web) redeem(c *gin.Context) {
 		default:
 			w.Log.Error("web: redeem sign-in link", "err", err)
 		}
-		w.render(c, http.StatusBadRequest, "signin.html", map[string]any{"Error": msg})
+		w.render(c, http.StatusBadRequest, "signin.html", map[string]any{"Error": msg, "Next": ""})
 		return
 	}
 	w.Sessions.Start(c, who.ID)
