@@ -75,8 +75,8 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		"count":   func(n int64) string { return humanCount(n) },
 		"counted": countedText,
 		"cards":   cardsHTML,
-		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"int":  func(f float64) int { return int(f + 0.5) },
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"int":     func(f float64) int { return int(f + 0.5) },
 		"tab": func(c campaigns.Campaign, tab string) map[string]any {
 			return map[string]any{"C": c, "Tab": tab}
 		},

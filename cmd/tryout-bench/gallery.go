@@ -254,4 +254,3 @@ func fetch(ctx context.Context, url string) (string, error) {
 	}
 	return string(b), err
 }
-

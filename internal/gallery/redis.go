@@ -29,8 +29,7 @@ func newKey(c string) string   { return "gallery:" + c + ":new" }
 func topKey(c string) string   { return "gallery:" + c + ":top" }
 func wordsKey(c string) string { return "gallery:" + c + ":words" }
 func cardKey(id string) string { return "gallery:card:" + id }
-func verKey(c string) string    { return "gallery:" + c + ":version" }
-
+func verKey(c string) string   { return "gallery:" + c + ":version" }
 
 // maxSearch bounds the matches one search word may bring back.
 const maxSearch = 2000
