@@ -44,6 +44,8 @@ func campaignFields(c campaigns.Campaign) map[string]string {
 		"moderation_mode": c.ModerationMode, "blocked_words": strings.Join(c.BlockedWords, "\n"),
 		"report_threshold": strconv.Itoa(c.ReportThreshold), "reason_templates": strings.Join(c.ReasonTemplates, "\n"),
 		"perks_text": c.PerksText, "brand_color": c.BrandColor,
+		"vote_frequency": c.VoteFrequency, "vote_scope": c.VoteScope, "votes_per_period": strconv.Itoa(max(c.VotesPerPeriod, 1)),
+		"voter_identity": c.VoterIdentity, "self_vote": strconv.FormatBool(c.SelfVote), "hide_totals": strconv.FormatBool(c.HideTotals),
 	}
 }
 
@@ -228,5 +230,10 @@ func parseCampaignForm(c *gin.Context, base campaigns.Campaign) (campaigns.Campa
 	num("max_entries_per_entrant", &cp.MaxEntriesPerEntrant)
 	num("min_age", &cp.MinAge)
 	num("report_threshold", &cp.ReportThreshold)
+	cp.VoteFrequency, cp.VoteScope, cp.VoterIdentity = str("vote_frequency"), str("vote_scope"), str("voter_identity")
+	if c.PostForm("votes_per_period") != "" { // optional: empty is the default
+		num("votes_per_period", &cp.VotesPerPeriod)
+	}
+	cp.SelfVote, cp.HideTotals = c.PostForm("self_vote") == "true", c.PostForm("hide_totals") == "true"
 	return cp, fe
 }

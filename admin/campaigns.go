@@ -35,6 +35,12 @@ type campaignInput struct {
 	ReasonTemplates      []string  `json:"reason_templates"`
 	VotingOpensAt        time.Time `json:"voting_opens_at"`
 	VotingClosesAt       time.Time `json:"voting_closes_at"`
+	VoteFrequency        string    `json:"vote_frequency"`
+	VoteScope            string    `json:"vote_scope"`
+	VotesPerPeriod       int       `json:"votes_per_period"`
+	VoterIdentity        string    `json:"voter_identity"`
+	SelfVote             bool      `json:"self_vote"`
+	HideTotals           bool      `json:"hide_totals"`
 	PerksText            string    `json:"perks_text"`
 	BrandColor           string    `json:"brand_color"`
 }
@@ -50,7 +56,8 @@ func newCampaignView(c campaigns.Campaign) campaignView {
 	return campaignView{c.ID, campaignInput{c.Slug, c.Name, c.Description, c.EntryOpensAt, c.EntryClosesAt, c.MaxFileBytes, c.MaxDurationSeconds,
 		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText,
 		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds, c.ReportThreshold,
-		c.ReasonTemplates, c.VotingOpensAt, c.VotingClosesAt, c.PerksText, c.BrandColor}, c.CreatedBy, c.CreatedAt}
+		c.ReasonTemplates, c.VotingOpensAt, c.VotingClosesAt, c.VoteFrequency, c.VoteScope, c.VotesPerPeriod, c.VoterIdentity,
+		c.SelfVote, c.HideTotals, c.PerksText, c.BrandColor}, c.CreatedBy, c.CreatedAt}
 }
 
 func (a *Admin) createCampaign(c *gin.Context) {
@@ -68,6 +75,8 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		RulesVersion: in.RulesVersion, RulesText: in.RulesText, MediaReleaseText: in.MediaReleaseText,
 		ModerationMode: in.ModerationMode, BlockedWords: in.BlockedWords, MinDurationSeconds: in.MinDurationSeconds, ReportThreshold: in.ReportThreshold,
 		ReasonTemplates: in.ReasonTemplates, VotingOpensAt: in.VotingOpensAt, VotingClosesAt: in.VotingClosesAt, PerksText: in.PerksText, BrandColor: in.BrandColor,
+		VoteFrequency: in.VoteFrequency, VoteScope: in.VoteScope, VotesPerPeriod: in.VotesPerPeriod, VoterIdentity: in.VoterIdentity,
+		SelfVote: in.SelfVote, HideTotals: in.HideTotals,
 		CreatedBy: u.ID, CreatedAt: a.Now(),
 	}
 	var fe campaigns.FieldErrors

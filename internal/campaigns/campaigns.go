@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tryout/tryout/internal/votes"
 )
 
 // Errors callers can test with errors.Is.
@@ -56,6 +58,13 @@ type Campaign struct {
 	// Fans.
 	VotingOpensAt  time.Time // zero: no voting
 	VotingClosesAt time.Time
+	// Voting rules (see votes.Rules; empty means the default).
+	VoteFrequency  string // once, hour, day (default), week
+	VoteScope      string // entry (default: one vote per entry per period) or campaign
+	VotesPerPeriod int    // campaign scope: votes across the campaign per period (default 1)
+	VoterIdentity  string // device, email or both (default)
+	SelfVote       bool   // entrants may vote for their own entries
+	HideTotals     bool   // vote totals hidden from the public until voting closes
 	PerksText      string // what entrants and voters get, shown on the campaign page
 	BrandColor     string // #rrggbb accent for the campaign's pages; "" for Tryout's
 	LogoKey        string // PNG, JPEG or WebP in the renditions bucket; "" for none
@@ -127,6 +136,9 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 		c.ReportThreshold = 3
 	}
 	fe := FieldErrors{}
+	for k, v := range c.VoteRules().Validate() {
+		fe[k] = v
+	}
 	if !slugRE.MatchString(c.Slug) {
 		fe["slug"] = "use 3 to 60 lowercase letters, digits and hyphens, starting and ending with a letter or digit"
 	}
@@ -311,4 +323,15 @@ func (s *Cached) Update(ctx context.Context, c Campaign) error {
 	clear(s.byKey)
 	s.mu.Unlock()
 	return s.Store.Update(ctx, c)
+}
+
+// VoteRules are the campaign's voting rules, defaults filled in.
+func (c Campaign) VoteRules() votes.Rules {
+	r := votes.Rules{OpensAt: c.VotingOpensAt, ClosesAt: c.VotingClosesAt, Frequency: votes.Frequency(c.VoteFrequency),
+		Scope: votes.Scope(c.VoteScope), PerPeriod: c.VotesPerPeriod, Identity: votes.Identity(c.VoterIdentity),
+		SelfVote: c.SelfVote, HideTotals: c.HideTotals}
+	if fe := r.Validate(); len(fe) > 0 {
+		return r // Validate reports it; do not hide a bad value behind a default
+	}
+	return r.Defaults()
 }

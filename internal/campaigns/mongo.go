@@ -42,6 +42,12 @@ type campaignDoc struct {
 	ReasonTemplates      []string  `bson:"reason_templates"`
 	VotingOpensAt        time.Time `bson:"voting_opens_at"`
 	VotingClosesAt       time.Time `bson:"voting_closes_at"`
+	VoteFrequency        string    `bson:"vote_frequency,omitempty"`
+	VoteScope            string    `bson:"vote_scope,omitempty"`
+	VotesPerPeriod       int       `bson:"votes_per_period,omitempty"`
+	VoterIdentity        string    `bson:"voter_identity,omitempty"`
+	SelfVote             bool      `bson:"self_vote,omitempty"`
+	HideTotals           bool      `bson:"hide_totals,omitempty"`
 	PerksText            string    `bson:"perks_text"`
 	BrandColor           string    `bson:"brand_color"`
 	LogoKey              string    `bson:"logo_key"`
