@@ -173,8 +173,8 @@ func (a *Admin) render(c *gin.Context, status int, name string, data map[string]
 
 var funcs = template.FuncMap{
 	"fmtTime": fmtTime,
-	"list": func(v ...string) []string { return v },
-	"even": func(i int) bool { return i%2 == 0 },
+	"list":    func(v ...string) []string { return v },
+	"even":    func(i int) bool { return i%2 == 0 },
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
