@@ -23,6 +23,7 @@ const (
 	Reports   = "reports"
 	Winners   = "winners"
 	Shares    = "share_links"
+	Ballots   = "ballots"
 )
 
 type index struct {
@@ -51,6 +52,10 @@ var indexes = []index{
 	{Reports, "entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	{Winners, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "place", Value: 1}}, false},
 	{Shares, "sharer_entry", bson.D{{Key: "sharer", Value: 1}, {Key: "entry_id", Value: 1}}, true},
+	{Ballots, "key_unique", bson.D{{Key: "key", Value: 1}}, true},
+	{Ballots, "entry_voter_period_unique", bson.D{{Key: "entry_id", Value: 1}, {Key: "voter", Value: 1}, {Key: "period", Value: 1}}, true},
+	{Ballots, "campaign_voter_period", bson.D{{Key: "campaign_id", Value: 1}, {Key: "voter", Value: 1}, {Key: "period", Value: 1}}, false},
+	{Ballots, "campaign_counted", bson.D{{Key: "campaign_id", Value: 1}, {Key: "discounted", Value: 1}}, false},
 	{Reports, "reporter_entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "reporter", Value: 1}}, true},
 }
 

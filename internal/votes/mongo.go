@@ -1,0 +1,138 @@
+package votes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// ErrDuplicate says a ballot's key (or its entry, voter and period) is
+// already taken.
+var ErrDuplicate = errors.New("votes: duplicate ballot")
+
+// MongoBallots keeps ballots. Two unique indexes judge duplicates: the
+// ballot key, and (entry, voter, period) so that no scope ever counts two
+// votes by one voter for one entry in one period.
+type MongoBallots struct{ c *mongo.Collection }
+
+// NewMongoBallots returns a store over the given collection.
+func NewMongoBallots(c *mongo.Collection) *MongoBallots { return &MongoBallots{c: c} }
+
+type ballotDoc struct {
+	ID             string     `bson:"_id"`
+	Key            string     `bson:"key"`
+	CampaignID     string     `bson:"campaign_id"`
+	EntryID        string     `bson:"entry_id"`
+	Voter          string     `bson:"voter"`
+	Verified       bool       `bson:"verified"`
+	Period         string     `bson:"period"`
+	At             time.Time  `bson:"at"`
+	Signals        signalsDoc `bson:"signals"`
+	Discounted     bool       `bson:"discounted"`
+	DiscountReason string     `bson:"discount_reason,omitempty"`
+	DiscountedBy   string     `bson:"discounted_by,omitempty"`
+}
+
+type signalsDoc struct {
+	IPHash      string `bson:"ip_hash"`
+	SubnetHash  string `bson:"subnet_hash"`
+	Device      string `bson:"device"`
+	UAFamily    string `bson:"ua_family"`
+	SincePageMS int64  `bson:"since_page_ms"`
+	Challenge   string `bson:"challenge,omitempty"`
+}
+
+func toBallotDoc(b Ballot) ballotDoc {
+	return ballotDoc{b.ID, b.Key, b.CampaignID, b.EntryID, b.Voter, b.Verified, b.Period, b.At.UTC(), signalsDoc(b.Signals),
+		b.Discounted, b.DiscountReason, b.DiscountedBy}
+}
+
+func (d ballotDoc) ballot() Ballot {
+	return Ballot{d.ID, d.Key, d.CampaignID, d.EntryID, d.Voter, d.Verified, d.Period, d.At, Signals(d.Signals),
+		d.Discounted, d.DiscountReason, d.DiscountedBy}
+}
+
+// InsertMany inserts ballots in one unordered insertMany and returns each
+// one's outcome: nil (durable), ErrDuplicate, or the failure.
+func (s *MongoBallots) InsertMany(ctx context.Context, bs []Ballot) []error {
+	docs := make([]any, len(bs))
+	for i, b := range bs {
+		docs[i] = toBallotDoc(b)
+	}
+	out := make([]error, len(bs))
+	_, err := s.c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return out
+	}
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteConcernError == nil {
+		for _, we := range bwe.WriteErrors {
+			if we.Index >= 0 && we.Index < len(out) {
+				if we.Code == 11000 || mongo.IsDuplicateKeyError(we) {
+					out[we.Index] = ErrDuplicate
+				} else {
+					out[we.Index] = fmt.Errorf("votes: insert: %w", we)
+				}
+			}
+		}
+		return out
+	}
+	for i := range out { // the whole batch failed: none is known durable
+		out[i] = fmt.Errorf("votes: insert: %w", err)
+	}
+	return out
+}
+
+// Voted reports whether the voter has a ballot for the entry in the period.
+func (s *MongoBallots) Voted(ctx context.Context, entryID, voter, period string) (bool, error) {
+	n, err := s.c.CountDocuments(ctx, bson.D{{Key: "entry_id", Value: entryID}, {Key: "voter", Value: voter}, {Key: "period", Value: period}})
+	if err != nil {
+		return false, fmt.Errorf("votes: voted: %w", err)
+	}
+	return n > 0, nil
+}
+
+// ByVoter lists the voter's ballots in a campaign and period.
+func (s *MongoBallots) ByVoter(ctx context.Context, campaignID, voter, period string) ([]Ballot, error) {
+	cur, err := s.c.Find(ctx, bson.D{{Key: "campaign_id", Value: campaignID}, {Key: "voter", Value: voter}, {Key: "period", Value: period}})
+	if err != nil {
+		return nil, fmt.Errorf("votes: by voter: %w", err)
+	}
+	var docs []ballotDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("votes: by voter: %w", err)
+	}
+	out := make([]Ballot, len(docs))
+	for i, d := range docs {
+		out[i] = d.ballot()
+	}
+	return out, nil
+}
+
+// Counts returns counted (not discounted) ballots per entry of a campaign,
+// read ballot by ballot with a projection (no aggregation pipeline, so it
+// runs the same on FerretDB).
+func (s *MongoBallots) Counts(ctx context.Context, campaignID string) (map[string]int64, error) {
+	cur, err := s.c.Find(ctx, bson.D{{Key: "campaign_id", Value: campaignID}, {Key: "discounted", Value: false}},
+		options.Find().SetProjection(bson.D{{Key: "entry_id", Value: 1}}).SetBatchSize(5000))
+	if err != nil {
+		return nil, fmt.Errorf("votes: counts: %w", err)
+	}
+	defer cur.Close(ctx)
+	out := map[string]int64{}
+	for cur.Next(ctx) {
+		var d struct {
+			EntryID string `bson:"entry_id"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return nil, fmt.Errorf("votes: counts: %w", err)
+		}
+		out[d.EntryID]++
+	}
+	return out, cur.Err()
+}

@@ -1,0 +1,200 @@
+package votes_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tryout/tryout/internal/gallery"
+	"github.com/tryout/tryout/internal/mongodb"
+	"github.com/tryout/tryout/internal/testkit"
+	"github.com/tryout/tryout/internal/votes"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type rig struct {
+	svc     *votes.Service
+	ballots *votes.MongoBallots
+	gallery *gallery.Index
+	clock   *clock
+}
+
+func newRig(t *testing.T) *rig {
+	k := testkit.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ballots := votes.NewMongoBallots(k.DB.Collection(mongodb.Ballots))
+	c := &votes.Committer{Store: ballots}
+	c.Start(ctx)
+	clk := &clock{t: time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)}
+	g := &gallery.Index{Redis: k.Redis}
+	for _, id := range []string{"en_a", "en_b", "en_c"} {
+		if err := g.Put(ctx, gallery.Card{ID: id, CampaignID: "cp_x", Title: id, LiveAt: clk.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &rig{svc: &votes.Service{Commit: c, Ballots: ballots, Tally: g, Now: clk.Now}, ballots: ballots, gallery: g, clock: clk}
+}
+
+func (r *rig) rules() votes.Rules {
+	return votes.Rules{OpensAt: r.clock.Now().Add(-time.Hour), ClosesAt: r.clock.Now().Add(30 * 24 * time.Hour)}
+}
+
+func target(entry string) votes.Target {
+	return votes.Target{CampaignID: "cp_x", EntryID: entry, EntrantID: "et_maker_" + entry, Live: true}
+}
+
+func (r *rig) votesOf(t *testing.T, entry string) int64 {
+	t.Helper()
+	c, _, err := r.gallery.Card(context.Background(), entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Votes
+}
+
+// TestDuplicateRace: many goroutines cast the same ballot at once; exactly
+// one is counted, every other is told it already voted, and the ballots
+// and the counter agree.
+func TestDuplicateRace(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	var ok, dup atomic.Int32
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := r.svc.Vote(ctx, r.rules(), target("en_a"), votes.Voter{ID: "d:same"}, votes.Signals{})
+			var av *votes.AlreadyVotedError
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.As(err, &av) && errors.Is(err, votes.ErrAlreadyVoted):
+				dup.Add(1)
+			default:
+				t.Errorf("vote: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	counts, err := r.ballots.Counts(ctx, "cp_x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok.Load() != 1 || dup.Load() != 63 || counts["en_a"] != 1 || r.votesOf(t, "en_a") != 1 {
+		t.Errorf("counted %d, duplicates %d, ballots %d, counter %d; want 1, 63, 1, 1", ok.Load(), dup.Load(), counts["en_a"], r.votesOf(t, "en_a"))
+	}
+	// Many different voters at once are all counted (one batch or several).
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := r.svc.Vote(ctx, r.rules(), target("en_b"), votes.Voter{ID: fmt.Sprintf("d:%d", i)}, votes.Signals{}); err != nil {
+				t.Errorf("voter %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if counts, _ := r.ballots.Counts(ctx, "cp_x"); counts["en_b"] != 100 || r.votesOf(t, "en_b") != 100 {
+		t.Errorf("100 voters: ballots %d counter %d", counts["en_b"], r.votesOf(t, "en_b"))
+	}
+}
+
+func TestRules(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	vote := func(rules votes.Rules, entry string, v votes.Voter) error {
+		_, err := r.svc.Vote(ctx, rules, target(entry), v, votes.Signals{})
+		return err
+	}
+	fan := votes.Voter{ID: "d:fan"}
+	closed := r.rules()
+	closed.ClosesAt = r.clock.Now()
+	if err := vote(closed, "en_a", fan); !errors.Is(err, votes.ErrVotingClosed) {
+		t.Errorf("closed window: %v", err)
+	}
+	if err := vote(votes.Rules{}, "en_a", fan); !errors.Is(err, votes.ErrVotingClosed) {
+		t.Errorf("no voting: %v", err)
+	}
+	notLive := target("en_a")
+	notLive.Live = false
+	if _, err := r.svc.Vote(ctx, r.rules(), notLive, fan, votes.Signals{}); !errors.Is(err, votes.ErrNotVotable) {
+		t.Errorf("entry not live: %v", err)
+	}
+	emailOnly := r.rules()
+	emailOnly.Identity = votes.Verified
+	if err := vote(emailOnly, "en_a", fan); !errors.Is(err, votes.ErrVerifyRequired) {
+		t.Errorf("device vote where email is required: %v", err)
+	}
+	maker := votes.Voter{ID: "e:et_maker_en_a", Verified: true}
+	if err := vote(r.rules(), "en_a", maker); !errors.Is(err, votes.ErrSelfVote) {
+		t.Errorf("self vote: %v", err)
+	}
+	self := r.rules()
+	self.SelfVote = true
+	if err := vote(self, "en_a", maker); err != nil {
+		t.Errorf("self vote allowed: %v", err)
+	}
+
+	// Daily per entry: once per entry per day, other entries too, again tomorrow.
+	if err := vote(r.rules(), "en_b", fan); err != nil {
+		t.Fatal(err)
+	}
+	err := vote(r.rules(), "en_b", fan)
+	var av *votes.AlreadyVotedError
+	if !errors.As(err, &av) || !av.NextAt.Equal(time.Date(2026, 6, 11, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("second vote today: %v", err)
+	}
+	if err := vote(r.rules(), "en_c", fan); err != nil {
+		t.Errorf("another entry today: %v", err)
+	}
+	r.clock.Add(12 * time.Hour) // past midnight UTC
+	if err := vote(r.rules(), "en_b", fan); err != nil {
+		t.Errorf("tomorrow: %v", err)
+	}
+
+	// Once: never again.
+	once := r.rules()
+	once.Frequency = votes.Once
+	fan2 := votes.Voter{ID: "d:fan2"}
+	if err := vote(once, "en_a", fan2); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Add(72 * time.Hour)
+	if err := vote(once, "en_a", fan2); !errors.As(err, &av) || !av.NextAt.IsZero() {
+		t.Errorf("once, three days later: %v", err)
+	}
+
+	// Campaign scope, two votes a day: two entries, not the same twice, not a third.
+	two := r.rules()
+	two.Scope, two.PerPeriod, two.Frequency = votes.PerCampaign, 2, votes.Daily
+	fan3 := votes.Voter{ID: "d:fan3"}
+	if err := vote(two, "en_a", fan3); err != nil {
+		t.Fatal(err)
+	}
+	if err := vote(two, "en_a", fan3); !errors.Is(err, votes.ErrAlreadyVoted) {
+		t.Errorf("same entry twice in campaign scope: %v", err)
+	}
+	if err := vote(two, "en_b", fan3); err != nil {
+		t.Errorf("second vote: %v", err)
+	}
+	if err := vote(two, "en_c", fan3); !errors.Is(err, votes.ErrNoVotesLeft) {
+		t.Errorf("third vote: %v", err)
+	}
+	st, err := r.svc.Standing(ctx, two, "cp_x", fan3)
+	if err != nil || st.Remaining != 0 || len(st.Voted) != 2 {
+		t.Errorf("standing: %+v %v", st, err)
+	}
+}
