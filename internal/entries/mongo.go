@@ -412,3 +412,12 @@ func (s *MongoStore) EachLive(ctx context.Context, campaignID string, fn func(En
 	}
 	return nil
 }
+
+// SetVotes sets the entry's stored vote total (reconcile); a missing entry
+// is not an error (its ballots outlived it).
+func (s *MongoStore) SetVotes(ctx context.Context, id string, n int64) error {
+	if _, err := s.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "votes", Value: n}}}}); err != nil {
+		return fmt.Errorf("entries: set votes: %w", err)
+	}
+	return nil
+}

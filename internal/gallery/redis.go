@@ -34,11 +34,21 @@ func verKey(c string) string   { return "gallery:" + c + ":version" }
 // maxSearch bounds the matches one search word may bring back.
 const maxSearch = 2000
 
-// Put adds or updates a card in every order.
+// Put adds or updates a card in every order. A card already in the
+// gallery keeps its live counts (Redis is ahead of the entry record, which
+// gets them in batches).
 func (x *Index) Put(ctx context.Context, c Card) error {
-	old, err := x.Redis.HGet(ctx, cardKey(c.ID), "words").Result()
-	if err != nil && err != redis.Nil {
+	have, err := x.Redis.HMGet(ctx, cardKey(c.ID), "words", "views", "votes").Result()
+	if err != nil {
 		return fmt.Errorf("gallery: put %s: %w", c.ID, err)
+	}
+	old, _ := have[0].(string)
+	if v, ok := have[1].(string); ok {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		c.Views = max(c.Views, n)
+	}
+	if v, ok := have[2].(string); ok {
+		c.Votes, _ = strconv.ParseInt(v, 10, 64)
 	}
 	words := Words(c.Title, c.CreatorName)
 	_, err = x.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -525,4 +535,33 @@ func (x *Index) Rebuild(ctx context.Context, campaignID string, each func(yield 
 		}
 	}
 	return len(seen), nil
+}
+
+// Votes returns the vote counts on the cards of a campaign's gallery.
+func (x *Index) Votes(ctx context.Context, campaignID string) (map[string]int64, error) {
+	zs, err := x.Redis.ZRangeWithScores(ctx, topKey(campaignID), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("gallery: votes: %w", err)
+	}
+	out := make(map[string]int64, len(zs))
+	for _, z := range zs {
+		out[z.Member.(string)] = int64(z.Score)
+	}
+	return out, nil
+}
+
+// setVotesIfPresent sets a card's vote count and Top score, if the card
+// exists.
+var setVotesIfPresent = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'votes', ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+return 1`)
+
+// SetVotes sets a live entry's vote count (reconcile).
+func (x *Index) SetVotes(ctx context.Context, campaignID, id string, n int64) error {
+	if err := setVotesIfPresent.Run(ctx, x.Redis, []string{cardKey(id), topKey(campaignID)}, n, id).Err(); err != nil {
+		return fmt.Errorf("gallery: set votes: %w", err)
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/testkit"
@@ -196,5 +197,58 @@ func TestRules(t *testing.T) {
 	st, err := r.svc.Standing(ctx, two, "cp_x", fan3)
 	if err != nil || st.Remaining != 0 || len(st.Voted) != 2 {
 		t.Errorf("standing: %+v %v", st, err)
+	}
+}
+
+// TestReconcileAfterRedisLoss: counters that drifted, or were lost with
+// Redis, are reported and set back to what the ballots say.
+func TestReconcileAfterRedisLoss(t *testing.T) {
+	r := newRig(t)
+	k := testkit.New(t) // a second database for the entry records
+	ctx := context.Background()
+	records := entries.NewMongoStore(k.DB.Collection(mongodb.Entries))
+	for _, id := range []string{"en_a", "en_b", "en_c"} {
+		if err := records.Create(ctx, entries.Entry{ID: id, CampaignID: "cp_x", Status: entries.Live, CreatedAt: r.clock.Now(), UpdatedAt: r.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		if _, err := r.svc.Vote(ctx, r.rules(), target("en_a"), votes.Voter{ID: fmt.Sprintf("d:%d", i)}, votes.Signals{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 2 {
+		if _, err := r.svc.Vote(ctx, r.rules(), target("en_b"), votes.Voter{ID: fmt.Sprintf("d:%d", i)}, votes.Signals{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A drifted counter is found and mended.
+	if err := r.gallery.SetVotes(ctx, "cp_x", "en_a", 10); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := votes.Reconcile(ctx, "cp_x", r.ballots, r.gallery, records)
+	if err != nil || rep.Ballots != 5 || len(rep.Differences) != 1 || rep.Differences[0] != (votes.Difference{EntryID: "en_a", Ballots: 3, Counter: 10}) {
+		t.Fatalf("reconcile: %+v %v", rep, err)
+	}
+	// Redis loses everything; the gallery comes back from the records (as
+	// `tryout gallery rebuild` does) with no votes, and reconcile restores them.
+	r.gallery.Redis.FlushDB(ctx)
+	for _, id := range []string{"en_a", "en_b", "en_c"} {
+		if err := r.gallery.Put(ctx, gallery.Card{ID: id, CampaignID: "cp_x", Title: id, LiveAt: r.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err = votes.Reconcile(ctx, "cp_x", r.ballots, r.gallery, records)
+	if err != nil || len(rep.Differences) != 2 {
+		t.Fatalf("after the flush: %+v %v", rep, err)
+	}
+	for id, want := range map[string]int64{"en_a": 3, "en_b": 2, "en_c": 0} {
+		rec, _ := records.Get(ctx, id)
+		if got := r.votesOf(t, id); got != want || rec.Votes != want {
+			t.Errorf("%s: counter %d record %d, want %d", id, got, rec.Votes, want)
+		}
+	}
+	if rep, _ := votes.Reconcile(ctx, "cp_x", r.ballots, r.gallery, records); len(rep.Differences) != 0 {
+		t.Errorf("a second reconcile still finds differences: %+v", rep)
 	}
 }
