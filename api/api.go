@@ -50,6 +50,8 @@ type API struct {
 	UploadIdle time.Duration
 	// Fans serves the gallery JSON, view counting, share links and captions.
 	Fans Fans
+	// Voting casts votes.
+	Voting Voting
 }
 
 // Routes registers the public API under r (mounted at /api). The streaming
@@ -66,6 +68,8 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	r.POST("/entries/:id/views/start", short, a.sameOrigin, a.startView)
 	r.POST("/entries/:id/views", short, a.sameOrigin, a.claimView)
 	r.POST("/entries/:id/share-links", short, a.sameOrigin, a.shareLink)
+	r.POST("/entries/:id/votes", short, a.sameOrigin, a.vote)
+	r.GET("/campaigns/:slug/votes/me", short, a.myVotes)
 
 	r.POST("/entries/:id/reports", short, a.sameOrigin, a.reportEntry)
 	r.POST("/auth/link", short, a.sameOrigin, a.requestLink)

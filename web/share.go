@@ -55,6 +55,9 @@ func (w *Web) entry(c *gin.Context) {
 	if card, ok, err := w.Gallery.Card(c, e.ID); err == nil && ok { // Redis has the live counts
 		data["Views"], data["Votes"] = card.Views, card.Votes
 	}
+	rules := cp.VoteRules()
+	data["VoteOpen"] = e.Status == entries.Live && rules.Open(w.Now())
+	data["HideVotes"] = rules.HideTotals && rules.Open(w.Now())
 	if e.Status == entries.Live && !e.OwnedBy(me) {
 		c.Header("Cache-Control", "private, no-cache")
 	} else {

@@ -35,6 +35,7 @@ import (
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/tasks"
 	"github.com/tryout/tryout/internal/views"
+	"github.com/tryout/tryout/internal/votes"
 )
 
 // Clients are the live connections the app runs on.
@@ -58,6 +59,8 @@ type App struct {
 	Winners   *campaigns.MongoWinners
 	Views     *views.Counter
 	Referrals *referrals.Service
+	Ballots   *votes.MongoBallots
+	Votes     *votes.Service
 	Slots     *entries.MongoSlots
 	Staff     *staff.MongoStore
 	Sessions  *staff.MongoSessions
@@ -77,7 +80,8 @@ type App struct {
 	Now       func() time.Time
 
 	embedded *mongodb.Embedded
-	owned    bool // Open made the clients, so Close closes them
+	owned    bool               // Open made the clients, so Close closes them
+	stop     context.CancelFunc // stops the vote committer
 }
 
 // Open connects to every service named in cfg and builds the app.
@@ -170,6 +174,15 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	a.Winners = campaigns.NewMongoWinners(cl.DB.Collection(mongodb.Winners))
 	a.Views = &views.Counter{Redis: cl.Redis, Signer: a.Signer, MinWatch: cfg.ViewAfter, Window: time.Hour, Now: a.now,
 		OnView: func(ctx context.Context, id string) error { return a.Gallery.AddViews(ctx, id, 1) }}
+	a.Ballots = votes.NewMongoBallots(cl.DB.Collection(mongodb.Ballots))
+	commitCtx, stop := context.WithCancel(context.Background())
+	committer := &votes.Committer{Store: a.Ballots, MaxBatch: 200, Wait: 2 * time.Millisecond}
+	committer.Start(commitCtx)
+	a.stop = stop
+	a.Votes = &votes.Service{Commit: committer, Ballots: a.Ballots, Tally: a.Gallery, Now: a.now,
+		OnTallyError: func(b votes.Ballot, err error) {
+			log.Error("votes: counter not updated; reconcile will mend it", "entry", b.EntryID, "err", err)
+		}}
 	a.Referrals = &referrals.Service{Store: referrals.NewMongoStore(cl.DB.Collection(mongodb.Shares)), Redis: cl.Redis, Window: 24 * time.Hour, Now: a.now}
 	if cfg.ModerationURL != "" {
 		a.Provider = &screening.HTTP{URL: cfg.ModerationURL, Client: &http.Client{}, Timeout: cfg.ModerationTimeout, Attempts: 3, Backoff: time.Second}
@@ -206,6 +219,9 @@ func (a *App) Close(ctx context.Context) {
 		if err := f(ctx); err != nil {
 			a.Log.Error("shutdown: "+name, "err", err)
 		}
+	}
+	if a.stop != nil {
+		a.stop() // queued ballots not yet written are refused, never acknowledged
 	}
 	// The asynq client shares the Redis connection, which is closed below.
 	if !a.owned {
@@ -258,4 +274,10 @@ func (a *App) RebuildGalleries(ctx context.Context, slug string, report func(slu
 		report(c.Slug, n, time.Since(start))
 	}
 	return nil
+}
+
+// ReconcileVotes recomputes one campaign's vote totals from its ballots
+// and mends the counters; see votes.Reconcile.
+func (a *App) ReconcileVotes(ctx context.Context, campaignID string) (votes.Report, error) {
+	return votes.Reconcile(ctx, campaignID, a.Ballots, a.Gallery, a.Entries)
 }

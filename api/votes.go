@@ -1,0 +1,191 @@
+package api
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/ratelimit"
+	"github.com/tryout/tryout/internal/referrals"
+	"github.com/tryout/tryout/internal/votes"
+	"github.com/tryout/tryout/internal/webauth"
+)
+
+// Voting holds what the vote endpoints need.
+type Voting struct {
+	Service *votes.Service
+	// Per client address and per /24 (IPv6 /64) network: velocity limits.
+	IPLimit, NetLimit *ratelimit.Limiter
+}
+
+// voteView is the answer to a counted vote.
+type voteView struct {
+	Counted   bool       `json:"counted"`
+	Votes     *int64     `json:"votes,omitempty"` // the entry's total; absent while the campaign hides totals
+	NextAt    *time.Time `json:"next_vote_at,omitempty"`
+	Remaining int        `json:"remaining"`
+}
+
+// vote casts the visitor's vote for a live entry under the campaign's
+// rules. 201 only once the ballot is durable in MongoDB.
+func (a *API) vote(c *gin.Context) {
+	e, ok := a.liveEntry(c)
+	if !ok {
+		return
+	}
+	cp, err := a.Campaigns.Get(c, e.CampaignID)
+	if err != nil {
+		httpx.Fail(c, a.Log, translate(err))
+		return
+	}
+	rules := cp.VoteRules()
+	ip := c.ClientIP()
+	for _, l := range []struct {
+		lim *ratelimit.Limiter
+		key string
+	}{{a.Voting.IPLimit, a.HashIP(ip)}, {a.Voting.NetLimit, a.HashIP(subnet(ip))}} {
+		if l.lim == nil {
+			continue
+		}
+		if ok, wait, err := l.lim.Allow(c, l.key); err == nil && !ok {
+			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			httpx.Fail(c, a.Log, httpx.E(http.StatusTooManyRequests, "too_many_votes", "Many votes came from your network just now. Please wait a few minutes and vote again."))
+			return
+		}
+	}
+	voter := votes.Voter{ID: a.Sessions.Visitor(c)}
+	if _, signedIn := webauth.EntrantID(c); signedIn {
+		voter.Verified = true
+	}
+	device := ""
+	if ck, err := c.Request.Cookie(webauth.DeviceCookie); err == nil {
+		device = ck.Value
+	}
+	sig := votes.Signals{IPHash: a.HashIP(ip), SubnetHash: a.HashIP(subnet(ip)), Device: device, UAFamily: uaFamily(c.GetHeader("User-Agent")), SincePageMS: -1}
+	cast, err := a.Voting.Service.Vote(c, rules, votes.Target{CampaignID: e.CampaignID, EntryID: e.ID, EntrantID: e.EntrantID, Live: true}, voter, sig)
+	var av *votes.AlreadyVotedError
+	switch {
+	case errors.As(err, &av):
+		out := &httpx.Error{Status: http.StatusConflict, Code: "already_voted", Message: "You already voted for this entry " + periodWord(rules) + "."}
+		if errors.Is(err, votes.ErrNoVotesLeft) {
+			out.Code, out.Message = "no_votes_left", "You have used your votes "+periodWord(rules)+"."
+		}
+		if !av.NextAt.IsZero() {
+			out.Message += " You can vote again " + av.NextAt.UTC().Format("Mon 2 Jan, 15:04 UTC") + "."
+			out.Fields = map[string]string{"next_vote_at": av.NextAt.UTC().Format(time.RFC3339)}
+		}
+		httpx.Fail(c, a.Log, out)
+	case errors.Is(err, votes.ErrVotingClosed):
+		httpx.Fail(c, a.Log, httpx.E(http.StatusForbidden, "voting_closed", "Voting is not open for this campaign right now."))
+	case errors.Is(err, votes.ErrSelfVote):
+		httpx.Fail(c, a.Log, httpx.E(http.StatusForbidden, "self_vote", "You cannot vote for your own entry in this campaign."))
+	case errors.Is(err, votes.ErrVerifyRequired):
+		httpx.Fail(c, a.Log, httpx.E(http.StatusUnauthorized, "verify_required", "This campaign counts votes from fans who confirm their email. Sign in with your email to vote."))
+	case errors.Is(err, votes.ErrStopped):
+		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Your vote was not saved. Please try again.", Err: err})
+	case err != nil:
+		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Your vote was not saved. Please try again.", Err: err})
+	default:
+		a.creditVote(c, e, voter.ID)
+		out := voteView{Counted: true, Remaining: cast.Remaining}
+		if !cast.NextAt.IsZero() {
+			out.NextAt = &cast.NextAt
+		}
+		if !rules.HideTotals || !rules.Open(a.Now()) {
+			if card, ok, err := a.Fans.Gallery.Card(c, e.ID); err == nil && ok {
+				out.Votes = &card.Votes
+			}
+		}
+		c.JSON(http.StatusCreated, out)
+	}
+}
+
+// myVotes tells the visitor what they voted for in this period and what
+// they have left.
+func (a *API) myVotes(c *gin.Context) {
+	cp, err := a.Campaigns.GetBySlug(c, c.Param("slug"))
+	if err != nil {
+		httpx.Fail(c, a.Log, translate(err))
+		return
+	}
+	rules := cp.VoteRules()
+	voter := ""
+	if id, ok := webauth.EntrantID(c); ok {
+		voter = "e:" + id
+	} else if ck, err := c.Request.Cookie(webauth.DeviceCookie); err == nil {
+		voter = "d:" + ck.Value
+	}
+	st := votes.Standing{Voted: []string{}, Remaining: rules.PerPeriod}
+	if voter != "" {
+		if st, err = a.Voting.Service.Standing(c, rules, cp.ID, votes.Voter{ID: voter}); err != nil {
+			httpx.Fail(c, a.Log, err)
+			return
+		}
+	}
+	out := gin.H{"open": rules.Open(a.Now()), "frequency": rules.Frequency, "scope": rules.Scope, "votes_per_period": rules.PerPeriod,
+		"identity": rules.Identity, "voted": st.Voted, "remaining": st.Remaining, "totals_hidden": rules.HideTotals && rules.Open(a.Now())}
+	if !st.NextAt.IsZero() {
+		out["next_period_at"] = st.NextAt
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// creditVote credits the share link the voter arrived through.
+func (a *API) creditVote(c *gin.Context, e entries.Entry, voter string) {
+	ck, err := c.Request.Cookie(RefCookie)
+	if err != nil || a.Fans.Referrals == nil {
+		return
+	}
+	if l, err := a.Fans.Referrals.Store.Get(c, ck.Value); err != nil || l.CampaignID != e.CampaignID {
+		return
+	}
+	if _, err := a.Fans.Referrals.Convert(c, ck.Value, referrals.Votes, voter); err != nil {
+		a.Log.Error("api: referral credit", "entry", e.ID, "err", err)
+	}
+}
+
+func periodWord(r votes.Rules) string {
+	switch r.Frequency {
+	case votes.Once:
+		return "in this campaign"
+	case votes.Hourly:
+		return "this hour"
+	case votes.Weekly:
+		return "this week"
+	}
+	return "today"
+}
+
+// subnet is the /24 of an IPv4 address or the /64 of an IPv6 one.
+func subnet(ip string) string {
+	p := net.ParseIP(ip)
+	if p == nil {
+		return ip
+	}
+	if v4 := p.To4(); v4 != nil {
+		return v4.Mask(net.CIDRMask(24, 32)).String() + "/24"
+	}
+	return p.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
+
+// uaFamily is the browser family of a User-Agent: enough to see a cluster
+// of one headless browser, nothing that identifies a person.
+func uaFamily(ua string) string {
+	l := strings.ToLower(ua)
+	for _, f := range []string{"headless", "curl", "python", "go-http", "bot", "edg/", "opr/", "firefox", "chrome", "safari"} {
+		if strings.Contains(l, f) {
+			return strings.TrimSuffix(f, "/")
+		}
+	}
+	if ua == "" {
+		return "none"
+	}
+	return "other"
+}

@@ -1,0 +1,127 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tryout/tryout/internal/entrants"
+)
+
+type voteOut struct {
+	Counted   bool
+	Votes     *int64
+	Remaining int
+	NextAt    string `json:"next_vote_at"`
+	Error     struct {
+		Code    string
+		Message string
+		Fields  map[string]string
+	}
+}
+
+// TestVotingOverHTTP: a fan votes once per entry per day and is told when
+// to come back; the entrant cannot vote for their own entry; email-only
+// campaigns ask for sign-in; closed windows and foreign sites are refused;
+// share links are credited with the votes they bring; after Redis loses
+// everything, rebuild and reconcile bring the totals back from ballots.
+func TestVotingOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	now := time.Now()
+	open := map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(48 * time.Hour)}
+	e.createCampaign("vote-day", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60, open)
+	en := e.liveEntry(t, "vote-day", "Vote for me", "Lee")
+	ctx := context.Background()
+	vote := func(c *http.Client, id string, origin ...string) (int, voteOut) {
+		var out voteOut
+		req := e.jsonReq("POST", "/api/entries/"+id+"/votes", nil)
+		for _, o := range origin {
+			req.Header.Set("Origin", o)
+		}
+		res := e.doWith(c, req, &out)
+		return res.StatusCode, out
+	}
+	fan := jar()
+	if st, out := vote(fan, en.ID); st != 201 || !out.Counted || out.Votes == nil || *out.Votes != 1 || out.NextAt == "" {
+		t.Fatalf("first vote: %d %+v", st, out)
+	}
+	st, out := vote(fan, en.ID)
+	if st != 409 || out.Error.Code != "already_voted" || out.Error.Fields["next_vote_at"] == "" || !strings.Contains(out.Error.Message, "You can vote again") {
+		t.Errorf("second vote: %d %+v", st, out)
+	}
+	var me struct {
+		Open      bool
+		Voted     []string
+		Remaining int
+	}
+	e.doWith(fan, e.jsonReq("GET", "/api/campaigns/vote-day/votes/me", nil), &me)
+	if !me.Open || len(me.Voted) != 1 || me.Voted[0] != en.ID {
+		t.Errorf("my votes: %+v", me)
+	}
+	if st, _ := vote(jar(), en.ID, "https://evil.example"); st != http.StatusForbidden {
+		t.Errorf("cross-site vote: %d", st)
+	}
+	pending := e.reviewEntry(t, "vote-day", "Not live yet")
+	if st, out := vote(jar(), pending.ID); st != 404 || out.Error.Code != "entry_not_found" {
+		t.Errorf("vote for an entry in review: %d %+v", st, out)
+	}
+	// The entrant cannot vote for their own entry.
+	owner := e.signIn("lee@example.com")
+	lee, _ := e.app.Entrants.GetOrCreate(ctx, entrants.Entrant{Email: "lee@example.com"})
+	if _, err := e.app.DB.Collection("entries").UpdateOne(ctx, map[string]any{"_id": en.ID}, map[string]any{"$set": map[string]any{"entrant_id": lee.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if st, out := vote(owner, en.ID); st != 403 || out.Error.Code != "self_vote" {
+		t.Errorf("self vote: %d %+v", st, out)
+	}
+
+	// Share link credit: a fan shares, a friend arrives through the link and votes.
+	sharer := jar()
+	var link struct{ Code, URL string }
+	e.doWith(sharer, e.jsonReq("POST", "/api/entries/"+en.ID+"/share-links", nil), &link)
+	friend := jar()
+	e.get(friend, "/e/"+en.ID+"?ref="+link.Code)
+	if st, _ := vote(friend, en.ID); st != 201 {
+		t.Fatalf("friend's vote: %d", st)
+	}
+	if l, err := e.app.Referrals.Store.Get(ctx, link.Code); err != nil || l.Votes != 1 || l.Clicks != 1 {
+		t.Errorf("share link after the friend's vote: %+v %v", l, err)
+	}
+
+	// An email-only campaign asks anonymous fans to sign in.
+	e.createCampaign("vote-email", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
+		map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(time.Hour), "voter_identity": "email"})
+	en2 := e.liveEntry(t, "vote-email", "Verified only", "")
+	if st, out := vote(jar(), en2.ID); st != 401 || out.Error.Code != "verify_required" {
+		t.Errorf("anonymous vote, email only: %d %+v", st, out)
+	}
+	if st, _ := vote(e.signIn("verified-fan@example.com"), en2.ID); st != 201 {
+		t.Errorf("signed-in vote, email only: %d", st)
+	}
+	// Voting not open yet.
+	e.createCampaign("vote-later", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
+		map[string]any{"voting_opens_at": now.Add(time.Hour), "voting_closes_at": now.Add(2 * time.Hour)})
+	en3 := e.liveEntry(t, "vote-later", "Too early", "")
+	if st, out := vote(jar(), en3.ID); st != 403 || out.Error.Code != "voting_closed" {
+		t.Errorf("vote before voting opens: %d %+v", st, out)
+	}
+	// The entry page offers the button while voting is open.
+	if _, page := e.get(jar(), "/e/"+en.ID); !strings.Contains(page, `id="vote"`) || !strings.Contains(page, "2 votes") {
+		t.Error("entry page lacks the vote button or the total")
+	}
+
+	// Redis loses everything: rebuild the gallery, reconcile the votes.
+	e.kit.Redis.FlushDB(ctx)
+	if err := e.app.RebuildGalleries(ctx, "", func(string, int, time.Duration) {}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := e.app.ReconcileVotes(ctx, en.CampaignID)
+	if err != nil || rep.Ballots != 2 || len(rep.Differences) != 1 {
+		t.Fatalf("reconcile: %+v %v", rep, err)
+	}
+	if card, _, _ := e.app.Gallery.Card(ctx, en.ID); card.Votes != 2 {
+		t.Errorf("after reconcile the card shows %d votes, want 2", card.Votes)
+	}
+}
