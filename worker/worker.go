@@ -15,6 +15,8 @@ type Handlers struct {
 	Cleanup *CleanupHandler
 	// Counters flushes view counts; a scheduled task (counters:flush).
 	Counters asynq.Handler
+	// Reconcile checks vote counters against ballots (votes:reconcile).
+	Reconcile asynq.Handler
 }
 
 // Mux routes task types to handlers.
@@ -27,6 +29,9 @@ func (h Handlers) Mux() *asynq.ServeMux {
 	mux.Handle(tasks.TypeUploadsCleanup, h.Cleanup)
 	if h.Counters != nil {
 		mux.Handle(tasks.TypeCountersFlush, h.Counters)
+	}
+	if h.Reconcile != nil {
+		mux.Handle(tasks.TypeVotesReconcile, h.Reconcile)
 	}
 	return mux
 }

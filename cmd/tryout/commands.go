@@ -13,6 +13,7 @@ import (
 
 	"github.com/tryout/tryout/config"
 	"github.com/tryout/tryout/internal/app"
+	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/worker"
@@ -220,5 +221,30 @@ func galleryCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	defer a.Close(context.Background())
 	return a.RebuildGalleries(ctx, *slug, func(slug string, n int, took time.Duration) {
 		fmt.Fprintf(stdout, "%s: %d live entries in %s\n", slug, n, took.Round(time.Millisecond))
+	})
+}
+
+// votesCmd handles `tryout votes reconcile`.
+func votesCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	const use = "tryout votes reconcile [--campaign SLUG]"
+	if len(args) == 0 || args[0] != "reconcile" {
+		return fmt.Errorf("%w: %s", errUsage, use)
+	}
+	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	slug := fs.String("campaign", "", "only this campaign (default: every campaign with voting open or closed in the last day)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	a, err := app.Open(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close(context.Background())
+	return a.ReconcileAllVotes(ctx, *slug, func(slug string, r votes.Report) {
+		fmt.Fprintf(stdout, "%s: %d ballots on %d entries, %d counters mended\n", slug, r.Ballots, r.Entries, len(r.Differences))
+		for _, d := range r.Differences {
+			fmt.Fprintf(stdout, "  %s: ballots %d, counter was %d\n", d.EntryID, d.Ballots, d.Counter)
+		}
 	})
 }

@@ -25,6 +25,7 @@ commands:
   migrate               create indexes and buckets (idempotent)
   admin create-user     create a staff account: --email --role [--name] [--password] [--if-none]
   gallery rebuild       rebuild the galleries' Redis read models from MongoDB: [--campaign SLUG]
+  votes reconcile       recompute vote totals from ballots and mend the counters: [--campaign SLUG]
   env [--markdown]      list every configuration variable with its default
 `
 
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return adminCmd(ctx, cfg, log, args[1:], stdout)
 	case "gallery":
 		return galleryCmd(ctx, cfg, log, args[1:], stdout)
+	case "votes":
+		return votesCmd(ctx, cfg, log, args[1:], stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("%w: unknown command %q", errUsage, args[0])

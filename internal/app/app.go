@@ -281,3 +281,35 @@ func (a *App) RebuildGalleries(ctx context.Context, slug string, report func(slu
 func (a *App) ReconcileVotes(ctx context.Context, campaignID string) (votes.Report, error) {
 	return votes.Reconcile(ctx, campaignID, a.Ballots, a.Gallery, a.Entries)
 }
+
+// ReconcileAllVotes reconciles one campaign (by slug), or every campaign
+// whose voting has opened and closed less than a day ago ("").
+func (a *App) ReconcileAllVotes(ctx context.Context, slug string, report func(slug string, r votes.Report)) error {
+	var list []campaigns.Campaign
+	if slug != "" {
+		c, err := a.Campaigns.GetBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		list = []campaigns.Campaign{c}
+	} else {
+		all, err := a.Campaigns.List(ctx, 0)
+		if err != nil {
+			return err
+		}
+		now := a.now()
+		for _, c := range all {
+			if !c.VotingOpensAt.IsZero() && now.After(c.VotingOpensAt) && now.Before(c.VotingClosesAt.Add(24*time.Hour)) {
+				list = append(list, c)
+			}
+		}
+	}
+	for _, c := range list {
+		r, err := a.ReconcileVotes(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		report(c.Slug, r)
+	}
+	return nil
+}

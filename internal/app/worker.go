@@ -13,6 +13,7 @@ import (
 
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/tasks"
+	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/worker"
 )
 
@@ -32,7 +33,13 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 			return min(time.Duration(1<<min(n, 10))*5*time.Second, 30*time.Minute)
 		},
 	})
-	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup(), Counters: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
+	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup(), Reconcile: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
+		return a.ReconcileAllVotes(ctx, "", func(slug string, r votes.Report) {
+			if len(r.Differences) > 0 {
+				a.Log.Warn("votes: counters differed from ballots and were mended", "campaign", slug, "ballots", r.Ballots, "differences", r.Differences)
+			}
+		})
+	}), Counters: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
 		n, err := a.Views.Flush(ctx, a.Entries)
 		if n > 0 {
 			a.Log.Debug("view counts flushed", "entries", n)
@@ -66,8 +73,8 @@ func (a *App) Cleanup() *worker.CleanupHandler {
 	}
 }
 
-// Scheduler queues the periodic cleanup every 15 minutes and the view count
-// flush every 30 seconds.
+// Scheduler queues the periodic cleanup every 15 minutes, the view count
+// flush every 30 seconds and the vote reconcile every 10 minutes.
 func (a *App) Scheduler() (*asynq.Scheduler, error) {
 	// Its own connection: a scheduler on a shared client logs an error on
 	// every shutdown because it may not close it.
@@ -76,6 +83,9 @@ func (a *App) Scheduler() (*asynq.Scheduler, error) {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
 	if _, err := s.Register("@every 30s", tasks.NewCountersFlush()); err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	if _, err := s.Register("@every 10m", tasks.NewVotesReconcile()); err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
 	return s, nil

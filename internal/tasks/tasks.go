@@ -18,6 +18,7 @@ const (
 	TypeMailSend       = "mail:send"
 	TypeUploadsCleanup = "uploads:cleanup"
 	TypeCountersFlush  = "counters:flush"
+	TypeVotesReconcile = "votes:reconcile"
 )
 
 // Queue names and their weights for the worker.
@@ -145,4 +146,10 @@ func NewUploadsCleanup() *asynq.Task {
 // Unique for 25 seconds, so several schedulers queue it once per period.
 func NewCountersFlush() *asynq.Task {
 	return asynq.NewTask(TypeCountersFlush, nil, asynq.Queue(QueueDefault), asynq.Unique(25*time.Second), asynq.MaxRetry(1), asynq.Timeout(5*time.Minute))
+}
+
+// NewVotesReconcile builds the periodic reconcile of vote counters with
+// ballots. Unique for nine minutes, so several schedulers queue it once.
+func NewVotesReconcile() *asynq.Task {
+	return asynq.NewTask(TypeVotesReconcile, nil, asynq.Queue(QueueDefault), asynq.Unique(9*time.Minute), asynq.MaxRetry(1), asynq.Timeout(30*time.Minute))
 }
