@@ -13,9 +13,9 @@ import (
 
 	"github.com/tryout/tryout/config"
 	"github.com/tryout/tryout/internal/app"
-	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
+	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/worker"
 )
 
