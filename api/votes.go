@@ -11,6 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/gallery"
+	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/referrals"
@@ -35,9 +37,22 @@ type voteView struct {
 
 // vote casts the visitor's vote for a live entry under the campaign's
 // rules. 201 only once the ballot is durable in MongoDB.
+//
+// The entry is looked up in the gallery read model (a live entry has a
+// card there), so a vote reads nothing from MongoDB and writes one ballot.
 func (a *API) vote(c *gin.Context) {
-	e, ok := a.liveEntry(c)
+	id := c.Param("id")
+	var e gallery.Card
+	ok := false
+	if ids.Valid(entries.IDPrefix, id) {
+		var err error
+		if e, ok, err = a.Fans.Gallery.Card(c, id); err != nil {
+			httpx.Fail(c, a.Log, err)
+			return
+		}
+	}
 	if !ok {
+		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
 		return
 	}
 	cp, err := a.Campaigns.Get(c, e.CampaignID)
@@ -69,7 +84,7 @@ func (a *API) vote(c *gin.Context) {
 		device = ck.Value
 	}
 	sig := votes.Signals{IPHash: a.HashIP(ip), SubnetHash: a.HashIP(subnet(ip)), Device: device, UAFamily: uaFamily(c.GetHeader("User-Agent")), SincePageMS: -1}
-	cast, err := a.Voting.Service.Vote(c, rules, votes.Target{CampaignID: e.CampaignID, EntryID: e.ID, EntrantID: e.EntrantID, Live: true}, voter, sig)
+	cast, err := a.Voting.Service.Vote(c, rules, votes.Target{CampaignID: e.CampaignID, EntryID: e.ID, EntrantID: e.OwnerID, Live: true}, voter, sig)
 	var av *votes.AlreadyVotedError
 	switch {
 	case errors.As(err, &av):
@@ -93,7 +108,7 @@ func (a *API) vote(c *gin.Context) {
 	case err != nil:
 		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Your vote was not saved. Please try again.", Err: err})
 	default:
-		a.creditVote(c, e, voter.ID)
+		a.creditVote(c, e.CampaignID, voter.ID)
 		out := voteView{Counted: true, Remaining: cast.Remaining}
 		if !cast.NextAt.IsZero() {
 			out.NextAt = &cast.NextAt
@@ -138,16 +153,16 @@ func (a *API) myVotes(c *gin.Context) {
 }
 
 // creditVote credits the share link the voter arrived through.
-func (a *API) creditVote(c *gin.Context, e entries.Entry, voter string) {
+func (a *API) creditVote(c *gin.Context, campaignID, voter string) {
 	ck, err := c.Request.Cookie(RefCookie)
 	if err != nil || a.Fans.Referrals == nil {
 		return
 	}
-	if l, err := a.Fans.Referrals.Store.Get(c, ck.Value); err != nil || l.CampaignID != e.CampaignID {
+	if l, err := a.Fans.Referrals.Store.Get(c, ck.Value); err != nil || l.CampaignID != campaignID {
 		return
 	}
 	if _, err := a.Fans.Referrals.Convert(c, ck.Value, referrals.Votes, voter); err != nil {
-		a.Log.Error("api: referral credit", "entry", e.ID, "err", err)
+		a.Log.Error("api: referral credit", "link", ck.Value, "err", err)
 	}
 }
 

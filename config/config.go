@@ -61,6 +61,8 @@ type Config struct {
 
 	ViewAfter      time.Duration // TRYOUT_VIEW_AFTER
 	TrustedProxies []string      // TRYOUT_TRUSTED_PROXIES
+	VoteLimitIP    int           // TRYOUT_VOTE_LIMIT_PER_IP
+	VoteLimitNet   int           // TRYOUT_VOTE_LIMIT_PER_NETWORK
 	EmbedAncestors string        // TRYOUT_EMBED_ANCESTORS
 
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
@@ -132,6 +134,8 @@ var Vars = []Var{
 	{"TRYOUT_MODERATION_URL", "(empty: none)", "external moderation service: Tryout POSTs each entry's text as JSON and reads back findings"},
 	{"TRYOUT_MODERATION_TIMEOUT", "10s", "time limit for one call to the moderation service (three attempts)"},
 	{"TRYOUT_TRUSTED_PROXIES", "(empty: none)", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed; with none, the client address is the connection's (rate limits cannot be dodged with a forged header)"},
+	{"TRYOUT_VOTE_LIMIT_PER_IP", "120", "votes accepted from one client address per 10 minutes (then 429 too_many_votes)"},
+	{"TRYOUT_VOTE_LIMIT_PER_NETWORK", "600", "votes accepted from one /24 (IPv6 /64) network per 10 minutes"},
 	{"TRYOUT_VIEW_AFTER", "5s", "playback time before a view counts (then once per viewer and entry per hour)"},
 	{"TRYOUT_EMBED_ANCESTORS", "*", "sites allowed to embed the player and gallery widget (CSP frame-ancestors, space separated)"},
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
@@ -190,6 +194,8 @@ func Load(getenv func(string) string) (Config, error) {
 
 		ViewAfter:      p.duration("TRYOUT_VIEW_AFTER", 5*time.Second),
 		TrustedProxies: splitList(p.str("TRYOUT_TRUSTED_PROXIES", "")),
+		VoteLimitIP:    p.int("TRYOUT_VOTE_LIMIT_PER_IP", 120),
+		VoteLimitNet:   p.int("TRYOUT_VOTE_LIMIT_PER_NETWORK", 600),
 		EmbedAncestors: p.str("TRYOUT_EMBED_ANCESTORS", "*"),
 
 		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
@@ -307,6 +313,9 @@ func (c Config) validate() []error {
 	}
 	if c.ModerationTimeout < 100*time.Millisecond {
 		bad("TRYOUT_MODERATION_TIMEOUT", "must be at least 100ms")
+	}
+	if c.VoteLimitIP < 1 || c.VoteLimitNet < 1 {
+		bad("TRYOUT_VOTE_LIMIT_PER_IP", "the vote limits must be at least 1")
 	}
 	if c.ViewAfter < 0 || c.ViewAfter > time.Hour {
 		bad("TRYOUT_VIEW_AFTER", "want 0s..1h, got %s", c.ViewAfter)

@@ -33,18 +33,23 @@ func run(ctx context.Context, args []string) error {
 		if err := benchGallery(ctx); err != nil {
 			return err
 		}
+		if err := benchVotes(ctx); err != nil {
+			return err
+		}
 		if err := benchUpload(ctx); err != nil {
 			return err
 		}
 		return benchTranscode(ctx)
 	case "gallery":
 		return benchGallery(ctx)
+	case "votes":
+		return benchVotes(ctx)
 	case "upload":
 		return benchUpload(ctx)
 	case "transcode":
 		return benchTranscode(ctx)
 	}
-	return fmt.Errorf("unknown benchmark %q (want gallery, upload, transcode or all)", which)
+	return fmt.Errorf("unknown benchmark %q (want gallery, votes, upload, transcode or all)", which)
 }
 
 // bench prints one BENCH line.

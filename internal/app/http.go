@@ -59,8 +59,8 @@ func (a *App) Handler() (http.Handler, error) {
 		Fans: api.Fans{Gallery: a.Gallery, Views: a.Views, Referrals: a.Referrals, PublicURL: a.Cfg.PublicURL, Captions: a.Blobs,
 			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: 20, Window: time.Hour}},
 		Voting: api.Voting{Service: a.Votes,
-			IPLimit:  &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:ip:", Limit: 120, Window: 10 * time.Minute},
-			NetLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:net:", Limit: 600, Window: 10 * time.Minute}},
+			IPLimit:  &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:ip:", Limit: int64(a.Cfg.VoteLimitIP), Window: 10 * time.Minute},
+			NetLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:net:", Limit: int64(a.Cfg.VoteLimitNet), Window: 10 * time.Minute}},
 	}
 	pub.Routes(r.Group("/api"))
 

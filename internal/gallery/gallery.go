@@ -30,6 +30,9 @@ type Card struct {
 	LiveAt          time.Time
 	Views           int64
 	Votes           int64
+	// OwnerID is the entrant who made the entry, kept for the self-vote
+	// rule only: never rendered, never in JSON (the privacy crawl checks).
+	OwnerID string
 }
 
 // CardOf builds the card of a public entry; ok is false for an entry the
@@ -41,7 +44,7 @@ func CardOf(e entries.Entry) (c Card, ok bool) {
 	c = Card{
 		ID: e.ID, CampaignID: e.CampaignID, Title: e.Title, CreatorName: e.CreatorName,
 		Poster: e.MediaPath(e.Renditions.Poster), Preview: e.MediaPath(e.Renditions.Preview),
-		LiveAt: e.LiveAt(), Views: e.Views, Votes: e.Votes,
+		LiveAt: e.LiveAt(), Views: e.Views, Votes: e.Votes, OwnerID: e.EntrantID,
 	}
 	if c.LiveAt.IsZero() {
 		c.LiveAt = e.UpdatedAt

@@ -435,7 +435,7 @@ func cardFields(c Card, words []string) map[string]any {
 	return map[string]any{
 		"campaign": c.CampaignID, "title": c.Title, "creator": c.CreatorName, "poster": c.Poster, "preview": c.Preview,
 		"duration": strconv.FormatFloat(c.DurationSeconds, 'f', 2, 64), "live_at": c.LiveAt.UnixMilli(),
-		"views": c.Views, "votes": c.Votes, "words": strings.Join(words, " "),
+		"views": c.Views, "votes": c.Votes, "words": strings.Join(words, " "), "owner": c.OwnerID,
 	}
 }
 
@@ -444,7 +444,7 @@ func cardFrom(id string, f map[string]string) Card {
 	d, _ := strconv.ParseFloat(f["duration"], 64)
 	return Card{
 		ID: id, CampaignID: f["campaign"], Title: f["title"], CreatorName: f["creator"], Poster: f["poster"], Preview: f["preview"],
-		DurationSeconds: d, LiveAt: time.UnixMilli(num("live_at")).UTC(), Views: num("views"), Votes: num("votes"),
+		DurationSeconds: d, LiveAt: time.UnixMilli(num("live_at")).UTC(), Views: num("views"), Votes: num("votes"), OwnerID: f["owner"],
 	}
 }
 
