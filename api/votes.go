@@ -12,8 +12,8 @@ import (
 
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
-	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/votes"
