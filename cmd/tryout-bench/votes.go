@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -23,13 +24,16 @@ import (
 	"github.com/tryout/tryout/internal/ids"
 )
 
-const voteEntries = 100
+const (
+	voteEntries = 100
+	voteWorkers = 64
+)
 
 // benchVotes loads the real vote endpoint (in-process handler on loopback,
 // embedded FerretDB, Redis) with new voters (no cookies: every request is
 // a new device):
 //
-//   - vote_rps: the most votes per second 8 keep-alive clients get, against
+//   - vote_rps: the most votes per second 64 keep-alive clients get, against
 //     a no-op gin handler under the same load tool; then p99 latency at
 //     half that rate, on the same line;
 //   - vote_exact: ballots in MongoDB against the total the gallery shows
@@ -121,6 +125,17 @@ func benchVotes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if path := os.Getenv("TRYOUT_BENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var accepted atomic.Int64
 	url := func(i int) string { return base + "/api/entries/" + targets[i%len(targets)] + "/votes" }
 	full, err := loadPost(ctx, 0, url, &accepted)
@@ -133,7 +148,7 @@ func benchVotes(ctx context.Context) error {
 	}
 	bench("vote_rps", full.rps, "req/s", baseline.rps, fmt.Sprintf("p99_ms=%.1f", full.p99.Seconds()*1000),
 		fmt.Sprintf("p99_at_half_rate_ms=%.1f", half.p99.Seconds()*1000), fmt.Sprintf("half_rate_rps=%.0f", half.rps),
-		fmt.Sprintf("concurrency=%d", loadWorkers), "voters=new_device_each")
+		fmt.Sprintf("concurrency=%d", voteWorkers), "voters=new_device_each")
 
 	counts, err := a.Ballots.Counts(ctx, cp.ID)
 	if err != nil {
@@ -169,7 +184,7 @@ func serveLoopback(h http.Handler) (string, func(), error) {
 // to that many requests per second in total. Every answer must be 2xx;
 // created counts the 201s.
 func loadPost(ctx context.Context, rate float64, url func(i int) string, created *atomic.Int64) (loadResult, error) {
-	tr := &http.Transport{MaxIdleConnsPerHost: loadWorkers, MaxConnsPerHost: loadWorkers}
+	tr := &http.Transport{MaxIdleConnsPerHost: voteWorkers, MaxConnsPerHost: voteWorkers}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	var (
@@ -180,17 +195,17 @@ func loadPost(ctx context.Context, rate float64, url func(i int) string, created
 	)
 	var interval time.Duration
 	if rate > 0 {
-		interval = time.Duration(float64(time.Second) * loadWorkers / rate)
+		interval = time.Duration(float64(time.Second) * voteWorkers / rate)
 	}
 	start := time.Now()
 	deadline := start.Add(loadDuration)
-	for w := range loadWorkers {
+	for w := range voteWorkers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
 			next := time.Now()
-			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i += loadWorkers {
+			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i += voteWorkers {
 				if interval > 0 {
 					if d := time.Until(next); d > 0 {
 						time.Sleep(d)

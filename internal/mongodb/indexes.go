@@ -55,7 +55,6 @@ var indexes = []index{
 	{Ballots, "key_unique", bson.D{{Key: "key", Value: 1}}, true},
 	{Ballots, "entry_voter_period_unique", bson.D{{Key: "entry_id", Value: 1}, {Key: "voter", Value: 1}, {Key: "period", Value: 1}}, true},
 	{Ballots, "campaign_voter_period", bson.D{{Key: "campaign_id", Value: 1}, {Key: "voter", Value: 1}, {Key: "period", Value: 1}}, false},
-	{Ballots, "campaign_counted", bson.D{{Key: "campaign_id", Value: 1}, {Key: "discounted", Value: 1}}, false},
 	{Reports, "reporter_entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "reporter", Value: 1}}, true},
 }
 
