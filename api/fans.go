@@ -47,7 +47,7 @@ type CardView struct {
 	Preview     string  `json:"preview,omitempty"`
 	Duration    float64 `json:"duration_seconds"`
 	Views       int64   `json:"views"`
-	Votes       int64   `json:"votes"`
+	Votes       *int64  `json:"votes,omitempty"` // absent while the campaign hides totals
 }
 
 // gallery serves a page of a campaign's gallery as JSON: sort (shuffle,
@@ -64,6 +64,11 @@ func (a *API) gallery(c *gin.Context) {
 	}
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	q := gallery.Query{CampaignID: cp.ID, Order: gallery.ParseOrder(c.Query("sort")), Search: c.Query("q"), Cursor: c.Query("cursor"), Seed: seed, Limit: limit}
+	hidden := cp.VoteRules().TotalsHidden(a.Now())
+	if hidden && q.Order == gallery.Top {
+		httpx.Fail(c, a.Log, httpx.E(http.StatusForbidden, "totals_hidden", "This campaign keeps vote totals secret until voting closes, so there is no Top order yet."))
+		return
+	}
 	if utf8.RuneCountInString(q.Search) > 100 {
 		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "query_too_long", "Search with up to 100 characters."))
 		return
@@ -77,7 +82,7 @@ func (a *API) gallery(c *gin.Context) {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
-	out := gin.H{"entries": cardViews(page.Cards, a.Fans.PublicURL), "next_cursor": page.Next, "total": page.Total}
+	out := gin.H{"entries": cardViews(page.Cards, a.Fans.PublicURL, hidden), "next_cursor": page.Next, "total": page.Total}
 	if q.Order == gallery.Shuffle {
 		out["seed"] = strconv.FormatUint(seed, 10)
 	}
@@ -85,10 +90,14 @@ func (a *API) gallery(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-func cardViews(cards []gallery.Card, publicURL string) []CardView {
+func cardViews(cards []gallery.Card, publicURL string, hideVotes bool) []CardView {
 	out := make([]CardView, 0, len(cards))
 	for _, c := range cards {
-		out = append(out, CardView{c.ID, c.Title, c.CreatorName, publicURL + "/e/" + c.ID, c.Poster, c.Preview, c.DurationSeconds, c.Views, c.Votes})
+		v := CardView{c.ID, c.Title, c.CreatorName, publicURL + "/e/" + c.ID, c.Poster, c.Preview, c.DurationSeconds, c.Views, nil}
+		if !hideVotes {
+			v.Votes = &c.Votes
+		}
+		out = append(out, v)
 	}
 	return out
 }

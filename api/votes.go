@@ -113,7 +113,7 @@ func (a *API) vote(c *gin.Context) {
 		if !cast.NextAt.IsZero() {
 			out.NextAt = &cast.NextAt
 		}
-		if !rules.HideTotals || !rules.Open(a.Now()) {
+		if !rules.TotalsHidden(a.Now()) {
 			if card, ok, err := a.Fans.Gallery.Card(c, e.ID); err == nil && ok {
 				out.Votes = &card.Votes
 			}
@@ -145,7 +145,7 @@ func (a *API) myVotes(c *gin.Context) {
 		}
 	}
 	out := gin.H{"open": rules.Open(a.Now()), "frequency": rules.Frequency, "scope": rules.Scope, "votes_per_period": rules.PerPeriod,
-		"identity": rules.Identity, "voted": st.Voted, "remaining": st.Remaining, "totals_hidden": rules.HideTotals && rules.Open(a.Now())}
+		"identity": rules.Identity, "voted": st.Voted, "remaining": st.Remaining, "totals_hidden": rules.TotalsHidden(a.Now())}
 	if !st.NextAt.IsZero() {
 		out["next_period_at"] = st.NextAt
 	}

@@ -17,7 +17,7 @@ import (
 // half the gallery's CPU); every value is escaped here with html.EscapeString
 // and every URL is built from an entry id, which ids.Valid restricts to
 // letters, digits and underscore.
-func cardsHTML(cards []gallery.Card) template.HTML {
+func cardsHTML(cards []gallery.Card, hideVotes bool) template.HTML {
 	var b strings.Builder
 	b.Grow(400 * len(cards))
 	b.WriteString(`<ul class="cards">`)
@@ -41,7 +41,10 @@ func cardsHTML(cards []gallery.Card) template.HTML {
 			b.WriteString(`</span> · `)
 		}
 		d := int(c.DurationSeconds + 0.5)
-		b.WriteString(strconv.Itoa(d/60) + ":" + pad2(d%60) + " · " + countedText(c.Views, "view", "views") + " · " + countedText(c.Votes, "vote", "votes"))
+		b.WriteString(strconv.Itoa(d/60) + ":" + pad2(d%60) + " · " + countedText(c.Views, "view", "views"))
+		if !hideVotes {
+			b.WriteString(" · " + countedText(c.Votes, "vote", "votes"))
+		}
 		b.WriteString("</span>\n</li>")
 	}
 	b.WriteString("\n</ul>")

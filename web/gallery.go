@@ -78,6 +78,10 @@ func (w *Web) galleryPage(c *gin.Context) {
 		return
 	}
 	q := gallery.Query{CampaignID: cp.ID, Order: gallery.ParseOrder(c.Query("sort")), Search: c.Query("q"), Cursor: c.Query("cursor"), Limit: 24}
+	hidden := cp.VoteRules().TotalsHidden(w.Now())
+	if hidden && q.Order == gallery.Top { // the order would give the totals away
+		q.Order = gallery.Shuffle
+	}
 	if q.Order == gallery.Shuffle && q.Search == "" {
 		q.Seed = w.shuffleSeed(c)
 	}
@@ -91,7 +95,7 @@ func (w *Web) galleryPage(c *gin.Context) {
 		w.fail(c, err)
 		return
 	}
-	key := strings.Join([]string{cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, q.Cursor, strconv.FormatUint(q.Seed, 10)}, "\x00")
+	key := strings.Join([]string{cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, q.Cursor, strconv.FormatUint(q.Seed, 10), strconv.FormatBool(hidden)}, "\x00")
 	if p, ok := w.Pages.get(key, w.Now()); ok {
 		w.send(c, http.StatusOK, "'none'", p)
 		return
@@ -123,6 +127,9 @@ func (w *Web) galleryPage(c *gin.Context) {
 		o     gallery.Order
 		label string
 	}{{gallery.Shuffle, "Discover"}, {gallery.Top, "Top"}, {gallery.Newest, "Newest"}} {
+		if o.o == gallery.Top && hidden {
+			continue
+		}
 		tabs = append(tabs, sortTab{o.label, link(o.o, ""), o.o == q.Order && q.Search == ""})
 	}
 	next := ""
@@ -132,7 +139,7 @@ func (w *Web) galleryPage(c *gin.Context) {
 	// The page around the cards is the same for every visitor of this
 	// order (whatever their seed): render it once per version and moment,
 	// and write only the cards per request.
-	frameKey := strings.Join([]string{"frame", cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, strconv.FormatBool(q.Cursor == "")}, "\x00")
+	frameKey := strings.Join([]string{"frame", cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, strconv.FormatBool(q.Cursor == ""), strconv.FormatBool(hidden)}, "\x00")
 	frame, ok := w.Pages.get(frameKey, w.Now())
 	if !ok {
 		if frame, err = w.build("gallery.html", "layout", map[string]any{"C": cp, "Page": page, "Tabs": tabs, "Search": q.Search,
@@ -143,7 +150,7 @@ func (w *Web) galleryPage(c *gin.Context) {
 		frame.expires = w.Now().Add(w.Pages.ttl())
 		w.Pages.put(frameKey, frame)
 	}
-	p := fill(frame.body, galleryBody(cp.Slug, page, q, next))
+	p := fill(frame.body, galleryBody(cp.Slug, page, q, next, hidden))
 	p.expires = w.Now().Add(w.Pages.ttl())
 	w.Pages.put(key, p)
 	w.send(c, http.StatusOK, "'none'", p)
@@ -154,6 +161,11 @@ func (w *Web) leaderboard(c *gin.Context) {
 	cp, err := w.Campaigns.GetBySlug(c, c.Param("slug"))
 	if err != nil {
 		w.fail(c, err)
+		return
+	}
+	if cp.VoteRules().TotalsHidden(w.Now()) {
+		c.Header("Cache-Control", "public, no-cache")
+		w.render(c, http.StatusOK, "leaderboard.html", map[string]any{"C": cp, "Hidden": true, "Voting": w.votingState(cp)})
 		return
 	}
 	page, err := w.Gallery.Page(c, gallery.Query{CampaignID: cp.ID, Order: gallery.Top, Limit: 50})
@@ -282,11 +294,11 @@ func fill(frame []byte, body string) cachedPage {
 
 // galleryBody is the per-request part of a gallery page: the cards, or
 // why there are none, and the link to the next page.
-func galleryBody(slug string, page gallery.Page, q gallery.Query, next string) string {
+func galleryBody(slug string, page gallery.Page, q gallery.Query, next string, hideVotes bool) string {
 	var b strings.Builder
 	switch {
 	case len(page.Cards) > 0:
-		b.WriteString(string(cardsHTML(page.Cards)))
+		b.WriteString(string(cardsHTML(page.Cards, hideVotes)))
 	case q.Search != "":
 		b.WriteString(`<p class="notice">Nothing matches. Try part of a title or a first name.</p>`)
 	case q.Cursor == "":

@@ -57,7 +57,7 @@ func (w *Web) entry(c *gin.Context) {
 	}
 	rules := cp.VoteRules()
 	data["VoteOpen"] = e.Status == entries.Live && rules.Open(w.Now())
-	data["HideVotes"] = rules.HideTotals && rules.Open(w.Now())
+	data["HideVotes"] = rules.TotalsHidden(w.Now())
 	if e.Status == entries.Live && !e.OwnedBy(me) {
 		c.Header("Cache-Control", "private, no-cache")
 	} else {
@@ -126,9 +126,11 @@ func (w *Web) embedGallery(c *gin.Context) {
 		w.failFramed(c, err)
 		return
 	}
-	order := gallery.ParseOrder(c.Query("sort"))
-	if order == gallery.Shuffle {
-		order = gallery.Top // a widget is cached by brand sites' visitors alike
+	// Top by default (a widget is the same for every visitor of a brand's
+	// site), Newest on request or while totals are hidden.
+	order, hidden := gallery.Top, cp.VoteRules().TotalsHidden(w.Now())
+	if c.Query("sort") == "new" || hidden {
+		order = gallery.Newest
 	}
 	page, err := w.Gallery.Page(c, gallery.Query{CampaignID: cp.ID, Order: order, Limit: min(atoiOr(c.Query("n"), 6), 12)})
 	if err != nil {
@@ -137,7 +139,7 @@ func (w *Web) embedGallery(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=60")
 	w.renderFramed(c, http.StatusOK, "embed_gallery.html", "embed", w.embedAncestors(),
-		map[string]any{"C": cp, "Page": page, "PublicURL": w.PublicURL})
+		map[string]any{"C": cp, "Page": page, "PublicURL": w.PublicURL, "HideVotes": hidden})
 }
 
 func (w *Web) embedAncestors() string {

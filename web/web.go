@@ -189,7 +189,7 @@ func (w *Web) campaign(c *gin.Context) {
 	}
 	id, signedIn := webauth.EntrantID(c)
 	data := map[string]any{"C": cp, "Open": cp.EntryOpen(w.Now()) == nil, "Soon": w.Now().Before(cp.EntryOpensAt), "SignedIn": signedIn,
-		"Resume": c.Query("entry"), "Voting": w.votingState(cp)}
+		"Resume": c.Query("entry"), "Voting": w.votingState(cp), "HideVotes": cp.VoteRules().TotalsHidden(w.Now())}
 	if page, err := w.Gallery.Page(c, gallery.Query{CampaignID: cp.ID, Order: gallery.Shuffle, Seed: w.shuffleSeed(c), Limit: 6}); err == nil {
 		data["Preview"], data["Total"] = page.Cards, page.Total
 	} else {

@@ -127,3 +127,44 @@ func TestVotingOverHTTP(t *testing.T) {
 		t.Errorf("after reconcile the card shows %d votes, want 2", card.Votes)
 	}
 }
+
+// TestHiddenTotals: a campaign that keeps totals secret until voting closes
+// shows no vote counts and no Top order anywhere public.
+func TestHiddenTotals(t *testing.T) {
+	e := newEnv(t)
+	now := time.Now()
+	e.createCampaign("secret", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
+		map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(time.Hour), "hide_totals": true})
+	en := e.liveEntry(t, "secret", "Hush", "")
+	var out voteOut
+	if res := e.doWith(jar(), e.jsonReq("POST", "/api/entries/"+en.ID+"/votes", nil), &out); res.StatusCode != 201 || out.Votes != nil {
+		t.Errorf("vote answer while hidden: %d %+v", res.StatusCode, out)
+	}
+	for _, path := range []string{"/c/secret/gallery", "/c/secret/gallery?sort=top", "/c/secret", "/e/" + en.ID, "/embed/c/secret"} {
+		_, body := e.get(jar(), path)
+		if strings.Contains(body, "1 vote") || strings.Contains(body, "0 votes") || strings.Contains(body, "sort=top") {
+			t.Errorf("%s shows votes or the Top order while totals are hidden", path)
+		}
+	}
+	if _, body := e.get(jar(), "/c/secret/leaderboard"); !strings.Contains(body, "secret until voting closes") || strings.Contains(body, "/e/"+en.ID) {
+		t.Error("the leaderboard is not hidden")
+	}
+	var page struct {
+		Entries []map[string]any
+	}
+	e.doWith(jar(), e.jsonReq("GET", "/api/campaigns/secret/gallery?sort=new", nil), &page)
+	if len(page.Entries) != 1 || page.Entries[0]["votes"] != nil {
+		t.Errorf("JSON while hidden: %+v", page)
+	}
+	var apiErr apiError
+	if res := e.doWith(jar(), e.jsonReq("GET", "/api/campaigns/secret/gallery?sort=top", nil), &apiErr); res.StatusCode != 403 || apiErr.Error.Code != "totals_hidden" {
+		t.Errorf("JSON top while hidden: %d %+v", res.StatusCode, apiErr)
+	}
+	// Once voting has closed, the totals are public.
+	e.app.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	defer func() { e.app.Now = time.Now }()
+	// (The campaign and page caches run on the app's clock, so they expire too.)
+	if _, body := e.get(jar(), "/c/secret/leaderboard"); !strings.Contains(body, "/e/"+en.ID) || !strings.Contains(body, "<td>1</td>") {
+		t.Error("the leaderboard stays hidden after voting closed")
+	}
+}

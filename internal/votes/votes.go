@@ -105,6 +105,12 @@ func (r Rules) Validate() map[string]string {
 	return fe
 }
 
+// TotalsHidden reports whether vote totals (and so the Top order) are
+// hidden from the public at now: with HideTotals, until voting closes.
+func (r Rules) TotalsHidden(now time.Time) bool {
+	return r.HideTotals && now.Before(r.ClosesAt)
+}
+
 // Open reports whether voting is open at now.
 func (r Rules) Open(now time.Time) bool {
 	return !r.OpensAt.IsZero() && !now.Before(r.OpensAt) && now.Before(r.ClosesAt)
