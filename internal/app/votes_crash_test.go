@@ -1,0 +1,156 @@
+package app_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tryout/tryout/internal/webauth"
+)
+
+// TestServeKilledDuringVotingLosesNoAcknowledgedBallot: the real `tryout
+// serve` binary takes a vote load and is killed with SIGKILL in the middle
+// of it. Afterwards every vote that got a 201 has its ballot in MongoDB,
+// no voter has two ballots for one entry, and reconcile makes the totals
+// equal the ballots.
+func TestServeKilledDuringVotingLosesNoAcknowledgedBallot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the serve binary")
+	}
+	t.Parallel()
+	e := newEnv(t)
+	now := time.Now()
+	e.createCampaign("crash-vote", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
+		map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(time.Hour)})
+	var targets []string
+	for _, title := range []string{"One", "Two", "Three", "Four"} {
+		targets = append(targets, e.liveEntry(t, "crash-vote", title, "").ID)
+	}
+	bin := filepath.Join(t.TempDir(), "tryout")
+	if b, err := exec.Command("go", "build", "-o", bin, "../../cmd/tryout").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, b)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(e.kit.Env(), "TRYOUT_HTTP_ADDR="+addr, "TRYOUT_PUBLIC_URL=http://"+addr, "TRYOUT_LOG_LEVEL=error",
+		"TRYOUT_VOTE_LIMIT_PER_IP=1000000", "TRYOUT_VOTE_LIMIT_PER_NETWORK=1000000", "TRYOUT_DATA_DIR="+t.TempDir())
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	base := "http://" + addr
+	for i := 0; ; i++ { // wait for it to listen (bounded)
+		if res, err := http.Get(base + "/healthz"); err == nil {
+			res.Body.Close()
+			break
+		}
+		if i == 300 {
+			t.Fatal("tryout serve did not start")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	type ack struct{ entry, voter string }
+	var (
+		mu    sync.Mutex
+		acked []ack
+		sent  atomic.Int64
+		wg    sync.WaitGroup
+	)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	stop := make(chan struct{})
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < 100000; i += 16 { // bounded; the kill ends it long before
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				entry := targets[i%len(targets)]
+				sent.Add(1)
+				res, err := client.Post(base+"/api/entries/"+entry+"/votes", "application/json", nil)
+				if err != nil {
+					continue // killed mid-request: not acknowledged, may or may not be written
+				}
+				res.Body.Close()
+				if res.StatusCode == http.StatusCreated {
+					for _, ck := range res.Cookies() {
+						if ck.Name == webauth.DeviceCookie {
+							mu.Lock()
+							acked = append(acked, ack{entry, "d:" + ck.Value})
+							mu.Unlock()
+						}
+					}
+				}
+			}
+		}()
+	}
+	for i := 0; ; i++ { // let a few hundred votes through, then kill
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 300 || i == 600 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	time.Sleep(200 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	if len(acked) < 100 {
+		t.Fatalf("only %d votes were acknowledged before the kill", len(acked))
+	}
+
+	ctx := context.Background()
+	ballots := e.app.DB.Collection("ballots")
+	for _, a := range acked {
+		n, err := ballots.CountDocuments(ctx, map[string]any{"entry_id": a.entry, "voter": a.voter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("acknowledged vote of %s for %s has %d ballots, want 1", a.voter, a.entry, n)
+		}
+	}
+	total, err := ballots.CountDocuments(ctx, map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total < int64(len(acked)) || total > sent.Load() {
+		t.Errorf("%d ballots for %d acknowledged and %d sent votes", total, len(acked), sent.Load())
+	}
+	rep, err := e.app.ReconcileVotes(ctx, campaignID(t, e, "crash-vote"))
+	if err != nil || rep.Ballots != total {
+		t.Fatalf("reconcile: %+v %v (ballots %d)", rep, err, total)
+	}
+	var shown int64
+	for _, id := range targets {
+		c, _, _ := e.app.Gallery.Card(ctx, id)
+		shown += c.Votes
+	}
+	if shown != total {
+		t.Errorf("after reconcile the gallery shows %d votes for %d ballots", shown, total)
+	}
+	t.Logf("%d sent, %d acknowledged, %d ballots, %d counters mended", sent.Load(), len(acked), total, len(rep.Differences))
+}
