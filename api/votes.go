@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/friction"
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
@@ -23,8 +25,17 @@ import (
 // Voting holds what the vote endpoints need.
 type Voting struct {
 	Service *votes.Service
-	// Per client address and per /24 (IPv6 /64) network: velocity limits.
+	// Per client address and per /24 (IPv6 /64) network: hard velocity
+	// limits (429).
 	IPLimit, NetLimit *ratelimit.Limiter
+	// Graduated friction: a vote that looks automated must solve a
+	// proof-of-work challenge first. BurstLimit is the per-address rate
+	// above which votes are challenged; CrowdLimit the distinct voters per
+	// address per hour above which they are.
+	Challenger *friction.Challenger
+	Pages      friction.Pages
+	BurstLimit *ratelimit.Limiter
+	CrowdLimit int64
 }
 
 // voteView is the answer to a counted vote.
@@ -84,6 +95,12 @@ func (a *API) vote(c *gin.Context) {
 		device = ck.Value
 	}
 	sig := votes.Signals{IPHash: a.HashIP(ip), SubnetHash: a.HashIP(subnet(ip)), Device: device, UAFamily: uaFamily(c.GetHeader("User-Agent")), SincePageMS: -1}
+	if since, ok := a.Voting.Pages.Since(c.GetHeader("X-Page-Token"), e.ID); ok {
+		sig.SincePageMS = since.Milliseconds()
+	}
+	if !a.passFriction(c, e.ID, voter.ID, sig, &sig) {
+		return
+	}
 	cast, err := a.Voting.Service.Vote(c, rules, votes.Target{CampaignID: e.CampaignID, EntryID: e.ID, EntrantID: e.OwnerID, Live: true}, voter, sig)
 	var av *votes.AlreadyVotedError
 	switch {
@@ -203,4 +220,71 @@ func uaFamily(ua string) string {
 		return "none"
 	}
 	return "other"
+}
+
+// passFriction challenges a vote that looks automated: no page view of the
+// entry, a vote within two seconds of the page loading, a burst from one
+// address, or many voters on one address. A challenged client solves a
+// proof of work and sends the vote again with the answer (headers
+// X-Challenge-Token and X-Challenge-Nonce). It answers the request itself
+// and returns false when the vote may not go ahead.
+func (a *API) passFriction(c *gin.Context, entryID, voter string, in votes.Signals, out *votes.Signals) bool {
+	v := a.Voting
+	if v.Challenger == nil {
+		return true
+	}
+	var reasons []string
+	switch {
+	case in.SincePageMS < 0:
+		reasons = append(reasons, "no_page_view")
+	case in.SincePageMS < 2000:
+		reasons = append(reasons, "too_fast")
+	}
+	if v.BurstLimit != nil {
+		if ok, _, err := v.BurstLimit.Allow(c, in.IPHash); err == nil && !ok {
+			reasons = append(reasons, "burst")
+		}
+	}
+	if v.CrowdLimit > 0 {
+		key := "vote:voters:" + in.IPHash + ":" + a.Now().UTC().Format("2006010215")
+		if n, err := crowd(c, a.Fans.Gallery.Redis, key, voter); err == nil && n > v.CrowdLimit {
+			reasons = append(reasons, "crowded_address")
+		}
+	}
+	if len(reasons) == 0 {
+		return true
+	}
+	subject := voter + "|" + entryID
+	if tok, nonce := c.GetHeader("X-Challenge-Token"), c.GetHeader("X-Challenge-Nonce"); tok != "" {
+		err := v.Challenger.Verify(c, subject, tok, nonce)
+		if err == nil {
+			out.Challenge = "pow"
+			return true
+		}
+		if !errors.Is(err, friction.ErrInvalid) && !errors.Is(err, friction.ErrUsed) {
+			httpx.Fail(c, a.Log, err)
+			return false
+		}
+	}
+	ch := v.Challenger.Issue(subject)
+	httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusForbidden, Code: "challenge_required",
+		Message: "Please wait a moment while your browser confirms this vote.",
+		Fields:  map[string]string{"challenge_token": ch.Token, "difficulty": strconv.Itoa(ch.Difficulty), "reasons": strings.Join(reasons, ",")}})
+	return false
+}
+
+// crowd adds voter to an hourly HyperLogLog of an address's voters and
+// returns its estimated size.
+func crowd(c *gin.Context, r *redis.Client, key, voter string) (int64, error) {
+	var n *redis.IntCmd
+	_, err := r.TxPipelined(c, func(p redis.Pipeliner) error {
+		p.PFAdd(c, key, voter)
+		p.Expire(c, key, 2*time.Hour)
+		n = p.PFCount(c, key)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n.Val(), nil
 }

@@ -63,6 +63,9 @@ type Config struct {
 	TrustedProxies []string      // TRYOUT_TRUSTED_PROXIES
 	VoteLimitIP    int           // TRYOUT_VOTE_LIMIT_PER_IP
 	VoteLimitNet   int           // TRYOUT_VOTE_LIMIT_PER_NETWORK
+	VoteBurst      int           // TRYOUT_VOTE_CHALLENGE_PER_IP
+	VoteCrowd      int           // TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP
+	VotePoWBits    int           // TRYOUT_VOTE_CHALLENGE_BITS
 	EmbedAncestors string        // TRYOUT_EMBED_ANCESTORS
 
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
@@ -136,6 +139,9 @@ var Vars = []Var{
 	{"TRYOUT_TRUSTED_PROXIES", "(empty: none)", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed; with none, the client address is the connection's (rate limits cannot be dodged with a forged header)"},
 	{"TRYOUT_VOTE_LIMIT_PER_IP", "120", "votes accepted from one client address per 10 minutes (then 429 too_many_votes)"},
 	{"TRYOUT_VOTE_LIMIT_PER_NETWORK", "600", "votes accepted from one /24 (IPv6 /64) network per 10 minutes"},
+	{"TRYOUT_VOTE_CHALLENGE_PER_IP", "10", "votes per minute from one client address before further votes must solve a proof-of-work challenge"},
+	{"TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP", "30", "distinct voters per hour on one client address before their votes must solve a challenge"},
+	{"TRYOUT_VOTE_CHALLENGE_BITS", "16", "proof-of-work difficulty in leading zero bits (16: about a second in a phone's browser)"},
 	{"TRYOUT_VIEW_AFTER", "5s", "playback time before a view counts (then once per viewer and entry per hour)"},
 	{"TRYOUT_EMBED_ANCESTORS", "*", "sites allowed to embed the player and gallery widget (CSP frame-ancestors, space separated)"},
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
@@ -196,6 +202,9 @@ func Load(getenv func(string) string) (Config, error) {
 		TrustedProxies: splitList(p.str("TRYOUT_TRUSTED_PROXIES", "")),
 		VoteLimitIP:    p.int("TRYOUT_VOTE_LIMIT_PER_IP", 120),
 		VoteLimitNet:   p.int("TRYOUT_VOTE_LIMIT_PER_NETWORK", 600),
+		VoteBurst:      p.int("TRYOUT_VOTE_CHALLENGE_PER_IP", 10),
+		VoteCrowd:      p.int("TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP", 30),
+		VotePoWBits:    p.int("TRYOUT_VOTE_CHALLENGE_BITS", 16),
 		EmbedAncestors: p.str("TRYOUT_EMBED_ANCESTORS", "*"),
 
 		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
@@ -313,6 +322,12 @@ func (c Config) validate() []error {
 	}
 	if c.ModerationTimeout < 100*time.Millisecond {
 		bad("TRYOUT_MODERATION_TIMEOUT", "must be at least 100ms")
+	}
+	if c.VotePoWBits < 1 || c.VotePoWBits > 28 {
+		bad("TRYOUT_VOTE_CHALLENGE_BITS", "want 1..28, got %d", c.VotePoWBits)
+	}
+	if c.VoteBurst < 1 || c.VoteCrowd < 1 {
+		bad("TRYOUT_VOTE_CHALLENGE_PER_IP", "the challenge thresholds must be at least 1")
 	}
 	if c.VoteLimitIP < 1 || c.VoteLimitNet < 1 {
 		bad("TRYOUT_VOTE_LIMIT_PER_IP", "the vote limits must be at least 1")

@@ -58,6 +58,9 @@ func (w *Web) entry(c *gin.Context) {
 	rules := cp.VoteRules()
 	data["VoteOpen"] = e.Status == entries.Live && rules.Open(w.Now())
 	data["HideVotes"] = rules.TotalsHidden(w.Now())
+	if w.PageToken != nil {
+		data["PageToken"] = w.PageToken(e.ID)
+	}
 	if e.Status == entries.Live && !e.OwnedBy(me) {
 		c.Header("Cache-Control", "private, no-cache")
 	} else {

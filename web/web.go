@@ -55,6 +55,10 @@ type Web struct {
 	// Gallery is the read model the public listings are served from.
 	Gallery *gallery.Index
 	Winners campaigns.WinnerStore
+	// PageToken signs the moment an entry page was served (the vote
+	// button sends it back; a vote with none, or within two seconds,
+	// is challenged).
+	PageToken func(entryID string) string
 	// Referrals credits personal share links.
 	Referrals *referrals.Service
 	// EmbedAncestors is the CSP frame-ancestors of the embeddable player

@@ -56,6 +56,7 @@ func benchVotes(ctx context.Context) error {
 			// Every bench request comes from 127.0.0.1: the per-address
 			// limits still run (a Redis call each) but never refuse.
 			"TRYOUT_VOTE_LIMIT_PER_IP": "1000000000", "TRYOUT_VOTE_LIMIT_PER_NETWORK": "1000000000",
+			"TRYOUT_VOTE_CHALLENGE_PER_IP": "1000000000", "TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP": "1000000000",
 		}[k]
 	})
 	if err != nil {
@@ -121,7 +122,7 @@ func benchVotes(ctx context.Context) error {
 	}
 	defer stopNoop()
 
-	baseline, err := loadPost(ctx, 0, func(int) string { return noopBase + "/noop" }, nil)
+	baseline, err := loadPost(ctx, 0, func(int) string { return noopBase + "/noop" }, nil, func(string) string { return "x" })
 	if err != nil {
 		return err
 	}
@@ -136,13 +137,22 @@ func benchVotes(ctx context.Context) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	// Fans vote from the entry page: each vote carries the page's token,
+	// served more than two seconds earlier (so none is challenged).
+	pages := a.Pages()
+	tokens := map[string]string{}
+	for _, id := range targets {
+		tokens[id] = pages.Token(id)
+	}
+	time.Sleep(2100 * time.Millisecond)
 	var accepted atomic.Int64
 	url := func(i int) string { return base + "/api/entries/" + targets[i%len(targets)] + "/votes" }
-	full, err := loadPost(ctx, 0, url, &accepted)
+	pageOf := func(u string) string { return tokens[u[len(base)+len("/api/entries/"):len(u)-len("/votes")]] }
+	full, err := loadPost(ctx, 0, url, &accepted, pageOf)
 	if err != nil {
 		return err
 	}
-	half, err := loadPost(ctx, full.rps/2, url, &accepted)
+	half, err := loadPost(ctx, full.rps/2, url, &accepted, pageOf)
 	if err != nil {
 		return err
 	}
@@ -183,7 +193,7 @@ func serveLoopback(h http.Handler) (string, func(), error) {
 // loadPost is load with POSTs and no cookies; rate > 0 paces the clients
 // to that many requests per second in total. Every answer must be 2xx;
 // created counts the 201s.
-func loadPost(ctx context.Context, rate float64, url func(i int) string, created *atomic.Int64) (loadResult, error) {
+func loadPost(ctx context.Context, rate float64, url func(i int) string, created *atomic.Int64, pageToken func(url string) string) (loadResult, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: voteWorkers, MaxConnsPerHost: voteWorkers}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
@@ -213,7 +223,9 @@ func loadPost(ctx context.Context, rate float64, url func(i int) string, created
 					next = next.Add(interval)
 				}
 				t := time.Now()
-				res, err := client.Post(url(i), "application/json", nil)
+				req, _ := http.NewRequestWithContext(ctx, "POST", url(i), nil)
+				req.Header.Set("X-Page-Token", pageToken(url(i)))
+				res, err := client.Do(req)
 				if err == nil {
 					_, err = io.Copy(io.Discard, res.Body)
 					res.Body.Close()

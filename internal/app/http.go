@@ -11,6 +11,7 @@ import (
 	"github.com/tryout/tryout/admin"
 	"github.com/tryout/tryout/api"
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/friction"
 	"github.com/tryout/tryout/internal/health"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
@@ -60,7 +61,11 @@ func (a *App) Handler() (http.Handler, error) {
 			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: 20, Window: time.Hour}},
 		Voting: api.Voting{Service: a.Votes,
 			IPLimit:  &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:ip:", Limit: int64(a.Cfg.VoteLimitIP), Window: 10 * time.Minute},
-			NetLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:net:", Limit: int64(a.Cfg.VoteLimitNet), Window: 10 * time.Minute}},
+			NetLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:net:", Limit: int64(a.Cfg.VoteLimitNet), Window: 10 * time.Minute},
+			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now},
+			Pages:      a.Pages(),
+			BurstLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:burst:", Limit: int64(a.Cfg.VoteBurst), Window: time.Minute},
+			CrowdLimit: int64(a.Cfg.VoteCrowd)},
 	}
 	pub.Routes(r.Group("/api"))
 
@@ -79,7 +84,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if a.Cfg.S3PublicUseTLS {
 		scheme = "https://"
 	}
-	pages := &web.Web{Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
+	pages := &web.Web{PageToken: a.Pages().Token, Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
 		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Now: a.now, Log: a.Log}
 	if err := pages.Routes(r); err != nil {
 		return nil, err
@@ -112,3 +117,6 @@ func (a *App) Server(h http.Handler) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 	}
 }
+
+// Pages signs and reads page-view tokens (the vote button carries one).
+func (a *App) Pages() friction.Pages { return friction.Pages{Signer: a.Signer, Now: a.now} }

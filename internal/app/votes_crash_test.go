@@ -2,11 +2,13 @@ package app_test
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -46,7 +48,9 @@ func TestServeKilledDuringVotingLosesNoAcknowledgedBallot(t *testing.T) {
 	l.Close()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(e.kit.Env(), "TRYOUT_HTTP_ADDR="+addr, "TRYOUT_PUBLIC_URL=http://"+addr, "TRYOUT_LOG_LEVEL=error",
-		"TRYOUT_VOTE_LIMIT_PER_IP=1000000", "TRYOUT_VOTE_LIMIT_PER_NETWORK=1000000", "TRYOUT_DATA_DIR="+t.TempDir())
+		"TRYOUT_VOTE_LIMIT_PER_IP=1000000", "TRYOUT_VOTE_LIMIT_PER_NETWORK=1000000", "TRYOUT_DATA_DIR="+t.TempDir(),
+		// One client address plays every voter: no proof-of-work challenges.
+		"TRYOUT_VOTE_CHALLENGE_PER_IP=1000000", "TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP=1000000")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -63,6 +67,25 @@ func TestServeKilledDuringVotingLosesNoAcknowledgedBallot(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+
+	// Each entry page carries a page-view token; votes sent with one more
+	// than two seconds later are not challenged.
+	pageTokens := map[string]string{}
+	tokenRE := regexp.MustCompile(`data-page="([^"]+)"`)
+	for _, id := range targets {
+		res, err := http.Get(base + "/e/" + id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		m := tokenRE.FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("entry page %s has no vote button", id)
+		}
+		pageTokens[id] = string(m[1])
+	}
+	time.Sleep(2100 * time.Millisecond)
 
 	type ack struct{ entry, voter string }
 	var (
@@ -85,7 +108,9 @@ func TestServeKilledDuringVotingLosesNoAcknowledgedBallot(t *testing.T) {
 				}
 				entry := targets[i%len(targets)]
 				sent.Add(1)
-				res, err := client.Post(base+"/api/entries/"+entry+"/votes", "application/json", nil)
+				req, _ := http.NewRequest("POST", base+"/api/entries/"+entry+"/votes", nil)
+				req.Header.Set("X-Page-Token", pageTokens[entry])
+				res, err := client.Do(req)
 				if err != nil {
 					continue // killed mid-request: not acknowledged, may or may not be written
 				}

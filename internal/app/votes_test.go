@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/tryout/tryout/internal/entrants"
+	"github.com/tryout/tryout/internal/friction"
+	"github.com/tryout/tryout/internal/testkit"
 )
 
 type voteOut struct {
@@ -37,6 +39,7 @@ func TestVotingOverHTTP(t *testing.T) {
 	vote := func(c *http.Client, id string, origin ...string) (int, voteOut) {
 		var out voteOut
 		req := e.jsonReq("POST", "/api/entries/"+id+"/votes", nil)
+		req.Header.Set("X-Page-Token", e.pageToken(id))
 		for _, o := range origin {
 			req.Header.Set("Origin", o)
 		}
@@ -137,7 +140,9 @@ func TestHiddenTotals(t *testing.T) {
 		map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(time.Hour), "hide_totals": true})
 	en := e.liveEntry(t, "secret", "Hush", "")
 	var out voteOut
-	if res := e.doWith(jar(), e.jsonReq("POST", "/api/entries/"+en.ID+"/votes", nil), &out); res.StatusCode != 201 || out.Votes != nil {
+	req := e.jsonReq("POST", "/api/entries/"+en.ID+"/votes", nil)
+	req.Header.Set("X-Page-Token", e.pageToken(en.ID))
+	if res := e.doWith(jar(), req, &out); res.StatusCode != 201 || out.Votes != nil {
 		t.Errorf("vote answer while hidden: %d %+v", res.StatusCode, out)
 	}
 	for _, path := range []string{"/c/secret/gallery", "/c/secret/gallery?sort=top", "/c/secret", "/e/" + en.ID, "/embed/c/secret"} {
@@ -166,5 +171,77 @@ func TestHiddenTotals(t *testing.T) {
 	// (The campaign and page caches run on the app's clock, so they expire too.)
 	if _, body := e.get(jar(), "/c/secret/leaderboard"); !strings.Contains(body, "/e/"+en.ID) || !strings.Contains(body, "<td>1</td>") {
 		t.Error("the leaderboard stays hidden after voting closed")
+	}
+}
+
+// pageToken is the token an entry page served a minute ago carries.
+func (e *env) pageToken(entryID string) string {
+	return friction.Pages{Signer: e.app.Signer, Now: func() time.Time { return time.Now().Add(-time.Minute) }}.Token(entryID)
+}
+
+// TestVoteFriction: votes that look automated (no page view, too soon after
+// it, a burst from one address) must solve a proof of work; a solved
+// challenge counts the vote once and marks its ballot; a wrong or reused
+// answer is challenged again.
+func TestVoteFriction(t *testing.T) {
+	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.VoteBurst, k.Config.VotePoWBits = 3, 8 })
+	now := time.Now()
+	e.createCampaign("friction", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
+		map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(time.Hour)})
+	en := e.liveEntry(t, "friction", "Prove it", "")
+	ctx := context.Background()
+	post := func(c *http.Client, page string, hdr ...string) (int, voteOut) {
+		req := e.jsonReq("POST", "/api/entries/"+en.ID+"/votes", nil)
+		if page != "" {
+			req.Header.Set("X-Page-Token", page)
+		}
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		var out voteOut
+		res := e.doWith(c, req, &out)
+		return res.StatusCode, out
+	}
+	bot := jar()
+	st, out := post(bot, "")
+	if st != 403 || out.Error.Code != "challenge_required" || out.Error.Fields["reasons"] != "no_page_view" || out.Error.Fields["difficulty"] != "8" {
+		t.Fatalf("vote with no page view: %d %+v", st, out)
+	}
+	ch := friction.Challenge{Token: out.Error.Fields["challenge_token"], Difficulty: 8}
+	wrong := "x"
+	for friction.Solves(ch.Token, wrong, 8) {
+		wrong += "x"
+	}
+	if st, out := post(bot, "", "X-Challenge-Token", ch.Token, "X-Challenge-Nonce", wrong); st != 403 || out.Error.Code != "challenge_required" {
+		t.Errorf("wrong answer: %d %+v", st, out)
+	}
+	nonce := friction.Solve(ch)
+	if st, out := post(bot, "", "X-Challenge-Token", ch.Token, "X-Challenge-Nonce", nonce); st != 201 || !out.Counted {
+		t.Fatalf("solved challenge: %d %+v", st, out)
+	}
+	var b struct {
+		Signals struct{ Challenge string } `bson:"signals"`
+	}
+	if err := e.app.DB.Collection("ballots").FindOne(ctx, map[string]any{"entry_id": en.ID}).Decode(&b); err != nil || b.Signals.Challenge != "pow" {
+		t.Errorf("ballot signals: %+v %v", b, err)
+	}
+	// Another browser replaying the answer is challenged (bound to the voter).
+	if st, out := post(jar(), "", "X-Challenge-Token", ch.Token, "X-Challenge-Nonce", nonce); st != 403 || out.Error.Code != "challenge_required" {
+		t.Errorf("replayed answer: %d %+v", st, out)
+	}
+	// A vote a moment after the page was served.
+	fresh := friction.Pages{Signer: e.app.Signer, Now: time.Now}.Token(en.ID)
+	if st, out := post(jar(), fresh); st != 403 || !strings.HasPrefix(out.Error.Fields["reasons"], "too_fast") {
+		t.Errorf("vote within 2 s of the page: %d %+v", st, out)
+	}
+	// A person who waited is not challenged, until their address bursts
+	// past the limit (3 a minute here; the challenged ones above counted).
+	st, out = post(jar(), e.pageToken(en.ID))
+	if st != 403 || !strings.Contains(out.Error.Fields["reasons"], "burst") {
+		t.Errorf("vote after a burst: %d %+v", st, out)
+	}
+	e.kit.Redis.Del(ctx, e.kit.Redis.Keys(ctx, "rl:vote:burst:*").Val()...)
+	if st, out := post(jar(), e.pageToken(en.ID)); st != 201 {
+		t.Errorf("an ordinary vote: %d %+v", st, out)
 	}
 }

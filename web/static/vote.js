@@ -1,17 +1,45 @@
 // The vote button: casts the vote and says what happened in words (counted,
-// already voted and when to come back, or what to do).
+// already voted and when to come back, or what to do). When Tryout asks
+// for a proof of work (a vote that looks automated), the browser solves it
+// and sends the vote again.
 const box = document.getElementById("vote-box");
 const button = document.getElementById("vote");
 const msg = box.querySelector(".message");
+
+function zeroBits(bytes) {
+  let n = 0;
+  for (const b of bytes) {
+    if (b === 0) { n += 8; continue; }
+    return n + Math.clz32(b) - 24;
+  }
+  return n;
+}
+
+async function solve(token, difficulty) {
+  const enc = new TextEncoder();
+  for (let i = 0; ; i++) {
+    const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(`${token}:${i}`)));
+    if (zeroBits(sum) >= difficulty) return String(i);
+  }
+}
+
+async function send(extra) {
+  const headers = { Accept: "application/json", "X-Page-Token": box.dataset.page || "", ...extra };
+  const res = await fetch(`/api/entries/${encodeURIComponent(box.dataset.entry)}/votes`, { method: "POST", credentials: "same-origin", headers });
+  return { res, data: await res.json().catch(() => ({})) };
+}
 
 button.addEventListener("click", async () => {
   button.disabled = true;
   msg.classList.remove("error");
   try {
-    const res = await fetch(`/api/entries/${encodeURIComponent(box.dataset.entry)}/votes`, {
-      method: "POST", credentials: "same-origin", headers: { Accept: "application/json" },
-    });
-    const data = await res.json().catch(() => ({}));
+    let { res, data } = await send({});
+    const e0 = data.error || {};
+    if (e0.code === "challenge_required" && e0.fields) {
+      msg.textContent = e0.message;
+      const nonce = await solve(e0.fields.challenge_token, Number(e0.fields.difficulty));
+      ({ res, data } = await send({ "X-Challenge-Token": e0.fields.challenge_token, "X-Challenge-Nonce": nonce }));
+    }
     if (res.ok) {
       msg.textContent = "Thank you: your vote counts.";
       const total = document.getElementById("votes");
@@ -28,8 +56,7 @@ button.addEventListener("click", async () => {
       msg.append(a);
     }
     msg.classList.toggle("error", e.code !== "already_voted" && e.code !== "no_votes_left");
-    if (e.code !== "unavailable") return;
-    button.disabled = false;
+    if (e.code === "unavailable" || e.code === "challenge_required") button.disabled = false;
   } catch {
     msg.textContent = "We could not reach Tryout. Check your connection and try again.";
     msg.classList.add("error");
