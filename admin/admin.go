@@ -31,6 +31,7 @@ import (
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/staff"
+	"github.com/tryout/tryout/internal/votes"
 )
 
 //go:embed templates/*.html
@@ -47,6 +48,7 @@ type MediaStore interface {
 type Admin struct {
 	Campaigns        campaigns.Store
 	Winners          campaigns.WinnerStore
+	Votes            *votes.Review
 	Entries          entries.Store
 	Entrants         entrants.Store
 	Staff            staff.Store
@@ -100,6 +102,8 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.GET("/entries/:id", a.can(staff.WatchEntries), a.entryPage)
 	p.POST("/entries/:id/decision", a.can(staff.Moderate), a.decide)
 	p.POST("/entries/:id/winner", a.can(staff.ManageCampaigns), a.pickWinner)
+	p.GET("/entries/:id/votes", a.can(staff.ReviewVotes), a.votesPage)
+	p.POST("/entries/:id/votes/discount", a.can(staff.ReviewVotes), a.discountVotes)
 	p.GET("/media/:id/*file", httpx.Deadlines(30*time.Second, 30*time.Minute), a.can(staff.WatchEntries), a.media)
 	p.GET("/campaigns/new", a.can(staff.ManageCampaigns), a.campaignForm)
 	p.GET("/campaigns/:id/edit", a.can(staff.ManageCampaigns), a.campaignForm)

@@ -167,6 +167,9 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		{"GET", "/admin/campaigns/new", "o"},
 		{"POST", "/admin/campaigns", "o"},
 		{"GET", "/admin/outbox", "o"},
+		{"GET", "/admin/entries/" + en.ID + "/votes", "om"},
+		{"POST", "/admin/entries/" + en.ID + "/votes/discount", "om"},
+		{"POST", "/admin/entries/" + en.ID + "/winner", "o"},
 	}
 	for _, role := range []staff.Role{staff.Owner, staff.Moderator, staff.Judge, staff.Analyst} {
 		email, pass := string(role)+"@example.com", string(role)+" password!!"

@@ -16,6 +16,7 @@ import (
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
 	"github.com/tryout/tryout/internal/ratelimit"
+	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/internal/webauth"
 	"github.com/tryout/tryout/web"
 )
@@ -71,7 +72,8 @@ func (a *App) Handler() (http.Handler, error) {
 
 	staffConsole := &admin.Admin{
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
-		Outbox: a.Outbox, Notify: a.Notify, Moderation: a.Moderate, Winners: a.Winners, Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
+		Outbox: a.Outbox, Notify: a.Notify, Moderation: a.Moderate, Winners: a.Winners,
+		Votes: &votes.Review{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries}, Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		PublicURL:      a.Cfg.PublicURL,
 		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},
 		LoginIPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:ip:", Limit: 50, Window: 15 * time.Minute},

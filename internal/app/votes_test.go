@@ -3,12 +3,16 @@ package app_test
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/friction"
+	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/testkit"
 )
 
@@ -243,5 +247,72 @@ func TestVoteFriction(t *testing.T) {
 	e.kit.Redis.Del(ctx, e.kit.Redis.Keys(ctx, "rl:vote:burst:*").Val()...)
 	if st, out := post(jar(), e.pageToken(en.ID)); st != 201 {
 		t.Errorf("an ordinary vote: %d %+v", st, out)
+	}
+}
+
+// TestFraudReview: votes that cluster (one network, one minute) are shown
+// to moderators with a score; discounting the cluster keeps the ballots
+// but takes them out of every total, is audited and tells the entrant;
+// counting them again reverses it; judges may not.
+func TestFraudReview(t *testing.T) {
+	e := newEnv(t)
+	now := time.Now()
+	e.createCampaign("stuffed", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
+		map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(time.Hour)})
+	en := e.liveEntry(t, "stuffed", "Suspicious", "")
+	ctx := context.Background()
+	for range 6 {
+		req := e.jsonReq("POST", "/api/entries/"+en.ID+"/votes", nil)
+		req.Header.Set("X-Page-Token", e.pageToken(en.ID))
+		if res := e.doWith(jar(), req, nil); res.StatusCode != 201 {
+			t.Fatalf("vote: %d", res.StatusCode)
+		}
+	}
+	e.addStaff("mod@example.com", "moderator password 1", staff.Moderator)
+	mod := e.staffLogin("mod@example.com", "moderator password 1")
+	res, page := mod.page("/admin/entries/" + en.ID + "/votes")
+	if res.StatusCode != 200 || !strings.Contains(page, `<dd id="counted">6</dd>`) || !strings.Contains(page, "100 / 100") || !strings.Contains(page, "subnet") {
+		t.Fatalf("votes page: %d %s", res.StatusCode, page)
+	}
+	key := regexp.MustCompile(`name="kind" value="subnet"><input type="hidden" name="key" value="([^"]+)"`).FindStringSubmatch(page)
+	if key == nil {
+		t.Fatal("no subnet cluster form")
+	}
+	form := url.Values{"kind": {"subnet"}, "key": {key[1]}, "action": {"discount"}}
+	if res, _ := mod.post("/admin/entries/"+en.ID+"/votes/discount", form); res.StatusCode != 422 {
+		t.Errorf("discount without a reason: %d", res.StatusCode)
+	}
+	form.Set("reason", "Six votes from one network within a minute")
+	if res, _ := mod.post("/admin/entries/"+en.ID+"/votes/discount", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("discount: %d", res.StatusCode)
+	}
+	check := func(want int64) {
+		t.Helper()
+		card, _, _ := e.app.Gallery.Card(ctx, en.ID)
+		rec, _ := e.app.Entries.Get(ctx, en.ID)
+		n, _ := e.app.Ballots.CountEntry(ctx, en.ID)
+		all, _ := e.app.DB.Collection("ballots").CountDocuments(ctx, map[string]any{"entry_id": en.ID})
+		if card.Votes != want || rec.Votes != want || n != want || all != 6 {
+			t.Errorf("card %d, record %d, counted ballots %d, kept ballots %d; want %d, %d, %d, 6", card.Votes, rec.Votes, n, all, want, want, want)
+		}
+	}
+	check(0)
+	if rep, err := e.app.ReconcileVotes(ctx, en.CampaignID); err != nil || len(rep.Differences) != 0 {
+		t.Errorf("reconcile after discounting: %+v %v", rep, err)
+	}
+	msgs, _ := e.app.Outbox.ListByEntrant(ctx, en.EntrantID, 10)
+	if len(msgs) == 0 || msgs[0].Kind != mail.KindVotesAdjusted || !strings.Contains(msgs[0].Text, "did not count 6") || !strings.Contains(msgs[0].Text, "Six votes from one network") {
+		t.Errorf("entrant's message: %+v", msgs)
+	}
+	if log, _ := e.app.Audit.List(ctx, en.ID, 5); len(log) == 0 || log[0].Action != "votes.discount" || log[0].After["votes"] != "0" {
+		t.Errorf("audit: %+v", log)
+	}
+	if res, _ := mod.post("/admin/entries/"+en.ID+"/votes/discount", url.Values{"kind": {"subnet"}, "key": {key[1]}, "action": {"restore"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("restore: %d", res.StatusCode)
+	}
+	check(6)
+	e.addStaff("judge@example.com", "judge password 123", staff.Judge)
+	if res, _ := e.staffLogin("judge@example.com", "judge password 123").page("/admin/entries/" + en.ID + "/votes"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("judge on the votes page: %d", res.StatusCode)
 	}
 }

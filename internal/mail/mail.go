@@ -26,6 +26,7 @@ const (
 	KindLoginLink     Kind = "login_link"     // transactional: always sent
 	KindEntryReceived Kind = "entry_received" // the brand's first thank-you
 	KindDecision      Kind = "entry_decision" // approved, rejected, changes requested, taken down
+	KindVotesAdjusted Kind = "votes_adjusted" // fraud review changed an entry's vote total
 )
 
 // Status is where a message stands in delivery.

@@ -102,3 +102,25 @@ func (n *Notifier) Decision(ctx context.Context, e entries.Entry, reason string)
 	})
 	return err
 }
+
+// VotesAdjusted tells an entrant that a review of suspicious votes changed
+// their entry's total, and why.
+func (n *Notifier) VotesAdjusted(ctx context.Context, e entries.Entry, before, after int64, reason string) error {
+	who, c, err := n.parties(ctx, e)
+	if err != nil {
+		return err
+	}
+	link := n.PublicURL + "/e/" + e.ID
+	lines := []string{fmt.Sprintf("Hi %s,", who.DisplayName), ""}
+	if after < before {
+		lines = append(lines, fmt.Sprintf("The %s team reviewed the votes for \"%s\" and did not count %d of them, so its total is now %d (it was %d).", c.Name, e.Title, before-after, after, before))
+	} else {
+		lines = append(lines, fmt.Sprintf("The %s team reviewed the votes for \"%s\" again and counts %d more, so its total is now %d (it was %d).", c.Name, e.Title, after-before, after, before))
+	}
+	lines = append(lines, "", "Why: "+reason, "", "Your entry stays in the gallery, and every honest vote counts:", link)
+	_, err = n.Mailer.Send(ctx, mail.Message{
+		Kind: mail.KindVotesAdjusted, To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
+		Subject: "Your vote total in " + c.Name + " changed", Text: strings.Join(lines, "\n"), Link: link,
+	})
+	return err
+}

@@ -136,3 +136,44 @@ func (s *MongoBallots) Counts(ctx context.Context, campaignID string) (map[strin
 	}
 	return out, cur.Err()
 }
+
+// ByEntry lists an entry's ballots, oldest first (fraud review).
+func (s *MongoBallots) ByEntry(ctx context.Context, entryID string, limit int) ([]Ballot, error) {
+	cur, err := s.c.Find(ctx, bson.D{{Key: "entry_id", Value: entryID}}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("votes: by entry: %w", err)
+	}
+	var docs []ballotDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("votes: by entry: %w", err)
+	}
+	out := make([]Ballot, len(docs))
+	for i, d := range docs {
+		out[i] = d.ballot()
+	}
+	return out, nil
+}
+
+// SetDiscounted marks ballots discounted (kept, not counted) with who and
+// why, or counts them again; it returns how many changed.
+func (s *MongoBallots) SetDiscounted(ctx context.Context, ids []string, discounted bool, reason, by string) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	set := bson.D{{Key: "discounted", Value: discounted}, {Key: "discount_reason", Value: reason}, {Key: "discounted_by", Value: by}}
+	res, err := s.c.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "discounted", Value: !discounted}},
+		bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return 0, fmt.Errorf("votes: discount: %w", err)
+	}
+	return res.ModifiedCount, nil
+}
+
+// CountEntry returns an entry's counted ballots.
+func (s *MongoBallots) CountEntry(ctx context.Context, entryID string) (int64, error) {
+	n, err := s.c.CountDocuments(ctx, bson.D{{Key: "entry_id", Value: entryID}, {Key: "discounted", Value: false}})
+	if err != nil {
+		return 0, fmt.Errorf("votes: count entry: %w", err)
+	}
+	return n, nil
+}

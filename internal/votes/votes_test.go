@@ -54,3 +54,36 @@ func TestKeysAndRules(t *testing.T) {
 		t.Error("window edges")
 	}
 }
+
+func TestAnalyze(t *testing.T) {
+	at := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	var bs []Ballot
+	// 6 from one network in one minute, then 10 honest ones spread over
+	// networks and hours, all after a page view.
+	for i := range 6 {
+		bs = append(bs, Ballot{ID: "s" + string(rune('a'+i)), At: at.Add(time.Duration(i) * time.Second), Signals: Signals{SubnetHash: "net1", Device: "d" + string(rune('a'+i)), UAFamily: "chrome", SincePageMS: 9000}})
+	}
+	for i := range 10 {
+		bs = append(bs, Ballot{ID: "h" + string(rune('a'+i)), At: at.Add(time.Duration(i+1) * time.Hour), Signals: Signals{SubnetHash: "net-" + string(rune('a'+i)), Device: "e" + string(rune('a'+i)), UAFamily: "safari", SincePageMS: 15000}})
+	}
+	clusters, score := Analyze(bs)
+	kinds := map[string]int{}
+	for _, c := range clusters {
+		kinds[c.Kind] = c.Ballots
+	}
+	if kinds["subnet"] != 6 || kinds["burst"] != 6 || len(clusters) != 2 || score != 38 {
+		t.Errorf("clusters %+v score %d; want subnet and burst of 6, score 38 (6 of 16)", clusters, score)
+	}
+	for i := range bs[:6] {
+		bs[i].Discounted = true
+	}
+	if _, score := Analyze(bs); score != 0 {
+		t.Errorf("after discounting the cluster the score is %d", score)
+	}
+	if !InCluster(bs[0], "subnet", "net1") || InCluster(bs[7], "subnet", "net1") || !InCluster(bs[0], "burst", "2026-06-01 12:00") {
+		t.Error("InCluster")
+	}
+	if _, score := Analyze(nil); score != 0 {
+		t.Error("no ballots")
+	}
+}

@@ -1,0 +1,114 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/staff"
+	"github.com/tryout/tryout/internal/votes"
+)
+
+// votesPage is fraud review for one entry: its ballots' clusters (shared
+// network, device, minute, no page view, automation browser), a fraud
+// score, and forms to discount a cluster or count it again.
+func (a *Admin) votesPage(c *gin.Context) {
+	a.showVotes(c, http.StatusOK, "")
+}
+
+func (a *Admin) showVotes(c *gin.Context, status int, problem string) {
+	id := c.Param("id")
+	if !ids.Valid(entries.IDPrefix, id) {
+		a.noEntry(c)
+		return
+	}
+	e, err := a.Entries.Get(c, id)
+	if errors.Is(err, entries.ErrNotFound) {
+		a.noEntry(c)
+		return
+	}
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	bs, err := a.Votes.Ballots.ByEntry(c, e.ID, 200_000)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	clusters, score := votes.Analyze(bs)
+	counted, discounted := 0, 0
+	for _, b := range bs {
+		if b.Discounted {
+			discounted++
+		} else {
+			counted++
+		}
+	}
+	recent := bs
+	if len(recent) > 50 {
+		recent = recent[len(recent)-50:]
+	}
+	a.render(c, status, "votes.html", map[string]any{"E": e, "Clusters": clusters, "Score": score, "Counted": counted,
+		"Discounted": discounted, "Recent": recent, "Problem": problem, "Done": c.Query("done"), "Reason": c.PostForm("reason")})
+}
+
+// discountVotes discounts (or counts again) the ballots of one cluster,
+// sets the entry's total from the ballots, audits it and tells the entrant
+// when their total changed.
+func (a *Admin) discountVotes(c *gin.Context) {
+	u := c.MustGet(userKey).(staff.User)
+	e, err := a.Entries.Get(c, c.Param("id"))
+	if errors.Is(err, entries.ErrNotFound) {
+		a.noEntry(c)
+		return
+	}
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	kind, key, action := c.PostForm("kind"), c.PostForm("key"), c.PostForm("action")
+	reason := strings.TrimSpace(c.PostForm("reason"))
+	discount := action != "restore"
+	switch {
+	case kind == "" || key == "":
+		a.showVotes(c, http.StatusBadRequest, "This form names no cluster. Reload the page and try again. Nothing was changed.")
+		return
+	case discount && reason == "":
+		a.showVotes(c, http.StatusUnprocessableEntity, "Write why these votes are not counted: the entrant is told. Nothing was changed.")
+		return
+	case !discount && reason == "":
+		reason = "counted again after review"
+	}
+	adj, err := a.Votes.Discount(c, e.CampaignID, e.ID, kind, key, discount, reason, u.ID)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	verb := "votes.discount"
+	if !discount {
+		verb = "votes.restore"
+	}
+	a.audit(c, u, verb, e.ID, map[string]string{"votes": strconv.FormatInt(adj.Before, 10)},
+		map[string]string{"votes": strconv.FormatInt(adj.After, 10), "cluster": kind + " " + key, "ballots": strconv.FormatInt(adj.Changed, 10), "reason": reason})
+	if adj.After != adj.Before {
+		if err := a.Notify.VotesAdjusted(c, e, adj.Before, adj.After, reason); err != nil {
+			a.Log.Error("admin: votes adjusted message not queued", "entry", e.ID, "err", err)
+		}
+	}
+	done := strconv.FormatInt(adj.Changed, 10) + " ballots "
+	if discount {
+		done += "discounted"
+	} else {
+		done += "counted again"
+	}
+	done += "; the total went from " + strconv.FormatInt(adj.Before, 10) + " to " + strconv.FormatInt(adj.After, 10) + "."
+	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"/votes?done="+url.QueryEscape(done))
+}

@@ -1,0 +1,170 @@
+package votes
+
+import (
+	"context"
+	"sort"
+	"time"
+)
+
+// Cluster is a group of an entry's ballots that share something a crowd
+// of real fans rarely shares at once.
+type Cluster struct {
+	Kind       string // subnet, device, burst, fast (voted with no page view or within 2 s of it), browser
+	Key        string // the shared value (a keyed hash, a minute, a browser family): never an address
+	Ballots    int    // counted ballots in it
+	Discounted int    // ballots in it already discounted
+	First      time.Time
+	Last       time.Time
+}
+
+// Thresholds above which a group of ballots is a cluster.
+const (
+	clusterMin   = 5   // ballots
+	clusterShare = 0.2 // of the entry's ballots, for subnet and browser groups
+)
+
+// Analyze finds an entry's clusters and a fraud score from 0 (nothing
+// stands out) to 100 (every counted ballot is in a suspicious cluster).
+func Analyze(bs []Ballot) (clusters []Cluster, score int) {
+	type group struct {
+		kind, key string
+	}
+	members := map[group][]Ballot{}
+	counted := 0
+	for _, b := range bs {
+		if !b.Discounted {
+			counted++
+		}
+		add := func(kind, key string) {
+			if key != "" {
+				g := group{kind, key}
+				members[g] = append(members[g], b)
+			}
+		}
+		add("subnet", b.Signals.SubnetHash)
+		add("device", b.Signals.Device)
+		add("burst", b.At.UTC().Truncate(time.Minute).Format("2006-01-02 15:04"))
+		if b.Signals.SincePageMS >= 0 && b.Signals.SincePageMS < 2000 || b.Signals.SincePageMS < 0 && b.Signals.Challenge == "" {
+			add("fast", "no page view or under 2 s")
+		}
+		switch b.Signals.UAFamily {
+		case "headless", "curl", "python", "go-http", "bot", "none":
+			add("browser", b.Signals.UAFamily)
+		}
+	}
+	suspicious := map[string]bool{}
+	for g, list := range members {
+		c := Cluster{Kind: g.kind, Key: g.key, First: list[0].At, Last: list[0].At}
+		for _, b := range list {
+			if b.Discounted {
+				c.Discounted++
+			} else {
+				c.Ballots++
+			}
+			if b.At.Before(c.First) {
+				c.First = b.At
+			}
+			if b.At.After(c.Last) {
+				c.Last = b.At
+			}
+		}
+		size := c.Ballots + c.Discounted
+		big := size >= clusterMin
+		if g.kind == "subnet" {
+			// Many fans share a network (a campus, a mobile carrier): only a
+			// large share of one entry's votes from one is telling.
+			big = big && float64(size) >= clusterShare*float64(len(bs))
+		}
+		if !big {
+			continue
+		}
+		clusters = append(clusters, c)
+		for _, b := range list {
+			if !b.Discounted {
+				suspicious[b.ID] = true
+			}
+		}
+	}
+	sort.Slice(clusters, func(i, j int) bool {
+		if clusters[i].Ballots != clusters[j].Ballots {
+			return clusters[i].Ballots > clusters[j].Ballots
+		}
+		return clusters[i].Kind+clusters[i].Key < clusters[j].Kind+clusters[j].Key
+	})
+	if counted > 0 {
+		score = (100*len(suspicious) + counted/2) / counted
+	}
+	return clusters, score
+}
+
+// InCluster reports whether a ballot belongs to the cluster kind/key.
+func InCluster(b Ballot, kind, key string) bool {
+	switch kind {
+	case "subnet":
+		return b.Signals.SubnetHash == key
+	case "device":
+		return b.Signals.Device == key
+	case "burst":
+		return b.At.UTC().Truncate(time.Minute).Format("2006-01-02 15:04") == key
+	case "fast":
+		return b.Signals.SincePageMS >= 0 && b.Signals.SincePageMS < 2000 || b.Signals.SincePageMS < 0 && b.Signals.Challenge == ""
+	case "browser":
+		return b.Signals.UAFamily == key
+	}
+	return false
+}
+
+// Review discounts and restores ballots for fraud review.
+type Review struct {
+	Ballots interface {
+		ByEntry(ctx context.Context, entryID string, limit int) ([]Ballot, error)
+		SetDiscounted(ctx context.Context, ids []string, discounted bool, reason, by string) (int64, error)
+		CountEntry(ctx context.Context, entryID string) (int64, error)
+	}
+	Counters Counters
+	Records  Records
+}
+
+// maxReviewed bounds the ballots one review reads.
+const maxReviewed = 200_000
+
+// Adjustment is what a discount or restore changed.
+type Adjustment struct {
+	Changed       int64 // ballots discounted or counted again
+	Before, After int64 // the entry's counted total
+}
+
+// Discount marks the entry's ballots in a cluster discounted (or, with
+// discount false, counts them again), then sets the entry's total
+// everywhere from the ballots.
+func (r *Review) Discount(ctx context.Context, campaignID, entryID, kind, key string, discount bool, reason, by string) (Adjustment, error) {
+	before, err := r.Ballots.CountEntry(ctx, entryID)
+	if err != nil {
+		return Adjustment{}, err
+	}
+	bs, err := r.Ballots.ByEntry(ctx, entryID, maxReviewed)
+	if err != nil {
+		return Adjustment{}, err
+	}
+	var ids []string
+	for _, b := range bs {
+		if b.Discounted != discount && InCluster(b, kind, key) {
+			ids = append(ids, b.ID)
+		}
+	}
+	changed, err := r.Ballots.SetDiscounted(ctx, ids, discount, reason, by)
+	if err != nil {
+		return Adjustment{}, err
+	}
+	after, err := r.Ballots.CountEntry(ctx, entryID)
+	if err != nil {
+		return Adjustment{}, err
+	}
+	if err := r.Counters.SetVotes(ctx, campaignID, entryID, after); err != nil {
+		return Adjustment{}, err
+	}
+	if err := r.Records.SetVotes(ctx, entryID, after); err != nil {
+		return Adjustment{}, err
+	}
+	return Adjustment{Changed: changed, Before: before, After: after}, nil
+}
