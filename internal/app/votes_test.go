@@ -316,3 +316,37 @@ func TestFraudReview(t *testing.T) {
 		t.Errorf("judge on the votes page: %d", res.StatusCode)
 	}
 }
+
+// TestVoteFrictionCrowdedAddress: many different voters on one address in
+// an hour are challenged (a shared network is not blocked: they can still
+// vote by solving the challenge).
+func TestVoteFrictionCrowdedAddress(t *testing.T) {
+	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.VoteCrowd, k.Config.VotePoWBits = 2, 8 })
+	now := time.Now()
+	e.createCampaign("crowd", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
+		map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(time.Hour)})
+	en := e.liveEntry(t, "crowd", "Popular at school", "")
+	vote := func(c *http.Client, hdr ...string) (int, voteOut) {
+		req := e.jsonReq("POST", "/api/entries/"+en.ID+"/votes", nil)
+		req.Header.Set("X-Page-Token", e.pageToken(en.ID))
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		var out voteOut
+		return e.doWith(c, req, &out).StatusCode, out
+	}
+	for i := range 2 {
+		if st, out := vote(jar()); st != 201 {
+			t.Fatalf("voter %d: %d %+v", i, st, out)
+		}
+	}
+	third := jar()
+	st, out := vote(third)
+	if st != 403 || out.Error.Fields["reasons"] != "crowded_address" {
+		t.Fatalf("third voter on one address: %d %+v", st, out)
+	}
+	ch := friction.Challenge{Token: out.Error.Fields["challenge_token"], Difficulty: 8}
+	if st, _ := vote(third, "X-Challenge-Token", ch.Token, "X-Challenge-Nonce", friction.Solve(ch)); st != 201 {
+		t.Errorf("third voter after solving: %d", st)
+	}
+}
