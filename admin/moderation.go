@@ -96,19 +96,29 @@ func (a *Admin) entryPage(c *gin.Context) {
 	a.showEntry(c, http.StatusOK, "")
 }
 
-func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
+// routeEntry loads the entry the route names, or answers the request
+// itself (the no-such-entry page, or the failure) and returns false.
+func (a *Admin) routeEntry(c *gin.Context) (entries.Entry, bool) {
 	id := c.Param("id")
 	if !ids.Valid(entries.IDPrefix, id) {
 		a.noEntry(c)
-		return
+		return entries.Entry{}, false
 	}
 	e, err := a.Entries.Get(c, id)
 	if errors.Is(err, entries.ErrNotFound) {
 		a.noEntry(c)
-		return
+		return entries.Entry{}, false
 	}
 	if err != nil {
 		httpx.Fail(c, a.Log, err)
+		return entries.Entry{}, false
+	}
+	return e, true
+}
+
+func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
+	e, ok := a.routeEntry(c)
+	if !ok {
 		return
 	}
 	cp, _ := a.Campaigns.Get(c, e.CampaignID)
@@ -306,13 +316,8 @@ func templatesFor(cp campaigns.Campaign) []string {
 // winners (owners only); audited, public on the winners page at once.
 func (a *Admin) pickWinner(c *gin.Context) {
 	u := c.MustGet(userKey).(staff.User)
-	e, err := a.Entries.Get(c, c.Param("id"))
-	if errors.Is(err, entries.ErrNotFound) {
-		a.noEntry(c)
-		return
-	}
-	if err != nil {
-		httpx.Fail(c, a.Log, err)
+	e, ok := a.routeEntry(c)
+	if !ok {
 		return
 	}
 	if c.PostForm("action") == "remove" {

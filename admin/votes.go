@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,9 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
-	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
 )
@@ -24,18 +21,8 @@ func (a *Admin) votesPage(c *gin.Context) {
 }
 
 func (a *Admin) showVotes(c *gin.Context, status int, problem string) {
-	id := c.Param("id")
-	if !ids.Valid(entries.IDPrefix, id) {
-		a.noEntry(c)
-		return
-	}
-	e, err := a.Entries.Get(c, id)
-	if errors.Is(err, entries.ErrNotFound) {
-		a.noEntry(c)
-		return
-	}
-	if err != nil {
-		httpx.Fail(c, a.Log, err)
+	e, ok := a.routeEntry(c)
+	if !ok {
 		return
 	}
 	bs, err := a.Votes.Ballots.ByEntry(c, e.ID, 200_000)
@@ -65,13 +52,8 @@ func (a *Admin) showVotes(c *gin.Context, status int, problem string) {
 // when their total changed.
 func (a *Admin) discountVotes(c *gin.Context) {
 	u := c.MustGet(userKey).(staff.User)
-	e, err := a.Entries.Get(c, c.Param("id"))
-	if errors.Is(err, entries.ErrNotFound) {
-		a.noEntry(c)
-		return
-	}
-	if err != nil {
-		httpx.Fail(c, a.Log, err)
+	e, ok := a.routeEntry(c)
+	if !ok {
 		return
 	}
 	kind, key, action := c.PostForm("kind"), c.PostForm("key"), c.PostForm("action")

@@ -15,6 +15,7 @@ import (
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/intake"
+	"github.com/tryout/tryout/internal/referrals"
 )
 
 // EntryView is what anyone holding an entry's id may see about it: no
@@ -174,7 +175,7 @@ func (a *API) createEntry(c *gin.Context) {
 			httpx.Fail(c, a.Log, translateUpload(err))
 			return
 		}
-		a.creditEntry(c, e)
+		a.credit(c, e.CampaignID, referrals.Entries, "e:"+e.EntrantID)
 		c.JSON(http.StatusCreated, NewEntryView(e))
 		return
 	}
@@ -259,7 +260,7 @@ func (a *API) createDraft(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(err))
 		return
 	}
-	a.creditEntry(c, e)
+	a.credit(c, e.CampaignID, referrals.Entries, "e:"+e.EntrantID)
 	c.JSON(http.StatusCreated, NewEntryView(e))
 }
 

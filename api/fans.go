@@ -134,12 +134,7 @@ func (a *API) claimView(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
 		return
 	}
-	viewer := ""
-	if eid, ok := webauth.EntrantID(c); ok {
-		viewer = "e:" + eid
-	} else if ck, err := c.Request.Cookie(webauth.DeviceCookie); err == nil && ck.Value != "" {
-		viewer = "d:" + ck.Value
-	}
+	viewer := webauth.KnownVisitor(c)
 	if l := a.Fans.ViewLimit; l != nil {
 		if ok, _, err := l.Allow(c, a.HashIP(c.ClientIP())+":"+id); err == nil && !ok {
 			c.JSON(http.StatusOK, gin.H{"counted": false}) // enough from this address for now; not an error to the viewer
@@ -197,19 +192,18 @@ func (a *API) myShareLinks(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"links": out})
 }
 
-// creditEntry credits the share link a new entrant arrived through, if
-// any, with an entry in the same campaign.
-func (a *API) creditEntry(c *gin.Context, e entries.Entry) {
+// credit credits the share link the visitor arrived through (the ref
+// cookie), if it is for this campaign, with an entry or a vote by actor.
+func (a *API) credit(c *gin.Context, campaignID string, kind referrals.Kind, actor string) {
 	ck, err := c.Request.Cookie(RefCookie)
 	if err != nil || a.Fans.Referrals == nil {
 		return
 	}
-	l, err := a.Fans.Referrals.Store.Get(c, ck.Value)
-	if err != nil || l.CampaignID != e.CampaignID {
+	if l, err := a.Fans.Referrals.Store.Get(c, ck.Value); err != nil || l.CampaignID != campaignID {
 		return
 	}
-	if _, err := a.Fans.Referrals.Convert(c, ck.Value, referrals.Entries, "e:"+e.EntrantID); err != nil {
-		a.Log.Error("api: referral credit", "entry", e.ID, "err", err)
+	if _, err := a.Fans.Referrals.Convert(c, ck.Value, kind, actor); err != nil {
+		a.Log.Error("api: referral credit", "link", ck.Value, "kind", kind, "err", err)
 	}
 }
 

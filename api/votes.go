@@ -125,7 +125,7 @@ func (a *API) vote(c *gin.Context) {
 	case err != nil:
 		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Your vote was not saved. Please try again.", Err: err})
 	default:
-		a.creditVote(c, e.CampaignID, voter.ID)
+		a.credit(c, e.CampaignID, referrals.Votes, voter.ID)
 		out := voteView{Counted: true, Remaining: cast.Remaining}
 		if !cast.NextAt.IsZero() {
 			out.NextAt = &cast.NextAt
@@ -148,12 +148,7 @@ func (a *API) myVotes(c *gin.Context) {
 		return
 	}
 	rules := cp.VoteRules()
-	voter := ""
-	if id, ok := webauth.EntrantID(c); ok {
-		voter = "e:" + id
-	} else if ck, err := c.Request.Cookie(webauth.DeviceCookie); err == nil {
-		voter = "d:" + ck.Value
-	}
+	voter := webauth.KnownVisitor(c)
 	st := votes.Standing{Voted: []string{}, Remaining: rules.PerPeriod}
 	if voter != "" {
 		if st, err = a.Voting.Service.Standing(c, rules, cp.ID, votes.Voter{ID: voter}); err != nil {
@@ -167,20 +162,6 @@ func (a *API) myVotes(c *gin.Context) {
 		out["next_period_at"] = st.NextAt
 	}
 	c.JSON(http.StatusOK, out)
-}
-
-// creditVote credits the share link the voter arrived through.
-func (a *API) creditVote(c *gin.Context, campaignID, voter string) {
-	ck, err := c.Request.Cookie(RefCookie)
-	if err != nil || a.Fans.Referrals == nil {
-		return
-	}
-	if l, err := a.Fans.Referrals.Store.Get(c, ck.Value); err != nil || l.CampaignID != campaignID {
-		return
-	}
-	if _, err := a.Fans.Referrals.Convert(c, ck.Value, referrals.Votes, voter); err != nil {
-		a.Log.Error("api: referral credit", "link", ck.Value, "err", err)
-	}
 }
 
 func periodWord(r votes.Rules) string {

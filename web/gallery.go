@@ -3,9 +3,7 @@ package web
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"html"
 	"html/template"
@@ -287,9 +285,7 @@ const bodyMarker = "<!--gallery-cards-->"
 func fill(frame []byte, body string) cachedPage {
 	i := bytes.Index(frame, []byte(bodyMarker))
 	out := make([]byte, 0, len(frame)+len(body))
-	out = append(append(append(out, frame[:i]...), body...), frame[i+len(bodyMarker):]...)
-	sum := sha256.Sum256(out)
-	return cachedPage{body: out, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+	return pageOf(append(append(append(out, frame[:i]...), body...), frame[i+len(bodyMarker):]...))
 }
 
 // galleryBody is the per-request part of a gallery page: the cards, or

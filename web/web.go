@@ -145,8 +145,13 @@ func (w *Web) build(page, layout string, data any) (cachedPage, error) {
 	if err := w.pages[page].ExecuteTemplate(&buf, layout, data); err != nil {
 		return cachedPage{}, err
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	return cachedPage{body: buf.Bytes(), etag: `"` + hex.EncodeToString(sum[:12]) + `"`}, nil
+	return pageOf(buf.Bytes()), nil
+}
+
+// pageOf is a page body with its ETag (a hash of the body).
+func pageOf(body []byte) cachedPage {
+	sum := sha256.Sum256(body)
+	return cachedPage{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
 }
 
 // send writes a built page with the security headers, or 304 when the

@@ -2,22 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"path/filepath"
-	"runtime/pprof"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/tryout/tryout/config"
 	"github.com/tryout/tryout/internal/app"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/ids"
@@ -39,40 +31,16 @@ const (
 //     server, same load tool, same concurrency; p99 latency on the line, and
 //     Discover alone (never from the page cache) as extra fields.
 func benchGallery(ctx context.Context) error {
-	redisAddr, s3 := os.Getenv("TRYOUT_TEST_REDIS_ADDR"), os.Getenv("TRYOUT_TEST_S3_ENDPOINT")
-	if redisAddr == "" || s3 == "" {
-		return errors.New("run through scripts/bench.sh (make bench), which starts Redis and MinIO")
-	}
 	work, err := os.MkdirTemp("", "tryout-bench-gallery-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{
-			"TRYOUT_DATA_DIR": filepath.Join(work, "data"), "TRYOUT_REDIS_ADDR": redisAddr, "TRYOUT_REDIS_DB": "4",
-			"TRYOUT_S3_ENDPOINT": s3, "TRYOUT_S3_BUCKET_ORIGINALS": "bench-g-originals", "TRYOUT_S3_BUCKET_RENDITIONS": "bench-g-renditions",
-			"TRYOUT_LOG_LEVEL": "warn",
-		}[k]
-	})
+	a, cleanup, err := benchApp(ctx, work, "g", "4", nil)
 	if err != nil {
 		return err
 	}
-	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), true)
-	if err != nil {
-		return err
-	}
-	defer a.Close(context.Background())
-	if err := a.Migrate(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		for _, b := range []string{cfg.S3BucketOriginals, cfg.S3BucketRenditions} {
-			_ = a.Blobs.RemoveBucket(context.Background(), b)
-		}
-		a.Redis.FlushDB(context.Background())
-	}()
-	a.Redis.FlushDB(ctx)
+	defer cleanup()
 
 	now := time.Now().UTC()
 	cp := campaigns.Campaign{ID: ids.New(campaigns.IDPrefix), Slug: "bench", Name: "Bench campaign", Description: "100k entries",
@@ -100,14 +68,11 @@ func benchGallery(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := serveLoopback(h)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 
 	pages := []string{"/c/bench/gallery", "/c/bench/gallery?sort=top", "/c/bench/gallery?sort=new"}
 	for _, p := range pages { // warm up and check each page shows a full page of cards
@@ -119,28 +84,25 @@ func benchGallery(ctx context.Context) error {
 			return fmt.Errorf("%s shows %d cards, want 24", p, got)
 		}
 	}
-	static, err := load(ctx, func(int) string { return base + "/static/site.css" })
+	get := func(url func(int) string) (loadResult, error) {
+		return load(ctx, loadSpec{workers: loadWorkers, method: "GET", url: url})
+	}
+	static, err := get(func(int) string { return base + "/static/site.css" })
 	if err != nil {
 		return err
 	}
-	if path := os.Getenv("TRYOUT_BENCH_CPUPROFILE"); path != "" { // for finding where the time goes
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startProfile()
+	if err != nil {
+		return err
 	}
-	gallery, err := load(ctx, func(i int) string { return base + pages[i%len(pages)] })
+	defer stopProfile()
+	gallery, err := get(func(i int) string { return base + pages[i%len(pages)] })
 	if err != nil {
 		return err
 	}
 	// The worst case on its own: Discover pages with a new seed each, so
 	// none comes from the page cache.
-	discover, err := load(ctx, func(int) string { return base + pages[0] })
+	discover, err := get(func(int) string { return base + pages[0] })
 	if err != nil {
 		return err
 	}
@@ -180,65 +142,6 @@ func seedLive(ctx context.Context, a *app.App, campaignID string, n int, now tim
 		}
 	}
 	return nil
-}
-
-type loadResult struct {
-	rps      float64
-	p50, p99 time.Duration
-}
-
-// load runs loadWorkers keep-alive clients for loadDuration, each request
-// to url(i), and reports the rate of 200 responses and the latencies.
-func load(ctx context.Context, url func(i int) string) (loadResult, error) {
-	tr := &http.Transport{MaxIdleConnsPerHost: loadWorkers, MaxConnsPerHost: loadWorkers}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	var (
-		mu   sync.Mutex
-		lat  []time.Duration
-		fail error
-		wg   sync.WaitGroup
-	)
-	deadline := time.Now().Add(loadDuration)
-	start := time.Now()
-	for w := range loadWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var mine []time.Duration
-			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i += loadWorkers {
-				t := time.Now()
-				res, err := client.Get(url(i))
-				if err == nil {
-					_, err = io.Copy(io.Discard, res.Body)
-					res.Body.Close()
-					if err == nil && res.StatusCode != 200 {
-						err = fmt.Errorf("status %d", res.StatusCode)
-					}
-				}
-				if err != nil {
-					mu.Lock()
-					fail = err
-					mu.Unlock()
-					return
-				}
-				mine = append(mine, time.Since(t))
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if fail != nil {
-		return loadResult{}, fail
-	}
-	if len(lat) == 0 {
-		return loadResult{}, errors.New("no requests completed")
-	}
-	slices.Sort(lat)
-	return loadResult{rps: float64(len(lat)) / elapsed.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100]}, nil
 }
 
 func fetch(ctx context.Context, url string) (string, error) {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/tryout/tryout/config"
 	"github.com/tryout/tryout/internal/app"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
@@ -38,15 +35,16 @@ const clipSeconds = 60
 //     real worker handler against MinIO and FerretDB, against the clip's
 //     length.
 func benchTranscode(ctx context.Context) error {
-	redisAddr, s3 := os.Getenv("TRYOUT_TEST_REDIS_ADDR"), os.Getenv("TRYOUT_TEST_S3_ENDPOINT")
-	if redisAddr == "" || s3 == "" {
-		return errors.New("run through scripts/bench.sh (make bench), which starts Redis and MinIO")
-	}
 	work, err := os.MkdirTemp("", "tryout-bench-transcode-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
+	a, cleanup, err := benchApp(ctx, work, "t", "3", nil)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	src := filepath.Join(work, "clip.mp4")
 	// Like a phone recording: 1080p30 H.264 High profile at 16 Mbit/s with
 	// sensor grain (a clean synthetic picture would decode unrealistically
@@ -56,30 +54,6 @@ func benchTranscode(ctx context.Context) error {
 		"-b:v", "16M", "-maxrate", "20M", "-bufsize", "32M", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k", src); err != nil {
 		return err
 	}
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{
-			"TRYOUT_DATA_DIR": filepath.Join(work, "data"), "TRYOUT_REDIS_ADDR": redisAddr, "TRYOUT_REDIS_DB": "3",
-			"TRYOUT_S3_ENDPOINT": s3, "TRYOUT_S3_BUCKET_ORIGINALS": "bench-originals", "TRYOUT_S3_BUCKET_RENDITIONS": "bench-renditions",
-			"TRYOUT_LOG_LEVEL": "warn",
-		}[k]
-	})
-	if err != nil {
-		return err
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Open(ctx, cfg, log, true)
-	if err != nil {
-		return err
-	}
-	defer a.Close(context.Background())
-	if err := a.Migrate(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		for _, b := range []string{cfg.S3BucketOriginals, cfg.S3BucketRenditions} {
-			_ = a.Blobs.RemoveBucket(context.Background(), b)
-		}
-	}()
 	p, err := a.Media.Probe(ctx, src)
 	if err != nil {
 		return err

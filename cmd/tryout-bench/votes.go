@@ -2,24 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"path/filepath"
-	"runtime/pprof"
 	"slices"
-	"sync"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tryout/tryout/config"
-	"github.com/tryout/tryout/internal/app"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/ids"
 )
@@ -39,44 +31,21 @@ const (
 //   - vote_exact: ballots in MongoDB against the total the gallery shows
 //     (must be exactly 1), with the 201s the clients got.
 func benchVotes(ctx context.Context) error {
-	redisAddr, s3 := os.Getenv("TRYOUT_TEST_REDIS_ADDR"), os.Getenv("TRYOUT_TEST_S3_ENDPOINT")
-	if redisAddr == "" || s3 == "" {
-		return errors.New("run through scripts/bench.sh (make bench), which starts Redis and MinIO")
-	}
 	work, err := os.MkdirTemp("", "tryout-bench-votes-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{
-			"TRYOUT_DATA_DIR": filepath.Join(work, "data"), "TRYOUT_REDIS_ADDR": redisAddr, "TRYOUT_REDIS_DB": "5",
-			"TRYOUT_S3_ENDPOINT": s3, "TRYOUT_S3_BUCKET_ORIGINALS": "bench-v-originals", "TRYOUT_S3_BUCKET_RENDITIONS": "bench-v-renditions",
-			"TRYOUT_LOG_LEVEL": "warn",
-			// Every bench request comes from 127.0.0.1: the per-address
-			// limits still run (a Redis call each) but never refuse.
-			"TRYOUT_VOTE_LIMIT_PER_IP": "1000000000", "TRYOUT_VOTE_LIMIT_PER_NETWORK": "1000000000",
-			"TRYOUT_VOTE_CHALLENGE_PER_IP": "1000000000", "TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP": "1000000000",
-		}[k]
+	a, cleanup, err := benchApp(ctx, work, "v", "5", map[string]string{
+		// Every bench request comes from 127.0.0.1: the per-address limits
+		// and challenge thresholds still run (Redis calls) but never bite.
+		"TRYOUT_VOTE_LIMIT_PER_IP": "1000000000", "TRYOUT_VOTE_LIMIT_PER_NETWORK": "1000000000",
+		"TRYOUT_VOTE_CHALLENGE_PER_IP": "1000000000", "TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP": "1000000000",
 	})
 	if err != nil {
 		return err
 	}
-	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), true)
-	if err != nil {
-		return err
-	}
-	defer a.Close(context.Background())
-	if err := a.Migrate(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		for _, b := range []string{cfg.S3BucketOriginals, cfg.S3BucketRenditions} {
-			_ = a.Blobs.RemoveBucket(context.Background(), b)
-		}
-		a.Redis.FlushDB(context.Background())
-	}()
-	a.Redis.FlushDB(ctx)
+	defer cleanup()
 	now := time.Now().UTC()
 	cp := campaigns.Campaign{ID: ids.New(campaigns.IDPrefix), Slug: "vote-bench", Name: "Vote bench", EntryOpensAt: now.Add(-time.Hour),
 		EntryClosesAt: now.Add(time.Hour), MaxFileBytes: 1 << 30, MaxDurationSeconds: 60, MaxEntriesPerEntrant: 1, RulesVersion: "1",
@@ -122,21 +91,15 @@ func benchVotes(ctx context.Context) error {
 	}
 	defer stopNoop()
 
-	baseline, err := loadPost(ctx, 0, func(int) string { return noopBase + "/noop" }, nil, func(string) string { return "x" })
+	baseline, err := load(ctx, loadSpec{workers: voteWorkers, method: "POST", url: func(int) string { return noopBase + "/noop" }})
 	if err != nil {
 		return err
 	}
-	if path := os.Getenv("TRYOUT_BENCH_CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startProfile()
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	// Fans vote from the entry page: each vote carries the page's token,
 	// served more than two seconds earlier (so none is challenged).
 	pages := a.Pages()
@@ -146,13 +109,15 @@ func benchVotes(ctx context.Context) error {
 	}
 	time.Sleep(2100 * time.Millisecond)
 	var accepted atomic.Int64
-	url := func(i int) string { return base + "/api/entries/" + targets[i%len(targets)] + "/votes" }
-	pageOf := func(u string) string { return tokens[u[len(base)+len("/api/entries/"):len(u)-len("/votes")]] }
-	full, err := loadPost(ctx, 0, url, &accepted, pageOf)
+	votes := loadSpec{workers: voteWorkers, method: "POST", created: &accepted,
+		url:    func(i int) string { return base + "/api/entries/" + targets[i%len(targets)] + "/votes" },
+		header: func(r *http.Request) { r.Header.Set("X-Page-Token", tokens[strings.Split(r.URL.Path, "/")[3]]) }}
+	full, err := load(ctx, votes)
 	if err != nil {
 		return err
 	}
-	half, err := loadPost(ctx, full.rps/2, url, &accepted, pageOf)
+	votes.rate = full.rps / 2
+	half, err := load(ctx, votes)
 	if err != nil {
 		return err
 	}
@@ -177,86 +142,4 @@ func benchVotes(ctx context.Context) error {
 	}
 	bench("vote_exact", float64(ballots), "ballots", float64(displayed), fmt.Sprintf("acknowledged=%d", accepted.Load()))
 	return nil
-}
-
-// serveLoopback serves h on a free loopback port.
-func serveLoopback(h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
-}
-
-// loadPost is load with POSTs and no cookies; rate > 0 paces the clients
-// to that many requests per second in total. Every answer must be 2xx;
-// created counts the 201s.
-func loadPost(ctx context.Context, rate float64, url func(i int) string, created *atomic.Int64, pageToken func(url string) string) (loadResult, error) {
-	tr := &http.Transport{MaxIdleConnsPerHost: voteWorkers, MaxConnsPerHost: voteWorkers}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	var (
-		mu   sync.Mutex
-		lat  []time.Duration
-		fail error
-		wg   sync.WaitGroup
-	)
-	var interval time.Duration
-	if rate > 0 {
-		interval = time.Duration(float64(time.Second) * voteWorkers / rate)
-	}
-	start := time.Now()
-	deadline := start.Add(loadDuration)
-	for w := range voteWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var mine []time.Duration
-			next := time.Now()
-			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i += voteWorkers {
-				if interval > 0 {
-					if d := time.Until(next); d > 0 {
-						time.Sleep(d)
-					}
-					next = next.Add(interval)
-				}
-				t := time.Now()
-				req, _ := http.NewRequestWithContext(ctx, "POST", url(i), nil)
-				req.Header.Set("X-Page-Token", pageToken(url(i)))
-				res, err := client.Do(req)
-				if err == nil {
-					_, err = io.Copy(io.Discard, res.Body)
-					res.Body.Close()
-					if err == nil && res.StatusCode/100 != 2 {
-						err = fmt.Errorf("POST %s: status %d", url(i), res.StatusCode)
-					}
-					if err == nil && res.StatusCode == http.StatusCreated && created != nil {
-						created.Add(1)
-					}
-				}
-				if err != nil {
-					mu.Lock()
-					fail = err
-					mu.Unlock()
-					return
-				}
-				mine = append(mine, time.Since(t))
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if fail != nil {
-		return loadResult{}, fail
-	}
-	if len(lat) == 0 {
-		return loadResult{}, errors.New("no requests completed")
-	}
-	slices.Sort(lat)
-	return loadResult{rps: float64(len(lat)) / elapsed.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100]}, nil
 }

@@ -204,35 +204,35 @@ func adminCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 
 // galleryCmd handles `tryout gallery rebuild`.
 func galleryCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	const use = "tryout gallery rebuild [--campaign SLUG]"
-	if len(args) == 0 || args[0] != "rebuild" {
-		return fmt.Errorf("%w: %s", errUsage, use)
-	}
-	fs := flag.NewFlagSet("rebuild", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	slug := fs.String("campaign", "", "only this campaign (default: every campaign)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	a, err := app.Open(ctx, cfg, log, true)
-	if err != nil {
-		return err
-	}
-	defer a.Close(context.Background())
-	return a.RebuildGalleries(ctx, *slug, func(slug string, n int, took time.Duration) {
-		fmt.Fprintf(stdout, "%s: %d live entries in %s\n", slug, n, took.Round(time.Millisecond))
+	return campaignCmd(ctx, cfg, log, args, stdout, "rebuild", "every campaign", func(a *app.App, slug string) error {
+		return a.RebuildGalleries(ctx, slug, func(slug string, n int, took time.Duration) {
+			fmt.Fprintf(stdout, "%s: %d live entries in %s\n", slug, n, took.Round(time.Millisecond))
+		})
 	})
 }
 
 // votesCmd handles `tryout votes reconcile`.
 func votesCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	const use = "tryout votes reconcile [--campaign SLUG]"
-	if len(args) == 0 || args[0] != "reconcile" {
-		return fmt.Errorf("%w: %s", errUsage, use)
+	return campaignCmd(ctx, cfg, log, args, stdout, "reconcile", "every campaign with voting open or closed in the last day", func(a *app.App, slug string) error {
+		return a.ReconcileAllVotes(ctx, slug, func(slug string, r votes.Report) {
+			fmt.Fprintf(stdout, "%s: %d ballots on %d entries, %d counters mended\n", slug, r.Ballots, r.Entries, len(r.Differences))
+			for _, d := range r.Differences {
+				fmt.Fprintf(stdout, "  %s: ballots %d, counter was %d\n", d.EntryID, d.Ballots, d.Counter)
+			}
+		})
+	})
+}
+
+// campaignCmd runs a maintenance subcommand that takes [--campaign SLUG]
+// ("" for its default set) against an opened app.
+func campaignCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer,
+	sub, all string, run func(a *app.App, slug string) error) error {
+	if len(args) == 0 || args[0] != sub {
+		return fmt.Errorf("%w: tryout ... %s [--campaign SLUG]", errUsage, sub)
 	}
-	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	fs := flag.NewFlagSet(sub, flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	slug := fs.String("campaign", "", "only this campaign (default: every campaign with voting open or closed in the last day)")
+	slug := fs.String("campaign", "", "only this campaign (default: "+all+")")
 	if err := fs.Parse(args[1:]); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -241,10 +241,5 @@ func votesCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer a.Close(context.Background())
-	return a.ReconcileAllVotes(ctx, *slug, func(slug string, r votes.Report) {
-		fmt.Fprintf(stdout, "%s: %d ballots on %d entries, %d counters mended\n", slug, r.Ballots, r.Entries, len(r.Differences))
-		for _, d := range r.Differences {
-			fmt.Fprintf(stdout, "  %s: ballots %d, counter was %d\n", d.EntryID, d.Ballots, d.Counter)
-		}
-	})
+	return run(a, *slug)
 }

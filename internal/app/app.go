@@ -249,21 +249,35 @@ func (q quiet) Enabled(ctx context.Context, l slog.Level) bool {
 func (q quiet) WithAttrs(as []slog.Attr) slog.Handler { return quiet{q.Handler.WithAttrs(as)} }
 func (q quiet) WithGroup(name string) slog.Handler    { return quiet{q.Handler.WithGroup(name)} }
 
-// RebuildGalleries rebuilds the gallery read model of one campaign (by
-// slug) or of every campaign ("") from MongoDB, reporting each.
-func (a *App) RebuildGalleries(ctx context.Context, slug string, report func(slug string, n int, took time.Duration)) error {
-	var list []campaigns.Campaign
+// campaignsFor is the campaign named by slug, or every campaign keep
+// accepts when slug is "".
+func (a *App) campaignsFor(ctx context.Context, slug string, keep func(campaigns.Campaign) bool) ([]campaigns.Campaign, error) {
 	if slug != "" {
 		c, err := a.Campaigns.GetBySlug(ctx, slug)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		list = []campaigns.Campaign{c}
-	} else {
-		var err error
-		if list, err = a.Campaigns.List(ctx, 0); err != nil {
-			return err
+		return []campaigns.Campaign{c}, nil
+	}
+	all, err := a.Campaigns.List(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []campaigns.Campaign
+	for _, c := range all {
+		if keep(c) {
+			out = append(out, c)
 		}
+	}
+	return out, nil
+}
+
+// RebuildGalleries rebuilds the gallery read model of one campaign (by
+// slug) or of every campaign ("") from MongoDB, reporting each.
+func (a *App) RebuildGalleries(ctx context.Context, slug string, report func(slug string, n int, took time.Duration)) error {
+	list, err := a.campaignsFor(ctx, slug, func(campaigns.Campaign) bool { return true })
+	if err != nil {
+		return err
 	}
 	for _, c := range list {
 		start := time.Now()
@@ -285,24 +299,12 @@ func (a *App) ReconcileVotes(ctx context.Context, campaignID string) (votes.Repo
 // ReconcileAllVotes reconciles one campaign (by slug), or every campaign
 // whose voting has opened and closed less than a day ago ("").
 func (a *App) ReconcileAllVotes(ctx context.Context, slug string, report func(slug string, r votes.Report)) error {
-	var list []campaigns.Campaign
-	if slug != "" {
-		c, err := a.Campaigns.GetBySlug(ctx, slug)
-		if err != nil {
-			return err
-		}
-		list = []campaigns.Campaign{c}
-	} else {
-		all, err := a.Campaigns.List(ctx, 0)
-		if err != nil {
-			return err
-		}
-		now := a.now()
-		for _, c := range all {
-			if !c.VotingOpensAt.IsZero() && now.After(c.VotingOpensAt) && now.Before(c.VotingClosesAt.Add(24*time.Hour)) {
-				list = append(list, c)
-			}
-		}
+	now := a.now()
+	list, err := a.campaignsFor(ctx, slug, func(c campaigns.Campaign) bool {
+		return !c.VotingOpensAt.IsZero() && now.After(c.VotingOpensAt) && now.Before(c.VotingClosesAt.Add(24*time.Hour))
+	})
+	if err != nil {
+		return err
 	}
 	for _, c := range list {
 		r, err := a.ReconcileVotes(ctx, c.ID)

@@ -50,17 +50,11 @@ func (x *Index) Put(ctx context.Context, c Card) error {
 	if v, ok := have[2].(string); ok {
 		c.Votes, _ = strconv.ParseInt(v, 10, 64)
 	}
-	words := Words(c.Title, c.CreatorName)
 	_, err = x.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		if old != "" {
 			p.ZRem(ctx, wordsKey(c.CampaignID), wordMembers(strings.Fields(old), c.ID)...)
 		}
-		p.HSet(ctx, cardKey(c.ID), cardFields(c, words))
-		p.ZAdd(ctx, newKey(c.CampaignID), redis.Z{Score: float64(c.LiveAt.UnixMilli()), Member: c.ID})
-		p.ZAdd(ctx, topKey(c.CampaignID), redis.Z{Score: float64(c.Votes), Member: c.ID})
-		if len(words) > 0 {
-			p.ZAdd(ctx, wordsKey(c.CampaignID), wordZ(words, c.ID)...)
-		}
+		addCard(ctx, p, c, "")
 		p.Incr(ctx, verKey(c.CampaignID))
 		return nil
 	})
@@ -487,15 +481,8 @@ func (x *Index) Rebuild(ctx context.Context, campaignID string, each func(yield 
 		return err
 	}
 	err := each(func(c Card) error {
-		words := Words(c.Title, c.CreatorName)
 		seen[c.ID] = true
-		batch.HSet(ctx, cardKey(c.ID), cardFields(c, words))
-		batch.ZAdd(ctx, keys[0]+suffix, redis.Z{Score: float64(c.LiveAt.UnixMilli()), Member: c.ID})
-		batch.ZAdd(ctx, keys[1]+suffix, redis.Z{Score: float64(c.Votes), Member: c.ID})
-		if len(words) > 0 {
-			batch.ZAdd(ctx, keys[2]+suffix, wordZ(words, c.ID)...)
-			hasWords = true
-		}
+		hasWords = addCard(ctx, batch, c, suffix) || hasWords
 		if batch.Len() >= 2000 {
 			return flush()
 		}
@@ -564,4 +551,18 @@ func (x *Index) SetVotes(ctx context.Context, campaignID, id string, n int64) er
 		return fmt.Errorf("gallery: set votes: %w", err)
 	}
 	return nil
+}
+
+// addCard queues a card's hash and its place in every order (under keys
+// ending in suffix: "" for the live ones, the rebuild's temporary suffix);
+// it reports whether the card has search words.
+func addCard(ctx context.Context, p redis.Pipeliner, c Card, suffix string) bool {
+	words := Words(c.Title, c.CreatorName)
+	p.HSet(ctx, cardKey(c.ID), cardFields(c, words))
+	p.ZAdd(ctx, newKey(c.CampaignID)+suffix, redis.Z{Score: float64(c.LiveAt.UnixMilli()), Member: c.ID})
+	p.ZAdd(ctx, topKey(c.CampaignID)+suffix, redis.Z{Score: float64(c.Votes), Member: c.ID})
+	if len(words) > 0 {
+		p.ZAdd(ctx, wordsKey(c.CampaignID)+suffix, wordZ(words, c.ID)...)
+	}
+	return len(words) > 0
 }

@@ -9,6 +9,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/tryout/tryout/internal/mongodb"
 )
 
 // ErrDuplicate says a ballot's key (or its entry, voter and period) is
@@ -99,17 +101,10 @@ func (s *MongoBallots) Voted(ctx context.Context, entryID, voter, period string)
 
 // ByVoter lists the voter's ballots in a campaign and period.
 func (s *MongoBallots) ByVoter(ctx context.Context, campaignID, voter, period string) ([]Ballot, error) {
-	cur, err := s.c.Find(ctx, bson.D{{Key: "campaign_id", Value: campaignID}, {Key: "voter", Value: voter}, {Key: "period", Value: period}})
+	out, err := mongodb.FindAll(ctx, s.c, bson.D{{Key: "campaign_id", Value: campaignID}, {Key: "voter", Value: voter}, {Key: "period", Value: period}},
+		bson.D{{Key: "at", Value: 1}}, 0, ballotDoc.ballot)
 	if err != nil {
 		return nil, fmt.Errorf("votes: by voter: %w", err)
-	}
-	var docs []ballotDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("votes: by voter: %w", err)
-	}
-	out := make([]Ballot, len(docs))
-	for i, d := range docs {
-		out[i] = d.ballot()
 	}
 	return out, nil
 }
@@ -139,17 +134,9 @@ func (s *MongoBallots) Counts(ctx context.Context, campaignID string) (map[strin
 
 // ByEntry lists an entry's ballots, oldest first (fraud review).
 func (s *MongoBallots) ByEntry(ctx context.Context, entryID string, limit int) ([]Ballot, error) {
-	cur, err := s.c.Find(ctx, bson.D{{Key: "entry_id", Value: entryID}}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}}).SetLimit(int64(limit)))
+	out, err := mongodb.FindAll(ctx, s.c, bson.D{{Key: "entry_id", Value: entryID}}, bson.D{{Key: "at", Value: 1}}, limit, ballotDoc.ballot)
 	if err != nil {
 		return nil, fmt.Errorf("votes: by entry: %w", err)
-	}
-	var docs []ballotDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("votes: by entry: %w", err)
-	}
-	out := make([]Ballot, len(docs))
-	for i, d := range docs {
-		out[i] = d.ballot()
 	}
 	return out, nil
 }

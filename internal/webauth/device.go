@@ -38,6 +38,18 @@ func validDevice(v string) bool {
 	return err == nil
 }
 
+// KnownVisitor is Visitor without setting a cookie: "" for a visitor with
+// neither a session nor a device cookie.
+func KnownVisitor(c *gin.Context) string {
+	if id, ok := EntrantID(c); ok {
+		return "e:" + id
+	}
+	if ck, err := c.Request.Cookie(DeviceCookie); err == nil && validDevice(ck.Value) {
+		return "d:" + ck.Value
+	}
+	return ""
+}
+
 // Visitor names who is acting for counting purposes: the signed-in entrant
 // ("e:" id) or the device ("d:" id).
 func (s *Sessions) Visitor(c *gin.Context) string {
