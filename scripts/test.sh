@@ -11,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tryout-test.XXXXXX")
 cleanup() {
-  "$ROOT/scripts/services.sh" stop "$tmp" >/dev/null 2>&1 || true
+  "$ROOT/scripts/services.sh" stop "$tmp/services" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
