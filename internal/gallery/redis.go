@@ -192,7 +192,8 @@ func (x *Index) PageAt(ctx context.Context, q Query, st Stat) (Page, error) {
 }
 
 // cardsAtRanks reads, for each rank (0 is the highest score), the member
-// of a sorted set and its card, skipping ranks past the end and cards
+// of a sorted set and the card fields a listing shows (listFields: not the
+// search words or the owner), skipping ranks past the end and cards
 // removed meanwhile. It reads card keys not passed in KEYS, which is fine
 // on one Redis server (not on Redis Cluster).
 var cardsAtRanks = redis.NewScript(`
@@ -200,14 +201,17 @@ local out = {}
 for i = 1, #ARGV do
   local ids = redis.call('ZREVRANGE', KEYS[1], ARGV[i], ARGV[i])
   if #ids == 1 then
-    local f = redis.call('HGETALL', 'gallery:card:' .. ids[1])
-    if #f > 0 then
+    local f = redis.call('HMGET', 'gallery:card:' .. ids[1], 'title', 'creator', 'poster', 'preview', 'duration', 'live_at', 'views', 'votes')
+    if f[1] then
       out[#out + 1] = ids[1]
       out[#out + 1] = f
     end
   end
 end
 return out`)
+
+// listFields are the card fields cardsAtRanks reads, in its order.
+var listFields = []string{"title", "creator", "poster", "preview", "duration", "live_at", "views", "votes"}
 
 func (x *Index) cardsAt(ctx context.Context, key string, ranks []int64) ([]Card, error) {
 	args := make([]any, len(ranks))
@@ -221,12 +225,12 @@ func (x *Index) cardsAt(ctx context.Context, key string, ranks []int64) ([]Card,
 	out := make([]Card, 0, len(res)/2)
 	for i := 0; i+1 < len(res); i += 2 {
 		id, _ := res[i].(string)
-		flat, _ := res[i+1].([]any)
-		f := make(map[string]string, len(flat)/2)
-		for j := 0; j+1 < len(flat); j += 2 {
-			k, _ := flat[j].(string)
-			v, _ := flat[j+1].(string)
-			f[k] = v
+		vals, _ := res[i+1].([]any)
+		f := make(map[string]string, len(listFields))
+		for j, k := range listFields {
+			if j < len(vals) {
+				f[k], _ = vals[j].(string)
+			}
 		}
 		out = append(out, cardFrom(id, f))
 	}
