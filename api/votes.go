@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -47,45 +48,19 @@ type voteView struct {
 }
 
 // vote casts the visitor's vote for a live entry under the campaign's
-// rules. 201 only once the ballot is durable in MongoDB.
+// rules. 201 only once the ballot is durable.
 //
-// The entry is looked up in the gallery read model (a live entry has a
-// card there), so a vote reads nothing from MongoDB and writes one ballot.
+// A vote takes two Redis round trips and reads nothing from MongoDB: one
+// pipeline reads the entry's gallery card (a live entry has one) and
+// counts the rate limits and friction signals, then one script records
+// the ballot (or, without the journal, a group commit writes it).
 func (a *API) vote(c *gin.Context) {
 	id := c.Param("id")
-	var e gallery.Card
-	ok := false
-	if ids.Valid(entries.IDPrefix, id) {
-		var err error
-		if e, ok, err = a.Fans.Gallery.Card(c, id); err != nil {
-			httpx.Fail(c, a.Log, err)
-			return
-		}
-	}
-	if !ok {
+	if !ids.Valid(entries.IDPrefix, id) {
 		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
 		return
 	}
-	cp, err := a.Campaigns.Get(c, e.CampaignID)
-	if err != nil {
-		httpx.Fail(c, a.Log, translate(err))
-		return
-	}
-	rules := cp.VoteRules()
 	ip := c.ClientIP()
-	for _, l := range []struct {
-		lim *ratelimit.Limiter
-		key string
-	}{{a.Voting.IPLimit, a.HashIP(ip)}, {a.Voting.NetLimit, a.HashIP(subnet(ip))}} {
-		if l.lim == nil {
-			continue
-		}
-		if ok, wait, err := l.lim.Allow(c, l.key); err == nil && !ok {
-			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			httpx.Fail(c, a.Log, httpx.E(http.StatusTooManyRequests, "too_many_votes", "Many votes came from your network just now. Please wait a few minutes and vote again."))
-			return
-		}
-	}
 	voter := votes.Voter{ID: a.Sessions.Visitor(c)}
 	if _, signedIn := webauth.EntrantID(c); signedIn {
 		voter.Verified = true
@@ -95,10 +70,31 @@ func (a *API) vote(c *gin.Context) {
 		device = ck.Value
 	}
 	sig := votes.Signals{IPHash: a.HashIP(ip), SubnetHash: a.HashIP(subnet(ip)), Device: device, UAFamily: uaFamily(c.GetHeader("User-Agent")), SincePageMS: -1}
-	if since, ok := a.Voting.Pages.Since(c.GetHeader("X-Page-Token"), e.ID); ok {
+	if since, ok := a.Voting.Pages.Since(c.GetHeader("X-Page-Token"), id); ok {
 		sig.SincePageMS = since.Milliseconds()
 	}
-	if !a.passFriction(c, e.ID, voter.ID, sig, &sig) {
+	chk, err := a.voteChecks(c, id, voter.ID, sig)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	if !chk.found {
+		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
+		return
+	}
+	e := chk.card
+	cp, err := a.Campaigns.Get(c, e.CampaignID)
+	if err != nil {
+		httpx.Fail(c, a.Log, translate(err))
+		return
+	}
+	rules := cp.VoteRules()
+	if chk.wait > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(chk.wait.Seconds())+1))
+		httpx.Fail(c, a.Log, httpx.E(http.StatusTooManyRequests, "too_many_votes", "Many votes came from your network just now. Please wait a few minutes and vote again."))
+		return
+	}
+	if !a.passFriction(c, e.ID, voter.ID, chk.reasons, &sig) {
 		return
 	}
 	cast, err := a.Voting.Service.Vote(c, rules, votes.Target{CampaignID: e.CampaignID, EntryID: e.ID, EntrantID: e.OwnerID, Live: true}, voter, sig)
@@ -131,7 +127,9 @@ func (a *API) vote(c *gin.Context) {
 			out.NextAt = &cast.NextAt
 		}
 		if !rules.TotalsHidden(a.Now()) {
-			if card, ok, err := a.Fans.Gallery.Card(c, e.ID); err == nil && ok {
+			if cast.Votes >= 0 {
+				out.Votes = &cast.Votes
+			} else if card, ok, err := a.Fans.Gallery.Card(c, e.ID); err == nil && ok {
 				out.Votes = &card.Votes
 			}
 		}
@@ -203,35 +201,86 @@ func uaFamily(ua string) string {
 	return "other"
 }
 
-// passFriction challenges a vote that looks automated: no page view of the
-// entry, a vote within two seconds of the page loading, a burst from one
-// address, or many voters on one address. A challenged client solves a
-// proof of work and sends the vote again with the answer (headers
-// X-Challenge-Token and X-Challenge-Nonce). It answers the request itself
-// and returns false when the vote may not go ahead.
-func (a *API) passFriction(c *gin.Context, entryID, voter string, in votes.Signals, out *votes.Signals) bool {
+// voteCheck is what one round trip tells a vote: the entry's card, how
+// long to wait when a hard limit is reached, and the friction signals.
+type voteCheck struct {
+	card    gallery.Card
+	found   bool
+	wait    time.Duration // > 0: over the address or network limit
+	reasons []string      // why the vote looks automated (none: it does not)
+}
+
+// voteChecks reads the card and counts the vote against the address and
+// network limits, the burst limit and the address's voters this hour, in
+// one pipeline.
+func (a *API) voteChecks(c *gin.Context, entryID, voter string, sig votes.Signals) (voteCheck, error) {
 	v := a.Voting
+	var out voteCheck
+	var limits []func() (bool, time.Duration)
+	var burst func() (bool, time.Duration)
+	var crowd *redis.IntCmd
+	var card func() (gallery.Card, bool)
+	_, err := a.Fans.Gallery.Redis.Pipelined(c, func(p redis.Pipeliner) error {
+		card = a.Fans.Gallery.QueueCard(c, p, entryID)
+		for _, l := range []struct {
+			lim *ratelimit.Limiter
+			key string
+		}{{v.IPLimit, sig.IPHash}, {v.NetLimit, sig.SubnetHash}} {
+			if l.lim != nil {
+				limits = append(limits, l.lim.Queue(c, p, l.key))
+			}
+		}
+		if v.Challenger == nil {
+			return nil
+		}
+		if v.BurstLimit != nil {
+			burst = v.BurstLimit.Queue(c, p, sig.IPHash)
+		}
+		if v.CrowdLimit > 0 {
+			key := "vote:voters:" + sig.IPHash + ":" + a.Now().UTC().Format("2006010215")
+			p.PFAdd(c, key, voter)
+			p.Expire(c, key, 2*time.Hour)
+			crowd = p.PFCount(c, key)
+		}
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("api: vote checks: %w", err)
+	}
+	out.card, out.found = card()
+	for _, l := range limits {
+		if ok, wait := l(); !ok {
+			out.wait = max(out.wait, wait)
+		}
+	}
 	if v.Challenger == nil {
-		return true
+		return out, nil
 	}
-	var reasons []string
 	switch {
-	case in.SincePageMS < 0:
-		reasons = append(reasons, "no_page_view")
-	case in.SincePageMS < 2000:
-		reasons = append(reasons, "too_fast")
+	case sig.SincePageMS < 0:
+		out.reasons = append(out.reasons, "no_page_view")
+	case sig.SincePageMS < 2000:
+		out.reasons = append(out.reasons, "too_fast")
 	}
-	if v.BurstLimit != nil {
-		if ok, _, err := v.BurstLimit.Allow(c, in.IPHash); err == nil && !ok {
-			reasons = append(reasons, "burst")
+	if burst != nil {
+		if ok, _ := burst(); !ok {
+			out.reasons = append(out.reasons, "burst")
 		}
 	}
-	if v.CrowdLimit > 0 {
-		key := "vote:voters:" + in.IPHash + ":" + a.Now().UTC().Format("2006010215")
-		if n, err := crowd(c, a.Fans.Gallery.Redis, key, voter); err == nil && n > v.CrowdLimit {
-			reasons = append(reasons, "crowded_address")
-		}
+	if crowd != nil && crowd.Val() > v.CrowdLimit {
+		out.reasons = append(out.reasons, "crowded_address")
 	}
+	return out, nil
+}
+
+// passFriction challenges a vote that looks automated (see voteChecks:
+// no page view of the entry, a vote within two seconds of the page
+// loading, a burst from one address, or many voters on one address). A
+// challenged client solves a proof of work and sends the vote again with
+// the answer (headers X-Challenge-Token and X-Challenge-Nonce). It answers
+// the request itself and returns false when the vote may not go ahead.
+func (a *API) passFriction(c *gin.Context, entryID, voter string, reasons []string, out *votes.Signals) bool {
+	v := a.Voting
 	if len(reasons) == 0 {
 		return true
 	}
@@ -252,20 +301,4 @@ func (a *API) passFriction(c *gin.Context, entryID, voter string, in votes.Signa
 		Message: "Please wait a moment while your browser confirms this vote.",
 		Fields:  map[string]string{"challenge_token": ch.Token, "difficulty": strconv.Itoa(ch.Difficulty), "reasons": strings.Join(reasons, ",")}})
 	return false
-}
-
-// crowd adds voter to an hourly HyperLogLog of an address's voters and
-// returns its estimated size.
-func crowd(c *gin.Context, r *redis.Client, key, voter string) (int64, error) {
-	var n *redis.IntCmd
-	_, err := r.TxPipelined(c, func(p redis.Pipeliner) error {
-		p.PFAdd(c, key, voter)
-		p.Expire(c, key, 2*time.Hour)
-		n = p.PFCount(c, key)
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return n.Val(), nil
 }

@@ -19,7 +19,7 @@ mkdir -p "$RUN" "$LOG" "$DIR/redis" "$DIR/minio"
 
 start_redis() {
   if pid_alive "$RUN/redis.pid"; then say "redis already running on $REDIS_PORT"; return; fi
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly yes --appendfsync everysec \
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly yes --appendfsync always \
     --dir "$DIR/redis" --databases 256 --daemonize no --protected-mode yes \
     >"$LOG/redis.log" 2>&1 &
   echo $! >"$RUN/redis.pid"

@@ -81,7 +81,9 @@ type App struct {
 
 	embedded *mongodb.Embedded
 	owned    bool               // Open made the clients, so Close closes them
-	stop     context.CancelFunc // stops the vote committer
+	stop     context.CancelFunc // stops the vote committer or drainer
+	drainer  *votes.Drainer     // with a vote journal
+	drained  chan struct{}      // closed when the drainer has stopped
 }
 
 // Open connects to every service named in cfg and builds the app.
@@ -176,13 +178,17 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		OnView: func(ctx context.Context, id string) error { return a.Gallery.AddViews(ctx, id, 1) }}
 	a.Ballots = votes.NewMongoBallots(cl.DB.Collection(mongodb.Ballots))
 	commitCtx, stop := context.WithCancel(context.Background())
-	committer := &votes.Committer{Store: a.Ballots, MaxBatch: 200, Wait: 2 * time.Millisecond}
-	committer.Start(commitCtx)
 	a.stop = stop
-	a.Votes = &votes.Service{Commit: committer, Ballots: a.Ballots, Tally: a.Gallery, Now: a.now,
+	a.Votes = &votes.Service{Ballots: a.Ballots, Tally: a.Gallery, Now: a.now,
 		OnTallyError: func(b votes.Ballot, err error) {
 			log.Error("votes: counter not updated; reconcile will mend it", "entry", b.EntryID, "err", err)
 		}}
+	checkCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.startVoting(checkCtx, commitCtx); err != nil {
+		stop()
+		return nil, err
+	}
 	a.Referrals = &referrals.Service{Store: referrals.NewMongoStore(cl.DB.Collection(mongodb.Shares)), Redis: cl.Redis, Window: 24 * time.Hour, Now: a.now}
 	if cfg.ModerationURL != "" {
 		a.Provider = &screening.HTTP{URL: cfg.ModerationURL, Client: &http.Client{}, Timeout: cfg.ModerationTimeout, Attempts: 3, Backoff: time.Second}
@@ -222,6 +228,16 @@ func (a *App) Close(ctx context.Context) {
 	}
 	if a.stop != nil {
 		a.stop() // queued ballots not yet written are refused, never acknowledged
+	}
+	if a.drained != nil {
+		step("vote drain", func(ctx context.Context) error {
+			select {
+			case <-a.drained:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
 	}
 	// The asynq client shares the Redis connection, which is closed below.
 	if !a.owned {
@@ -290,10 +306,61 @@ func (a *App) RebuildGalleries(ctx context.Context, slug string, report func(slu
 	return nil
 }
 
+// startVoting picks how ballots become durable. With a Redis that fsyncs
+// every write, votes are journaled there (one round trip) and a drainer
+// moves them to MongoDB; otherwise each vote waits for a group commit to
+// MongoDB. The drainer and committer stop with ctx.
+func (a *App) startVoting(ctx, run context.Context) error {
+	durable := false
+	if a.Cfg.VoteJournal == "auto" {
+		var err error
+		if durable, err = votes.Durable(ctx, a.Redis); err != nil {
+			a.Log.Warn("votes: cannot read the Redis persistence settings; using group commit", "err", err)
+		}
+		if !durable && err == nil {
+			a.Log.Warn("votes: Redis does not fsync every write (appendonly yes, appendfsync always); using group commit to MongoDB")
+		}
+	}
+	if !durable {
+		committer := &votes.Committer{Store: a.Ballots, MaxBatch: 200, Wait: 2 * time.Millisecond}
+		committer.Start(run)
+		a.Votes.Commit = committer
+		return nil
+	}
+	a.Votes.Journal = &votes.Journal{Redis: a.Redis, Keys: a.Gallery, Batch: 2000}
+	a.drainer = &votes.Drainer{Journal: a.Votes.Journal, Store: a.Ballots, Tally: a.Gallery,
+		OnDropped: func(b votes.Ballot) {
+			a.Log.Warn("votes: a journaled ballot duplicates a stored one (Redis lost a voter's record); not counted", "entry", b.EntryID)
+		}}
+	a.drained = make(chan struct{})
+	go func() {
+		defer close(a.drained)
+		a.drainer.Run(run, 200*time.Millisecond, func(err error) { a.Log.Error("votes: drain", "err", err) })
+	}()
+	return nil
+}
+
+// VoteDesign names how ballots become durable: "journal" or "group_commit".
+func (a *App) VoteDesign() string {
+	if a.Votes.Journal != nil {
+		return "journal"
+	}
+	return "group_commit"
+}
+
+// DrainVotes moves every journaled ballot to MongoDB now (tests, benches);
+// without a journal there is nothing to do.
+func (a *App) DrainVotes(ctx context.Context) error {
+	if a.drainer == nil {
+		return nil
+	}
+	return a.drainer.All(ctx)
+}
+
 // ReconcileVotes recomputes one campaign's vote totals from its ballots
 // and mends the counters; see votes.Reconcile.
 func (a *App) ReconcileVotes(ctx context.Context, campaignID string) (votes.Report, error) {
-	return votes.Reconcile(ctx, campaignID, a.Ballots, a.Gallery, a.Entries)
+	return votes.Reconcile(ctx, campaignID, a.Ballots, a.Gallery, a.Entries, a.Votes.Journal)
 }
 
 // ReconcileAllVotes reconciles one campaign (by slug), or every campaign

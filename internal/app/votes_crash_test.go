@@ -20,7 +20,8 @@ import (
 
 // TestServeKilledDuringVotingLosesNoAcknowledgedBallot: the real `tryout
 // serve` binary takes a vote load and is killed with SIGKILL in the middle
-// of it. Afterwards every vote that got a 201 has its ballot in MongoDB,
+// of it. Afterwards (once the journal is drained) every vote that got a
+// 201 has its ballot in MongoDB,
 // no voter has two ballots for one entry, and reconcile makes the totals
 // equal the ballots.
 func TestServeKilledDuringVotingLosesNoAcknowledgedBallot(t *testing.T) {
@@ -148,6 +149,12 @@ func TestServeKilledDuringVotingLosesNoAcknowledgedBallot(t *testing.T) {
 	}
 
 	ctx := context.Background()
+	// Acknowledged ballots are durable in the Redis journal; they reach
+	// MongoDB when a drain runs (this test's app runs one).
+	if err := e.app.DrainVotes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("vote design: %s", e.app.VoteDesign())
 	ballots := e.app.DB.Collection("ballots")
 	for _, a := range acked {
 		n, err := ballots.CountDocuments(ctx, map[string]any{"entry_id": a.entry, "voter": a.voter})

@@ -96,6 +96,13 @@ local v = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
 if KEYS[2] then redis.call('ZINCRBY', KEYS[2], ARGV[2], ARGV[3]) end
 return v`)
 
+// CardKey is the key of an entry's card: a hash whose "votes" field is
+// its total (the vote journal adds to it in its own script).
+func (x *Index) CardKey(id string) string { return cardKey(id) }
+
+// TopKey is the key of a campaign's entries by votes.
+func (x *Index) TopKey(campaignID string) string { return topKey(campaignID) }
+
 // AddViews adds n views to a live entry's card.
 func (x *Index) AddViews(ctx context.Context, id string, n int64) error {
 	err := addIfPresent.Run(ctx, x.Redis, []string{cardKey(id)}, "views", n).Err()
@@ -122,6 +129,21 @@ func (x *Index) Card(ctx context.Context, id string) (Card, bool, error) {
 		return Card{}, false, err
 	}
 	return cs[0], true, nil
+}
+
+// QueueCard adds the reading of one card to a pipeline (a vote reads its
+// entry in the same round trip as its rate limits); after the pipeline
+// runs, the returned func gives the card, ok false when the entry is not
+// in the gallery.
+func (x *Index) QueueCard(ctx context.Context, p redis.Pipeliner, id string) func() (Card, bool) {
+	cmd := p.HGetAll(ctx, cardKey(id))
+	return func() (Card, bool) {
+		f := cmd.Val()
+		if len(f) == 0 {
+			return Card{}, false
+		}
+		return cardFrom(id, f), true
+	}
 }
 
 // Stat is what a reader needs before asking for a page: the gallery's

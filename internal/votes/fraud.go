@@ -135,8 +135,9 @@ type Adjustment struct {
 }
 
 // Discount marks the entry's ballots in a cluster discounted (or, with
-// discount false, counts them again), then sets the entry's total
-// everywhere from the ballots.
+// discount false, counts them again), then moves the entry's counter by
+// as many (an add, so votes cast meanwhile are kept) and sets its record
+// from the ballots.
 func (r *Review) Discount(ctx context.Context, campaignID, entryID, kind, key string, discount bool, reason, by string) (Adjustment, error) {
 	before, err := r.Ballots.CountEntry(ctx, entryID)
 	if err != nil {
@@ -160,7 +161,11 @@ func (r *Review) Discount(ctx context.Context, campaignID, entryID, kind, key st
 	if err != nil {
 		return Adjustment{}, err
 	}
-	if err := r.Counters.SetVotes(ctx, campaignID, entryID, after); err != nil {
+	delta := changed
+	if discount {
+		delta = -changed
+	}
+	if err := r.Counters.AddVotes(ctx, campaignID, entryID, delta); err != nil {
 		return Adjustment{}, err
 	}
 	if err := r.Records.SetVotes(ctx, entryID, after); err != nil {

@@ -164,3 +164,20 @@ func (s *MongoBallots) CountEntry(ctx context.Context, entryID string) (int64, e
 	}
 	return n, nil
 }
+
+// Existing reports which of the ballot ids are stored.
+func (s *MongoBallots) Existing(ctx context.Context, ids []string) (map[string]bool, error) {
+	type idDoc struct {
+		ID string `bson:"_id"`
+	}
+	found, err := mongodb.FindAll(ctx, s.c, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, bson.D{{Key: "_id", Value: 1}}, 0,
+		func(d idDoc) string { return d.ID })
+	if err != nil {
+		return nil, fmt.Errorf("votes: existing: %w", err)
+	}
+	out := make(map[string]bool, len(found))
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, nil
+}

@@ -12,10 +12,10 @@ type Counted interface {
 }
 
 // Counters are the fast counters reconcile checks and mends: the gallery
-// read model (live entries) and the entry records.
+// read model (live entries).
 type Counters interface {
 	Votes(ctx context.Context, campaignID string) (map[string]int64, error)
-	SetVotes(ctx context.Context, campaignID, entryID string, n int64) error
+	AddVotes(ctx context.Context, campaignID, entryID string, n int64) error
 }
 
 // Records are the entries' stored totals.
@@ -32,23 +32,46 @@ type Difference struct {
 
 // Report says what reconcile found and mended.
 type Report struct {
-	Ballots     int64 // counted ballots in the campaign
+	Ballots     int64 // counted ballots in the campaign (with those still in the journal)
 	Entries     int   // entries with ballots
 	Differences []Difference
 }
 
 // Reconcile recomputes a campaign's totals from its ballots, reports every
-// counter that disagrees, and sets the counters and entry records to the
-// ballots' figures. After Redis loses its data (and the gallery is
-// rebuilt), this brings every total back.
-func Reconcile(ctx context.Context, campaignID string, ballots Counted, counters Counters, records Records) (Report, error) {
+// counter that disagrees, and mends it. After Redis loses its data (and
+// the gallery is rebuilt), this brings every total back.
+//
+// Counters are mended by adding the difference, never set, so votes cast
+// while reconcile runs are kept. With a journal, the ballots are MongoDB's
+// plus those still in the journal, read at the same instant as the
+// counters while no drain runs, so each ballot is counted exactly once.
+func Reconcile(ctx context.Context, campaignID string, ballots Counted, counters Counters, records Records, j *Journal) (Report, error) {
+	var shown, pending map[string]int64
+	if j != nil {
+		unlock, err := j.waitLock(ctx)
+		if err != nil {
+			return Report{}, err
+		}
+		defer unlock()
+		var at string
+		if shown, at, err = j.snapshot(ctx, campaignID); err != nil {
+			return Report{}, err
+		}
+		if pending, err = j.pending(ctx, campaignID, at); err != nil {
+			return Report{}, err
+		}
+	}
 	truth, err := ballots.Counts(ctx, campaignID)
 	if err != nil {
 		return Report{}, err
 	}
-	shown, err := counters.Votes(ctx, campaignID)
-	if err != nil {
-		return Report{}, err
+	if j == nil {
+		if shown, err = counters.Votes(ctx, campaignID); err != nil {
+			return Report{}, err
+		}
+	}
+	for id, n := range pending {
+		truth[id] += n
 	}
 	var rep Report
 	for _, n := range truth {
@@ -69,9 +92,7 @@ func Reconcile(ctx context.Context, campaignID string, ballots Counted, counters
 		n := truth[id]
 		if have, live := shown[id]; live && have != n {
 			rep.Differences = append(rep.Differences, Difference{id, n, have})
-		}
-		if _, live := shown[id]; live {
-			if err := counters.SetVotes(ctx, campaignID, id, n); err != nil {
+			if err := counters.AddVotes(ctx, campaignID, id, n-have); err != nil {
 				return rep, fmt.Errorf("votes: reconcile %s: %w", id, err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tryout/tryout/internal/ids"
@@ -27,6 +28,9 @@ type Service struct {
 	}
 	Ballots Ballots
 	Tally   Tally
+	// Journal, when set, decides and records votes in Redis (see Journal);
+	// Commit and Ballots are then not used to cast.
+	Journal *Journal
 	Now     func() time.Time
 	// OnTallyError is told when a durable ballot could not be added to the
 	// counters (reconcile mends them).
@@ -52,6 +56,7 @@ type Cast struct {
 	Ballot    Ballot
 	NextAt    time.Time // when this voter may vote for this entry again (zero: never)
 	Remaining int       // votes left in this period (campaign scope)
+	Votes     int64     // the entry's total after the vote; -1 when not known
 }
 
 // AlreadyVotedError carries when the voter may vote again.
@@ -85,12 +90,24 @@ func (s *Service) Vote(ctx context.Context, r Rules, t Target, v Voter, sig Sign
 	if r.Scope == PerCampaign {
 		slots = r.PerPeriod
 	}
+	if s.Journal != nil {
+		b.Key = keyBase(r, t.CampaignID, t.EntryID, v.ID, period)
+		slot, total, err := s.Journal.cast(ctx, r, b, keepFor(r, now, next))
+		switch {
+		case errors.Is(err, ErrAlreadyVoted), errors.Is(err, ErrNoVotesLeft):
+			return Cast{}, &AlreadyVotedError{err, next}
+		case err != nil:
+			return Cast{}, err
+		}
+		b.Key = Key(r, t.CampaignID, t.EntryID, v.ID, period, slot)
+		return Cast{Ballot: b, NextAt: next, Remaining: slots - min(slot, slots), Votes: total}, nil
+	}
 	for slot := 1; slot <= slots; slot++ {
 		b.Key = Key(r, t.CampaignID, t.EntryID, v.ID, period, slot)
 		err := s.Commit.Insert(ctx, b)
 		if err == nil {
 			s.tally(ctx, b)
-			return Cast{Ballot: b, NextAt: next, Remaining: slots - slot}, nil
+			return Cast{Ballot: b, NextAt: next, Remaining: slots - slot, Votes: -1}, nil
 		}
 		if !errors.Is(err, ErrDuplicate) {
 			return Cast{}, err
@@ -129,17 +146,26 @@ type Standing struct {
 func (s *Service) Standing(ctx context.Context, r Rules, campaignID string, v Voter) (Standing, error) {
 	r = r.Defaults()
 	period, next := r.Period(s.Now())
-	bs, err := s.Ballots.ByVoter(ctx, campaignID, v.ID, period)
-	if err != nil {
-		return Standing{}, fmt.Errorf("votes: standing: %w", err)
-	}
 	st := Standing{Period: period, NextAt: next, Voted: []string{}}
-	for _, b := range bs {
-		st.Voted = append(st.Voted, b.EntryID)
+	if s.Journal != nil {
+		voted, err := s.Journal.voted(ctx, campaignID, v.ID, period)
+		if err != nil {
+			return Standing{}, err
+		}
+		st.Voted = append(st.Voted, voted...)
+	} else {
+		bs, err := s.Ballots.ByVoter(ctx, campaignID, v.ID, period)
+		if err != nil {
+			return Standing{}, fmt.Errorf("votes: standing: %w", err)
+		}
+		for _, b := range bs {
+			st.Voted = append(st.Voted, b.EntryID)
+		}
 	}
+	slices.Sort(st.Voted)
 	st.Remaining = 1
 	if r.Scope == PerCampaign {
-		st.Remaining = max(r.PerPeriod-len(bs), 0)
+		st.Remaining = max(r.PerPeriod-len(st.Voted), 0)
 	}
 	return st, nil
 }

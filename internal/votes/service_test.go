@@ -29,15 +29,25 @@ type rig struct {
 	ballots *votes.MongoBallots
 	gallery *gallery.Index
 	clock   *clock
+	journal *votes.Journal // nil for group commit
+	drainer *votes.Drainer
 }
 
-func newRig(t *testing.T) *rig {
+// Both durable-ballot designs must keep every rule.
+var designs = []string{"group_commit", "journal"}
+
+// each runs f once per design.
+func each(t *testing.T, f func(t *testing.T, r *rig)) {
+	for _, d := range designs {
+		t.Run(d, func(t *testing.T) { f(t, newRig(t, d)) })
+	}
+}
+
+func newRig(t *testing.T, design string) *rig {
 	k := testkit.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	ballots := votes.NewMongoBallots(k.DB.Collection(mongodb.Ballots))
-	c := &votes.Committer{Store: ballots}
-	c.Start(ctx)
 	clk := &clock{t: time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)}
 	g := &gallery.Index{Redis: k.Redis}
 	for _, id := range []string{"en_a", "en_b", "en_c"} {
@@ -45,7 +55,44 @@ func newRig(t *testing.T) *rig {
 			t.Fatal(err)
 		}
 	}
-	return &rig{svc: &votes.Service{Commit: c, Ballots: ballots, Tally: g, Now: clk.Now}, ballots: ballots, gallery: g, clock: clk}
+	r := &rig{svc: &votes.Service{Ballots: ballots, Tally: g, Now: clk.Now}, ballots: ballots, gallery: g, clock: clk}
+	if design == "journal" {
+		r.journal = &votes.Journal{Redis: k.Redis, Keys: g, Batch: 50}
+		r.svc.Journal = r.journal
+		r.drainer = &votes.Drainer{Journal: r.journal, Store: ballots, Tally: g}
+		return r
+	}
+	c := &votes.Committer{Store: ballots}
+	c.Start(ctx)
+	r.svc.Commit = c
+	return r
+}
+
+// drain moves journaled ballots to MongoDB (nothing to do for group commit).
+func (r *rig) drain(t *testing.T) {
+	t.Helper()
+	if r.drainer != nil {
+		if err := r.drainer.All(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// recordsFor makes the entry records of the rig's entries, in a database
+// of their own.
+func recordsFor(t *testing.T, r *rig) *entries.MongoStore {
+	k := testkit.New(t)
+	records := entries.NewMongoStore(k.DB.Collection(mongodb.Entries))
+	for _, id := range []string{"en_a", "en_b", "en_c"} {
+		if err := records.Create(context.Background(), entries.Entry{ID: id, CampaignID: "cp_x", Status: entries.Live, CreatedAt: r.clock.Now(), UpdatedAt: r.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return records
+}
+
+func (r *rig) reconcile(ctx context.Context, records votes.Records) (votes.Report, error) {
+	return votes.Reconcile(ctx, "cp_x", r.ballots, r.gallery, records, r.journal)
 }
 
 func (r *rig) rules() votes.Rules {
@@ -68,8 +115,9 @@ func (r *rig) votesOf(t *testing.T, entry string) int64 {
 // TestDuplicateRace: many goroutines cast the same ballot at once; exactly
 // one is counted, every other is told it already voted, and the ballots
 // and the counter agree.
-func TestDuplicateRace(t *testing.T) {
-	r := newRig(t)
+func TestDuplicateRace(t *testing.T) { each(t, testDuplicateRace) }
+
+func testDuplicateRace(t *testing.T, r *rig) {
 	ctx := context.Background()
 	var ok, dup atomic.Int32
 	var wg sync.WaitGroup
@@ -90,6 +138,7 @@ func TestDuplicateRace(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	r.drain(t)
 	counts, err := r.ballots.Counts(ctx, "cp_x")
 	if err != nil {
 		t.Fatal(err)
@@ -108,13 +157,15 @@ func TestDuplicateRace(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	r.drain(t)
 	if counts, _ := r.ballots.Counts(ctx, "cp_x"); counts["en_b"] != 100 || r.votesOf(t, "en_b") != 100 {
 		t.Errorf("100 voters: ballots %d counter %d", counts["en_b"], r.votesOf(t, "en_b"))
 	}
 }
 
-func TestRules(t *testing.T) {
-	r := newRig(t)
+func TestRules(t *testing.T) { each(t, testRules) }
+
+func testRules(t *testing.T, r *rig) {
 	ctx := context.Background()
 	vote := func(rules votes.Rules, entry string, v votes.Voter) error {
 		_, err := r.svc.Vote(ctx, rules, target(entry), v, votes.Signals{})
@@ -202,16 +253,11 @@ func TestRules(t *testing.T) {
 
 // TestReconcileAfterRedisLoss: counters that drifted, or were lost with
 // Redis, are reported and set back to what the ballots say.
-func TestReconcileAfterRedisLoss(t *testing.T) {
-	r := newRig(t)
-	k := testkit.New(t) // a second database for the entry records
+func TestReconcileAfterRedisLoss(t *testing.T) { each(t, testReconcileAfterRedisLoss) }
+
+func testReconcileAfterRedisLoss(t *testing.T, r *rig) {
 	ctx := context.Background()
-	records := entries.NewMongoStore(k.DB.Collection(mongodb.Entries))
-	for _, id := range []string{"en_a", "en_b", "en_c"} {
-		if err := records.Create(ctx, entries.Entry{ID: id, CampaignID: "cp_x", Status: entries.Live, CreatedAt: r.clock.Now(), UpdatedAt: r.clock.Now()}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	records := recordsFor(t, r)
 	for i := range 3 {
 		if _, err := r.svc.Vote(ctx, r.rules(), target("en_a"), votes.Voter{ID: fmt.Sprintf("d:%d", i)}, votes.Signals{}); err != nil {
 			t.Fatal(err)
@@ -226,19 +272,22 @@ func TestReconcileAfterRedisLoss(t *testing.T) {
 	if err := r.gallery.SetVotes(ctx, "cp_x", "en_a", 10); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := votes.Reconcile(ctx, "cp_x", r.ballots, r.gallery, records)
+	rep, err := r.reconcile(ctx, records)
 	if err != nil || rep.Ballots != 5 || len(rep.Differences) != 1 || rep.Differences[0] != (votes.Difference{EntryID: "en_a", Ballots: 3, Counter: 10}) {
 		t.Fatalf("reconcile: %+v %v", rep, err)
 	}
-	// Redis loses everything; the gallery comes back from the records (as
+	// Redis loses everything (after the journal reached MongoDB: a Redis
+	// that fsyncs every write loses nothing it acknowledged, a FLUSHDB is
+	// an operator's doing); the gallery comes back from the records (as
 	// `tryout gallery rebuild` does) with no votes, and reconcile restores them.
+	r.drain(t)
 	r.gallery.Redis.FlushDB(ctx)
 	for _, id := range []string{"en_a", "en_b", "en_c"} {
 		if err := r.gallery.Put(ctx, gallery.Card{ID: id, CampaignID: "cp_x", Title: id, LiveAt: r.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rep, err = votes.Reconcile(ctx, "cp_x", r.ballots, r.gallery, records)
+	rep, err = r.reconcile(ctx, records)
 	if err != nil || len(rep.Differences) != 2 {
 		t.Fatalf("after the flush: %+v %v", rep, err)
 	}
@@ -248,7 +297,7 @@ func TestReconcileAfterRedisLoss(t *testing.T) {
 			t.Errorf("%s: counter %d record %d, want %d", id, got, rec.Votes, want)
 		}
 	}
-	if rep, _ := votes.Reconcile(ctx, "cp_x", r.ballots, r.gallery, records); len(rep.Differences) != 0 {
+	if rep, _ := r.reconcile(ctx, records); len(rep.Differences) != 0 {
 		t.Errorf("a second reconcile still finds differences: %+v", rep)
 	}
 }

@@ -143,7 +143,15 @@ func (r Rules) Period(now time.Time) (label string, next time.Time) {
 // period (one insert per free slot decides who got which).
 func Key(r Rules, campaignID, entryID, voter, period string, slot int) string {
 	if r.Defaults().Scope == PerCampaign {
-		return campaignID + "|" + voter + "|" + period + "|" + strconv.Itoa(slot)
+		return keyBase(r, campaignID, entryID, voter, period) + "|" + strconv.Itoa(slot)
+	}
+	return keyBase(r, campaignID, entryID, voter, period)
+}
+
+// keyBase is Key without the slot.
+func keyBase(r Rules, campaignID, entryID, voter, period string) string {
+	if r.Defaults().Scope == PerCampaign {
+		return campaignID + "|" + voter + "|" + period
 	}
 	return entryID + "|" + voter + "|" + period
 }
