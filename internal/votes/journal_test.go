@@ -29,7 +29,10 @@ func TestJournalReconcileWhileVoting(t *testing.T) {
 	defer cancel()
 	records := recordsFor(t, r)
 	drained := make(chan struct{})
-	go func() { defer close(drained); r.drainer.Run(ctx, 30*time.Millisecond, func(err error) { t.Errorf("drain: %v", err) }) }()
+	go func() {
+		defer close(drained)
+		r.drainer.Run(ctx, 30*time.Millisecond, func(err error) { t.Errorf("drain: %v", err) })
+	}()
 	var wg sync.WaitGroup
 	entries := []string{"en_a", "en_b", "en_c"}
 	for w := range 8 {
