@@ -5,6 +5,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -30,6 +31,10 @@ type API struct {
 	Entries   entries.Store
 	Entrants  entrants.Store
 	Outbox    mail.Store
+	Prefs     interface {
+		MailPrefs(ctx context.Context, entrantID string) (mail.Prefs, error)
+		SetMailPrefs(ctx context.Context, entrantID string, p mail.Prefs) error
+	}
 	Intake    *intake.Service
 	Auth      *entrants.Auth
 	Sessions  *webauth.Sessions
@@ -80,6 +85,8 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	me.GET("/me/entries", short, a.myEntries)
 	me.GET("/me/messages", short, a.myMessages)
 	me.GET("/me/share-links", short, a.myShareLinks)
+	me.GET("/me/preferences", short, a.myPrefs)
+	me.PUT("/me/preferences", short, a.sameOrigin, a.putPrefs)
 	me.PUT("/entries/:id/captions", short, a.sameOrigin, a.putCaptions)
 	me.POST("/campaigns/:slug/entries", a.sameOrigin, a.createEntry)
 	me.POST("/campaigns/:slug/drafts", short, a.sameOrigin, a.createDraft)

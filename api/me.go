@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -76,4 +77,60 @@ func (a *API) myMessages(c *gin.Context) {
 		out = append(out, messageView{m.ID, string(m.Kind), m.Subject, m.Text, m.Link, m.EntryID, m.CreatedAt})
 	}
 	c.JSON(http.StatusOK, gin.H{"messages": out})
+}
+
+// prefsView is an entrant's email preferences: every kind they may turn
+// off, with whether it is on.
+type prefsView struct {
+	Kinds  []prefKind `json:"kinds"`
+	AllOff bool       `json:"all_off"`
+}
+
+type prefKind struct {
+	Kind  string `json:"kind"`
+	Label string `json:"label"`
+	On    bool   `json:"on"`
+}
+
+func viewPrefs(p mail.Prefs) prefsView {
+	out := prefsView{AllOff: p.AllOff, Kinds: []prefKind{}}
+	for _, ch := range mail.Choices {
+		out.Kinds = append(out.Kinds, prefKind{string(ch.Kind), ch.Label, !slices.Contains(p.Off, ch.Kind)})
+	}
+	return out
+}
+
+// myPrefs shows which emails the entrant gets.
+func (a *API) myPrefs(c *gin.Context) {
+	p, err := a.Prefs.MailPrefs(c, entrantID(c))
+	if err != nil {
+		httpx.Fail(c, a.Log, translate(err))
+		return
+	}
+	c.JSON(http.StatusOK, viewPrefs(p))
+}
+
+// putPrefs sets which emails the entrant gets: {"off": [kinds], "all_off":
+// bool}. Sign-in links always go out; every message stays in the inbox.
+func (a *API) putPrefs(c *gin.Context) {
+	var in struct {
+		Off    []string `json:"off"`
+		AllOff bool     `json:"all_off"`
+	}
+	if err := c.ShouldBindJSON(&in); err != nil {
+		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "bad_json", "The request body must be JSON: {\"off\": [kinds], \"all_off\": false}."))
+		return
+	}
+	off, err := mail.ParseKinds(in.Off)
+	if err != nil {
+		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusUnprocessableEntity, Code: "invalid_preferences",
+			Message: "One of the kinds of email is not one you can turn off.", Fields: map[string]string{"off": err.Error()}})
+		return
+	}
+	p := mail.Prefs{Off: off, AllOff: in.AllOff}
+	if err := a.Prefs.SetMailPrefs(c, entrantID(c), p); err != nil {
+		httpx.Fail(c, a.Log, translate(err))
+		return
+	}
+	c.JSON(http.StatusOK, viewPrefs(p))
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/referrals"
+	"github.com/tryout/tryout/internal/signing"
 	"github.com/tryout/tryout/internal/webauth"
 )
 
@@ -64,9 +65,13 @@ type Web struct {
 	// EmbedAncestors is the CSP frame-ancestors of the embeddable player
 	// and gallery widget ("*": any site may embed them).
 	EmbedAncestors string
-	Now            func() time.Time
-	Log            *slog.Logger
-	pages          map[string]*template.Template
+	// Prefs are entrants' email preferences; Signer checks unsubscribe
+	// links.
+	Prefs  MailPrefs
+	Signer signing.Signer
+	Now    func() time.Time
+	Log    *slog.Logger
+	pages  map[string]*template.Template
 }
 
 // Routes registers the pages and /static. Every template is parsed here, so
@@ -89,7 +94,7 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		},
 	}
 	w.pages = map[string]*template.Template{}
-	for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html", "signin.html", "me.html",
+	for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html", "signin.html", "me.html", "unsubscribe.html",
 		"gallery.html", "leaderboard.html", "winners.html", "embed_entry.html", "embed_gallery.html"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+page)
 		if err != nil {
@@ -116,6 +121,8 @@ func (w *Web) Routes(r gin.IRoutes) error {
 	r.GET("/embed/c/:slug", deadlines, w.embedGallery)
 	r.GET("/oembed", deadlines, w.oembed)
 	r.GET("/me", page(w.me)...)
+	r.GET("/unsubscribe", page(w.unsubscribe)...)
+	r.POST("/unsubscribe", deadlines, w.doUnsubscribe)
 	r.GET("/signin", page(w.signin)...)
 	r.GET("/auth/callback", page(w.confirmSignin)...)
 	r.POST("/auth/callback", page(w.redeem)...)

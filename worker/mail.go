@@ -25,6 +25,11 @@ type Sender interface {
 type MailHandler struct {
 	Outbox mail.Store
 	Sender Sender
+	// Prefs gives a recipient's email preferences; a message of a kind
+	// they turned off is not emailed (it stays in their inbox).
+	Prefs interface {
+		MailPrefs(ctx context.Context, entrantID string) (mail.Prefs, error)
+	}
 	From   string
 	Domain string
 	Now    func() time.Time
@@ -44,8 +49,19 @@ func (h *MailHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	if m.Status == mail.Sent {
+	if m.Status == mail.Sent || m.Status == mail.Suppressed {
 		return nil
+	}
+	// Preferences are read at send time, so turning a kind off stops
+	// messages already queued.
+	if h.Prefs != nil && m.EntrantID != "" && !m.Kind.Transactional() {
+		p, err := h.Prefs.MailPrefs(ctx, m.EntrantID)
+		if err != nil {
+			return err
+		}
+		if !p.Allows(m.Kind) {
+			return h.Outbox.MarkSuppressed(ctx, m.ID, "the recipient turned these emails off")
+		}
 	}
 	if err := h.Sender.Send(ctx, h.From, m.To, mail.Compose(m, h.From, h.Domain, h.Now())); err != nil {
 		if merr := h.Outbox.MarkFailed(ctx, m.ID, err.Error(), h.Now()); merr != nil {

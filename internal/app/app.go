@@ -195,7 +195,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	}
 	a.Auth = &entrants.Auth{Store: a.Entrants, Signer: a.Signer, LinkTTL: cfg.LoginLinkTTL, SessionTTL: cfg.SessionTTL}
 	a.Mailer = &mail.Mailer{Store: a.Outbox, Queue: a.Queue, Enabled: cfg.SMTPHost != "", Now: a.now}
-	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL}
+	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL, Signer: a.Signer}
 	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Audit, Now: a.now, Log: log}
 	a.Reports = &moderation.Reports{Store: moderation.NewMongoReports(cl.DB.Collection(mongodb.Reports)), Entries: a.Entries,
 		Campaigns: a.Campaigns, Decide: a.Moderate, Now: a.now}

@@ -50,7 +50,7 @@ func (a *App) Handler() (http.Handler, error) {
 	cachedCampaigns := &campaigns.Cached{Store: a.Campaigns, TTL: 5 * time.Second, Now: a.now}
 	in := a.Intake()
 	pub := &api.API{
-		Campaigns: cachedCampaigns, Entries: a.Entries, Entrants: a.Entrants, Outbox: a.Outbox,
+		Campaigns: cachedCampaigns, Entries: a.Entries, Entrants: a.Entrants, Outbox: a.Outbox, Prefs: a.Entrants,
 		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify,
 		LinkLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: 5, Window: 15 * time.Minute},
 		IPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: 60, Window: 15 * time.Minute},
@@ -87,7 +87,7 @@ func (a *App) Handler() (http.Handler, error) {
 		scheme = "https://"
 	}
 	pages := &web.Web{PageToken: a.Pages().Token, Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
-		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Now: a.now, Log: a.Log}
+		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log}
 	if err := pages.Routes(r); err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 	})}
 	if a.Cfg.SMTPHost != "" {
 		h.Mail = &worker.MailHandler{
-			Outbox: a.Outbox, From: a.Cfg.MailFrom, Domain: mailDomain(a.Cfg.MailFrom), Now: a.now, Log: a.Log,
+			Outbox: a.Outbox, Prefs: a.Entrants, From: a.Cfg.MailFrom, Domain: mailDomain(a.Cfg.MailFrom), Now: a.now, Log: a.Log,
 			Sender: mail.NewSMTP(mail.SMTPConfig{Host: a.Cfg.SMTPHost, Port: a.Cfg.SMTPPort, TLS: a.Cfg.SMTPTLS,
 				Username: a.Cfg.SMTPUsername, Password: a.Cfg.SMTPPassword.Reveal()}),
 		}

@@ -10,7 +10,9 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/mongodb"
 )
 
@@ -94,4 +96,45 @@ func (s *MongoStore) DeleteExpiredClaims(ctx context.Context, now time.Time) (in
 		return 0, fmt.Errorf("entrants: delete claims: %w", err)
 	}
 	return res.DeletedCount, nil
+}
+
+type prefsDoc struct {
+	Off    []string `bson:"mail_off"`
+	AllOff bool     `bson:"mail_all_off"`
+}
+
+// MailPrefs returns an entrant's email preferences (everything on for an
+// entrant who never chose).
+func (s *MongoStore) MailPrefs(ctx context.Context, id string) (mail.Prefs, error) {
+	var d prefsDoc
+	err := s.entrants.FindOne(ctx, bson.D{{Key: "_id", Value: id}},
+		options.FindOne().SetProjection(bson.D{{Key: "mail_off", Value: 1}, {Key: "mail_all_off", Value: 1}})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return mail.Prefs{}, fmt.Errorf("entrants: %w", ErrNotFound)
+	}
+	if err != nil {
+		return mail.Prefs{}, fmt.Errorf("entrants: prefs: %w", err)
+	}
+	p := mail.Prefs{AllOff: d.AllOff}
+	for _, k := range d.Off {
+		p.Off = append(p.Off, mail.Kind(k))
+	}
+	return p, nil
+}
+
+// SetMailPrefs stores an entrant's email preferences.
+func (s *MongoStore) SetMailPrefs(ctx context.Context, id string, p mail.Prefs) error {
+	off := make([]string, 0, len(p.Off))
+	for _, k := range p.Off {
+		off = append(off, string(k))
+	}
+	res, err := s.entrants.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "mail_off", Value: off}, {Key: "mail_all_off", Value: p.AllOff}}}})
+	if err != nil {
+		return fmt.Errorf("entrants: set prefs: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("entrants: %w", ErrNotFound)
+	}
+	return nil
 }

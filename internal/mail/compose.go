@@ -24,9 +24,20 @@ func Compose(m Message, from, domain string, now time.Time) []byte {
 	h("Content-Type", "text/plain; charset=utf-8")
 	h("Content-Transfer-Encoding", "quoted-printable")
 	h("Auto-Submitted", "auto-generated")
+	text := m.Text
+	if m.Unsubscribe != "" {
+		// RFC 2369 and RFC 8058: mail clients offer a one-click unsubscribe
+		// that POSTs to the URL.
+		h("List-Unsubscribe", "<"+oneLine(m.Unsubscribe)+">")
+		h("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+		text += "\n\n--\nStop emails like this one: " + m.Unsubscribe
+		if m.Preferences != "" {
+			text += "\nChoose which emails you get: " + m.Preferences
+		}
+	}
 	b.WriteString("\r\n")
 	w := quotedprintable.NewWriter(&b)
-	_, _ = w.Write([]byte(strings.ReplaceAll(m.Text, "\n", "\r\n")))
+	_, _ = w.Write([]byte(strings.ReplaceAll(text, "\n", "\r\n")))
 	_ = w.Close()
 	return b.Bytes()
 }

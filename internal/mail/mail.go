@@ -38,6 +38,9 @@ const (
 	Sent   Status = "sent"   // accepted by the SMTP server
 	Failed Status = "failed" // the last attempt failed; the task retries
 	Kept   Status = "kept"   // no SMTP configured: kept for staff to read
+	// Suppressed: the recipient turned this kind off; not emailed, still
+	// in their in-app inbox.
+	Suppressed Status = "suppressed"
 )
 
 // Message is one email to one recipient.
@@ -51,6 +54,10 @@ type Message struct {
 	Subject    string
 	Text       string
 	Link       string // the call to action, also in Text
+	// Unsubscribe is the one-click unsubscribe URL (List-Unsubscribe);
+	// empty for transactional messages. Preferences is the page where the
+	// recipient chooses what they get.
+	Unsubscribe, Preferences string
 	Status     Status
 	Attempts   int
 	LastError  string
@@ -66,6 +73,9 @@ type Store interface {
 	// marked sent (a retried task must not count twice).
 	MarkSent(ctx context.Context, id string, at time.Time) (bool, error)
 	MarkFailed(ctx context.Context, id string, reason string, at time.Time) error
+	// MarkSuppressed records that the message was not emailed because the
+	// recipient turned its kind off (unless it was already sent).
+	MarkSuppressed(ctx context.Context, id string, reason string) error
 	List(ctx context.Context, limit int) ([]Message, error)
 	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Message, error)
 	// ListStale returns messages in status created before the time.

@@ -30,6 +30,8 @@ type messageDoc struct {
 	Subject    string    `bson:"subject"`
 	Text       string    `bson:"text"`
 	Link       string    `bson:"link,omitempty"`
+	Unsub      string    `bson:"unsubscribe,omitempty"`
+	Prefs      string    `bson:"preferences,omitempty"`
 	Status     string    `bson:"status"`
 	Attempts   int       `bson:"attempts"`
 	LastError  string    `bson:"last_error,omitempty"`
@@ -39,13 +41,13 @@ type messageDoc struct {
 
 func (d messageDoc) message() Message {
 	return Message{d.ID, Kind(d.Kind), d.To, d.EntrantID, d.CampaignID, d.EntryID, d.Subject, d.Text, d.Link,
-		Status(d.Status), d.Attempts, d.LastError, d.CreatedAt, d.SentAt}
+		d.Unsub, d.Prefs, Status(d.Status), d.Attempts, d.LastError, d.CreatedAt, d.SentAt}
 }
 
 // Insert adds a message to the outbox.
 func (s *MongoStore) Insert(ctx context.Context, m Message) error {
 	d := messageDoc{m.ID, string(m.Kind), m.To, m.EntrantID, m.CampaignID, m.EntryID, m.Subject, m.Text, m.Link,
-		string(m.Status), m.Attempts, m.LastError, m.CreatedAt.UTC(), m.SentAt}
+		m.Unsubscribe, m.Preferences, string(m.Status), m.Attempts, m.LastError, m.CreatedAt.UTC(), m.SentAt}
 	if _, err := s.c.InsertOne(ctx, d); err != nil {
 		return fmt.Errorf("mail: insert: %w", err)
 	}
@@ -85,6 +87,17 @@ func (s *MongoStore) MarkFailed(ctx context.Context, id, reason string, at time.
 			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
 	if err != nil {
 		return fmt.Errorf("mail: mark failed: %w", err)
+	}
+	return nil
+}
+
+// MarkSuppressed sets the message suppressed unless it was sent.
+func (s *MongoStore) MarkSuppressed(ctx context.Context, id, reason string) error {
+	_, err := s.c.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$ne", Value: string(Sent)}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(Suppressed)}, {Key: "last_error", Value: reason}}}})
+	if err != nil {
+		return fmt.Errorf("mail: mark suppressed: %w", err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/signing"
 )
 
 // Notifier composes and sends entrant messages.
@@ -19,6 +20,19 @@ type Notifier struct {
 	Entrants  entrants.Store
 	Campaigns campaigns.Store
 	PublicURL string
+	// Signer signs unsubscribe links.
+	Signer signing.Signer
+}
+
+// send stamps an entrant's message with its unsubscribe link (one click
+// stops this kind) and the preferences page, then hands it to the mailer.
+func (n *Notifier) send(ctx context.Context, m mail.Message) error {
+	if !m.Kind.Transactional() && m.EntrantID != "" {
+		m.Unsubscribe = n.PublicURL + "/unsubscribe?t=" + mail.UnsubscribeToken(n.Signer, m.EntrantID, m.Kind)
+		m.Preferences = n.PublicURL + "/me#preferences"
+	}
+	_, err := n.Mailer.Send(ctx, m)
+	return err
 }
 
 // LoginLink sends a sign-in link. It is transactional: always sent.
@@ -61,11 +75,10 @@ func (n *Notifier) EntryReceived(ctx context.Context, e entries.Entry) error {
 		"We are preparing it now, then the campaign team will review it. You will hear from us at each step, and you can see where your entry stands at any time:",
 		link,
 	}, "\n")
-	_, err = n.Mailer.Send(ctx, mail.Message{
+	return n.send(ctx, mail.Message{
 		Kind: mail.KindEntryReceived, To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
 		Subject: "Thanks for your entry to " + c.Name, Text: text, Link: link,
 	})
-	return err
 }
 
 // Decision tells the entrant what the campaign team decided, with the
@@ -96,11 +109,10 @@ func (n *Notifier) Decision(ctx context.Context, e entries.Entry, reason string)
 	default:
 		return fmt.Errorf("notify: no decision message for status %s", e.Status)
 	}
-	_, err = n.Mailer.Send(ctx, mail.Message{
+	return n.send(ctx, mail.Message{
 		Kind: mail.KindDecision, To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
 		Subject: subject, Text: strings.Join(lines, "\n"), Link: link,
 	})
-	return err
 }
 
 // VotesAdjusted tells an entrant that a review of suspicious votes changed
@@ -118,9 +130,8 @@ func (n *Notifier) VotesAdjusted(ctx context.Context, e entries.Entry, before, a
 		lines = append(lines, fmt.Sprintf("The %s team reviewed the votes for \"%s\" again and counts %d more, so its total is now %d (it was %d).", c.Name, e.Title, after-before, after, before))
 	}
 	lines = append(lines, "", "Why: "+reason, "", "Your entry stays in the gallery, and every honest vote counts:", link)
-	_, err = n.Mailer.Send(ctx, mail.Message{
+	return n.send(ctx, mail.Message{
 		Kind: mail.KindVotesAdjusted, To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
 		Subject: "Your vote total in " + c.Name + " changed", Text: strings.Join(lines, "\n"), Link: link,
 	})
-	return err
 }

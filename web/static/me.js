@@ -68,9 +68,39 @@ async function load() {
   }
 }
 
+// Email preferences: one checkbox per kind of message, and "none at all".
+const prefsForm = document.getElementById("prefs");
+const prefsKinds = document.getElementById("prefs-kinds");
+const prefsAll = document.getElementById("prefs-all");
+const prefsStatus = document.getElementById("prefs-status");
+
+function renderPrefs(p) {
+  prefsKinds.replaceChildren();
+  for (const k of p.kinds) {
+    const box = el("input", { type: "checkbox", name: "kind", value: k.kind });
+    box.checked = k.on;
+    prefsKinds.append(el("label", {}, box, " " + k.label));
+  }
+  prefsAll.checked = p.all_off;
+}
+
+async function loadPrefs() {
+  try { renderPrefs(await call("GET", "/api/me/preferences")); } catch (e) { say(prefsStatus, e.message, true); }
+}
+
+prefsForm.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const off = [...prefsKinds.querySelectorAll("input[name=kind]")].filter((b) => !b.checked).map((b) => b.value);
+  try {
+    renderPrefs(await call("PUT", "/api/me/preferences", { off, all_off: prefsAll.checked }));
+    say(prefsStatus, "Saved.");
+  } catch (e) { say(prefsStatus, e.message, true); }
+});
+
 document.getElementById("logout").addEventListener("click", async () => {
   await call("POST", "/api/auth/logout");
   location.href = "/";
 });
 
 load();
+loadPrefs();

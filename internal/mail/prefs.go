@@ -1,0 +1,104 @@
+package mail
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/tryout/tryout/internal/signing"
+)
+
+// Transactional reports whether a kind always goes out whatever the
+// recipient's preferences: sign-in links.
+func (k Kind) Transactional() bool { return k == KindLoginLink }
+
+// Choice is a kind of message an entrant may turn off, with how it is
+// described on the preferences page.
+type Choice struct {
+	Kind  Kind
+	Label string
+}
+
+// Choices are the kinds an entrant may turn off, in the order shown.
+var Choices = []Choice{
+	{KindEntryReceived, "A thank-you when your entry arrives"},
+	{KindDecision, "Review decisions: live, changes needed, not accepted, taken down"},
+	{KindVotesAdjusted, "Changes to your vote total after a review of suspicious votes"},
+}
+
+// Prefs are an entrant's email preferences. Every message also stays in
+// the in-app inbox; preferences only decide what is emailed.
+type Prefs struct {
+	Off    []Kind // kinds not emailed
+	AllOff bool   // no email but transactional ones
+}
+
+// Allows reports whether a message of kind k may be emailed.
+func (p Prefs) Allows(k Kind) bool {
+	if k.Transactional() {
+		return true
+	}
+	return !p.AllOff && !slices.Contains(p.Off, k)
+}
+
+// ErrUnknownKind names a kind that has no preference.
+var ErrUnknownKind = errors.New("mail: no such kind of message")
+
+// ParseKinds checks kind names from a form or request.
+func ParseKinds(names []string) ([]Kind, error) {
+	out := []Kind{}
+	for _, n := range names {
+		i := slices.IndexFunc(Choices, func(c Choice) bool { return string(c.Kind) == n })
+		if i < 0 {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownKind, n)
+		}
+		if !slices.Contains(out, Choices[i].Kind) {
+			out = append(out, Choices[i].Kind)
+		}
+	}
+	return out, nil
+}
+
+// unsubscribePurpose is the signing purpose of unsubscribe links.
+const unsubscribePurpose = "mail-unsubscribe"
+
+// UnsubscribeToken makes the token of an unsubscribe link: the entrant and
+// the kind of message it stops ("" for every optional kind). It does not
+// expire: a link in an old email must still work.
+func UnsubscribeToken(s signing.Signer, entrantID string, k Kind) string {
+	return s.Sign(unsubscribePurpose, []byte(entrantID+"|"+string(k)))
+}
+
+// ErrBadUnsubscribe says an unsubscribe link was tampered with or cut.
+var ErrBadUnsubscribe = errors.New("mail: invalid unsubscribe link")
+
+// ParseUnsubscribe checks an unsubscribe token and returns what it stops.
+func ParseUnsubscribe(s signing.Signer, token string) (entrantID string, k Kind, err error) {
+	b, err := s.Verify(unsubscribePurpose, token)
+	if err != nil {
+		return "", "", ErrBadUnsubscribe
+	}
+	id, kind, ok := strings.Cut(string(b), "|")
+	if !ok || id == "" {
+		return "", "", ErrBadUnsubscribe
+	}
+	if kind != "" {
+		if _, err := ParseKinds([]string{kind}); err != nil {
+			return "", "", ErrBadUnsubscribe
+		}
+	}
+	return id, Kind(kind), nil
+}
+
+// Unsubscribe applies an unsubscribe link to prefs: one kind off, or all.
+func (p Prefs) Unsubscribe(k Kind) Prefs {
+	if k == "" {
+		p.AllOff = true
+		return p
+	}
+	if !slices.Contains(p.Off, k) {
+		p.Off = append(slices.Clone(p.Off), k)
+	}
+	return p
+}
