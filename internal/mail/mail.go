@@ -58,11 +58,11 @@ type Message struct {
 	// empty for transactional messages. Preferences is the page where the
 	// recipient chooses what they get.
 	Unsubscribe, Preferences string
-	Status     Status
-	Attempts   int
-	LastError  string
-	CreatedAt  time.Time
-	SentAt     time.Time
+	Status                   Status
+	Attempts                 int
+	LastError                string
+	CreatedAt                time.Time
+	SentAt                   time.Time
 }
 
 // Store is the outbox.

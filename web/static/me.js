@@ -79,7 +79,7 @@ function renderPrefs(p) {
   for (const k of p.kinds) {
     const box = el("input", { type: "checkbox", name: "kind", value: k.kind });
     box.checked = k.on;
-    prefsKinds.append(el("label", {}, box, " " + k.label));
+    prefsKinds.append(el("label", { class: "check" }, box, " " + k.label));
   }
   prefsAll.checked = p.all_off;
 }
