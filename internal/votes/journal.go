@@ -233,7 +233,10 @@ func (d *Drainer) Once(ctx context.Context) (int, error) {
 	// A duplicate is either this ballot written by an earlier drain that
 	// stopped before removing it (fine), or another ballot with its key
 	// (Redis lost the voter's record): MongoDB never counts that one, so
-	// its count comes back off.
+	// its count comes back off. (Taking it back and removing it from the
+	// journal are two steps: a crash between them takes it back twice on
+	// the next drain, and reconcile mends that.) The rest of the batch runs
+	// on wctx, so shutting down mid-batch does not cut it short.
 	have := map[string]bool{}
 	if len(dups) > 0 {
 		if have, err = d.Store.Existing(wctx, dups); err != nil {
@@ -253,7 +256,7 @@ func (d *Drainer) Once(ctx context.Context) (int, error) {
 		case errors.Is(e, ErrDuplicate):
 			if !have[it.b.ID] {
 				if d.Tally != nil {
-					_ = d.Tally.AddVotes(ctx, it.b.CampaignID, it.b.EntryID, -1)
+					_ = d.Tally.AddVotes(wctx, it.b.CampaignID, it.b.EntryID, -1)
 				}
 				if d.OnDropped != nil {
 					d.OnDropped(it.b)
@@ -265,7 +268,7 @@ func (d *Drainer) Once(ctx context.Context) (int, error) {
 		}
 	}
 	if len(done) > 0 {
-		if err := j.Redis.XDel(ctx, j.stream(), done...).Err(); err != nil {
+		if err := j.Redis.XDel(wctx, j.stream(), done...).Err(); err != nil {
 			return 0, fmt.Errorf("votes: journal: %w", err)
 		}
 	}
