@@ -5,7 +5,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -31,10 +30,7 @@ type API struct {
 	Entries   entries.Store
 	Entrants  entrants.Store
 	Outbox    mail.Store
-	Prefs     interface {
-		MailPrefs(ctx context.Context, entrantID string) (mail.Prefs, error)
-		SetMailPrefs(ctx context.Context, entrantID string, p mail.Prefs) error
-	}
+	Prefs     mail.PrefsStore
 	Intake    *intake.Service
 	Auth      *entrants.Auth
 	Sessions  *webauth.Sessions

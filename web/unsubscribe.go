@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -9,26 +8,11 @@ import (
 	"github.com/tryout/tryout/internal/mail"
 )
 
-// MailPrefs reads and stores entrants' email preferences.
-type MailPrefs interface {
-	MailPrefs(ctx context.Context, entrantID string) (mail.Prefs, error)
-	SetMailPrefs(ctx context.Context, entrantID string, p mail.Prefs) error
-}
-
 type unsubscribePage struct {
 	State string // confirm, done, invalid
 	Token string
 	Label string
 	All   bool
-}
-
-func kindLabel(k mail.Kind) string {
-	for _, c := range mail.Choices {
-		if c.Kind == k {
-			return c.Label
-		}
-	}
-	return string(k)
 }
 
 // unsubscribe shows what an unsubscribe link stops and asks to confirm:
@@ -40,7 +24,7 @@ func (w *Web) unsubscribe(c *gin.Context) {
 		w.render(c, http.StatusBadRequest, "unsubscribe.html", unsubscribePage{State: "invalid"})
 		return
 	}
-	w.render(c, http.StatusOK, "unsubscribe.html", unsubscribePage{State: "confirm", Token: tok, Label: kindLabel(k), All: k == ""})
+	w.render(c, http.StatusOK, "unsubscribe.html", unsubscribePage{State: "confirm", Token: tok, Label: k.Label(), All: k == ""})
 }
 
 // doUnsubscribe applies an unsubscribe link: from the confirm page (form
@@ -70,5 +54,5 @@ func (w *Web) doUnsubscribe(c *gin.Context) {
 		c.String(http.StatusServiceUnavailable, "We could not save that just now. Please try the link again in a minute.")
 		return
 	}
-	w.render(c, http.StatusOK, "unsubscribe.html", unsubscribePage{State: "done", Label: kindLabel(k), All: k == ""})
+	w.render(c, http.StatusOK, "unsubscribe.html", unsubscribePage{State: "done", Label: k.Label(), All: k == ""})
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/signing"
 	"github.com/tryout/tryout/internal/webauth"
@@ -67,7 +68,7 @@ type Web struct {
 	EmbedAncestors string
 	// Prefs are entrants' email preferences; Signer checks unsubscribe
 	// links.
-	Prefs  MailPrefs
+	Prefs  mail.PrefsStore
 	Signer signing.Signer
 	Now    func() time.Time
 	Log    *slog.Logger

@@ -64,11 +64,7 @@ func benchGallery(ctx context.Context) error {
 		return fmt.Errorf("rebuild found %d live entries, want %d", n, galleryEntries)
 	}
 
-	h, err := a.Handler()
-	if err != nil {
-		return err
-	}
-	base, stop, err := serveLoopback(h)
+	base, stop, err := serveApp(a)
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,15 @@ func benchApp(ctx context.Context, work, name, db string, extra map[string]strin
 }
 
 // serveLoopback serves h on a free loopback port.
+// serveApp serves the app's whole handler on loopback.
+func serveApp(a *app.App) (string, func(), error) {
+	h, err := a.Handler()
+	if err != nil {
+		return "", nil, err
+	}
+	return serveLoopback(h)
+}
+
 func serveLoopback(h http.Handler) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -73,11 +73,7 @@ func benchVotes(ctx context.Context) error {
 	}
 	slices.Sort(targets)
 
-	h, err := a.Handler()
-	if err != nil {
-		return err
-	}
-	base, stop, err := serveLoopback(h)
+	base, stop, err := serveApp(a)
 	if err != nil {
 		return err
 	}

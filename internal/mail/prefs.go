@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -40,6 +41,23 @@ func (p Prefs) Allows(k Kind) bool {
 		return true
 	}
 	return !p.AllOff && !slices.Contains(p.Off, k)
+}
+
+// Label is how a kind is described to the entrant (its name when it has
+// no preference).
+func (k Kind) Label() string {
+	for _, c := range Choices {
+		if c.Kind == k {
+			return c.Label
+		}
+	}
+	return string(k)
+}
+
+// PrefsStore keeps entrants' email preferences.
+type PrefsStore interface {
+	MailPrefs(ctx context.Context, entrantID string) (Prefs, error)
+	SetMailPrefs(ctx context.Context, entrantID string, p Prefs) error
 }
 
 // ErrUnknownKind names a kind that has no preference.
