@@ -30,6 +30,7 @@ import (
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/notify"
+	"github.com/tryout/tryout/internal/outreach"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
 )
@@ -56,6 +57,7 @@ type Admin struct {
 	Audit            audit.Store
 	Outbox           mail.Store
 	Notify           *notify.Notifier
+	Outreach         *outreach.Service
 	Moderation       *moderation.Service
 	Reports          *moderation.Reports
 	Media            MediaStore
@@ -109,6 +111,15 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.GET("/campaigns/:id/edit", a.can(staff.ManageCampaigns), a.campaignForm)
 	p.POST("/campaigns", a.can(staff.ManageCampaigns), a.saveCampaign)
 	p.POST("/campaigns/:id", a.can(staff.ManageCampaigns), a.saveCampaign)
+	p.POST("/entries/:id/finalist", a.can(staff.ManageCampaigns), a.setFinalist)
+	p.GET("/campaigns/:id/messages", a.can(staff.ManageCampaigns), a.messagesPage)
+	p.POST("/campaigns/:id/messages", a.can(staff.ManageCampaigns), a.saveMessage)
+	p.POST("/campaigns/:id/messages/preview", a.can(staff.ManageCampaigns), a.previewMessage)
+	p.GET("/campaigns/:id/broadcasts", a.can(staff.MessageEntrants), a.broadcastsPage)
+	p.POST("/campaigns/:id/broadcasts", a.can(staff.MessageEntrants), a.sendBroadcast)
+	p.POST("/campaigns/:id/broadcasts/preview", a.can(staff.MessageEntrants), a.previewBroadcast)
+	p.GET("/broadcasts/:id", a.can(staff.MessageEntrants), a.broadcastPage)
+	p.POST("/broadcasts/:id/cancel", a.can(staff.MessageEntrants), a.cancelBroadcast)
 	p.GET("/entrants", a.can(staff.ViewEntrants), a.entrantsPage)
 	p.GET("/entrants/:id", a.can(staff.ViewEntrants), a.entrantPage)
 	return nil

@@ -15,7 +15,9 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/moderation"
+	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/staff"
 )
 
@@ -350,4 +352,34 @@ func (a *Admin) pickWinner(c *gin.Context) {
 	}
 	a.audit(c, u, "winner.set", e.ID, nil, map[string]string{"place": strconv.Itoa(w.Place), "prize": w.Prize})
 	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"?done="+url.QueryEscape("“"+e.Title+"” is a winner (place "+strconv.Itoa(w.Place)+")."))
+}
+
+// setFinalist puts a live entry on the shortlist (the entrant gets the
+// finalist message, once) or takes it off; audited.
+func (a *Admin) setFinalist(c *gin.Context) {
+	u := c.MustGet(userKey).(staff.User)
+	e, ok := a.routeEntry(c)
+	if !ok {
+		return
+	}
+	on := c.PostForm("action") != "remove"
+	if on && e.Status != entries.Live {
+		a.showEntry(c, http.StatusConflict, "Only a live entry can be a finalist: this one is "+e.Status.Label()+". Nothing was changed.")
+		return
+	}
+	if err := a.Entries.SetFinalist(c, e.ID, on); err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	done := "Took “" + e.Title + "” off the shortlist."
+	if on {
+		done = "“" + e.Title + "” is a finalist; the entrant has been told."
+		e.Finalist = true
+		if err := a.Notify.Tell(c, messages.Finalist, e, notify.Note{}); err != nil {
+			a.Log.Error("admin: tell finalist", "entry", e.ID, "err", err)
+			done = "“" + e.Title + "” is a finalist, but the message could not be queued: try again to send it."
+		}
+	}
+	a.audit(c, u, "finalist.set", e.ID, nil, map[string]string{"finalist": strconv.FormatBool(on)})
+	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"?done="+url.QueryEscape(done))
 }

@@ -3,7 +3,6 @@ package admin
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -11,8 +10,8 @@ import (
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
-	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/moderation"
+	"github.com/tryout/tryout/internal/outreach"
 )
 
 // auditPage shows the newest staff actions (owners only).
@@ -40,10 +39,14 @@ func (a *Admin) entrantsPage(c *gin.Context) {
 }
 
 // entrantPage is everything about one entrant on one page: profile,
-// consents with versions and times, every entry with its history,
-// findings and decisions, and every message sent to them.
+// consents with versions and times, every entry with its history, and a
+// timeline of status changes, messages and their replies, with a form to
+// write to them.
 func (a *Admin) entrantPage(c *gin.Context) {
-	id := c.Param("id")
+	a.showEntrant(c, http.StatusOK, c.Param("id"), map[string]string{}, "")
+}
+
+func (a *Admin) showEntrant(c *gin.Context, status int, id string, form map[string]string, problem string) {
 	who, err := a.Entrants.Get(c, id)
 	if !ids.Valid(entrants.IDPrefix, id) || errors.Is(err, entrants.ErrNotFound) {
 		a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such entrant", "Message": "There is no entrant at this address."})
@@ -63,17 +66,23 @@ func (a *Admin) entrantPage(c *gin.Context) {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
-	// Sign-in links would let a reader act as the entrant: never shown here.
-	msgs = slices.DeleteFunc(msgs, func(m mail.Message) bool { return m.Kind == mail.KindLoginLink })
+	replies, err := a.Outreach.Replies.ListByEntrant(c, id, 200)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
 	names := map[string]string{}
+	var inCampaigns []string // the campaigns they entered, to write from
 	for _, e := range list {
 		if _, ok := names[e.CampaignID]; !ok {
 			if cp, err := a.Campaigns.Get(c, e.CampaignID); err == nil {
 				names[e.CampaignID] = cp.Name
+				inCampaigns = append(inCampaigns, e.CampaignID)
 			}
 		}
 	}
-	a.render(c, http.StatusOK, "entrant.html", map[string]any{"Who": who, "Entries": list, "Messages": msgs, "Campaigns": names})
+	a.render(c, status, "entrant.html", map[string]any{"Who": who, "Entries": list, "Campaigns": names, "InCampaigns": inCampaigns,
+		"Timeline": outreach.Timeline(list, msgs, replies), "F": form, "Problem": problem, "Done": c.Query("done")})
 }
 
 // reportsPage lists the newest fan reports.

@@ -20,6 +20,7 @@ import (
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/notify"
+	"github.com/tryout/tryout/internal/outreach"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/webauth"
 )
@@ -35,6 +36,7 @@ type API struct {
 	Auth      *entrants.Auth
 	Sessions  *webauth.Sessions
 	Notify    *notify.Notifier
+	Outreach  *outreach.Service  // replies to messages
 	LinkLimit *ratelimit.Limiter // per email address
 	IPLimit   *ratelimit.Limiter // per client address, looser: networks are shared
 	Now       func() time.Time
@@ -80,6 +82,7 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	me.GET("/me", short, a.me)
 	me.GET("/me/entries", short, a.myEntries)
 	me.GET("/me/messages", short, a.myMessages)
+	me.POST("/me/messages/:id/replies", short, a.sameOrigin, a.reply)
 	me.GET("/me/share-links", short, a.myShareLinks)
 	me.GET("/me/preferences", short, a.myPrefs)
 	me.PUT("/me/preferences", short, a.sameOrigin, a.putPrefs)

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/outreach"
 )
 
 type meView struct {
@@ -52,13 +55,20 @@ func (a *API) myEntries(c *gin.Context) {
 }
 
 type messageView struct {
-	ID      string    `json:"id"`
-	Kind    string    `json:"kind"`
-	Subject string    `json:"subject"`
-	Text    string    `json:"text"`
-	Link    string    `json:"link,omitempty"`
-	EntryID string    `json:"entry_id,omitempty"`
-	At      time.Time `json:"at"`
+	ID      string      `json:"id"`
+	Kind    string      `json:"kind"`
+	Subject string      `json:"subject"`
+	Text    string      `json:"text"`
+	Link    string      `json:"link,omitempty"`
+	EntryID string      `json:"entry_id,omitempty"`
+	At      time.Time   `json:"at"`
+	Replies []replyView `json:"replies"` // the entrant's answers, oldest first
+}
+
+type replyView struct {
+	ID   string    `json:"id"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
 }
 
 // myMessages lists what the brand has sent the entrant (sign-in links,
@@ -69,14 +79,50 @@ func (a *API) myMessages(c *gin.Context) {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
+	replies, err := a.Outreach.Replies.ListByEntrant(c, entrantID(c), 500)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	byMessage := map[string][]replyView{}
+	for _, r := range slices.Backward(replies) {
+		byMessage[r.MessageID] = append(byMessage[r.MessageID], replyView{r.ID, r.Text, r.At})
+	}
 	out := []messageView{}
 	for _, m := range list {
 		if m.Kind == mail.KindLoginLink {
 			continue
 		}
-		out = append(out, messageView{m.ID, string(m.Kind), m.Subject, m.Text, m.Link, m.EntryID, m.CreatedAt})
+		rs := byMessage[m.ID]
+		if rs == nil {
+			rs = []replyView{}
+		}
+		out = append(out, messageView{m.ID, string(m.Kind), m.Subject, m.Text, m.Link, m.EntryID, m.CreatedAt, rs})
 	}
 	c.JSON(http.StatusOK, gin.H{"messages": out})
+}
+
+// reply records the entrant's answer to one of their messages; staff read
+// it on the entrant's page.
+func (a *API) reply(c *gin.Context) {
+	var in struct {
+		Text string `json:"text"`
+	}
+	if err := c.ShouldBindJSON(&in); err != nil {
+		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "bad_json", "Send a JSON object with your reply as \"text\"."))
+		return
+	}
+	r, err := a.Outreach.Reply(c, entrantID(c), c.Param("id"), in.Text)
+	switch {
+	case errors.Is(err, outreach.ErrInvalid):
+		httpx.Fail(c, a.Log, httpx.E(http.StatusUnprocessableEntity, "invalid_reply", fmt.Sprintf("Write a reply of 1 to %d characters.", outreach.MaxReply)))
+	case errors.Is(err, mail.ErrNotFound):
+		httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "not_found", "There is no such message in your inbox."))
+	case err != nil:
+		httpx.Fail(c, a.Log, err)
+	default:
+		c.JSON(http.StatusCreated, replyView{r.ID, r.Text, r.At})
+	}
 }
 
 // prefsView is an entrant's email preferences: every kind they may turn

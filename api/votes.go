@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -37,6 +38,11 @@ type Voting struct {
 	Pages      friction.Pages
 	BurstLimit *ratelimit.Limiter
 	CrowdLimit int64
+	// Milestones queues the message an entrant gets when their entry
+	// reaches one of the campaign's vote milestones; nil sends none.
+	Milestones interface {
+		EnqueueMilestone(ctx context.Context, entryID string, votes int64) error
+	}
 }
 
 // voteView is the answer to a counted vote.
@@ -122,6 +128,11 @@ func (a *API) vote(c *gin.Context) {
 		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Your vote was not saved. Please try again.", Err: err})
 	default:
 		a.credit(c, e.CampaignID, referrals.Votes, voter.ID)
+		if cast.Votes > 0 && cp.MilestoneAt(cast.Votes) && a.Voting.Milestones != nil {
+			if err := a.Voting.Milestones.EnqueueMilestone(c, e.ID, cast.Votes); err != nil {
+				a.Log.Error("votes: queue milestone message", "entry", e.ID, "votes", cast.Votes, "err", err)
+			}
+		}
 		out := voteView{Counted: true, Remaining: cast.Remaining}
 		if !cast.NextAt.IsZero() {
 			out.NextAt = &cast.NextAt

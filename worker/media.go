@@ -49,7 +49,10 @@ type MediaHandler struct {
 	RenditionsBucket string
 	TempDir          string
 	MaxPixels        int64
-	Now              func() time.Time
+	// Notify tells the entrant when processing ends their entry's turn
+	// here: live, not accepted, or failed; nil tells nobody.
+	Notify Notifier
+	Now    func() time.Time
 	Log              *slog.Logger
 }
 
@@ -85,9 +88,11 @@ func (h *MediaHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		if hopeless != nil {
 			reason = hopeless.reason
 		}
-		if _, ferr := entries.Move(ctx, h.Entries, e, entries.Failed, reason, h.Now()); ferr != nil {
+		failed, ferr := entries.Move(ctx, h.Entries, e, entries.Failed, reason, h.Now())
+		if ferr != nil {
 			return fmt.Errorf("media: mark failed: %w (after %v)", ferr, err)
 		}
+		h.tell(ctx, failed, reason)
 		h.Log.Info("media: entry failed", "entry", e.ID, "reason", reason, "err", err)
 		return fmt.Errorf("media: %w: %w", err, asynq.SkipRetry)
 	}
@@ -178,10 +183,34 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 		to = entries.Live
 	}
 	h.progress(ctx, e.ID, "done", 100)
-	if _, err := entries.Move(ctx, h.Entries, e, to, reason, h.Now()); err != nil && !errors.Is(err, entries.ErrConflict) {
+	moved, err := entries.Move(ctx, h.Entries, e, to, reason, h.Now())
+	if errors.Is(err, entries.ErrConflict) {
+		return nil // withdrawn or decided meanwhile
+	}
+	if err != nil {
 		return fmt.Errorf("media: to %s: %w", to, err)
 	}
+	if to != entries.InReview {
+		h.tell(ctx, moved, reason)
+	}
 	return nil
+}
+
+// Notifier tells an entrant about their entry's new status.
+type Notifier interface {
+	Decision(ctx context.Context, e entries.Entry, reason string) error
+}
+
+// tell sends the entrant the message for the entry's new status. The
+// status stands whatever happens here: a failure is logged (the message
+// is idempotent, so a later retry of the same change sends it once).
+func (h *MediaHandler) tell(ctx context.Context, e entries.Entry, reason string) {
+	if h.Notify == nil {
+		return
+	}
+	if err := h.Notify.Decision(ctx, e, reason); err != nil {
+		h.Log.Error("media: could not tell the entrant", "entry", e.ID, "status", e.Status, "err", err)
+	}
 }
 
 // mediaFailure turns media errors no retry can fix into a reason the

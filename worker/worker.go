@@ -17,6 +17,9 @@ type Handlers struct {
 	Counters asynq.Handler
 	// Reconcile checks vote counters against ballots (votes:reconcile).
 	Reconcile asynq.Handler
+	// Milestone and Broadcast send entrants their vote milestones and the
+	// campaign team's messages.
+	Milestone, Broadcast asynq.Handler
 }
 
 // Mux routes task types to handlers.
@@ -29,6 +32,12 @@ func (h Handlers) Mux() *asynq.ServeMux {
 	mux.Handle(tasks.TypeUploadsCleanup, h.Cleanup)
 	if h.Counters != nil {
 		mux.Handle(tasks.TypeCountersFlush, h.Counters)
+	}
+	if h.Milestone != nil {
+		mux.Handle(tasks.TypeNotifyMilestone, h.Milestone)
+	}
+	if h.Broadcast != nil {
+		mux.Handle(tasks.TypeBroadcastSend, h.Broadcast)
 	}
 	if h.Reconcile != nil {
 		mux.Handle(tasks.TypeVotesReconcile, h.Reconcile)

@@ -29,6 +29,7 @@ import (
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/notify"
+	"github.com/tryout/tryout/internal/outreach"
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/screening"
 	"github.com/tryout/tryout/internal/signing"
@@ -73,6 +74,7 @@ type App struct {
 	Auth      *entrants.Auth
 	Mailer    *mail.Mailer
 	Notify    *notify.Notifier
+	Outreach  *outreach.Service
 	Moderate  *moderation.Service
 	Reports   *moderation.Reports
 	Presign   *blob.Presigner
@@ -195,7 +197,9 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	}
 	a.Auth = &entrants.Auth{Store: a.Entrants, Signer: a.Signer, LinkTTL: cfg.LoginLinkTTL, SessionTTL: cfg.SessionTTL}
 	a.Mailer = &mail.Mailer{Store: a.Outbox, Queue: a.Queue, Enabled: cfg.SMTPHost != "", Now: a.now}
-	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL, Signer: a.Signer}
+	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL, Signer: a.Signer, Ranks: a.Gallery}
+	a.Outreach = &outreach.Service{Store: outreach.NewMongoStore(cl.DB.Collection(mongodb.Broadcast)), Replies: outreach.NewMongoReplies(cl.DB.Collection(mongodb.Replies)),
+		Outbox: a.Outbox, Entries: a.Entries, Winners: a.Winners, Teller: a.Notify, Queue: a.Queue, MaxReach: 200_000, Now: a.now}
 	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Audit, Now: a.now, Log: log}
 	a.Reports = &moderation.Reports{Store: moderation.NewMongoReports(cl.DB.Collection(mongodb.Reports)), Entries: a.Entries,
 		Campaigns: a.Campaigns, Decide: a.Moderate, Now: a.now}

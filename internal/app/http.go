@@ -51,7 +51,7 @@ func (a *App) Handler() (http.Handler, error) {
 	in := a.Intake()
 	pub := &api.API{
 		Campaigns: cachedCampaigns, Entries: a.Entries, Entrants: a.Entrants, Outbox: a.Outbox, Prefs: a.Entrants,
-		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify,
+		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify, Outreach: a.Outreach,
 		LinkLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: 5, Window: 15 * time.Minute},
 		IPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: 60, Window: 15 * time.Minute},
 		Reports:   a.Reports, HashIP: func(ip string) string { return a.Signer.Hash("report-ip", ip) },
@@ -60,7 +60,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Now: a.now, Log: a.Log, UploadIdle: time.Minute,
 		Fans: api.Fans{Gallery: a.Gallery, Views: a.Views, Referrals: a.Referrals, PublicURL: a.Cfg.PublicURL, Captions: a.Blobs,
 			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: 20, Window: time.Hour}},
-		Voting: api.Voting{Service: a.Votes,
+		Voting: api.Voting{Service: a.Votes, Milestones: a.Queue,
 			IPLimit:    &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:ip:", Limit: int64(a.Cfg.VoteLimitIP), Window: 10 * time.Minute},
 			NetLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:net:", Limit: int64(a.Cfg.VoteLimitNet), Window: 10 * time.Minute},
 			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now},
@@ -72,7 +72,7 @@ func (a *App) Handler() (http.Handler, error) {
 
 	staffConsole := &admin.Admin{
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
-		Outbox: a.Outbox, Notify: a.Notify, Moderation: a.Moderate, Winners: a.Winners,
+		Outbox: a.Outbox, Notify: a.Notify, Outreach: a.Outreach, Moderation: a.Moderate, Winners: a.Winners,
 		Votes: &votes.Review{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries}, Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		PublicURL:      a.Cfg.PublicURL,
 		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},

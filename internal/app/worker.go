@@ -45,7 +45,7 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 			a.Log.Debug("view counts flushed", "entries", n)
 		}
 		return err
-	})}
+	}), Milestone: &worker.MilestoneHandler{Entries: a.Entries, Notify: a.Notify}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach}}
 	if a.Cfg.SMTPHost != "" {
 		h.Mail = &worker.MailHandler{
 			Outbox: a.Outbox, Prefs: a.Entrants, From: a.Cfg.MailFrom, Domain: mailDomain(a.Cfg.MailFrom), Now: a.now, Log: a.Log,
@@ -61,7 +61,7 @@ func (a *App) MediaHandler() *worker.MediaHandler {
 	return &worker.MediaHandler{
 		Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media, Outputs: a.Blobs, Provider: a.Provider,
 		Bucket: a.Cfg.S3BucketOriginals, RenditionsBucket: a.Cfg.S3BucketRenditions, TempDir: a.Cfg.MediaTempDir, MaxPixels: a.Cfg.MediaMaxPixels,
-		Now: a.now, Log: a.Log,
+		Notify: a.Notify, Now: a.now, Log: a.Log,
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/votes"
 )
 
@@ -66,11 +67,40 @@ type Campaign struct {
 	SelfVote       bool   // entrants may vote for their own entries
 	HideTotals     bool   // vote totals hidden from the public until voting closes
 	PerksText      string // what entrants and voters get, shown on the campaign page
-	BrandColor     string // #rrggbb accent for the campaign's pages; "" for Tryout's
-	LogoKey        string // PNG, JPEG or WebP in the renditions bucket; "" for none
-	CreatedBy      string
-	CreatedAt      time.Time
+	// Messages to entrants.
+	Messages   messages.Set // the campaign's own templates; other stages use the defaults
+	Milestones []int        // vote totals that earn a message; default 10, 100, 1000
+	PerkStage  string       // when an entrant gets a perk code: received, live or close; "" for none
+	BrandColor string       // #rrggbb accent for the campaign's pages; "" for Tryout's
+	LogoKey    string       // PNG, JPEG or WebP in the renditions bucket; "" for none
+	CreatedBy  string
+	CreatedAt  time.Time
 }
+
+// DefaultMilestones are the vote totals that earn a message when a
+// campaign names none.
+var DefaultMilestones = []int{10, 100, 1000}
+
+// MilestoneAt reports whether a vote total is one of the campaign's milestones.
+func (c Campaign) MilestoneAt(votes int64) bool {
+	ms := c.Milestones
+	if len(ms) == 0 {
+		ms = DefaultMilestones
+	}
+	for _, m := range ms {
+		if int64(m) == votes {
+			return true
+		}
+	}
+	return false
+}
+
+// Perk stages: when an entrant is handed a code from the perk pool.
+const (
+	PerkAtReceived = "received"
+	PerkAtLive     = "live"
+	PerkAtClose    = "close"
+)
 
 // EntryOpen reports whether entries are accepted at now; ErrNotOpen explains
 // why not.
@@ -232,6 +262,9 @@ type Store interface {
 	List(ctx context.Context, limit int) ([]Campaign, error)
 	// Update replaces a campaign's settings; a taken slug is ErrSlugTaken.
 	Update(ctx context.Context, c Campaign) error
+	// SetMessages replaces the campaign's own message templates and
+	// vote milestones, leaving its other settings alone.
+	SetMessages(ctx context.Context, id string, set messages.Set, milestones []int) error
 }
 
 // Winner is an entry staff picked for a prize. Winners are public once

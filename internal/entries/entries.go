@@ -45,6 +45,7 @@ type Entry struct {
 	Views         int64
 	UniqueViewers int64
 	Votes         int64
+	Finalist      bool // on the campaign's shortlist
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -153,6 +154,7 @@ type Store interface {
 	SetCaptions(ctx context.Context, id, key string, at time.Time) error
 	// AddCounts adds views and votes and sets the unique viewer estimate.
 	AddCounts(ctx context.Context, id string, views, votes, uniqueViewers int64) error
+	SetFinalist(ctx context.Context, id string, on bool) error
 	ListByCampaign(ctx context.Context, campaignID string, limit int) ([]Entry, error)
 	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Entry, error)
 	// ListWaiting returns entries in status, longest waiting first.

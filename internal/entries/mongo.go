@@ -44,6 +44,7 @@ type entryDoc struct {
 	Views        int64          `bson:"views"`
 	Uniques      int64          `bson:"unique_viewers"`
 	Votes        int64          `bson:"votes"`
+	Finalist     bool           `bson:"finalist,omitempty"`
 	CreatedAt    time.Time      `bson:"created_at"`
 	UpdatedAt    time.Time      `bson:"updated_at"`
 }
@@ -143,7 +144,7 @@ func toDoc(e Entry) entryDoc {
 	d := entryDoc{
 		ID: e.ID, CampaignID: e.CampaignID, EntrantID: e.EntrantID, Title: e.Title, Description: e.Description,
 		CreatorName: e.CreatorName, Status: string(e.Status), StatusReason: e.StatusReason, History: []changeDoc{},
-		Original: objectDoc(e.Original), Captions: e.Captions, Views: e.Views, Uniques: e.UniqueViewers, Votes: e.Votes,
+		Original: objectDoc(e.Original), Captions: e.Captions, Views: e.Views, Uniques: e.UniqueViewers, Votes: e.Votes, Finalist: e.Finalist,
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
 	}
 	for _, h := range e.History {
@@ -168,7 +169,7 @@ func (d entryDoc) entry() Entry {
 	e := Entry{
 		ID: d.ID, CampaignID: d.CampaignID, EntrantID: d.EntrantID, Title: d.Title, Description: d.Description,
 		CreatorName: d.CreatorName, Status: Status(d.Status), StatusReason: d.StatusReason,
-		Original: Object(d.Original), Captions: d.Captions, Views: d.Views, UniqueViewers: d.Uniques, Votes: d.Votes,
+		Original: Object(d.Original), Captions: d.Captions, Views: d.Views, UniqueViewers: d.Uniques, Votes: d.Votes, Finalist: d.Finalist,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 	for _, h := range d.History {
@@ -313,6 +314,12 @@ func (s *MongoStore) SetProgress(ctx context.Context, id, stage string, percent 
 // SetCaptions records the captions file's key.
 func (s *MongoStore) SetCaptions(ctx context.Context, id, key string, at time.Time) error {
 	return s.set(ctx, id, bson.D{{Key: "captions", Value: key}, {Key: "updated_at", Value: at.UTC()}})
+}
+
+// SetFinalist puts the entry on its campaign's shortlist or takes it off.
+// Like counts, it leaves updated_at alone.
+func (s *MongoStore) SetFinalist(ctx context.Context, id string, on bool) error {
+	return s.set(ctx, id, bson.D{{Key: "finalist", Value: on}})
 }
 
 // AddCounts adds flushed counters. It leaves updated_at alone: a view is

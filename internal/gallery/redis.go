@@ -122,6 +122,21 @@ func (x *Index) AddVotes(ctx context.Context, campaignID, id string, n int64) er
 	return nil
 }
 
+// Rank returns a live entry's place by votes (1 for the most) and how many
+// live entries the campaign has; place 0 when the entry is not live.
+func (x *Index) Rank(ctx context.Context, campaignID, id string) (place, of int64, err error) {
+	p := x.Redis.Pipeline()
+	r := p.ZRevRank(ctx, topKey(campaignID), id)
+	n := p.ZCard(ctx, topKey(campaignID))
+	if _, err := p.Exec(ctx); err != nil && err != redis.Nil {
+		return 0, 0, fmt.Errorf("gallery: rank: %w", err)
+	}
+	if r.Err() == nil {
+		place = r.Val() + 1
+	}
+	return place, n.Val(), nil
+}
+
 // Card returns one card, ok false when the entry is not in the gallery.
 func (x *Index) Card(ctx context.Context, id string) (Card, bool, error) {
 	cs, err := x.cards(ctx, []string{id})

@@ -16,6 +16,10 @@ func New(prefix string) string {
 	return prefix + enc.EncodeToString(b[:])
 }
 
+// FromBytes returns prefix followed by b in the alphabet New uses; with 16
+// bytes the result is Valid (for ids derived from a key, not random).
+func FromBytes(prefix string, b []byte) string { return prefix + enc.EncodeToString(b) }
+
 // Valid reports whether s looks like an id made by New with prefix, so
 // handlers can refuse junk before it reaches the database.
 func Valid(prefix, s string) bool {

@@ -12,7 +12,8 @@ import (
 
 // Errors callers can test with errors.Is.
 var (
-	ErrNotFound = errors.New("message not found")
+	ErrNotFound  = errors.New("message not found")
+	ErrDuplicate = errors.New("message already in the outbox")
 )
 
 // IDPrefix starts every message id.
@@ -27,6 +28,9 @@ const (
 	KindEntryReceived Kind = "entry_received" // the brand's first thank-you
 	KindDecision      Kind = "entry_decision" // approved, rejected, changes requested, taken down
 	KindVotesAdjusted Kind = "votes_adjusted" // fraud review changed an entry's vote total
+	KindMilestone     Kind = "vote_milestone" // an entry reached 10, 100, 1000 votes
+	KindResults       Kind = "results"        // finalist, winner, and the thank-you at close
+	KindTeam          Kind = "team"           // written by the campaign team to one entrant or a segment
 )
 
 // Status is where a message stands in delivery.
@@ -54,6 +58,11 @@ type Message struct {
 	Subject    string
 	Text       string
 	Link       string // the call to action, also in Text
+	// Key makes sending idempotent: a second Send with the same key
+	// returns the first message and sends nothing.
+	Key string
+	// Broadcast is the staff message this one was sent for, if any.
+	Broadcast string
 	// Unsubscribe is the one-click unsubscribe URL (List-Unsubscribe);
 	// empty for transactional messages. Preferences is the page where the
 	// recipient chooses what they get.
@@ -67,6 +76,7 @@ type Message struct {
 
 // Store is the outbox.
 type Store interface {
+	// Insert adds a message; ErrDuplicate if its id is taken.
 	Insert(ctx context.Context, m Message) error
 	Get(ctx context.Context, id string) (Message, error)
 	// MarkSent records delivery; it reports false if the message was already
@@ -78,6 +88,8 @@ type Store interface {
 	MarkSuppressed(ctx context.Context, id string, reason string) error
 	List(ctx context.Context, limit int) ([]Message, error)
 	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Message, error)
+	ListByBroadcast(ctx context.Context, broadcastID, after string, limit int) ([]Message, error)
+	CountByBroadcast(ctx context.Context, broadcastID string) (map[Status]int, error)
 	// ListStale returns messages in status created before the time.
 	ListStale(ctx context.Context, status Status, before time.Time, limit int) ([]Message, error)
 }

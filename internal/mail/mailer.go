@@ -2,6 +2,8 @@ package mail
 
 import (
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"net/mail"
 	"time"
@@ -22,18 +24,25 @@ type Mailer struct {
 	Now     func() time.Time
 }
 
-// Send records m and queues delivery. It returns the stored message.
+// Send records m and queues delivery. It returns the stored message. A
+// message with a Key already sent under that key is returned as it was
+// and nothing is sent again.
 func (ml *Mailer) Send(ctx context.Context, m Message) (Message, error) {
 	if _, err := mail.ParseAddress(m.To); err != nil {
 		return Message{}, fmt.Errorf("mail: bad recipient: %w", err)
 	}
 	m.ID = ids.New(IDPrefix)
+	if m.Key != "" {
+		m.ID = KeyID(m.Key)
+	}
 	m.CreatedAt = ml.Now()
 	m.Status = Kept
 	if ml.Enabled {
 		m.Status = Queued
 	}
-	if err := ml.Store.Insert(ctx, m); err != nil {
+	if err := ml.Store.Insert(ctx, m); errors.Is(err, ErrDuplicate) && m.Key != "" {
+		return ml.Store.Get(ctx, m.ID)
+	} else if err != nil {
 		return Message{}, err
 	}
 	if ml.Enabled {
@@ -43,4 +52,11 @@ func (ml *Mailer) Send(ctx context.Context, m Message) (Message, error) {
 		}
 	}
 	return m, nil
+}
+
+// KeyID is the message id for an idempotency key: the same key always
+// makes the same id, so the outbox's primary key refuses a second copy.
+func KeyID(key string) string {
+	sum := sha256.Sum256([]byte("tryout-mail|" + key))
+	return ids.FromBytes(IDPrefix, sum[:16])
 }

@@ -30,6 +30,8 @@ type messageDoc struct {
 	Subject    string    `bson:"subject"`
 	Text       string    `bson:"text"`
 	Link       string    `bson:"link,omitempty"`
+	Key        string    `bson:"key,omitempty"`
+	Broadcast  string    `bson:"broadcast,omitempty"`
 	Unsub      string    `bson:"unsubscribe,omitempty"`
 	Prefs      string    `bson:"preferences,omitempty"`
 	Status     string    `bson:"status"`
@@ -41,14 +43,16 @@ type messageDoc struct {
 
 func (d messageDoc) message() Message {
 	return Message{d.ID, Kind(d.Kind), d.To, d.EntrantID, d.CampaignID, d.EntryID, d.Subject, d.Text, d.Link,
-		d.Unsub, d.Prefs, Status(d.Status), d.Attempts, d.LastError, d.CreatedAt, d.SentAt}
+		d.Key, d.Broadcast, d.Unsub, d.Prefs, Status(d.Status), d.Attempts, d.LastError, d.CreatedAt, d.SentAt}
 }
 
 // Insert adds a message to the outbox.
 func (s *MongoStore) Insert(ctx context.Context, m Message) error {
 	d := messageDoc{m.ID, string(m.Kind), m.To, m.EntrantID, m.CampaignID, m.EntryID, m.Subject, m.Text, m.Link,
-		m.Unsubscribe, m.Preferences, string(m.Status), m.Attempts, m.LastError, m.CreatedAt.UTC(), m.SentAt}
-	if _, err := s.c.InsertOne(ctx, d); err != nil {
+		m.Key, m.Broadcast, m.Unsubscribe, m.Preferences, string(m.Status), m.Attempts, m.LastError, m.CreatedAt.UTC(), m.SentAt}
+	if _, err := s.c.InsertOne(ctx, d); mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("mail: insert %s: %w", m.ID, ErrDuplicate)
+	} else if err != nil {
 		return fmt.Errorf("mail: insert: %w", err)
 	}
 	return nil
@@ -110,6 +114,43 @@ func (s *MongoStore) List(ctx context.Context, limit int) ([]Message, error) {
 // ListByEntrant returns one entrant's newest messages first.
 func (s *MongoStore) ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Message, error) {
 	return s.list(ctx, bson.D{{Key: "entrant_id", Value: entrantID}}, limit)
+}
+
+// ListByBroadcast returns the messages of one staff message, a page of
+// recipients at a time in id order, after the given id.
+func (s *MongoStore) ListByBroadcast(ctx context.Context, broadcastID, after string, limit int) ([]Message, error) {
+	f := bson.D{{Key: "broadcast", Value: broadcastID}}
+	if after != "" {
+		f = append(f, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
+	}
+	out, err := mongodb.FindAll(ctx, s.c, f, bson.D{{Key: "_id", Value: 1}}, limit, messageDoc.message)
+	if err != nil {
+		return nil, fmt.Errorf("mail: list broadcast: %w", err)
+	}
+	return out, nil
+}
+
+// CountByBroadcast counts one staff message's recipients by delivery status.
+func (s *MongoStore) CountByBroadcast(ctx context.Context, broadcastID string) (map[Status]int, error) {
+	cur, err := s.c.Aggregate(ctx, mongo.Pipeline{
+		{{Key: "$match", Value: bson.D{{Key: "broadcast", Value: broadcastID}}}},
+		{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$status"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mail: count broadcast: %w", err)
+	}
+	var rows []struct {
+		Status string `bson:"_id"`
+		N      int    `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("mail: count broadcast: %w", err)
+	}
+	out := map[Status]int{}
+	for _, r := range rows {
+		out[Status(r.Status)] = r.N
+	}
+	return out, nil
 }
 
 // ListStale returns messages in status created before the time.

@@ -24,6 +24,10 @@ const (
 	Winners   = "winners"
 	Shares    = "share_links"
 	Ballots   = "ballots"
+	Broadcast = "broadcasts"
+	Replies   = "replies"
+	Perks     = "perk_codes"
+	PerkClaim = "perk_claims"
 )
 
 type index struct {
@@ -55,6 +59,9 @@ var indexes = []index{
 	{Ballots, "key_unique", bson.D{{Key: "key", Value: 1}}, true},
 	{Ballots, "entry_voter_period_unique", bson.D{{Key: "entry_id", Value: 1}, {Key: "voter", Value: 1}, {Key: "period", Value: 1}}, true},
 	{Ballots, "campaign_voter_period", bson.D{{Key: "campaign_id", Value: 1}, {Key: "voter", Value: 1}, {Key: "period", Value: 1}}, false},
+	{Outbox, "broadcast", bson.D{{Key: "broadcast", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{Broadcast, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
+	{Replies, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "at", Value: -1}}, false},
 	{Reports, "reporter_entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "reporter", Value: 1}}, true},
 }
 

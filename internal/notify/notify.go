@@ -1,16 +1,20 @@
 // Package notify writes the messages Tryout sends entrants and hands them to
-// the mailer: sign-in links now, and the brand's reply at each stage.
+// the mailer: sign-in links, and the brand's word at each stage of a
+// contest, from the campaign's templates (package messages) filled in with
+// the entrant's entry, votes, rank and perk.
 package notify
 
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/signing"
 )
 
@@ -22,6 +26,23 @@ type Notifier struct {
 	PublicURL string
 	// Signer signs unsubscribe links.
 	Signer signing.Signer
+	// Ranks gives an entry's place by votes; nil leaves {{rank}} empty.
+	Ranks Ranker
+	// Perks hands out perk codes at the campaign's perk stage; nil for none.
+	Perks PerkGiver
+}
+
+// Ranker gives a live entry's place by votes and how many live entries
+// its campaign has.
+type Ranker interface {
+	Rank(ctx context.Context, campaignID, entryID string) (place, of int64, err error)
+}
+
+// PerkGiver hands an entrant their perk code for a campaign (the same one
+// every time it is asked); ok false when the campaign has no pool or it
+// ran out.
+type PerkGiver interface {
+	Give(ctx context.Context, campaignID, entrantID string) (text string, ok bool, err error)
 }
 
 // send stamps an entrant's message with its unsubscribe link (one click
@@ -50,88 +71,204 @@ func (n *Notifier) LoginLink(ctx context.Context, email, token string, ttlMinute
 	return err
 }
 
-// parties looks up who an entry message goes to and the campaign it is about.
-func (n *Notifier) parties(ctx context.Context, e entries.Entry) (entrants.Entrant, campaigns.Campaign, error) {
-	who, err := n.Entrants.Get(ctx, e.EntrantID)
-	if err != nil {
-		return entrants.Entrant{}, campaigns.Campaign{}, err
+// Note is what a stage's message needs beyond the entry.
+type Note struct {
+	Reason    string // the team's words: needs changes, rejected, removed, failed, vote review
+	Milestone int64  // the vote total reached
+	Place     int    // a winner's place
+	Prize     string
+	// Key makes the message idempotent (see mail.Message.Key); when empty,
+	// the stage's own key is used.
+	Key string
+}
+
+// Decision tells the entrant what happened to their entry after a status
+// change: live, needs changes, rejected, taken down or processing failed,
+// with the reason in the team's words and what they can do next.
+func (n *Notifier) Decision(ctx context.Context, e entries.Entry, reason string) error {
+	var stage messages.Stage
+	switch e.Status {
+	case entries.Live:
+		stage = messages.Live
+	case entries.NeedsChanges:
+		stage = messages.NeedsChanges
+	case entries.Rejected:
+		stage = messages.Rejected
+	case entries.Removed:
+		stage = messages.Removed
+	case entries.Failed:
+		stage = messages.Failed
+	default:
+		return fmt.Errorf("notify: no message for status %s", e.Status)
 	}
-	c, err := n.Campaigns.Get(ctx, e.CampaignID)
-	return who, c, err
+	return n.Tell(ctx, stage, e, Note{Reason: reason})
 }
 
 // EntryReceived thanks the entrant the moment their video is safely stored.
 func (n *Notifier) EntryReceived(ctx context.Context, e entries.Entry) error {
-	who, c, err := n.parties(ctx, e)
-	if err != nil {
-		return err
-	}
-	link := n.PublicURL + "/me"
-	text := strings.Join([]string{
-		fmt.Sprintf("Hi %s,", who.DisplayName),
-		"",
-		fmt.Sprintf("Thank you for entering %s! We have your video \"%s\".", c.Name, e.Title),
-		"",
-		"We are preparing it now, then the campaign team will review it. You will hear from us at each step, and you can see where your entry stands at any time:",
-		link,
-	}, "\n")
-	return n.send(ctx, mail.Message{
-		Kind: mail.KindEntryReceived, To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
-		Subject: "Thanks for your entry to " + c.Name, Text: text, Link: link,
-	})
-}
-
-// Decision tells the entrant what the campaign team decided, with the
-// reason in the team's words and what the entrant can do next.
-func (n *Notifier) Decision(ctx context.Context, e entries.Entry, reason string) error {
-	who, c, err := n.parties(ctx, e)
-	if err != nil {
-		return err
-	}
-	var subject, link string
-	lines := []string{fmt.Sprintf("Hi %s,", who.DisplayName), ""}
-	switch e.Status {
-	case entries.Live:
-		subject, link = "Your entry to "+c.Name+" is live", n.PublicURL+"/e/"+e.ID
-		lines = append(lines, fmt.Sprintf("Good news: \"%s\" was approved and is now live in the %s gallery. Share it with your friends:", e.Title, c.Name), link)
-	case entries.NeedsChanges:
-		subject, link = "A change is needed to your entry to "+c.Name, n.PublicURL+"/c/"+c.Slug+"?entry="+e.ID
-		lines = append(lines, fmt.Sprintf("The %s team looked at \"%s\" and asks for a change before it can go live:", c.Name, e.Title), "", reason, "",
-			"Your entry is kept. Upload a new version here:", link)
-	case entries.Rejected:
-		subject, link = "About your entry to "+c.Name, n.PublicURL+"/me"
-		lines = append(lines, fmt.Sprintf("Thank you for entering %s. The team reviewed \"%s\" and cannot accept it:", c.Name, e.Title), "", reason, "",
-			"You can see your entries at any time:", link)
-	case entries.Removed:
-		subject, link = "Your entry to "+c.Name+" was taken down", n.PublicURL+"/me"
-		lines = append(lines, fmt.Sprintf("\"%s\" has been taken down from the %s gallery:", e.Title, c.Name), "", reason, "",
-			"Your entries:", link)
-	default:
-		return fmt.Errorf("notify: no decision message for status %s", e.Status)
-	}
-	return n.send(ctx, mail.Message{
-		Kind: mail.KindDecision, To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
-		Subject: subject, Text: strings.Join(lines, "\n"), Link: link,
-	})
+	return n.Tell(ctx, messages.Received, e, Note{})
 }
 
 // VotesAdjusted tells an entrant that a review of suspicious votes changed
 // their entry's total, and why.
 func (n *Notifier) VotesAdjusted(ctx context.Context, e entries.Entry, before, after int64, reason string) error {
-	who, c, err := n.parties(ctx, e)
+	e.Votes = after
+	return n.Tell(ctx, messages.VotesAdjusted, e, Note{Reason: reason, Key: fmt.Sprintf("%s|votes|%d|%d|%s", e.ID, before, after, n.Mailer.Now().UTC().Format("2006-01-02T15:04:05.000"))})
+}
+
+// TellWith sends the entry's entrant a message the campaign team wrote
+// (one copy of a staff message), once per key.
+func (n *Notifier) TellWith(ctx context.Context, t messages.Template, e entries.Entry, key, broadcastID string) error {
+	return n.tell(ctx, messages.Team, &t, e, Note{Key: key}, broadcastID)
+}
+
+// Won tells an entrant their entry won (part of the results announcement).
+func (n *Notifier) Won(ctx context.Context, e entries.Entry, w campaigns.Winner, broadcastID string) error {
+	return n.tell(ctx, messages.Winner, nil, e, Note{Place: w.Place, Prize: w.Prize}, broadcastID)
+}
+
+// Closed thanks an entrant who did not win, with their entry's figures.
+func (n *Notifier) Closed(ctx context.Context, e entries.Entry, broadcastID string) error {
+	return n.tell(ctx, messages.Closing, nil, e, Note{}, broadcastID)
+}
+
+// Tell sends the entry's entrant the campaign's message for a stage. Each
+// stage has its own idempotency key (for status stages, the entry's
+// number of status changes), so telling twice sends once.
+func (n *Notifier) Tell(ctx context.Context, stage messages.Stage, e entries.Entry, note Note) error {
+	return n.tell(ctx, stage, nil, e, note, "")
+}
+
+// tell renders t (the campaign's template for the stage when nil) for the
+// entry's entrant and sends it.
+func (n *Notifier) tell(ctx context.Context, stage messages.Stage, t *messages.Template, e entries.Entry, note Note, broadcastID string) error {
+	m, err := n.compose(ctx, stage, t, e, note)
 	if err != nil {
 		return err
 	}
-	link := n.PublicURL + "/e/" + e.ID
-	lines := []string{fmt.Sprintf("Hi %s,", who.DisplayName), ""}
-	if after < before {
-		lines = append(lines, fmt.Sprintf("The %s team reviewed the votes for \"%s\" and did not count %d of them, so its total is now %d (it was %d).", c.Name, e.Title, before-after, after, before))
-	} else {
-		lines = append(lines, fmt.Sprintf("The %s team reviewed the votes for \"%s\" again and counts %d more, so its total is now %d (it was %d).", c.Name, e.Title, after-before, after, before))
+	m.Broadcast = broadcastID
+	return n.send(ctx, m)
+}
+
+// Preview is the team's message as the entry's entrant would get it,
+// without sending it.
+func (n *Notifier) Preview(ctx context.Context, t messages.Template, e entries.Entry) (mail.Message, error) {
+	return n.compose(ctx, messages.Team, &t, e, Note{})
+}
+
+// compose renders t (the campaign's template for the stage when nil) for
+// the entry's entrant.
+func (n *Notifier) compose(ctx context.Context, stage messages.Stage, t *messages.Template, e entries.Entry, note Note) (mail.Message, error) {
+	who, err := n.Entrants.Get(ctx, e.EntrantID)
+	if err != nil {
+		return mail.Message{}, err
 	}
-	lines = append(lines, "", "Why: "+reason, "", "Your entry stays in the gallery, and every honest vote counts:", link)
-	return n.send(ctx, mail.Message{
-		Kind: mail.KindVotesAdjusted, To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
-		Subject: "Your vote total in " + c.Name + " changed", Text: strings.Join(lines, "\n"), Link: link,
-	})
+	c, err := n.Campaigns.Get(ctx, e.CampaignID)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	v, link := n.vars(ctx, stage, who, c, e, note)
+	if t == nil {
+		own := c.Messages.For(stage)
+		t = &own
+	}
+	r, err := t.Render(v)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: %s template: %w", stage, err)
+	}
+	if stage == messages.Team && r.Action == "" {
+		r.Action = "Read it and reply on Tryout"
+	}
+	key := note.Key
+	if key == "" {
+		key = stageKey(stage, e, note)
+	}
+	return mail.Message{
+		Kind: stage.Kind(), To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
+		Subject: r.Subject, Text: withAction(r, link), Link: link, Key: key,
+	}, nil
+}
+
+// stageKey is a stage's idempotency key: one message per status change,
+// per milestone, per result.
+func stageKey(stage messages.Stage, e entries.Entry, note Note) string {
+	switch stage {
+	case messages.Milestone:
+		return fmt.Sprintf("%s|milestone|%d", e.ID, note.Milestone)
+	case messages.Winner:
+		return fmt.Sprintf("%s|winner|%d", e.ID, note.Place)
+	case messages.Finalist, messages.Closing:
+		return e.ID + "|" + string(stage)
+	}
+	return fmt.Sprintf("%s|%s|%d", e.ID, stage, len(e.History))
+}
+
+// withAction ends a message with its call to action and link.
+func withAction(r messages.Rendered, link string) string {
+	if link == "" {
+		return r.Body
+	}
+	action := r.Action
+	if action == "" {
+		action = "Open"
+	}
+	return r.Body + "\n\n" + action + ":\n" + link
+}
+
+// vars are the merge fields for one entrant's message, and the stage's link.
+func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.Entrant, c campaigns.Campaign, e entries.Entry, note Note) (messages.Vars, string) {
+	share := n.PublicURL + "/e/" + e.ID
+	resubmit := n.PublicURL + "/c/" + c.Slug + "?entry=" + e.ID
+	v := messages.Vars{
+		"name": who.DisplayName, "campaign": c.Name, "entry_title": e.Title,
+		"share_link": share, "resubmit_link": resubmit, "reason": note.Reason,
+		"votes": strconv.FormatInt(e.Votes, 10), "views": strconv.FormatInt(e.Views, 10),
+		"milestone": strconv.FormatInt(note.Milestone, 10), "prize": note.Prize,
+	}
+	if note.Place > 0 {
+		v["place"] = strconv.Itoa(note.Place)
+	}
+	if n.Ranks != nil {
+		if place, of, err := n.Ranks.Rank(ctx, c.ID, e.ID); err == nil && place > 0 {
+			v["rank"], v["entries"] = strconv.FormatInt(place, 10), strconv.FormatInt(of, 10)
+		}
+	}
+	switch stage {
+	case messages.Failed, messages.NeedsChanges:
+		v["resubmit"] = "You can upload a new version: your entry is kept."
+	case messages.Rejected:
+		v["resubmit"] = "This entry cannot be sent again."
+		if c.EntryOpen(n.Mailer.Now()) == nil {
+			v["resubmit"] += " Entries are still open, so you are welcome to enter with a different video."
+		}
+	}
+	if n.Perks != nil && perkDue(c.PerkStage, stage) {
+		if text, ok, err := n.Perks.Give(ctx, c.ID, who.ID); err == nil && ok {
+			v["perk"] = text
+		}
+	}
+	link := n.PublicURL + "/me"
+	switch stage {
+	case messages.Failed, messages.NeedsChanges:
+		link = resubmit
+	case messages.Live, messages.Milestone, messages.Finalist, messages.VotesAdjusted:
+		link = share
+	case messages.Winner, messages.Closing:
+		link = n.PublicURL + "/c/" + c.Slug + "/winners"
+	}
+	v["link"] = link
+	return v, link
+}
+
+// perkDue reports whether a stage's message hands out the campaign's perk.
+func perkDue(perkStage string, stage messages.Stage) bool {
+	switch perkStage {
+	case campaigns.PerkAtReceived:
+		return stage == messages.Received
+	case campaigns.PerkAtLive:
+		return stage == messages.Live
+	case campaigns.PerkAtClose:
+		return stage == messages.Closing || stage == messages.Winner
+	}
+	return false
 }

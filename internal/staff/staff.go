@@ -42,7 +42,7 @@ func (r Role) Can(a Action) bool {
 		return r == Owner || r == Moderator || r == Judge || r == Analyst
 	case ManageCampaigns, ViewAudit, ViewOutbox:
 		return r == Owner
-	case Moderate, ViewEntrants, ReviewVotes:
+	case Moderate, ViewEntrants, ReviewVotes, MessageEntrants:
 		return r == Owner || r == Moderator
 	case WatchEntries:
 		return r == Owner || r == Moderator || r == Judge
@@ -62,7 +62,8 @@ const (
 	ViewEntrants    Action = "view_entrants"    // entrant search and history
 	ViewAudit       Action = "view_audit"
 	ViewOutbox      Action = "view_outbox"
-	ReviewVotes     Action = "review_votes" // fraud review: see vote clusters, discount and restore ballots
+	ReviewVotes     Action = "review_votes"     // fraud review: see vote clusters, discount and restore ballots
+	MessageEntrants Action = "message_entrants" // write to one entrant or a segment, read replies
 )
 
 // ParseRole accepts one of the four role names.

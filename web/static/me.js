@@ -46,11 +46,34 @@ function render(entries) {
   }
 }
 
+// The inbox: every message, newest first, with the entrant's replies
+// under it and a form to reply (staff read replies on the entrant's page).
 function renderMessages(messages) {
+  // Never wipe a reply being written: the list refreshes while videos process.
+  if ([...inbox.querySelectorAll("textarea")].some((t) => t.value.trim() !== "")) return;
   inbox.replaceChildren();
   if (messages.length === 0) { inbox.append(el("p", { class: "muted" }, "No messages yet.")); return; }
   for (const m of messages) {
-    inbox.append(el("article", { class: "card message-card" }, el("h3", {}, m.subject), el("p", { class: "pre" }, m.text)));
+    const replies = el("div", { class: "replies" });
+    const addReply = (r) => replies.append(el("p", { class: "pre reply" }, el("strong", {}, "You replied: "), r.text));
+    m.replies.forEach(addReply);
+    const box = el("textarea", { name: "text", rows: "3", maxlength: "4000", required: "", "aria-label": "Your reply to: " + m.subject });
+    const status = el("p", { class: "message", role: "status" });
+    const form = el("form", { class: "reply-form stack" }, box, el("button", { type: "submit" }, "Send reply"), status);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        addReply(await call("POST", `/api/me/messages/${m.id}/replies`, { text: box.value }));
+        box.value = "";
+        say(status, "Sent. The campaign team reads replies here.");
+      } catch (err) { say(status, err.message, true); }
+    });
+    inbox.append(el("article", { class: "card message-card", "data-id": m.id },
+      el("h3", {}, m.subject),
+      el("p", { class: "muted" }, new Date(m.at).toLocaleString()),
+      el("p", { class: "pre" }, m.text),
+      replies,
+      el("details", {}, el("summary", {}, "Reply"), form)));
   }
 }
 
