@@ -53,7 +53,7 @@ type MediaHandler struct {
 	// here: live, not accepted, or failed; nil tells nobody.
 	Notify Notifier
 	Now    func() time.Time
-	Log              *slog.Logger
+	Log    *slog.Logger
 }
 
 // ProcessTask implements asynq.Handler.

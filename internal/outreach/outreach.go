@@ -78,13 +78,21 @@ type Teller interface {
 
 // Service writes, schedules and sends staff messages and takes replies.
 type Service struct {
-	Store    Store
-	Replies  ReplyStore
-	Outbox   interface{ Get(ctx context.Context, id string) (mail.Message, error) }
-	Entries  interface{ ListByCampaign(ctx context.Context, campaignID string, limit int) ([]entries.Entry, error) }
-	Winners  interface{ Winners(ctx context.Context, campaignID string) ([]campaigns.Winner, error) }
-	Teller   Teller
-	Queue    interface{ EnqueueBroadcast(ctx context.Context, id string, at time.Time) error }
+	Store   Store
+	Replies ReplyStore
+	Outbox  interface {
+		Get(ctx context.Context, id string) (mail.Message, error)
+	}
+	Entries interface {
+		ListByCampaign(ctx context.Context, campaignID string, limit int) ([]entries.Entry, error)
+	}
+	Winners interface {
+		Winners(ctx context.Context, campaignID string) ([]campaigns.Winner, error)
+	}
+	Teller Teller
+	Queue  interface {
+		EnqueueBroadcast(ctx context.Context, id string, at time.Time) error
+	}
 	MaxReach int // entries read per campaign to pick recipients
 	Now      func() time.Time
 }
@@ -177,7 +185,9 @@ func (s *Service) Send(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	tell := func(r Recipient) error { return s.Teller.TellWith(ctx, b.Template, r.Entry, b.ID+"|"+r.EntrantID, b.ID) }
+	tell := func(r Recipient) error {
+		return s.Teller.TellWith(ctx, b.Template, r.Entry, b.ID+"|"+r.EntrantID, b.ID)
+	}
 	if b.Segment.Kind == Results {
 		if tell, err = s.results(ctx, b); err != nil {
 			return err
