@@ -17,7 +17,11 @@ import (
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/media"
 	"github.com/tryout/tryout/internal/mongodb"
+	"github.com/tryout/tryout/internal/entrants"
+	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/screening"
+	"github.com/tryout/tryout/internal/signing"
 	"github.com/tryout/tryout/internal/tasks"
 	"github.com/tryout/tryout/internal/testkit"
 	"github.com/tryout/tryout/worker"
@@ -28,6 +32,24 @@ type fixture struct {
 	h        *worker.MediaHandler
 	entries  *entries.MongoStore
 	campaign campaigns.Campaign
+	entrant  string           // the entrant new entries belong to; "" for none
+	outbox   *mail.MongoStore // set by tellEntrants
+}
+
+// tellEntrants gives the handler the real notifier over the kit's
+// database (mail kept in the outbox, no SMTP) and an entrant for new entries.
+func (f *fixture) tellEntrants(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	people := entrants.NewMongoStore(f.kit.DB.Collection(mongodb.Entrants), f.kit.DB.Collection(mongodb.Claims))
+	who, err := people.GetOrCreate(ctx, entrants.Entrant{ID: ids.New(entrants.IDPrefix), Email: "maker@example.com", DisplayName: "Maker", CreatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.entrant = who.ID
+	f.outbox = mail.NewMongoStore(f.kit.DB.Collection(mongodb.Outbox))
+	f.h.Notify = &notify.Notifier{Mailer: &mail.Mailer{Store: f.outbox, Now: time.Now}, Entrants: people, Campaigns: f.h.Campaigns,
+		PublicURL: "http://tryout.test", Signer: signing.New([]byte("0123456789abcdef0123456789abcdef"))}
 }
 
 func newFixture(t *testing.T, maxSeconds int) *fixture {
@@ -62,7 +84,7 @@ func (f *fixture) received(t *testing.T, data []byte) entries.Entry {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	e := entries.Entry{ID: id, CampaignID: f.campaign.ID, Title: "t", Status: entries.Received,
+	e := entries.Entry{ID: id, CampaignID: f.campaign.ID, EntrantID: f.entrant, Title: "t", Status: entries.Received,
 		History: []entries.StatusChange{{To: entries.Received, At: now}}, Original: entries.Object{Key: key, Size: int64(len(data))},
 		CreatedAt: now, UpdatedAt: now}
 	if err := f.entries.Create(ctx, e); err != nil {
@@ -133,8 +155,12 @@ func TestProcessMovesToReviewAndIsIdempotent(t *testing.T) {
 	}
 }
 
+// TestProcessFailsWithActionableReason: a video no retry can fix fails
+// with a reason the entrant can act on, and the entrant is told, once,
+// with that reason and the link to upload again.
 func TestProcessFailsWithActionableReason(t *testing.T) {
 	f := newFixture(t, 1)
+	f.tellEntrants(t)
 	long, _ := os.ReadFile(testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 3, Width: 160, Height: 120}))
 	big, _ := os.ReadFile(testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 0.5, Width: 2560, Height: 1440}))
 	tests := []struct {
@@ -156,6 +182,21 @@ func TestProcessFailsWithActionableReason(t *testing.T) {
 			got := f.get(t, e.ID)
 			if got.Status != entries.Failed || !strings.Contains(got.StatusReason, tt.wantReason) {
 				t.Errorf("entry %s %q, want failed with %q", got.Status, got.StatusReason, tt.wantReason)
+			}
+			_ = f.run(t, e) // a retried task
+			var told []mail.Message
+			msgs, err := f.outbox.ListByEntrant(context.Background(), f.entrant, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range msgs {
+				if m.EntryID == e.ID {
+					told = append(told, m)
+				}
+			}
+			if len(told) != 1 || !strings.Contains(told[0].Subject, "could not process") || !strings.Contains(told[0].Text, tt.wantReason) ||
+				!strings.Contains(told[0].Text, "http://tryout.test/c/worker-test?entry="+e.ID) {
+				t.Errorf("the entrant was told %d times: %+v", len(told), told)
 			}
 		})
 	}

@@ -1,0 +1,181 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/testkit"
+)
+
+// count is how many emails to addr have a subject containing subject.
+func count(s *testkit.SMTPServer, to, subject string) int {
+	n := 0
+	for _, m := range s.Messages() {
+		if m.To == to && strings.Contains(testkit.DecodeSubject(m.Header.Get("Subject")), subject) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestLifecycleMessages, against the real SMTP protocol server: staff edit
+// a stage's message (an unknown merge field is refused, naming it, and
+// nothing is saved; the preview renders sample values); the entrant gets
+// the campaign's words for going live, once however often it is told; a
+// vote milestone, the shortlist, and the results (winner message to the
+// winner, thank-you with figures to everyone else) each arrive once, even
+// when announced twice.
+func TestLifecycleMessages(t *testing.T) {
+	e := newEnv(t, withSMTP)
+	e.startWorker()
+	ctx := context.Background()
+	now := time.Now()
+	e.createCampaign("life", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
+		map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(48 * time.Hour)})
+	cp, err := e.app.Campaigns.GetBySlug(ctx, "life")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.staffLogin(e.user, e.pass)
+	base := "/admin/campaigns/" + cp.ID + "/messages"
+	if res, body := s.page(base + "?stage=live"); res.StatusCode != 200 || !strings.Contains(body, "Your entry to {{campaign}} is live") {
+		t.Fatalf("editor shows the default: %d", res.StatusCode)
+	}
+
+	// The live preview (JSON) renders sample values, or names a bad field.
+	var pv struct {
+		Subject, Body string
+		Error         struct{ Code, Message string }
+	}
+	preview := func(form url.Values) int {
+		req, _ := http.NewRequest("POST", e.srv.URL+base+"/preview", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-CSRF-Token", s.csrf)
+		res, err := s.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		pv.Subject, pv.Body, pv.Error.Code = "", "", ""
+		_ = json.NewDecoder(res.Body).Decode(&pv)
+		return res.StatusCode
+	}
+	if st := preview(url.Values{"subject": {"{{entry_title}} is up"}, "body": {"Hi {{name}}"}}); st != 200 || pv.Subject != "Kickflip at dawn is up" || pv.Body != "Hi Sam" {
+		t.Errorf("preview: %d %+v", st, pv)
+	}
+	if st := preview(url.Values{"subject": {"x"}, "body": {"Hi {{first_name}}"}}); st != 422 || pv.Error.Code != "invalid_template" || !strings.Contains(pv.Error.Message, "{{first_name}}") {
+		t.Errorf("preview with an unknown field: %d %+v", st, pv)
+	}
+
+	// Saving an unknown field is refused with the field named; what was
+	// typed stays on the page and nothing is saved.
+	res, body := s.post(base, url.Values{"stage": {"live"}, "subject": {"Live!"}, "body": {"Dear {{first_name}}"}, "milestones": {"2, 5"}})
+	if res.StatusCode != 422 || !strings.Contains(body, "{{first_name}}") || !strings.Contains(body, "Dear {{first_name}}") {
+		t.Fatalf("unknown field saved? %d %s", res.StatusCode, body)
+	}
+	if got, _ := e.app.Campaigns.Get(ctx, cp.ID); len(got.Messages) != 0 || len(got.Milestones) != 0 {
+		t.Fatalf("a refused template was saved: %+v %v", got.Messages, got.Milestones)
+	}
+	res, body = s.post(base, url.Values{"stage": {"live"}, "subject": {"{{entry_title}} is up, {{name}}"},
+		"body": {"Share it: {{share_link}}"}, "action": {"Watch it"}, "milestones": {"2, 5"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", res.StatusCode, body)
+	}
+
+	// Going live: the campaign's own words, with the share link, once.
+	en := e.liveEntry(t, "life", "Board Slide", "")
+	const email = "board-slide@example.com"
+	for range 2 {
+		if err := e.app.Notify.Decision(ctx, en, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := e.smtp.WaitFor(t, email, "Board Slide is up, Board Slide maker")
+	if !strings.Contains(m.Body, "Share it: "+e.app.Cfg.PublicURL+"/e/"+en.ID) || !strings.Contains(m.Body, "Watch it:") {
+		t.Errorf("live message body: %s", m.Body)
+	}
+
+	// Two votes reach the campaign's first milestone.
+	other := e.liveEntry(t, "life", "Rail Grind", "")
+	for range 2 {
+		req := e.jsonReq("POST", "/api/entries/"+en.ID+"/votes", nil)
+		req.Header.Set("X-Page-Token", e.pageToken(en.ID))
+		var out voteOut
+		if res := e.doWith(jar(), req, &out); res.StatusCode != 201 {
+			t.Fatalf("vote: %d %+v", res.StatusCode, out)
+		}
+	}
+	m = e.smtp.WaitFor(t, email, "2 votes for")
+	if !strings.Contains(m.Body, "number 1 of 2") {
+		t.Errorf("milestone body: %s", m.Body)
+	}
+
+	// The shortlist, then the results, announced twice.
+	if res, body := s.post("/admin/entries/"+en.ID+"/finalist", url.Values{"action": {"add"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("finalist: %d %s", res.StatusCode, body)
+	}
+	e.smtp.WaitFor(t, email, "You are a finalist in")
+	if got, _ := e.app.Entries.Get(ctx, en.ID); !got.Finalist {
+		t.Error("the entry is not marked a finalist")
+	}
+	if res, body := s.post("/admin/entries/"+en.ID+"/winner", url.Values{"action": {"set"}, "place": {"1"}, "prize": {"A year of gear"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("winner: %d %s", res.StatusCode, body)
+	}
+	for range 2 {
+		if res, body := s.post("/admin/campaigns/"+cp.ID+"/broadcasts", url.Values{"segment": {"results"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("results: %d %s", res.StatusCode, body)
+		}
+	}
+	m = e.smtp.WaitFor(t, email, "You won in")
+	if !strings.Contains(m.Body, "won place 1") || !strings.Contains(m.Body, "A year of gear") {
+		t.Errorf("winner body: %s", m.Body)
+	}
+	m = e.smtp.WaitFor(t, "rail-grind@example.com", "Thank you for taking part")
+	if !strings.Contains(m.Body, "got 0 votes (number 2 of 2)") || !strings.Contains(m.Body, "/c/life/winners") {
+		t.Errorf("thank-you body: %s", m.Body)
+	}
+	// Both announcements finished: still one message each.
+	waitFor(t, func() bool {
+		bs, _ := e.app.Outreach.Store.ListByCampaign(ctx, cp.ID, 10)
+		return len(bs) == 2 && bs[0].Status == "sent" && bs[1].Status == "sent"
+	})
+	for _, c := range []struct{ to, subject string }{{email, "is up"}, {email, "2 votes"}, {email, "finalist"}, {email, "You won"}, {"rail-grind@example.com", "Thank you"}} {
+		if n := count(e.smtp, c.to, c.subject); n != 1 {
+			t.Errorf("%s got %q %d times", c.to, c.subject, n)
+		}
+	}
+	if n := count(e.smtp, email, "Thank you for taking part"); n != 0 {
+		t.Errorf("the winner got the non-winners' thank-you")
+	}
+	_ = other
+	var kinds []mail.Kind
+	msgs, _ := e.app.Outbox.ListByEntrant(ctx, en.EntrantID, 50)
+	for _, m := range msgs {
+		kinds = append(kinds, m.Kind)
+	}
+	if len(kinds) != 4 {
+		t.Errorf("outbox for the winner: %v", kinds)
+	}
+	if got, _ := e.app.Entries.Get(ctx, en.ID); got.Status != entries.Live {
+		t.Errorf("status changed: %s", got.Status)
+	}
+}
+
+// waitFor polls cond with a hang guard (not a speed limit).
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for range 600 {
+		if cond() {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("condition not met")
+}

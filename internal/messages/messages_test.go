@@ -1,0 +1,85 @@
+package messages_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tryout/tryout/internal/messages"
+)
+
+func TestDefaultsRenderEveryStage(t *testing.T) {
+	for _, s := range messages.Stages {
+		tmpl, ok := messages.Defaults[s]
+		if !ok {
+			t.Errorf("%s: no default", s)
+			continue
+		}
+		r, err := tmpl.Render(messages.SampleVars())
+		if err != nil {
+			t.Errorf("%s: %v", s, err)
+			continue
+		}
+		if strings.Contains(r.Subject+r.Body+r.Action, "{{") || r.Subject == "" || r.Body == "" || r.Action == "" {
+			t.Errorf("%s rendered badly: %+v", s, r)
+		}
+		if s.Kind() == "" || s.Label() == string(s) {
+			t.Errorf("%s: no kind or label", s)
+		}
+	}
+}
+
+func TestRender(t *testing.T) {
+	tmpl := messages.Template{Subject: "Hi {{ name }}\nthere", Body: "Votes: {{votes}}.\n\n{{perk}}\n\n\nBye {{name}}", Action: "Go"}
+	r, err := tmpl.Render(messages.Vars{"name": "Sam", "votes": "12"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Subject != "Hi Sam there" {
+		t.Errorf("subject: %q (a line break in a subject must not survive)", r.Subject)
+	}
+	if r.Body != "Votes: 12.\n\nBye Sam" {
+		t.Errorf("body: %q (an empty field's gap should close)", r.Body)
+	}
+}
+
+func TestUnknownFieldIsNamed(t *testing.T) {
+	for _, tc := range []struct {
+		tmpl        messages.Template
+		part, field string
+	}{
+		{messages.Template{Subject: "Hi {{first_name}}", Body: "x"}, "subject", "first_name"},
+		{messages.Template{Subject: "Hi", Body: "You have {{ vote }} votes"}, "body", "vote"},
+		{messages.Template{Subject: "Hi", Body: "x", Action: "{{go"}, "call to action", ""},
+	} {
+		err := tc.tmpl.Validate()
+		var fe *messages.FieldError
+		if !errors.As(err, &fe) || !errors.Is(err, messages.ErrTemplate) || fe.Part != tc.part || fe.Field != tc.field {
+			t.Errorf("%+v: %v", tc.tmpl, err)
+			continue
+		}
+		if tc.field != "" && !strings.Contains(err.Error(), "{{"+tc.field+"}}") {
+			t.Errorf("the message does not name the field: %v", err)
+		}
+	}
+	if err := (messages.Template{Subject: " ", Body: "x"}).Validate(); !errors.Is(err, messages.ErrTemplate) {
+		t.Errorf("empty subject: %v", err)
+	}
+	if err := (messages.Template{Subject: "s", Body: strings.Repeat("x", messages.MaxBody+1)}).Validate(); !errors.Is(err, messages.ErrTemplate) {
+		t.Errorf("long body: %v", err)
+	}
+}
+
+func TestSetFallsBackToDefaults(t *testing.T) {
+	own := messages.Template{Subject: "Welcome, {{name}}", Body: "b"}
+	set := messages.Set{messages.Received: own}
+	if set.For(messages.Received) != own || set.For(messages.Live) != messages.Defaults[messages.Live] {
+		t.Error("For does not prefer the campaign's own template")
+	}
+	if err := (messages.Set{"nope": own}).Validate(); !errors.Is(err, messages.ErrTemplate) {
+		t.Errorf("unknown stage: %v", err)
+	}
+	if err := (messages.Set{messages.Live: {Subject: "s", Body: "{{bad}}"}}).Validate(); err == nil || !strings.Contains(err.Error(), "Live") {
+		t.Errorf("bad template in a set: %v", err)
+	}
+}
