@@ -10,6 +10,7 @@ import (
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/outreach"
 )
@@ -82,7 +83,7 @@ func (a *Admin) showEntrant(c *gin.Context, status int, id string, form map[stri
 		}
 	}
 	a.render(c, status, "entrant.html", map[string]any{"Who": who, "Entries": list, "Campaigns": names, "InCampaigns": inCampaigns,
-		"Timeline": outreach.Timeline(list, msgs, replies), "F": form, "Problem": problem, "Done": c.Query("done")})
+		"Timeline": outreach.Timeline(list, msgs, replies), "F": form, "Problem": problem, "Done": c.Query("done"), "Fields": messages.Fields})
 }
 
 // reportsPage lists the newest fan reports.

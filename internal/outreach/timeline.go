@@ -40,6 +40,9 @@ func Timeline(list []entries.Entry, msgs []mail.Message, replies []Reply) []Even
 	for _, r := range replies {
 		out = append(out, Event{At: r.At, Kind: "reply", MessageID: r.MessageID, Title: "Reply", Detail: r.Text})
 	}
+	// Newest first; events at the same moment in reverse order of their
+	// happening (histories are in order).
+	slices.Reverse(out)
 	slices.SortStableFunc(out, func(a, b Event) int { return cmp.Compare(b.At.UnixNano(), a.At.UnixNano()) })
 	return out
 }

@@ -21,7 +21,7 @@ if (form) {
     if (mine !== seq) return; // a newer preview is on its way
     const err = $("preview-error");
     if (!res.ok) {
-      err.textContent = data.message || "The preview could not be made.";
+      err.textContent = (data.error && data.error.message) || "The preview could not be made.";
       err.hidden = false;
       form.dataset.valid = "false";
       return;
