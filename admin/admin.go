@@ -31,6 +31,7 @@ import (
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/outreach"
+	"github.com/tryout/tryout/internal/perks"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
 )
@@ -58,6 +59,7 @@ type Admin struct {
 	Outbox           mail.Store
 	Notify           *notify.Notifier
 	Outreach         *outreach.Service
+	Perks            perks.Store
 	Moderation       *moderation.Service
 	Reports          *moderation.Reports
 	Media            MediaStore
@@ -115,6 +117,9 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.GET("/campaigns/:id/messages", a.can(staff.ManageCampaigns), a.messagesPage)
 	p.POST("/campaigns/:id/messages", a.can(staff.ManageCampaigns), a.saveMessage)
 	p.POST("/campaigns/:id/messages/preview", a.can(staff.ManageCampaigns), a.previewMessage)
+	p.GET("/campaigns/:id/perks", a.can(staff.ManageCampaigns), a.perksPage)
+	p.POST("/campaigns/:id/perks", a.can(staff.ManageCampaigns), a.uploadPerks)
+	p.POST("/campaigns/:id/perks/stage", a.can(staff.ManageCampaigns), a.setPerkStage)
 	p.GET("/campaigns/:id/broadcasts", a.can(staff.MessageEntrants), a.broadcastsPage)
 	p.POST("/campaigns/:id/broadcasts", a.can(staff.MessageEntrants), a.sendBroadcast)
 	p.POST("/campaigns/:id/broadcasts/preview", a.can(staff.MessageEntrants), a.previewBroadcast)

@@ -21,6 +21,7 @@ import (
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/outreach"
+	"github.com/tryout/tryout/internal/perks"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/webauth"
 )
@@ -37,6 +38,7 @@ type API struct {
 	Sessions  *webauth.Sessions
 	Notify    *notify.Notifier
 	Outreach  *outreach.Service  // replies to messages
+	Perks     perks.Store        // the entrant's perk codes
 	LinkLimit *ratelimit.Limiter // per email address
 	IPLimit   *ratelimit.Limiter // per client address, looser: networks are shared
 	Now       func() time.Time
@@ -83,6 +85,7 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	me.GET("/me/entries", short, a.myEntries)
 	me.GET("/me/messages", short, a.myMessages)
 	me.POST("/me/messages/:id/replies", short, a.sameOrigin, a.reply)
+	me.GET("/me/perks", short, a.myPerks)
 	me.GET("/me/share-links", short, a.myShareLinks)
 	me.GET("/me/preferences", short, a.myPrefs)
 	me.PUT("/me/preferences", short, a.sameOrigin, a.putPrefs)

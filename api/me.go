@@ -180,3 +180,27 @@ func (a *API) putPrefs(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, viewPrefs(p))
 }
+
+type perkView struct {
+	Campaign CampaignRef `json:"campaign"`
+	Code     string      `json:"code"`
+	At       time.Time   `json:"at"`
+}
+
+// myPerks lists the perk codes the entrant was handed.
+func (a *API) myPerks(c *gin.Context) {
+	list, err := a.Perks.ClaimsOf(c, entrantID(c))
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	out := []perkView{}
+	for _, p := range list {
+		ref := CampaignRef{}
+		if cp, err := a.Campaigns.Get(c, p.CampaignID); err == nil {
+			ref = CampaignRef{Slug: cp.Slug, Name: cp.Name}
+		}
+		out = append(out, perkView{ref, p.Code, p.At})
+	}
+	c.JSON(http.StatusOK, gin.H{"perks": out})
+}

@@ -30,6 +30,7 @@ import (
 	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/outreach"
+	"github.com/tryout/tryout/internal/perks"
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/screening"
 	"github.com/tryout/tryout/internal/signing"
@@ -75,6 +76,7 @@ type App struct {
 	Mailer    *mail.Mailer
 	Notify    *notify.Notifier
 	Outreach  *outreach.Service
+	Perks     perks.Store
 	Moderate  *moderation.Service
 	Reports   *moderation.Reports
 	Presign   *blob.Presigner
@@ -198,6 +200,10 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	a.Auth = &entrants.Auth{Store: a.Entrants, Signer: a.Signer, LinkTTL: cfg.LoginLinkTTL, SessionTTL: cfg.SessionTTL}
 	a.Mailer = &mail.Mailer{Store: a.Outbox, Queue: a.Queue, Enabled: cfg.SMTPHost != "", Now: a.now}
 	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL, Signer: a.Signer, Ranks: a.Gallery}
+	a.Perks = perks.NewMongoStore(cl.DB.Collection(mongodb.Perks), cl.DB.Collection(mongodb.PerkClaim))
+	a.Notify.Perks = &perks.Giver{Store: a.Perks, Now: a.now, Low: func(campaignID string, s perks.Stats) {
+		log.Warn("perks: the pool is running low; upload more codes", "campaign", campaignID, "left", s.Left(), "of", s.Total)
+	}}
 	a.Outreach = &outreach.Service{Store: outreach.NewMongoStore(cl.DB.Collection(mongodb.Broadcast)), Replies: outreach.NewMongoReplies(cl.DB.Collection(mongodb.Replies)),
 		Outbox: a.Outbox, Entries: a.Entries, Winners: a.Winners, Teller: a.Notify, Queue: a.Queue, MaxReach: 200_000, Now: a.now}
 	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Audit, Now: a.now, Log: log}

@@ -51,7 +51,7 @@ func (a *App) Handler() (http.Handler, error) {
 	in := a.Intake()
 	pub := &api.API{
 		Campaigns: cachedCampaigns, Entries: a.Entries, Entrants: a.Entrants, Outbox: a.Outbox, Prefs: a.Entrants,
-		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify, Outreach: a.Outreach,
+		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify, Outreach: a.Outreach, Perks: a.Perks,
 		LinkLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: 5, Window: 15 * time.Minute},
 		IPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: 60, Window: 15 * time.Minute},
 		Reports:   a.Reports, HashIP: func(ip string) string { return a.Signer.Hash("report-ip", ip) },
@@ -72,7 +72,7 @@ func (a *App) Handler() (http.Handler, error) {
 
 	staffConsole := &admin.Admin{
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
-		Outbox: a.Outbox, Notify: a.Notify, Outreach: a.Outreach, Moderation: a.Moderate, Winners: a.Winners,
+		Outbox: a.Outbox, Notify: a.Notify, Outreach: a.Outreach, Perks: a.Perks, Moderation: a.Moderate, Winners: a.Winners,
 		Votes: &votes.Review{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries}, Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		PublicURL:      a.Cfg.PublicURL,
 		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},

@@ -62,6 +62,9 @@ var indexes = []index{
 	{Outbox, "broadcast", bson.D{{Key: "broadcast", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{Broadcast, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	{Replies, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "at", Value: -1}}, false},
+	{Perks, "campaign_claimed", bson.D{{Key: "campaign_id", Value: 1}, {Key: "claimed", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{PerkClaim, "campaign_entrant_unique", bson.D{{Key: "campaign_id", Value: 1}, {Key: "entrant_id", Value: 1}}, true},
+	{PerkClaim, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "at", Value: -1}}, false},
 	{Reports, "reporter_entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "reporter", Value: 1}}, true},
 }
 

@@ -42,7 +42,7 @@ type Ranker interface {
 // every time it is asked); ok false when the campaign has no pool or it
 // ran out.
 type PerkGiver interface {
-	Give(ctx context.Context, campaignID, entrantID string) (text string, ok bool, err error)
+	Give(ctx context.Context, campaignID, entrantID string) (code string, ok bool, err error)
 }
 
 // send stamps an entrant's message with its unsubscribe link (one click
@@ -243,8 +243,9 @@ func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.
 		}
 	}
 	if n.Perks != nil && perkDue(c.PerkStage, stage) {
-		if text, ok, err := n.Perks.Give(ctx, c.ID, who.ID); err == nil && ok {
-			v["perk"] = text
+		code, ok, err := n.Perks.Give(ctx, c.ID, who.ID)
+		if err == nil && ok {
+			v["perk"] = "A little extra from " + c.Name + ": your code is " + code + "."
 		}
 	}
 	link := n.PublicURL + "/me"

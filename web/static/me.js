@@ -77,6 +77,17 @@ function renderMessages(messages) {
   }
 }
 
+// Perk codes the brand handed out: shown only when there are some.
+async function loadPerks() {
+  try {
+    const { perks } = await call("GET", "/api/me/perks");
+    const ul = document.getElementById("perk-list");
+    ul.replaceChildren(...perks.map((p) => el("li", {}, p.campaign.name + ": ", el("code", { class: "perk-code" }, p.code))));
+    document.getElementById("perks").hidden = perks.length === 0;
+  } catch { /* the rest of the page still works */ }
+}
+loadPerks();
+
 let timer = null;
 async function load() {
   try {

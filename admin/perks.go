@@ -1,0 +1,131 @@
+package admin
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/perks"
+	"github.com/tryout/tryout/internal/staff"
+)
+
+// perksPage shows the campaign's perk pool: how many codes are left,
+// when they are handed out, and a form to upload more.
+func (a *Admin) perksPage(c *gin.Context) {
+	cp, ok := a.routeCampaign(c)
+	if !ok {
+		return
+	}
+	a.showPerks(c, http.StatusOK, cp, nil)
+}
+
+func (a *Admin) showPerks(c *gin.Context, status int, cp campaigns.Campaign, problems []string) {
+	st, err := a.Perks.Stats(c, cp.ID)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	a.render(c, status, "perks.html", map[string]any{"Campaign": cp, "Stats": st, "Problems": problems, "Done": c.Query("done"),
+		"Stages": []string{"", "none", campaigns.PerkAtReceived, "when the entry arrives", campaigns.PerkAtLive, "when the entry goes live", campaigns.PerkAtClose, "at the results"}})
+}
+
+// uploadPerks adds codes from a CSV file (or pasted lines). A file with
+// empty or repeated codes, or codes already in the pool, is refused with
+// every bad line named, and nothing is added.
+func (a *Admin) uploadPerks(c *gin.Context) {
+	u := c.MustGet(userKey).(staff.User)
+	cp, ok := a.routeCampaign(c)
+	if !ok {
+		return
+	}
+	var src io.Reader = strings.NewReader(c.PostForm("pasted"))
+	if fh, err := c.FormFile("codes"); err == nil && fh.Size > 0 {
+		f, err := fh.Open()
+		if err != nil {
+			a.showPerks(c, http.StatusUnprocessableEntity, cp, []string{"The file could not be read; choose it again."})
+			return
+		}
+		defer f.Close()
+		src = f
+	}
+	raw, err := io.ReadAll(src)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	codes, err := perks.ParseCSV(bytes.NewReader(raw))
+	var fe perks.FileError
+	if errors.As(err, &fe) {
+		a.showPerks(c, http.StatusUnprocessableEntity, cp, lineProblems(fe))
+		return
+	}
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	st, err := a.Perks.Stats(c, cp.ID)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	if st.Total+len(codes) > perks.MaxCodes {
+		a.showPerks(c, http.StatusUnprocessableEntity, cp, []string{fmt.Sprintf("A pool holds at most %d codes; this one has %d.", perks.MaxCodes, st.Total)})
+		return
+	}
+	taken, err := a.Perks.Add(c, cp.ID, codes, a.Now())
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	done := fmt.Sprintf("Added %d codes.", len(codes)-len(taken))
+	if len(taken) > 0 {
+		// Codes already in the pool stay as they were (perhaps handed out).
+		done += fmt.Sprintf(" %d were already in the pool and were left as they were: %s.", len(taken), strings.Join(taken[:min(10, len(taken))], ", "))
+	}
+	a.audit(c, u, "perks.upload", cp.ID, nil, map[string]string{"added": strconv.Itoa(len(codes) - len(taken))})
+	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+cp.ID+"/perks?done="+url.QueryEscape(done))
+}
+
+// lineProblems lists the first bad lines of a file for the page.
+func lineProblems(fe perks.FileError) []string {
+	out := []string{"Nothing was added. Fix these lines and upload the file again:"}
+	for _, l := range fe[:min(50, len(fe))] {
+		out = append(out, fmt.Sprintf("Line %d: %s", l.Line, l.Problem))
+	}
+	if len(fe) > 50 {
+		out = append(out, fmt.Sprintf("… and %d more.", len(fe)-50))
+	}
+	return out
+}
+
+// setPerkStage chooses when entrants get their code.
+func (a *Admin) setPerkStage(c *gin.Context) {
+	u := c.MustGet(userKey).(staff.User)
+	cp, ok := a.routeCampaign(c)
+	if !ok {
+		return
+	}
+	stage := c.PostForm("perk_stage")
+	if !slices.Contains([]string{"", campaigns.PerkAtReceived, campaigns.PerkAtLive, campaigns.PerkAtClose}, stage) {
+		a.showPerks(c, http.StatusUnprocessableEntity, cp, []string{"Choose when entrants get their code."})
+		return
+	}
+	before := cp.PerkStage
+	cp.PerkStage = stage
+	if err := a.Campaigns.Update(c, cp); err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	a.audit(c, u, "perks.stage", cp.ID, map[string]string{"stage": before}, map[string]string{"stage": stage})
+	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+cp.ID+"/perks?done="+url.QueryEscape("Saved."))
+}
