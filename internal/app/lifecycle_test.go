@@ -179,3 +179,66 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition not met")
 }
+
+// TestPerksInMessages: staff upload codes (a file with empty and repeated
+// codes is refused with its lines named and nothing added), choose to hand
+// them out when an entry arrives; each entrant's thank-you carries their
+// own code, once; the console warns as the pool runs low, and an entrant
+// finds their code on My entries.
+func TestPerksInMessages(t *testing.T) {
+	e := newEnv(t, withSMTP)
+	e.startWorker()
+	ctx := context.Background()
+	first := e.liveEntry(t, "perky", "Perk One", "")
+	cp, _ := e.app.Campaigns.GetBySlug(ctx, "perky")
+	s := e.staffLogin(e.user, e.pass)
+	s.page("/admin/campaigns/" + cp.ID + "/perks")
+	res, body := s.postMultipart("/admin/campaigns/"+cp.ID+"/perks", url.Values{}, "codes", "codes.csv", []byte("code\nAAA-1\n\nAAA-1\n"))
+	if res.StatusCode != 422 || !strings.Contains(body, "Line 3: empty code") || !strings.Contains(body, "Line 4: AAA-1 repeats line 2") {
+		t.Fatalf("bad file: %d %s", res.StatusCode, body)
+	}
+	if st, _ := e.app.Perks.Stats(ctx, cp.ID); st.Total != 0 {
+		t.Fatalf("a refused file added codes: %+v", st)
+	}
+	if res, body := s.post("/admin/campaigns/"+cp.ID+"/perks", url.Values{"pasted": {"GIFT-1\nGIFT-2"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", res.StatusCode, body)
+	}
+	if res, body := s.post("/admin/campaigns/"+cp.ID+"/perks/stage", url.Values{"perk_stage": {"received"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("stage: %d %s", res.StatusCode, body)
+	}
+	second := e.liveEntry(t, "perky", "Perk Two", "")
+	third := e.liveEntry(t, "perky", "Perk Three", "")
+	codes := map[string]bool{}
+	for _, en := range []entries.Entry{first, second, first} {
+		if err := e.app.Notify.EntryReceived(ctx, en); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, to := range []string{"perk-one@example.com", "perk-two@example.com"} {
+		m := e.smtp.WaitFor(t, to, "Thanks for your entry")
+		i := strings.Index(m.Body, "your code is GIFT-")
+		if i < 0 {
+			t.Fatalf("no code for %s: %s", to, m.Body)
+		}
+		codes[m.Body[i+len("your code is "):i+len("your code is GIFT-1")]] = true
+	}
+	if len(codes) != 2 {
+		t.Errorf("two entrants got the same code: %v", codes)
+	}
+	_, page := s.page("/admin/campaigns/" + cp.ID + "/perks")
+	if !strings.Contains(page, "<strong>0</strong> of 2 codes left") || !strings.Contains(page, "The pool is empty") {
+		t.Errorf("pool page does not warn: %s", page)
+	}
+	// The pool is empty: the third entrant's thank-you comes without a code.
+	if err := e.app.Notify.EntryReceived(ctx, third); err != nil {
+		t.Fatal(err)
+	}
+	if m := e.smtp.WaitFor(t, "perk-three@example.com", "Thanks for your entry"); strings.Contains(m.Body, "your code") {
+		t.Errorf("a code from an empty pool: %s", m.Body)
+	}
+	var mine struct{ Perks []struct{ Code string } }
+	e.doWith(e.signIn("perk-one@example.com"), e.jsonReq("GET", "/api/me/perks", nil), &mine)
+	if len(mine.Perks) != 1 || !codes[mine.Perks[0].Code] {
+		t.Errorf("my perks: %+v", mine)
+	}
+}
