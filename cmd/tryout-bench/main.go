@@ -39,6 +39,9 @@ func run(ctx context.Context, args []string) error {
 		if err := benchUpload(ctx); err != nil {
 			return err
 		}
+		if err := benchMail(ctx); err != nil {
+			return err
+		}
 		return benchTranscode(ctx)
 	case "gallery":
 		return benchGallery(ctx)
@@ -48,8 +51,10 @@ func run(ctx context.Context, args []string) error {
 		return benchUpload(ctx)
 	case "transcode":
 		return benchTranscode(ctx)
+	case "mail":
+		return benchMail(ctx)
 	}
-	return fmt.Errorf("unknown benchmark %q (want gallery, votes, upload, transcode or all)", which)
+	return fmt.Errorf("unknown benchmark %q (want gallery, votes, upload, mail, transcode or all)", which)
 }
 
 // bench prints one BENCH line.

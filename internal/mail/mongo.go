@@ -73,37 +73,41 @@ func (s *MongoStore) Get(ctx context.Context, id string) (Message, error) {
 
 // MarkSent sets the message sent unless it already was.
 func (s *MongoStore) MarkSent(ctx context.Context, id string, at time.Time) (bool, error) {
-	res, err := s.c.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$ne", Value: string(Sent)}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(Sent)}, {Key: "sent_at", Value: at.UTC()}, {Key: "last_error", Value: ""}}},
-			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
-	if err != nil {
-		return false, fmt.Errorf("mail: mark sent: %w", err)
-	}
-	return res.ModifiedCount == 1, nil
+	return s.unlessSent(ctx, id, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(Sent)}, {Key: "sent_at", Value: at.UTC()}, {Key: "last_error", Value: ""}}},
+		{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
 }
 
 // MarkFailed records a failed attempt.
 func (s *MongoStore) MarkFailed(ctx context.Context, id, reason string, at time.Time) error {
-	_, err := s.c.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$ne", Value: string(Sent)}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(Failed)}, {Key: "last_error", Value: reason}}},
-			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
-	if err != nil {
-		return fmt.Errorf("mail: mark failed: %w", err)
-	}
-	return nil
+	_, err := s.unlessSent(ctx, id, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(Failed)}, {Key: "last_error", Value: reason}}},
+		{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
+	return err
 }
 
 // MarkSuppressed sets the message suppressed unless it was sent.
 func (s *MongoStore) MarkSuppressed(ctx context.Context, id, reason string) error {
-	_, err := s.c.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$ne", Value: string(Sent)}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(Suppressed)}, {Key: "last_error", Value: reason}}}})
+	_, err := s.unlessSent(ctx, id, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(Suppressed)}, {Key: "last_error", Value: reason}}}})
+	return err
+}
+
+// unlessSent applies update to a message not yet sent, and reports whether
+// it did. It reads, then updates by _id alone: FerretDB (SQLite) uses its
+// primary key only for a filter that is exactly {_id}, and scans the whole
+// outbox for any other, which made every delivery slower as the outbox
+// grew. Only one mail task runs per message at a time (its task id), so
+// nothing writes the message between the read and the update.
+func (s *MongoStore) unlessSent(ctx context.Context, id string, update bson.D) (bool, error) {
+	m, err := s.Get(ctx, id)
 	if err != nil {
-		return fmt.Errorf("mail: mark suppressed: %w", err)
+		return false, err
 	}
-	return nil
+	if m.Status == Sent {
+		return false, nil
+	}
+	if _, err := s.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update); err != nil {
+		return false, fmt.Errorf("mail: update %s: %w", id, err)
+	}
+	return true, nil
 }
 
 // List returns the newest messages first.

@@ -19,6 +19,7 @@ type Mail struct {
 	Header   mail.Header
 	Body     string // decoded from quoted-printable
 	Raw      []byte
+	At       time.Time // when the server accepted it
 }
 
 // SMTPServer is a real SMTP protocol server on loopback that records what
@@ -28,25 +29,39 @@ type SMTPServer struct {
 	mu   sync.Mutex
 	got  []Mail
 	down bool
+	srv  *smtp.Server
 }
 
 // StartSMTP starts a server for the test and stops it at cleanup.
 func StartSMTP(t testing.TB) *SMTPServer {
 	t.Helper()
-	s := &SMTPServer{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
-	srv.Domain = "localhost"
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	srv.MaxMessageBytes = 1 << 20
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := NewSMTP()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Addr = l.Addr().String()
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	t.Cleanup(s.Close)
 	return s
 }
+
+// NewSMTP starts a server on a free loopback port (for the bench; tests
+// use StartSMTP). Close stops it.
+func NewSMTP() (*SMTPServer, error) {
+	s := &SMTPServer{}
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
+	s.srv.Domain = "localhost"
+	s.srv.ReadTimeout, s.srv.WriteTimeout = 10*time.Second, 10*time.Second
+	s.srv.MaxMessageBytes = 1 << 20
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s.Addr = l.Addr().String()
+	go func() { _ = s.srv.Serve(l) }()
+	return s, nil
+}
+
+// Close stops the server.
+func (s *SMTPServer) Close() { _ = s.srv.Close() }
 
 // Port returns the server's port.
 func (s *SMTPServer) Port() string { _, p, _ := net.SplitHostPort(s.Addr); return p }
@@ -106,7 +121,7 @@ func (x *smtpSession) Data(r io.Reader) error {
 	}
 	body, _ := io.ReadAll(qpReader(msg))
 	x.s.mu.Lock()
-	x.s.got = append(x.s.got, Mail{From: x.from, To: x.to, Header: msg.Header, Body: string(body), Raw: raw})
+	x.s.got = append(x.s.got, Mail{From: x.from, To: x.to, Header: msg.Header, Body: string(body), Raw: raw, At: time.Now()})
 	x.s.mu.Unlock()
 	return nil
 }
