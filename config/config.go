@@ -55,6 +55,11 @@ type Config struct {
 	SMTPUsername string // TRYOUT_SMTP_USERNAME
 	SMTPPassword Secret // TRYOUT_SMTP_PASSWORD
 	MailFrom     string // TRYOUT_MAIL_FROM
+	// MailPerCampaignPerMinute bounds one campaign's emails per minute.
+	MailPerCampaignPerMinute int // TRYOUT_MAIL_PER_CAMPAIGN_PER_MINUTE
+	// MailQuietFrom and MailQuietTo are UTC hours (0-23) in which vote
+	// milestone emails wait; equal hours mean no quiet hours.
+	MailQuietFrom, MailQuietTo int // TRYOUT_MAIL_QUIET_FROM, TRYOUT_MAIL_QUIET_TO
 
 	ModerationURL     string        // TRYOUT_MODERATION_URL (empty: no external provider)
 	ModerationTimeout time.Duration // TRYOUT_MODERATION_TIMEOUT
@@ -135,6 +140,9 @@ var Vars = []Var{
 	{"TRYOUT_SMTP_USERNAME", "", "SMTP user (PLAIN auth when set)"},
 	{"TRYOUT_SMTP_PASSWORD", "", "SMTP password"},
 	{"TRYOUT_MAIL_FROM", "Tryout <no-reply@localhost>", "From address of every email"},
+	{"TRYOUT_MAIL_PER_CAMPAIGN_PER_MINUTE", "600", "most emails one campaign sends per minute; the rest wait in the queue (sign-in links are never held)"},
+	{"TRYOUT_MAIL_QUIET_FROM", "22", "UTC hour when quiet hours start: vote milestone emails wait until they end"},
+	{"TRYOUT_MAIL_QUIET_TO", "7", "UTC hour when quiet hours end (equal to the start: no quiet hours)"},
 	{"TRYOUT_MODERATION_URL", "(empty: none)", "external moderation service: Tryout POSTs each entry's text as JSON and reads back findings"},
 	{"TRYOUT_MODERATION_TIMEOUT", "10s", "time limit for one call to the moderation service (three attempts)"},
 	{"TRYOUT_TRUSTED_PROXIES", "(empty: none)", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed; with none, the client address is the connection's (rate limits cannot be dodged with a forged header)"},
@@ -190,12 +198,15 @@ func Load(getenv func(string) string) (Config, error) {
 		UploadPartSizeBytes: p.int64("TRYOUT_UPLOAD_PART_SIZE_BYTES", 8<<20),
 		UploadStreamThreads: p.int("TRYOUT_UPLOAD_STREAM_THREADS", 4),
 
-		SMTPHost:     p.str("TRYOUT_SMTP_HOST", ""),
-		SMTPPort:     p.int("TRYOUT_SMTP_PORT", 587),
-		SMTPTLS:      p.str("TRYOUT_SMTP_TLS", "starttls"),
-		SMTPUsername: p.str("TRYOUT_SMTP_USERNAME", ""),
-		SMTPPassword: Secret(p.str("TRYOUT_SMTP_PASSWORD", "")),
-		MailFrom:     p.str("TRYOUT_MAIL_FROM", "Tryout <no-reply@localhost>"),
+		SMTPHost:                 p.str("TRYOUT_SMTP_HOST", ""),
+		SMTPPort:                 p.int("TRYOUT_SMTP_PORT", 587),
+		SMTPTLS:                  p.str("TRYOUT_SMTP_TLS", "starttls"),
+		SMTPUsername:             p.str("TRYOUT_SMTP_USERNAME", ""),
+		SMTPPassword:             Secret(p.str("TRYOUT_SMTP_PASSWORD", "")),
+		MailFrom:                 p.str("TRYOUT_MAIL_FROM", "Tryout <no-reply@localhost>"),
+		MailPerCampaignPerMinute: p.int("TRYOUT_MAIL_PER_CAMPAIGN_PER_MINUTE", 600),
+		MailQuietFrom:            p.int("TRYOUT_MAIL_QUIET_FROM", 22),
+		MailQuietTo:              p.int("TRYOUT_MAIL_QUIET_TO", 7),
 
 		ModerationURL:     p.str("TRYOUT_MODERATION_URL", ""),
 		ModerationTimeout: p.duration("TRYOUT_MODERATION_TIMEOUT", 10*time.Second),
@@ -343,6 +354,12 @@ func (c Config) validate() []error {
 	}
 	if strings.ContainsAny(c.EmbedAncestors, ";,\r\n") || strings.TrimSpace(c.EmbedAncestors) == "" {
 		bad("TRYOUT_EMBED_ANCESTORS", "want space-separated sources such as * or 'self' https://brand.example")
+	}
+	if c.MailPerCampaignPerMinute < 1 {
+		bad("TRYOUT_MAIL_PER_CAMPAIGN_PER_MINUTE", "want at least 1, got %d", c.MailPerCampaignPerMinute)
+	}
+	if c.MailQuietFrom < 0 || c.MailQuietFrom > 23 || c.MailQuietTo < 0 || c.MailQuietTo > 23 {
+		bad("TRYOUT_MAIL_QUIET_FROM", "want UTC hours 0-23, got %d to %d", c.MailQuietFrom, c.MailQuietTo)
 	}
 	if c.WorkerConcurrency < 1 || c.WorkerConcurrency > 64 {
 		bad("TRYOUT_WORKER_CONCURRENCY", "want 1..64, got %d", c.WorkerConcurrency)

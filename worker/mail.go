@@ -10,6 +10,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/tasks"
 )
 
@@ -30,10 +31,14 @@ type MailHandler struct {
 	Prefs interface {
 		MailPrefs(ctx context.Context, entrantID string) (mail.Prefs, error)
 	}
-	From   string
-	Domain string
-	Now    func() time.Time
-	Log    *slog.Logger
+	// CampaignLimit bounds the emails one campaign sends per window, so a
+	// big announcement cannot flood the SMTP relay (or look like spam to
+	// it); nil for no limit. Sign-in links are never held back.
+	CampaignLimit *ratelimit.Limiter
+	From          string
+	Domain        string
+	Now           func() time.Time
+	Log           *slog.Logger
 }
 
 // ProcessTask implements asynq.Handler.
@@ -61,6 +66,15 @@ func (h *MailHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		}
 		if !p.Allows(m.Kind) {
 			return h.Outbox.MarkSuppressed(ctx, m.ID, "the recipient turned these emails off")
+		}
+	}
+	if h.CampaignLimit != nil && m.CampaignID != "" && !m.Kind.Transactional() {
+		ok, wait, err := h.CampaignLimit.Allow(ctx, m.CampaignID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return tasks.Later(wait, "campaign send rate")
 		}
 	}
 	if err := h.Sender.Send(ctx, h.From, m.To, mail.Compose(m, h.From, h.Domain, h.Now())); err != nil {

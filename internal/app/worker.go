@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/tasks"
 	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/worker"
@@ -26,7 +27,13 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 		Logger:          asynqLogger{a.Log.With("component", "asynq")},
 		LogLevel:        asynq.WarnLevel,
 		BaseContext:     context.Background,
+		// A task that asks to run later (a send rate limit, quiet hours)
+		// has not failed: it keeps its retries.
+		IsFailure: func(err error) bool { _, later := tasks.RetryIn(err); return !later },
 		RetryDelayFunc: func(n int, err error, _ *asynq.Task) time.Duration {
+			if d, later := tasks.RetryIn(err); later {
+				return d
+			}
 			if errors.Is(err, asynq.ErrLeaseExpired) { // the worker died; the task did nothing wrong
 				return time.Second
 			}
@@ -45,10 +52,12 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 			a.Log.Debug("view counts flushed", "entries", n)
 		}
 		return err
-	}), Milestone: &worker.MilestoneHandler{Entries: a.Entries, Notify: a.Notify}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach}}
+	}), Milestone: &worker.MilestoneHandler{Entries: a.Entries, Notify: a.Notify, Redis: a.Redis,
+		QuietFrom: a.Cfg.MailQuietFrom, QuietTo: a.Cfg.MailQuietTo, Now: a.now}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach}}
 	if a.Cfg.SMTPHost != "" {
 		h.Mail = &worker.MailHandler{
-			Outbox: a.Outbox, Prefs: a.Entrants, From: a.Cfg.MailFrom, Domain: mailDomain(a.Cfg.MailFrom), Now: a.now, Log: a.Log,
+			Outbox: a.Outbox, Prefs: a.Entrants, From: a.Cfg.MailFrom,
+			CampaignLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:mail:campaign:", Limit: int64(a.Cfg.MailPerCampaignPerMinute), Window: time.Minute}, Domain: mailDomain(a.Cfg.MailFrom), Now: a.now, Log: a.Log,
 			Sender: mail.NewSMTP(mail.SMTPConfig{Host: a.Cfg.SMTPHost, Port: a.Cfg.SMTPPort, TLS: a.Cfg.SMTPTLS,
 				Username: a.Cfg.SMTPUsername, Password: a.Cfg.SMTPPassword.Reveal()}),
 		}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tryout/tryout/internal/mail"
@@ -271,4 +272,21 @@ func (s Set) Validate() error {
 		}
 	}
 	return nil
+}
+
+// QuietFor is how long from now until quiet hours end (UTC hours from and
+// to, wrapping midnight when from > to), or 0 outside them. Equal hours
+// mean no quiet hours.
+func QuietFor(now time.Time, from, to int) time.Duration {
+	now = now.UTC()
+	h := now.Hour()
+	in := (from < to && h >= from && h < to) || (from > to && (h >= from || h < to))
+	if from == to || !in {
+		return 0
+	}
+	end := time.Date(now.Year(), now.Month(), now.Day(), to, 0, 0, 0, time.UTC)
+	if !end.After(now) {
+		end = end.AddDate(0, 0, 1)
+	}
+	return end.Sub(now)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tryout/tryout/internal/messages"
 )
@@ -81,5 +82,26 @@ func TestSetFallsBackToDefaults(t *testing.T) {
 	}
 	if err := (messages.Set{messages.Live: {Subject: "s", Body: "{{bad}}"}}).Validate(); err == nil || !strings.Contains(err.Error(), "Live") {
 		t.Errorf("bad template in a set: %v", err)
+	}
+}
+
+func TestQuietFor(t *testing.T) {
+	at := func(h, m int) time.Time { return time.Date(2026, 11, 23, h, m, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		now      time.Time
+		from, to int
+		want     time.Duration
+	}{
+		{at(23, 30), 22, 7, 7*time.Hour + 30*time.Minute},
+		{at(3, 0), 22, 7, 4 * time.Hour},
+		{at(7, 0), 22, 7, 0},
+		{at(21, 59), 22, 7, 0},
+		{at(13, 15), 13, 14, 45 * time.Minute},
+		{at(14, 0), 13, 14, 0},
+		{at(3, 0), 5, 5, 0},
+	} {
+		if got := messages.QuietFor(tc.now, tc.from, tc.to); got != tc.want {
+			t.Errorf("%s in %d-%d: %s, want %s", tc.now.Format("15:04"), tc.from, tc.to, got, tc.want)
+		}
 	}
 }

@@ -153,3 +153,28 @@ func NewCountersFlush() *asynq.Task {
 func NewVotesReconcile() *asynq.Task {
 	return asynq.NewTask(TypeVotesReconcile, nil, asynq.Queue(QueueDefault), asynq.Unique(9*time.Minute), asynq.MaxRetry(1), asynq.Timeout(30*time.Minute))
 }
+
+// LaterError asks for the task to run again after a while without
+// counting a failure: a rate limit, quiet hours, a daily cap.
+type LaterError struct {
+	After time.Duration
+	Why   string
+}
+
+func (e *LaterError) Error() string {
+	return fmt.Sprintf("later (%s): in %s", e.Why, e.After.Round(time.Second))
+}
+
+// Later returns a LaterError.
+func Later(after time.Duration, why string) error {
+	return &LaterError{After: max(after, time.Second), Why: why}
+}
+
+// RetryIn reports whether err asks for a later run, and when.
+func RetryIn(err error) (time.Duration, bool) {
+	var l *LaterError
+	if errors.As(err, &l) {
+		return l.After, true
+	}
+	return 0, false
+}
