@@ -86,6 +86,7 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	me.GET("/me/messages", short, a.myMessages)
 	me.POST("/me/messages/:id/replies", short, a.sameOrigin, a.reply)
 	me.GET("/me/perks", short, a.myPerks)
+	me.GET("/me/entries/:id/stats", short, a.myEntryStats)
 	me.GET("/me/share-links", short, a.myShareLinks)
 	me.GET("/me/preferences", short, a.myPrefs)
 	me.PUT("/me/preferences", short, a.sameOrigin, a.putPrefs)

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/outreach"
@@ -203,4 +205,42 @@ func (a *API) myPerks(c *gin.Context) {
 		out = append(out, perkView{ref, p.Code, p.At})
 	}
 	c.JSON(http.StatusOK, gin.H{"perks": out})
+}
+
+type dayView struct {
+	Date        string `json:"date"`
+	Views       int64  `json:"views"`
+	Votes       int64  `json:"votes"`
+	Shares      int64  `json:"shares"`
+	Conversions int64  `json:"conversions"`
+}
+
+// myEntryStats is one of the entrant's entries over time: views, votes,
+// share-link clicks and the entries and votes their links brought, per
+// UTC day (?days=, 1-90, default 30), oldest first.
+func (a *API) myEntryStats(c *gin.Context) {
+	e, err := a.Entries.Get(c, c.Param("id"))
+	if err != nil || !e.OwnedBy(entrantID(c)) {
+		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
+		return
+	}
+	n := 30
+	if q := c.Query("days"); q != "" {
+		if v, err := strconv.Atoi(q); err == nil && v >= 1 && v <= 90 {
+			n = v
+		} else {
+			httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_days", "Ask for 1 to 90 days."))
+			return
+		}
+	}
+	days, err := a.Fans.Gallery.Days(c, e.ID, a.Now(), n)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	out := make([]dayView, len(days))
+	for i, d := range days {
+		out[i] = dayView(d)
+	}
+	c.JSON(http.StatusOK, gin.H{"entry_id": e.ID, "days": out})
 }

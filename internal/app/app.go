@@ -179,11 +179,16 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries)), Index: a.Gallery, Log: log}
 	a.Winners = campaigns.NewMongoWinners(cl.DB.Collection(mongodb.Winners))
 	a.Views = &views.Counter{Redis: cl.Redis, Signer: a.Signer, MinWatch: cfg.ViewAfter, Window: time.Hour, Now: a.now,
-		OnView: func(ctx context.Context, id string) error { return a.Gallery.AddViews(ctx, id, 1) }}
+		OnView: func(ctx context.Context, id string) error {
+			if err := a.Gallery.AddDay(ctx, id, gallery.DayViews, 1, a.now()); err != nil {
+				return err
+			}
+			return a.Gallery.AddViews(ctx, id, 1)
+		}}
 	a.Ballots = votes.NewMongoBallots(cl.DB.Collection(mongodb.Ballots))
 	commitCtx, stop := context.WithCancel(context.Background())
 	a.stop = stop
-	a.Votes = &votes.Service{Ballots: a.Ballots, Tally: a.Gallery, Now: a.now,
+	a.Votes = &votes.Service{Ballots: a.Ballots, Tally: a.Gallery, Days: a.Gallery, Now: a.now,
 		OnTallyError: func(b votes.Ballot, err error) {
 			log.Error("votes: counter not updated; reconcile will mend it", "entry", b.EntryID, "err", err)
 		}}
@@ -193,7 +198,16 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		stop()
 		return nil, err
 	}
-	a.Referrals = &referrals.Service{Store: referrals.NewMongoStore(cl.DB.Collection(mongodb.Shares)), Redis: cl.Redis, Window: 24 * time.Hour, Now: a.now}
+	a.Referrals = &referrals.Service{Store: referrals.NewMongoStore(cl.DB.Collection(mongodb.Shares)), Redis: cl.Redis, Window: 24 * time.Hour, Now: a.now,
+		OnCredit: func(ctx context.Context, l referrals.Link, kind referrals.Kind) {
+			field := gallery.DayConversions
+			if kind == referrals.Clicks {
+				field = gallery.DayShares
+			}
+			if err := a.Gallery.AddDay(ctx, l.EntryID, field, 1, a.now()); err != nil {
+				log.Warn("referrals: daily figure not counted", "entry", l.EntryID, "err", err)
+			}
+		}}
 	if cfg.ModerationURL != "" {
 		a.Provider = &screening.HTTP{URL: cfg.ModerationURL, Client: &http.Client{}, Timeout: cfg.ModerationTimeout, Attempts: 3, Backoff: time.Second}
 	}

@@ -232,6 +232,28 @@ func TestReferralsAndViews(t *testing.T) {
 	if got, _ := e.app.Entries.Get(ctx, en.ID); got.Views != 2 || got.UniqueViewers != 2 {
 		t.Errorf("after flush: views %d uniques %d, want 2 2", got.Views, got.UniqueViewers)
 	}
+
+	// The entrant's dashboard: today's views, link clicks and what they brought.
+	var dash struct {
+		Days []struct {
+			Date                              string
+			Views, Votes, Shares, Conversions int64
+		}
+		Error struct{ Code string }
+	}
+	if res := e.doWith(owner, e.jsonReq("GET", "/api/me/entries/"+en.ID+"/stats?days=3", nil), &dash); res.StatusCode != 200 || len(dash.Days) != 3 {
+		t.Fatalf("stats: %d %+v", res.StatusCode, dash)
+	}
+	today := dash.Days[2]
+	if today.Date != time.Now().UTC().Format("2006-01-02") || today.Views != 2 || today.Shares != 1 || today.Conversions != 1 || dash.Days[0].Views != 0 {
+		t.Errorf("today's figures: %+v", dash.Days)
+	}
+	if res := e.doWith(owner, e.jsonReq("GET", "/api/me/entries/"+en.ID+"/stats?days=500", nil), &dash); res.StatusCode != 400 || dash.Error.Code != "invalid_days" {
+		t.Errorf("500 days: %d %+v", res.StatusCode, dash.Error)
+	}
+	if res := e.doWith(sharer, e.jsonReq("GET", "/api/me/entries/"+en.ID+"/stats", nil), nil); res.StatusCode != 404 {
+		t.Errorf("someone else's figures: %d", res.StatusCode)
+	}
 }
 
 // TestCaptions: the entrant adds WebVTT captions before the entry is live;

@@ -64,7 +64,7 @@ var Defaults = map[Stage]Template{
 	},
 	VotesAdjusted: {
 		Subject: "Your vote total in {{campaign}} changed",
-		Body: "Hi {{name}},\n\nThe {{campaign}} team reviewed the votes for \"{{entry_title}}\" and its total is now {{votes}}.\n\n" +
+		Body: "Hi {{name}},\n\nThe {{campaign}} team reviewed the votes for \"{{entry_title}}\" and {{change}}, so its total is now {{votes}} (it was {{votes_before}}).\n\n" +
 			"Why: {{reason}}\n\nYour entry stays in the gallery, and every honest vote counts.",
 		Action: "See your entry",
 	},

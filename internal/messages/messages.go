@@ -118,6 +118,8 @@ var Fields = []Field{
 	{"rank", "the entry's place by votes among live entries", "7"},
 	{"entries", "how many live entries the campaign has", "240"},
 	{"views", "the entry's views", "1,032"},
+	{"votes_before", "the vote total before a vote review", "131"},
+	{"change", "what a vote review changed (a phrase)", "did not count 3 of them"},
 	{"milestone", "the vote milestone reached", "100"},
 	{"place", "the winner's place", "1"},
 	{"prize", "the winner's prize", "A year of gear"},

@@ -77,6 +77,7 @@ type Note struct {
 	Milestone int64  // the vote total reached
 	Place     int    // a winner's place
 	Prize     string
+	Before    int64 // the vote total before a review
 	// Key makes the message idempotent (see mail.Message.Key); when empty,
 	// the stage's own key is used.
 	Key string
@@ -113,7 +114,7 @@ func (n *Notifier) EntryReceived(ctx context.Context, e entries.Entry) error {
 // their entry's total, and why.
 func (n *Notifier) VotesAdjusted(ctx context.Context, e entries.Entry, before, after int64, reason string) error {
 	e.Votes = after
-	return n.Tell(ctx, messages.VotesAdjusted, e, Note{Reason: reason, Key: fmt.Sprintf("%s|votes|%d|%d|%s", e.ID, before, after, n.Mailer.Now().UTC().Format("2006-01-02T15:04:05.000"))})
+	return n.Tell(ctx, messages.VotesAdjusted, e, Note{Reason: reason, Before: before, Key: fmt.Sprintf("%s|votes|%d|%d|%s", e.ID, before, after, n.Mailer.Now().UTC().Format("2006-01-02T15:04:05.000"))})
 }
 
 // TellWith sends the entry's entrant a message the campaign team wrote
@@ -224,6 +225,14 @@ func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.
 		"share_link": share, "resubmit_link": resubmit, "reason": note.Reason,
 		"votes": strconv.FormatInt(e.Votes, 10), "views": strconv.FormatInt(e.Views, 10),
 		"milestone": strconv.FormatInt(note.Milestone, 10), "prize": note.Prize,
+	}
+	if stage == messages.VotesAdjusted {
+		v["votes_before"] = strconv.FormatInt(note.Before, 10)
+		if d := e.Votes - note.Before; d < 0 {
+			v["change"] = fmt.Sprintf("did not count %d of them", -d)
+		} else {
+			v["change"] = fmt.Sprintf("counts %d more", d)
+		}
 	}
 	if note.Place > 0 {
 		v["place"] = strconv.Itoa(note.Place)

@@ -57,6 +57,9 @@ type Service struct {
 	// Window is how long one visitor's click on a link counts once.
 	Window time.Duration
 	Now    func() time.Time
+	// OnCredit is told of every counted click and conversion (the
+	// entrant's daily figures); nil for nobody.
+	OnCredit func(ctx context.Context, l Link, kind Kind)
 }
 
 // codeAlphabet has no look-alike characters (no 0/o, 1/l/i).
@@ -132,6 +135,9 @@ func (s *Service) credit(ctx context.Context, l Link, kind Kind, actor string, w
 	}
 	if err := s.Store.Add(ctx, l.Code, kind, 1); err != nil {
 		return false, err
+	}
+	if s.OnCredit != nil {
+		s.OnCredit(ctx, l, kind)
 	}
 	return true, nil
 }

@@ -42,6 +42,9 @@ type Journal struct {
 type CounterKeys interface {
 	CardKey(entryID string) string
 	TopKey(campaignID string) string
+	// DayKey is the hash of the entry's counters for the day of at (its
+	// "votes" field counts the votes cast that day).
+	DayKey(entryID string, at time.Time) string
 }
 
 func (j *Journal) stream() string {
@@ -72,12 +75,16 @@ func Durable(ctx context.Context, r *redis.Client) (bool, error) {
 	return got["appendonly"] == "yes" && got["appendfsync"] == "always", nil
 }
 
+// dayKeep is how long an entry's daily counters are kept (as the gallery's).
+const dayKeep = 120 * 24 * time.Hour
+
 // castScript decides and records one vote atomically.
 //
 // KEYS: voter's ballots this period (hash entry -> ballot id), journal
-// stream, entry card, campaign Top order.
+// stream, entry card, campaign Top order, the entry's counters today.
 // ARGV: entry id, slots (0: one per entry, no campaign limit), seconds
-// to keep the voter's record, ballot id, ballot document, key base.
+// to keep the voter's record, ballot id, ballot document, key base,
+// seconds to keep the day's counters.
 // Returns {slot, votes} (votes -1 when the card is gone), or {-1} already
 // voted for this entry, {-2} no votes left.
 var castScript = redis.NewScript(`
@@ -94,6 +101,8 @@ local votes = -1
 if redis.call('EXISTS', KEYS[3]) == 1 then
   votes = redis.call('HINCRBY', KEYS[3], 'votes', 1)
   redis.call('ZINCRBY', KEYS[4], 1, ARGV[1])
+  redis.call('HINCRBY', KEYS[5], 'votes', 1)
+  redis.call('EXPIRE', KEYS[5], ARGV[7])
 end
 return {n, votes}`)
 
@@ -109,8 +118,8 @@ func (j *Journal) cast(ctx context.Context, r Rules, b Ballot, keep time.Duratio
 	if err != nil {
 		return 0, 0, fmt.Errorf("votes: encode ballot: %w", err)
 	}
-	keys := []string{voterKey(b.CampaignID, b.Voter, b.Period), j.stream(), j.Keys.CardKey(b.EntryID), j.Keys.TopKey(b.CampaignID)}
-	res, err := castScript.Run(ctx, j.Redis, keys, b.EntryID, slots, max(int64(keep.Seconds()), 1), b.ID, doc, b.Key).Int64Slice()
+	keys := []string{voterKey(b.CampaignID, b.Voter, b.Period), j.stream(), j.Keys.CardKey(b.EntryID), j.Keys.TopKey(b.CampaignID), j.Keys.DayKey(b.EntryID, b.At)}
+	res, err := castScript.Run(ctx, j.Redis, keys, b.EntryID, slots, max(int64(keep.Seconds()), 1), b.ID, doc, b.Key, int64(dayKeep.Seconds())).Int64Slice()
 	if err != nil {
 		return 0, 0, fmt.Errorf("votes: journal: %w", err)
 	}

@@ -28,6 +28,11 @@ type Service struct {
 	}
 	Ballots Ballots
 	Tally   Tally
+	// Days counts the votes cast each day per entry (the entrant's
+	// dashboard); the journal design counts them in its script instead.
+	Days interface {
+		AddDay(ctx context.Context, entryID, field string, n int64, at time.Time) error
+	}
 	// Journal, when set, decides and records votes in Redis (see Journal);
 	// Commit and Ballots are then not used to cast.
 	Journal *Journal
@@ -131,6 +136,11 @@ func (s *Service) Vote(ctx context.Context, r Rules, t Target, v Voter, sig Sign
 func (s *Service) tally(ctx context.Context, b Ballot) {
 	if err := s.Tally.AddVotes(ctx, b.CampaignID, b.EntryID, 1); err != nil && s.OnTallyError != nil {
 		s.OnTallyError(b, err)
+	}
+	if s.Days != nil {
+		if err := s.Days.AddDay(ctx, b.EntryID, "votes", 1, b.At); err != nil && s.OnTallyError != nil {
+			s.OnTallyError(b, err)
+		}
 	}
 }
 

@@ -42,8 +42,58 @@ function render(entries) {
       actions.append(b);
     }
     card.append(actions);
+    if (["live", "removed"].includes(e.status)) card.append(statsFor(e));
     list.append(card);
   }
+}
+
+// The entry over time: views and votes per day for the last two weeks,
+// with share-link clicks and what they brought. Fetched at most once a
+// minute (the list redraws while other entries process).
+const statsCache = new Map();
+const svgNS = "http://www.w3.org/2000/svg";
+function statsFor(e) {
+  const box = el("section", { class: "stats", "aria-label": "How it is doing" });
+  const draw = (days) => box.replaceChildren(...statsView(days));
+  const cached = statsCache.get(e.id);
+  if (cached) draw(cached.days);
+  if (!cached || Date.now() - cached.at > 60000) {
+    call("GET", `/api/me/entries/${e.id}/stats?days=14`).then(({ days }) => {
+      statsCache.set(e.id, { at: Date.now(), days });
+      draw(days);
+    }, () => {});
+  }
+  return box;
+}
+
+function statsView(days) {
+  const sum = (k) => days.reduce((n, d) => n + d[k], 0);
+  const top = Math.max(1, ...days.map((d) => Math.max(d.views, d.votes)));
+  const svg = document.createElementNS(svgNS, "svg");
+  svg.setAttribute("viewBox", `0 0 ${days.length * 20} 64`);
+  svg.setAttribute("class", "chart");
+  svg.setAttribute("aria-hidden", "true");
+  days.forEach((d, i) => {
+    [["views", 1], ["votes", 10]].forEach(([k, dx]) => {
+      const h = Math.round((d[k] / top) * 60);
+      const r = document.createElementNS(svgNS, "rect");
+      r.setAttribute("x", String(i * 20 + dx));
+      r.setAttribute("y", String(62 - h));
+      r.setAttribute("width", "8");
+      r.setAttribute("height", String(Math.max(h, 1)));
+      r.setAttribute("class", k);
+      const t = document.createElementNS(svgNS, "title");
+      t.textContent = `${d.date}: ${d[k]} ${k}`;
+      r.append(t);
+      svg.append(r);
+    });
+  });
+  return [
+    el("h3", {}, "Last 14 days"),
+    svg,
+    el("p", { class: "legend" }, el("span", { class: "key views" }), ` ${sum("views")} views `, el("span", { class: "key votes" }), ` ${sum("votes")} votes`),
+    el("p", { class: "muted" }, `Your share links were opened ${sum("shares")} times and brought ${sum("conversions")} new entries and votes.`),
+  ];
 }
 
 // The inbox: every message, newest first, with the entrant's replies
