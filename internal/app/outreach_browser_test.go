@@ -4,8 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/tryout/tryout/internal/gallery"
 )
 
 // TestBrowserSegmentMessage: staff compose a message to the live entrants,
@@ -52,6 +55,12 @@ func TestBrowserSegmentMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Some history for the entry's two-week chart on My entries.
+	for d := range 5 {
+		at := time.Now().AddDate(0, 0, -d)
+		_ = e.app.Gallery.AddDay(ctx, en.ID, gallery.DayViews, int64(10*(d+1)), at)
+		_ = e.app.Gallery.AddDay(ctx, en.ID, gallery.DayVotes, int64(d+2), at)
+	}
 	// The entrant, on a phone: sign in from the email, read, reply.
 	link := strings.Replace(linkIn(t, signInMail(t, e, email)), e.app.Cfg.PublicURL, e.srv.URL, 1)
 	err = chromedp.Do(b,
@@ -60,6 +69,8 @@ func TestBrowserSegmentMessage(t *testing.T) {
 		chromedp.WaitVisible("#confirm"),
 		chromedp.Click("#confirm"),
 		waitJS(`[...document.querySelectorAll(".message-card h3")].some((h) => h.textContent === "Finals week, Dawn Patrol maker")`),
+		waitJS(`document.querySelectorAll(".stats .chart rect").length === 28 && document.querySelector(".stats .legend").textContent.includes("150 views")`),
+		shot(t, b, "talk-4a-dashboard-phone"),
 		chromedp.Click(`.message-card details summary`),
 		chromedp.SendKeys(`.message-card textarea`, "Shot it at 6am on a borrowed board!"),
 		chromedp.Click(`.message-card .reply-form button`),

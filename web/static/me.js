@@ -91,6 +91,7 @@ function statsView(days) {
   return [
     el("h3", {}, "Last 14 days"),
     svg,
+    el("p", { class: "muted" }, `${days[0].date} to ${days[days.length - 1].date} (UTC days)`),
     el("p", { class: "legend" }, el("span", { class: "key views" }), ` ${sum("views")} views `, el("span", { class: "key votes" }), ` ${sum("votes")} votes`),
     el("p", { class: "muted" }, `Your share links were opened ${sum("shares")} times and brought ${sum("conversions")} new entries and votes.`),
   ];
