@@ -176,7 +176,13 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		Now:       time.Now,
 	}
 	a.Gallery = &gallery.Index{Redis: cl.Redis}
-	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries)), Index: a.Gallery, Log: log}
+	var entryOpts []entries.Option
+	probe, cancelProbe := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancelProbe()
+	if mongodb.IsFerretDB(probe, cl.Mongo) {
+		entryOpts = append(entryOpts, entries.OneWriter())
+	}
+	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries), entryOpts...), Index: a.Gallery, Log: log}
 	a.Winners = campaigns.NewMongoWinners(cl.DB.Collection(mongodb.Winners))
 	a.Views = &views.Counter{Redis: cl.Redis, Signer: a.Signer, MinWatch: cfg.ViewAfter, Window: time.Hour, Now: a.now,
 		OnView: func(ctx context.Context, id string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -14,12 +15,34 @@ import (
 )
 
 // MongoStore keeps entries in one MongoDB collection.
-type MongoStore struct{ c *mongo.Collection }
+type MongoStore struct {
+	c *mongo.Collection
+	// oneWriter: see OneWriter.
+	oneWriter bool
+	mu        sync.Mutex
+}
 
 var _ Store = (*MongoStore)(nil)
 
 // NewMongoStore returns a store over the given collection.
-func NewMongoStore(c *mongo.Collection) *MongoStore { return &MongoStore{c: c} }
+func NewMongoStore(c *mongo.Collection, opts ...Option) *MongoStore {
+	s := &MongoStore{c: c}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Option changes how a MongoStore writes.
+type Option func(*MongoStore)
+
+// OneWriter is for FerretDB, where every writer shares one client (it does
+// not make a conditional update atomic across connections) and where a
+// filter other than exactly {_id} scans the whole collection: conditional
+// status changes are checked in this process under a lock and written by
+// _id alone, so a decision costs two key lookups instead of a scan of
+// every entry. On MongoDB the store keeps the atomic conditional update.
+func OneWriter() Option { return func(s *MongoStore) { s.oneWriter = true } }
 
 type entryDoc struct {
 	ID           string         `bson:"_id"`
@@ -258,6 +281,19 @@ func (s *MongoStore) Apply(ctx context.Context, id string, from Status, ch Chang
 	filter := bson.D{{Key: "_id", Value: id}, {Key: "status", Value: string(from)}}
 	if !ch.IfUpdatedAt.IsZero() { // optimistic lock: only the version the actor saw
 		filter = append(filter, bson.E{Key: "updated_at", Value: ch.IfUpdatedAt.UTC()})
+	}
+	if s.oneWriter {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		cur, err := s.Get(ctx, id)
+		if err != nil {
+			return Entry{}, err
+		}
+		seen := ch.IfUpdatedAt.UTC().Truncate(time.Millisecond) // BSON dates hold milliseconds
+		if cur.Status != from || (!ch.IfUpdatedAt.IsZero() && !cur.UpdatedAt.UTC().Truncate(time.Millisecond).Equal(seen)) {
+			return Entry{}, fmt.Errorf("entries: %s is no longer %s as it was seen: %w", id, from, ErrConflict)
+		}
+		filter = bson.D{{Key: "_id", Value: id}}
 	}
 	var d entryDoc
 	err := s.c.FindOneAndUpdate(ctx, filter, update, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)

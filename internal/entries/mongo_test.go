@@ -16,9 +16,9 @@ import (
 	"github.com/tryout/tryout/internal/testkit"
 )
 
-func newStore(t *testing.T) *entries.MongoStore {
+func newStore(t *testing.T, opts ...entries.Option) *entries.MongoStore {
 	k := testkit.New(t)
-	return entries.NewMongoStore(k.DB.Collection(mongodb.Entries))
+	return entries.NewMongoStore(k.DB.Collection(mongodb.Entries), opts...)
 }
 
 func sample(campaign string) entries.Entry {
@@ -53,8 +53,16 @@ func TestCreateGetRoundTrip(t *testing.T) {
 	}
 }
 
+// TestTransitionIsCompareAndSet runs on both ways of writing: the atomic
+// conditional update (MongoDB) and the one-writer check under a lock
+// (FerretDB).
 func TestTransitionIsCompareAndSet(t *testing.T) {
-	s := newStore(t)
+	for name, opts := range map[string][]entries.Option{"conditional update": nil, "one writer": {entries.OneWriter()}} {
+		t.Run(name, func(t *testing.T) { testCompareAndSet(t, newStore(t, opts...)) })
+	}
+}
+
+func testCompareAndSet(t *testing.T, s *entries.MongoStore) {
 	ctx := context.Background()
 	e := sample("cp_1")
 	if err := s.Create(ctx, e); err != nil {
@@ -100,6 +108,22 @@ func TestTransitionIsCompareAndSet(t *testing.T) {
 	}
 	if _, err := s.Transition(ctx, "en_missing", entries.Received, entries.Processing, "", time.Now()); !errors.Is(err, entries.ErrNotFound) {
 		t.Errorf("missing entry transition = %v, want ErrNotFound", err)
+	}
+	// The optimistic lock: a change made on an older version is refused.
+	upload, err := entries.Move(ctx, s, failed, entries.Uploading, "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, other := "Renamed", "Renamed again"
+	got, err = entries.Update(ctx, s, upload, entries.Change{Title: &title, IfUpdatedAt: upload.UpdatedAt, At: upload.UpdatedAt.Add(time.Second)})
+	if err != nil || got.Title != title {
+		t.Fatalf("change on the current version: %q %v", got.Title, err)
+	}
+	if _, err := entries.Update(ctx, s, upload, entries.Change{Title: &other, IfUpdatedAt: upload.UpdatedAt, At: time.Now()}); !errors.Is(err, entries.ErrConflict) {
+		t.Errorf("change on a stale version = %v, want ErrConflict", err)
+	}
+	if got, _ := s.Get(ctx, e.ID); got.Title != title {
+		t.Errorf("a refused change was written: %q", got.Title)
 	}
 }
 

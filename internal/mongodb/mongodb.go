@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -90,3 +91,15 @@ func IsDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
 
 // IsNotFound reports whether err means no document matched.
 func IsNotFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
+
+// IsFerretDB reports whether the server is FerretDB (its buildInfo names
+// its version), whose query planner looks documents up by key only for a
+// filter that is exactly {_id}.
+func IsFerretDB(ctx context.Context, c *mongo.Client) bool {
+	var info bson.M
+	if err := c.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return false
+	}
+	_, ok := info["ferretdbVersion"]
+	return ok
+}
