@@ -55,10 +55,9 @@ func (a *Admin) campaignForm(c *gin.Context) {
 		MaxDurationSeconds: campaigns.DefaultMaxDurationSeconds, MaxEntriesPerEntrant: 1, MinDurationSeconds: 3, ReportThreshold: 3,
 		ModerationMode: "review_all", RulesVersion: "1"}
 	cp.EntryClosesAt = cp.EntryOpensAt.AddDate(0, 0, 30)
-	if id := c.Param("id"); id != "" {
-		var err error
-		if cp, err = a.Campaigns.Get(c, id); err != nil {
-			a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such campaign", "Message": "There is no campaign at this address."})
+	if c.Param("id") != "" {
+		var ok bool
+		if cp, ok = a.routeCampaign(c); !ok {
 			return
 		}
 	}
@@ -73,9 +72,8 @@ func (a *Admin) saveCampaign(c *gin.Context) {
 	id := c.Param("id")
 	var before campaigns.Campaign
 	if id != "" {
-		var err error
-		if before, err = a.Campaigns.Get(c, id); err != nil {
-			a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such campaign", "Message": "There is no campaign at this address."})
+		var ok bool
+		if before, ok = a.routeCampaign(c); !ok {
 			return
 		}
 	}
