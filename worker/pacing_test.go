@@ -57,9 +57,9 @@ func TestCampaignSendRate(t *testing.T) {
 	}
 }
 
-// TestMilestonePacing: milestone emails wait out quiet hours, go at most
-// once a day per entrant, and a milestone overtaken by a higher one before
-// it went out is not sent on its own.
+// TestMilestonePacing: milestone emails wait out quiet hours and go at most
+// once a day per entrant; the ones that waited go out the next day as one
+// digest, leaving out a milestone its entry has since overtaken.
 func TestMilestonePacing(t *testing.T) {
 	f := newFixture(t, 60)
 	f.tellEntrants(t)
@@ -90,7 +90,7 @@ func TestMilestonePacing(t *testing.T) {
 		}
 		return out
 	}
-	a, b := live(), live()
+	a, b, c := live(), live(), live()
 	if d, later := tasks.RetryIn(run(a, 10)); !later || d != 8*time.Hour {
 		t.Fatalf("in quiet hours: later %v by %s", later, d)
 	}
@@ -101,22 +101,36 @@ func TestMilestonePacing(t *testing.T) {
 	if got := milestones(); len(got) != 1 || !strings.HasPrefix(got[0], "10 votes") {
 		t.Fatalf("after quiet hours: %q", got)
 	}
-	// Another entry of the same entrant, the same day: it waits a day.
-	if d, later := tasks.RetryIn(run(b, 10)); !later || d < 23*time.Hour {
-		t.Fatalf("second milestone email in a day: later %v by %s", later, d)
+	// The same day, the entrant's other entries reach milestones: they wait.
+	for _, m := range []struct {
+		e     entries.Entry
+		votes int64
+	}{{b, 10}, {c, 10}, {b, 100}} {
+		if d, later := tasks.RetryIn(run(m.e, m.votes)); !later || d < 23*time.Hour {
+			t.Fatalf("a second milestone email in a day: later %v by %s", later, d)
+		}
 	}
-	// Meanwhile that entry reached 100: the 10 is folded into the 100.
-	if _, later := tasks.RetryIn(run(b, 100)); !later {
-		t.Fatal("100 went out the same day")
+	if got := milestones(); len(got) != 1 {
+		t.Fatalf("sent the same day: %q", got)
 	}
-	f.kit.Redis.Del(ctx, "milestone:sent:"+f.entrant) // a day later
-	if err := run(b, 10); err != nil {
-		t.Fatal(err)
+	// A day later the waiting tasks run again, in any order: b's 10 was
+	// overtaken by its 100; the first to run sends one digest of c's 10
+	// and b's 100, and the rest end quietly.
+	f.kit.Redis.Del(ctx, "milestone:sent:"+f.entrant)
+	for _, m := range []struct {
+		e     entries.Entry
+		votes int64
+	}{{b, 10}, {c, 10}, {b, 100}} {
+		if err := run(m.e, m.votes); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := run(b, 100); err != nil {
-		t.Fatal(err)
+	got := milestones()
+	if len(got) != 2 || got[0] != "Your entries reached new vote milestones" {
+		t.Fatalf("the next day: %q (want one digest)", got)
 	}
-	if got := milestones(); len(got) != 2 || !strings.HasPrefix(got[0], "100 votes") {
-		t.Errorf("the next day: %q (want the 100 only, not the overtaken 10)", got)
+	msgs, _ := f.outbox.ListByEntrant(ctx, f.entrant, 1)
+	if body := msgs[0].Text; !strings.Contains(body, "100 votes") || !strings.Contains(body, "/e/"+c.ID) || strings.Count(body, "\n- ") != 2 {
+		t.Errorf("the digest should list c's 10 and b's 100: %s", body)
 	}
 }

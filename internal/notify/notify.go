@@ -7,6 +7,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,6 +132,49 @@ func (n *Notifier) Won(ctx context.Context, e entries.Entry, w campaigns.Winner,
 // Closed thanks an entrant who did not win, with their entry's figures.
 func (n *Notifier) Closed(ctx context.Context, e entries.Entry, broadcastID string) error {
 	return n.tell(ctx, messages.Closing, nil, e, Note{}, broadcastID)
+}
+
+// Reached is one entry's vote milestone, for a digest.
+type Reached struct {
+	Entry entries.Entry
+	Votes int64
+}
+
+// MilestoneDigest tells one entrant, in one message, of several vote
+// milestones their entries reached (the day's milestone email was
+// already sent when they came). The items' entries share the entrant.
+func (n *Notifier) MilestoneDigest(ctx context.Context, items []Reached) error {
+	if len(items) == 0 {
+		return nil
+	}
+	who, err := n.Entrants.Get(ctx, items[0].Entry.EntrantID)
+	if err != nil {
+		return err
+	}
+	lines := []string{fmt.Sprintf("Hi %s,", who.DisplayName), "", "Your entries reached new vote milestones:", ""}
+	var keys []string
+	for _, it := range items {
+		c, err := n.Campaigns.Get(ctx, it.Entry.CampaignID)
+		if err != nil {
+			return err
+		}
+		line := fmt.Sprintf("- \"%s\" in %s: %d votes", it.Entry.Title, c.Name, it.Votes)
+		if n.Ranks != nil {
+			if place, of, err := n.Ranks.Rank(ctx, c.ID, it.Entry.ID); err == nil && place > 0 {
+				line += fmt.Sprintf(", number %d of %d", place, of)
+			}
+		}
+		lines = append(lines, line, "  "+n.PublicURL+"/e/"+it.Entry.ID)
+		keys = append(keys, fmt.Sprintf("%s:%d", it.Entry.ID, it.Votes))
+	}
+	slices.Sort(keys)
+	link := n.PublicURL + "/me"
+	lines = append(lines, "", "Keep sharing them. See how they are doing:", link)
+	return n.send(ctx, mail.Message{
+		Kind: mail.KindMilestone, To: who.Email, EntrantID: who.ID, CampaignID: items[0].Entry.CampaignID, EntryID: items[0].Entry.ID,
+		Subject: "Your entries reached new vote milestones", Text: strings.Join(lines, "\n"), Link: link,
+		Key: "digest|" + who.ID + "|" + strings.Join(keys, ","),
+	})
 }
 
 // Tell sends the entry's entrant the campaign's message for a stage. Each
