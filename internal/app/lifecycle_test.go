@@ -11,6 +11,8 @@ import (
 
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/messages"
+	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/testkit"
 )
 
@@ -240,5 +242,60 @@ func TestPerksInMessages(t *testing.T) {
 	e.doWith(e.signIn("perk-one@example.com"), e.jsonReq("GET", "/api/me/perks", nil), &mine)
 	if len(mine.Perks) != 1 || !codes[mine.Perks[0].Code] {
 		t.Errorf("my perks: %+v", mine)
+	}
+}
+
+// TestEveryLifecycleMessage: each stage's default message, delivered over
+// real SMTP, carries what the entrant needs at that stage: the reason in
+// the team's words, whether and where to upload again, the share link,
+// the milestone, the prize, their figures.
+func TestEveryLifecycleMessage(t *testing.T) {
+	e := newEnv(t, withSMTP)
+	e.startWorker()
+	ctx := context.Background()
+	en := e.liveEntry(t, "stages", "Every Stage", "")
+	const to = "every-stage@example.com"
+	share, resubmit := e.app.Cfg.PublicURL+"/e/"+en.ID, e.app.Cfg.PublicURL+"/c/stages?entry="+en.ID
+	at := func(s entries.Status, reason string) entries.Entry {
+		x := en
+		x.Status, x.StatusReason = s, reason
+		x.History = append(append([]entries.StatusChange(nil), en.History...), entries.StatusChange{To: s, Reason: reason})
+		return x
+	}
+	for _, tc := range []struct {
+		stage   messages.Stage
+		entry   entries.Entry
+		note    notify.Note
+		subject string
+		body    []string
+	}{
+		{messages.Received, at(entries.Received, ""), notify.Note{}, "Thanks for your entry to Campaign stages", []string{"We have your video \"Every Stage\"", e.app.Cfg.PublicURL + "/me"}},
+		{messages.Failed, at(entries.Failed, "Your file has sound but no picture."), notify.Note{Reason: "Your file has sound but no picture."},
+			"We could not process your entry", []string{"Your file has sound but no picture.", "Upload a new version:\n" + resubmit}},
+		{messages.Live, en, notify.Note{}, "is live", []string{share}},
+		{messages.NeedsChanges, at(entries.NeedsChanges, "Trim the last 5 seconds."), notify.Note{Reason: "Trim the last 5 seconds."},
+			"A change is needed", []string{"Trim the last 5 seconds.", resubmit}},
+		{messages.Rejected, at(entries.Rejected, "Music you do not have the rights to."), notify.Note{Reason: "Music you do not have the rights to."},
+			"About your entry", []string{"Music you do not have the rights to.", "This entry cannot be sent again. Entries are still open"}},
+		{messages.Removed, at(entries.Removed, "Reported as someone else's video."), notify.Note{Reason: "Reported as someone else's video."},
+			"was taken down", []string{"Reported as someone else's video."}},
+		{messages.Milestone, en, notify.Note{Milestone: 100}, "100 votes for \"Every Stage\"", []string{"reached 100 votes", "number 1 of 1", share}},
+		{messages.Finalist, en, notify.Note{}, "You are a finalist", []string{share}},
+		{messages.Winner, en, notify.Note{Place: 2, Prize: "A camera"}, "You won in", []string{"won place 2", "A camera", "/c/stages/winners"}},
+		{messages.Closing, en, notify.Note{}, "Thank you for taking part", []string{"watched 0 times and got 0 votes (number 1 of 1)"}},
+		{messages.VotesAdjusted, en, notify.Note{Reason: "A burst from one network.", Before: 5, Key: "adjusted-once"}, "Your vote total", []string{"did not count 5 of them", "A burst from one network."}},
+	} {
+		if err := e.app.Notify.Tell(ctx, tc.stage, tc.entry, tc.note); err != nil {
+			t.Fatalf("%s: %v", tc.stage, err)
+		}
+		m := e.smtp.WaitFor(t, to, tc.subject)
+		for _, want := range tc.body {
+			if !strings.Contains(strings.ReplaceAll(m.Body, "\r\n", "\n"), want) {
+				t.Errorf("%s: body lacks %q:\n%s", tc.stage, want, m.Body)
+			}
+		}
+		if m.Header.Get("List-Unsubscribe") == "" {
+			t.Errorf("%s: no unsubscribe link", tc.stage)
+		}
 	}
 }
