@@ -136,6 +136,10 @@ func (a *Admin) sendBroadcast(c *gin.Context) {
 		}
 		a.showBroadcasts(c, status, cp, form, problem)
 	}
+	if c.PostForm("segment") == outreach.Results && !u.Role.Can(staff.ManageCampaigns) {
+		back(http.StatusForbidden, "Only an owner can announce the results.")
+		return
+	}
 	b, err := broadcastForm(c, cp.ID)
 	if err == nil {
 		b.CreatedBy = u.ID

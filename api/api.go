@@ -37,12 +37,14 @@ type API struct {
 	Auth      *entrants.Auth
 	Sessions  *webauth.Sessions
 	Notify    *notify.Notifier
-	Outreach  *outreach.Service  // replies to messages
-	Perks     perks.Store        // the entrant's perk codes
-	LinkLimit *ratelimit.Limiter // per email address
-	IPLimit   *ratelimit.Limiter // per client address, looser: networks are shared
-	Now       func() time.Time
-	Log       *slog.Logger
+	Outreach  *outreach.Service // replies to messages
+	// ReplyLimit bounds an entrant's replies per window.
+	ReplyLimit *ratelimit.Limiter
+	Perks      perks.Store        // the entrant's perk codes
+	LinkLimit  *ratelimit.Limiter // per email address
+	IPLimit    *ratelimit.Limiter // per client address, looser: networks are shared
+	Now        func() time.Time
+	Log        *slog.Logger
 	// Reports takes fan reports; ReportLimit bounds them per client address;
 	// HashIP keys addresses so none is stored.
 	Reports     *moderation.Reports

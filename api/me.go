@@ -114,6 +114,16 @@ func (a *API) reply(c *gin.Context) {
 		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "bad_json", "Send a JSON object with your reply as \"text\"."))
 		return
 	}
+	if a.ReplyLimit != nil {
+		if ok, wait, err := a.ReplyLimit.Allow(c, entrantID(c)); err != nil {
+			httpx.Fail(c, a.Log, err)
+			return
+		} else if !ok {
+			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			httpx.Fail(c, a.Log, httpx.E(http.StatusTooManyRequests, "too_many_requests", "You have sent many replies in a short time. Please wait a little and send it again."))
+			return
+		}
+	}
 	r, err := a.Outreach.Reply(c, entrantID(c), c.Param("id"), in.Text)
 	switch {
 	case errors.Is(err, outreach.ErrInvalid):

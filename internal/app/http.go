@@ -52,9 +52,10 @@ func (a *App) Handler() (http.Handler, error) {
 	pub := &api.API{
 		Campaigns: cachedCampaigns, Entries: a.Entries, Entrants: a.Entrants, Outbox: a.Outbox, Prefs: a.Entrants,
 		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify, Outreach: a.Outreach, Perks: a.Perks,
-		LinkLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: 5, Window: 15 * time.Minute},
-		IPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: 60, Window: 15 * time.Minute},
-		Reports:   a.Reports, HashIP: func(ip string) string { return a.Signer.Hash("report-ip", ip) },
+		LinkLimit:  &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: 5, Window: 15 * time.Minute},
+		ReplyLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:reply:entrant:", Limit: 30, Window: time.Hour},
+		IPLimit:    &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: 60, Window: 15 * time.Minute},
+		Reports:    a.Reports, HashIP: func(ip string) string { return a.Signer.Hash("report-ip", ip) },
 		ReportLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:report:ip:", Limit: 20, Window: time.Hour},
 		Media:       a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		Now: a.now, Log: a.Log, UploadIdle: time.Minute,

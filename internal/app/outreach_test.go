@@ -14,6 +14,7 @@ import (
 
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/outreach"
+	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/tasks"
 )
 
@@ -197,6 +198,27 @@ func TestStaffMessaging(t *testing.T) {
 	_, page := s.page("/admin/entrants/" + b.EntrantID)
 	if !strings.Contains(page, "Yes, &lt;b&gt;gladly&lt;/b&gt;!") || !strings.Contains(page, "A question, Ollie Two maker") || !strings.Contains(page, "Live") {
 		t.Errorf("timeline on the entrant page lacks the reply, the message or the status change")
+	}
+	// Replies are bounded per entrant (30 an hour; the refused empty one
+	// and the real one counted): the 31st is refused.
+	limited := 0
+	for range 29 {
+		if res := e.doWith(fan, e.jsonReq("POST", "/api/me/messages/"+question+"/replies", map[string]string{"text": "again"}), &out); res.StatusCode == 429 {
+			limited++
+		}
+	}
+	if limited != 1 || out.Error.Code != "too_many_requests" {
+		t.Errorf("31 replies in an hour: %d refused (%+v), want the last", limited, out.Error)
+	}
+
+	// A moderator may write to entrants but not announce the results.
+	e.addStaff("mod@example.com", "moderator password", staff.Moderator)
+	mod := e.staffLogin("mod@example.com", "moderator password")
+	if _, body := mod.page(base[:len(base)-len("/broadcasts")] + "/broadcasts"); strings.Contains(body, "Announce the results") {
+		t.Error("a moderator is offered the results announcement")
+	}
+	if res, _ := mod.post(base, url.Values{"segment": {"results"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("moderator announcing results: %d", res.StatusCode)
 	}
 	_ = a
 }
