@@ -93,3 +93,40 @@ func TestBrowserSegmentMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBrowserTemplateEditor: staff edit the "live" message; the preview
+// follows their typing with sample values, names a mistyped merge field,
+// and the saved words are what the editor shows next time.
+func TestBrowserTemplateEditor(t *testing.T) {
+	e := newEnv(t)
+	now := time.Now()
+	e.createCampaign("words", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60)
+	cp, _ := e.app.Campaigns.GetBySlug(context.Background(), "words")
+	b := browser(t)
+	err := chromedp.Do(b,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(e.srv.URL+"/admin/campaigns/"+cp.ID+"/messages?stage=live"),
+		chromedp.WaitVisible("#login"),
+		chromedp.SendKeys("#email", e.user),
+		chromedp.SendKeys("#password", e.pass+"\r"),
+		chromedp.WaitVisible("#template-form"),
+		waitJS(`(document.getElementById("subject").value = "") === ""`),
+		chromedp.SendKeys("#subject", "{{entry_title}} is live, {{nme}}!"),
+		waitJS(`document.getElementById("preview-error").textContent.includes("{{nme}}")`),
+		shot(t, b, "words-1-unknown-field"),
+		waitJS(`(document.getElementById("subject").value = "") === ""`),
+		chromedp.SendKeys("#subject", "{{entry_title}} is live, {{name}}!"),
+		waitJS(`document.getElementById("preview-error").hidden && document.getElementById("preview-subject").textContent === "Kickflip at dawn is live, Sam!"`),
+		shot(t, b, "words-2-preview"),
+		chromedp.Click(`#template-form button[type="submit"]`),
+		waitJS(`document.querySelector(".notice") && document.querySelector(".notice").textContent.includes("Saved")`),
+		waitJS(`document.getElementById("subject").value === "{{entry_title}} is live, {{name}}!"`),
+		shot(t, b, "words-3-saved"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.app.Campaigns.Get(context.Background(), cp.ID); got.Messages["live"].Subject != "{{entry_title}} is live, {{name}}!" {
+		t.Errorf("saved: %+v", got.Messages)
+	}
+}
