@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -100,7 +101,7 @@ func (a *API) vote(c *gin.Context) {
 		httpx.Fail(c, a.Log, httpx.E(http.StatusTooManyRequests, "too_many_votes", "Many votes came from your network just now. Please wait a few minutes and vote again."))
 		return
 	}
-	if !a.passFriction(c, e.ID, voter.ID, chk.reasons, &sig) {
+	if !a.passFriction(c, e.ID, voter, chk.reasons, &sig) {
 		return
 	}
 	cast, err := a.Voting.Service.Vote(c, rules, votes.Target{CampaignID: e.CampaignID, EntryID: e.ID, EntrantID: e.OwnerID, Live: true}, voter, sig)
@@ -290,12 +291,20 @@ func (a *API) voteChecks(c *gin.Context, entryID, voter string, sig votes.Signal
 // challenged client solves a proof of work and sends the vote again with
 // the answer (headers X-Challenge-Token and X-Challenge-Nonce). It answers
 // the request itself and returns false when the vote may not go ahead.
-func (a *API) passFriction(c *gin.Context, entryID, voter string, reasons []string, out *votes.Signals) bool {
+func (a *API) passFriction(c *gin.Context, entryID string, voter votes.Voter, reasons []string, out *votes.Signals) bool {
 	v := a.Voting
 	if len(reasons) == 0 {
 		return true
 	}
-	subject := voter + "|" + entryID
+	// A voter who confirmed their email (signed in with an emailed link)
+	// has passed the other kind of check: no puzzle for them. Every vote
+	// is still one per voter under the campaign's rules, and the signals
+	// stay on the ballot for fraud review.
+	if voter.Verified {
+		out.Challenge = "email"
+		return true
+	}
+	subject := voter.ID + "|" + entryID
 	if tok, nonce := c.GetHeader("X-Challenge-Token"), c.GetHeader("X-Challenge-Nonce"); tok != "" {
 		err := v.Challenger.Verify(c, subject, tok, nonce)
 		if err == nil {
@@ -309,7 +318,8 @@ func (a *API) passFriction(c *gin.Context, entryID, voter string, reasons []stri
 	}
 	ch := v.Challenger.Issue(subject)
 	httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusForbidden, Code: "challenge_required",
-		Message: "Please wait a moment while your browser confirms this vote.",
-		Fields:  map[string]string{"challenge_token": ch.Token, "difficulty": strconv.Itoa(ch.Difficulty), "reasons": strings.Join(reasons, ",")}})
+		Message: "Please wait a moment while your browser confirms this vote, or confirm your email instead.",
+		Fields: map[string]string{"challenge_token": ch.Token, "difficulty": strconv.Itoa(ch.Difficulty), "reasons": strings.Join(reasons, ","),
+			"verify_url": "/signin?next=" + url.QueryEscape("/e/"+entryID)}})
 	return false
 }

@@ -208,7 +208,8 @@ func TestVoteFriction(t *testing.T) {
 	}
 	bot := jar()
 	st, out := post(bot, "")
-	if st != 403 || out.Error.Code != "challenge_required" || out.Error.Fields["reasons"] != "no_page_view" || out.Error.Fields["difficulty"] != "8" {
+	if st != 403 || out.Error.Code != "challenge_required" || out.Error.Fields["reasons"] != "no_page_view" || out.Error.Fields["difficulty"] != "8" ||
+		out.Error.Fields["verify_url"] != "/signin?next=%2Fe%2F"+en.ID {
 		t.Fatalf("vote with no page view: %d %+v", st, out)
 	}
 	ch := friction.Challenge{Token: out.Error.Fields["challenge_token"], Difficulty: 8}
@@ -244,6 +245,24 @@ func TestVoteFriction(t *testing.T) {
 	st, out = post(jar(), e.pageToken(en.ID))
 	if st != 403 || !strings.Contains(out.Error.Fields["reasons"], "burst") {
 		t.Errorf("vote after a burst: %d %+v", st, out)
+	}
+	// The other way through: a fan who confirmed their email (signed in)
+	// is not asked for the puzzle, even in the burst; the ballot says why.
+	fan := e.signIn("confirmed-fan@example.com")
+	if st, out := post(fan, ""); st != 201 || !out.Counted {
+		t.Fatalf("email-confirmed vote with no page view in a burst: %d %+v", st, out)
+	}
+	e.drainVotes(t)
+	var signals []struct {
+		Verified bool                       `bson:"verified"`
+		Signals  struct{ Challenge string } `bson:"signals"`
+	}
+	cur, err := e.app.DB.Collection("ballots").Find(ctx, map[string]any{"entry_id": en.ID, "verified": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cur.All(ctx, &signals); err != nil || len(signals) != 1 || signals[0].Signals.Challenge != "email" {
+		t.Errorf("the confirmed fan's ballot: %+v %v", signals, err)
 	}
 	e.kit.Redis.Del(ctx, e.kit.Redis.Keys(ctx, "rl:vote:burst:*").Val()...)
 	if st, out := post(jar(), e.pageToken(en.ID)); st != 201 {

@@ -1,7 +1,8 @@
 // The vote button: casts the vote and says what happened in words (counted,
 // already voted and when to come back, or what to do). When Tryout asks
 // for a proof of work (a vote that looks automated), the browser solves it
-// and sends the vote again.
+// and sends the vote again, and offers to confirm the voter's email
+// instead (a signed-in voter is never asked for the puzzle).
 const box = document.getElementById("vote-box");
 const button = document.getElementById("vote");
 const msg = box.querySelector(".message");
@@ -36,7 +37,14 @@ button.addEventListener("click", async () => {
     let { res, data } = await send({});
     const e0 = data.error || {};
     if (e0.code === "challenge_required" && e0.fields) {
-      msg.textContent = e0.message;
+      msg.textContent = e0.message + " ";
+      if (e0.fields.verify_url) {
+        const a = document.createElement("a");
+        a.href = e0.fields.verify_url;
+        a.id = "verify-instead";
+        a.textContent = "Confirm my email";
+        msg.append(a);
+      }
       const nonce = await solve(e0.fields.challenge_token, Number(e0.fields.difficulty));
       ({ res, data } = await send({ "X-Challenge-Token": e0.fields.challenge_token, "X-Challenge-Nonce": nonce }));
     }
