@@ -99,33 +99,31 @@ type Service struct {
 
 // Recipients picks a segment's recipients now.
 func (s *Service) Recipients(ctx context.Context, campaignID string, seg Segment) ([]Recipient, error) {
+	rs, _, _, err := s.pick(ctx, campaignID, seg)
+	return rs, err
+}
+
+// pick reads the campaign's entries (and its winners, when the segment
+// needs them) once and selects the segment's recipients from them.
+func (s *Service) pick(ctx context.Context, campaignID string, seg Segment) ([]Recipient, []entries.Entry, []campaigns.Winner, error) {
 	if err := seg.Validate(); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	list, err := s.Entries.ListByCampaign(ctx, campaignID, s.MaxReach)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	won, err := s.winners(ctx, campaignID, seg)
-	if err != nil {
-		return nil, err
-	}
-	return Select(seg, list, won), nil
-}
-
-// winners are the campaign's winners by entry, when the segment needs them.
-func (s *Service) winners(ctx context.Context, campaignID string, seg Segment) (map[string]bool, error) {
 	won := map[string]bool{}
+	var ws []campaigns.Winner
 	if seg.Kind == Winners || seg.Kind == NonWinners || seg.Kind == Results {
-		ws, err := s.Winners.Winners(ctx, campaignID)
-		if err != nil {
-			return nil, err
+		if ws, err = s.Winners.Winners(ctx, campaignID); err != nil {
+			return nil, nil, nil, err
 		}
 		for _, w := range ws {
 			won[w.EntryID] = true
 		}
 	}
-	return won, nil
+	return Select(seg, list, won), list, ws, nil
 }
 
 // Compose checks a staff message, counts its recipients (none is
@@ -181,7 +179,7 @@ func (s *Service) Send(ctx context.Context, id string) error {
 	} else if b.Status != Sending {
 		return nil
 	}
-	rs, err := s.Recipients(ctx, b.CampaignID, b.Segment)
+	rs, list, ws, err := s.pick(ctx, b.CampaignID, b.Segment)
 	if err != nil {
 		return err
 	}
@@ -189,9 +187,7 @@ func (s *Service) Send(ctx context.Context, id string) error {
 		return s.Teller.TellWith(ctx, b.Template, r.Entry, b.ID+"|"+r.EntrantID, b.ID)
 	}
 	if b.Segment.Kind == Results {
-		if tell, err = s.results(ctx, b); err != nil {
-			return err
-		}
+		tell = s.results(ctx, b.ID, list, ws)
 	}
 	var errs []error
 	for _, r := range rs {
@@ -208,15 +204,7 @@ func (s *Service) Send(ctx context.Context, id string) error {
 // results tells each recipient of the results announcement whether they
 // won: the winner message for each winning entry of theirs, else the
 // campaign's thank-you.
-func (s *Service) results(ctx context.Context, b Broadcast) (func(Recipient) error, error) {
-	ws, err := s.Winners.Winners(ctx, b.CampaignID)
-	if err != nil {
-		return nil, err
-	}
-	list, err := s.Entries.ListByCampaign(ctx, b.CampaignID, s.MaxReach)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) results(ctx context.Context, broadcastID string, list []entries.Entry, ws []campaigns.Winner) func(Recipient) error {
 	byEntry := map[string]entries.Entry{}
 	for _, e := range list {
 		byEntry[e.ID] = e
@@ -229,15 +217,15 @@ func (s *Service) results(ctx context.Context, b Broadcast) (func(Recipient) err
 	}
 	return func(r Recipient) error {
 		if len(wonBy[r.EntrantID]) == 0 {
-			return s.Teller.Closed(ctx, r.Entry, b.ID)
+			return s.Teller.Closed(ctx, r.Entry, broadcastID)
 		}
 		for _, w := range wonBy[r.EntrantID] {
-			if err := s.Teller.Won(ctx, byEntry[w.EntryID], w, b.ID); err != nil {
+			if err := s.Teller.Won(ctx, byEntry[w.EntryID], w, broadcastID); err != nil {
 				return err
 			}
 		}
 		return nil
-	}, nil
+	}
 }
 
 // Reply is an entrant's answer to a message, read by staff on the
