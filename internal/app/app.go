@@ -109,8 +109,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, allowEmbedde
 			return nil, errors.New("TRYOUT_MONGO_URI is empty: serve and worker need a MongoDB server; use `tryout dev` for the embedded database")
 		}
 		dir := filepath.Join(cfg.DataDir, "ferretdb")
-		ferretLog := slog.New(quiet{log.Handler()}).With("component", "ferretdb")
-		if embedded, err = mongodb.StartEmbedded(dir, "127.0.0.1:0", ferretLog); err != nil {
+		if embedded, err = mongodb.StartEmbedded(dir, "127.0.0.1:0", log.With("component", "ferretdb")); err != nil {
 			return nil, err
 		}
 		uri = embedded.URI
@@ -283,17 +282,6 @@ func (a *App) Close(ctx context.Context) {
 		step("embedded mongo", a.embedded.Stop)
 	}
 }
-
-// quiet keeps only FerretDB's errors: its info and warning levels log every
-// connection and every unsupported command the driver probes for.
-type quiet struct{ slog.Handler }
-
-func (q quiet) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= slog.LevelError && q.Handler.Enabled(ctx, l)
-}
-
-func (q quiet) WithAttrs(as []slog.Attr) slog.Handler { return quiet{q.Handler.WithAttrs(as)} }
-func (q quiet) WithGroup(name string) slog.Handler    { return quiet{q.Handler.WithGroup(name)} }
 
 // campaignsFor is the campaign named by slug, or every campaign keep
 // accepts when slug is "".

@@ -26,7 +26,8 @@ type Embedded struct {
 }
 
 // StartEmbedded runs FerretDB with its SQLite backend in dir (created if
-// missing), listening on addr (use 127.0.0.1:0 for a free port).
+// missing), listening on addr (use 127.0.0.1:0 for a free port). Only
+// FerretDB's errors reach log.
 func StartEmbedded(dir, addr string, log *slog.Logger) (*Embedded, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -39,7 +40,7 @@ func StartEmbedded(dir, addr string, log *slog.Logger) (*Embedded, error) {
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
-		Logger:    log,
+		Logger:    slog.New(errorsOnly{h: log.Handler()}),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded mongo: %w", err)
