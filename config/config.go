@@ -68,6 +68,7 @@ type Config struct {
 	TrustedProxies []string      // TRYOUT_TRUSTED_PROXIES
 	VoteLimitIP    int           // TRYOUT_VOTE_LIMIT_PER_IP
 	VoteJournal    string        // TRYOUT_VOTE_JOURNAL
+	VoteDrainLag   time.Duration // TRYOUT_VOTE_DRAIN_MAX_LAG
 	VoteLimitNet   int           // TRYOUT_VOTE_LIMIT_PER_NETWORK
 	VoteBurst      int           // TRYOUT_VOTE_CHALLENGE_PER_IP
 	VoteCrowd      int           // TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP
@@ -147,6 +148,7 @@ var Vars = []Var{
 	{"TRYOUT_MODERATION_TIMEOUT", "10s", "time limit for one call to the moderation service (three attempts)"},
 	{"TRYOUT_TRUSTED_PROXIES", "(empty: none)", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed; with none, the client address is the connection's (rate limits cannot be dodged with a forged header)"},
 	{"TRYOUT_VOTE_JOURNAL", "auto", "auto: votes are journaled in Redis and drained to MongoDB when Redis fsyncs every write (appendonly yes, appendfsync always), else written to MongoDB by group commit; off: always group commit"},
+	{"TRYOUT_VOTE_DRAIN_MAX_LAG", "60s", "with the journal: while votes pour in, ballots wait in Redis (durable) up to this long before they are moved to MongoDB, so voting keeps the processor; they move at once when voting pauses; 0: always at once"},
 	{"TRYOUT_VOTE_LIMIT_PER_IP", "120", "votes accepted from one client address per 10 minutes (then 429 too_many_votes)"},
 	{"TRYOUT_VOTE_LIMIT_PER_NETWORK", "600", "votes accepted from one /24 (IPv6 /64) network per 10 minutes"},
 	{"TRYOUT_VOTE_CHALLENGE_PER_IP", "10", "votes per minute from one client address before further votes must solve a proof-of-work challenge"},
@@ -215,6 +217,7 @@ func Load(getenv func(string) string) (Config, error) {
 		TrustedProxies: splitList(p.str("TRYOUT_TRUSTED_PROXIES", "")),
 		VoteLimitIP:    p.int("TRYOUT_VOTE_LIMIT_PER_IP", 120),
 		VoteJournal:    p.str("TRYOUT_VOTE_JOURNAL", "auto"),
+		VoteDrainLag:   p.duration("TRYOUT_VOTE_DRAIN_MAX_LAG", time.Minute),
 		VoteLimitNet:   p.int("TRYOUT_VOTE_LIMIT_PER_NETWORK", 600),
 		VoteBurst:      p.int("TRYOUT_VOTE_CHALLENGE_PER_IP", 10),
 		VoteCrowd:      p.int("TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP", 30),
@@ -345,6 +348,9 @@ func (c Config) validate() []error {
 	}
 	if c.VoteJournal != "auto" && c.VoteJournal != "off" {
 		bad("TRYOUT_VOTE_JOURNAL", "want auto or off, got %q", c.VoteJournal)
+	}
+	if c.VoteDrainLag < 0 || c.VoteDrainLag > time.Hour {
+		bad("TRYOUT_VOTE_DRAIN_MAX_LAG", "want 0 to 1h, got %s", c.VoteDrainLag)
 	}
 	if c.VoteLimitIP < 1 || c.VoteLimitNet < 1 {
 		bad("TRYOUT_VOTE_LIMIT_PER_IP", "the vote limits must be at least 1")

@@ -258,6 +258,16 @@ func (a *App) Close(ctx context.Context) {
 	if a.stop != nil {
 		a.stop() // queued ballots not yet written are refused, never acknowledged
 	}
+	if a.Votes != nil && a.Votes.Gate != nil && a.Votes.Gate.Done() != nil {
+		step("vote gate", func(ctx context.Context) error {
+			select {
+			case <-a.Votes.Gate.Done():
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}
 	if a.drained != nil {
 		step("vote drain", func(ctx context.Context) error {
 			select {
@@ -324,11 +334,21 @@ func (a *App) RebuildGalleries(ctx context.Context, slug string, report func(slu
 	return nil
 }
 
-// startVoting picks how ballots become durable. With a Redis that fsyncs
-// every write, votes are journaled there (one round trip) and a drainer
-// moves them to MongoDB; otherwise each vote waits for a group commit to
-// MongoDB. The drainer and committer stop with ctx.
+// startVoting builds the vote gate and picks how ballots become durable.
+// With a Redis that fsyncs every write, the gate journals votes there (one
+// script per batch of votes) and a drainer moves them to MongoDB;
+// otherwise the gate only checks and each vote waits for a group commit
+// to MongoDB. The gate, drainer and committer stop with run.
 func (a *App) startVoting(ctx, run context.Context) error {
+	if err := votes.CheckRedis(ctx, a.Redis); err != nil {
+		return err
+	}
+	cfg := a.Cfg
+	gate := &votes.Gate{Redis: a.Redis, Keys: a.Gallery, Limits: votes.Limits{
+		PerIP: int64(cfg.VoteLimitIP), PerNetwork: int64(cfg.VoteLimitNet), Window: 10 * time.Minute,
+		Challenge: true, Burst: int64(cfg.VoteBurst), BurstWindow: time.Minute, Crowd: int64(cfg.VoteCrowd),
+	}}
+	a.Votes.Gate = gate
 	durable := false
 	if a.Cfg.VoteJournal == "auto" {
 		var err error
@@ -343,10 +363,11 @@ func (a *App) startVoting(ctx, run context.Context) error {
 		committer := &votes.Committer{Store: a.Ballots, MaxBatch: 200, Wait: 2 * time.Millisecond}
 		committer.Start(run)
 		a.Votes.Commit = committer
+		gate.Start(run)
 		return nil
 	}
-	a.Votes.Journal = &votes.Journal{Redis: a.Redis, Keys: a.Gallery, Batch: 2000}
-	a.drainer = &votes.Drainer{Journal: a.Votes.Journal, Store: a.Ballots, Tally: a.Gallery,
+	gate.Journal = &votes.Journal{Redis: a.Redis, Keys: a.Gallery, Batch: 2000}
+	a.drainer = &votes.Drainer{Journal: gate.Journal, Store: a.Ballots, Tally: a.Gallery, MaxLag: cfg.VoteDrainLag, Quiet: 200 * time.Millisecond,
 		OnDropped: func(b votes.Ballot) {
 			a.Log.Warn("votes: a journaled ballot duplicates a stored one (Redis lost a voter's record); not counted", "entry", b.EntryID)
 		}}
@@ -355,12 +376,13 @@ func (a *App) startVoting(ctx, run context.Context) error {
 		defer close(a.drained)
 		a.drainer.Run(run, 200*time.Millisecond, func(err error) { a.Log.Error("votes: drain", "err", err) })
 	}()
+	gate.Start(run)
 	return nil
 }
 
 // VoteDesign names how ballots become durable: "journal" or "group_commit".
 func (a *App) VoteDesign() string {
-	if a.Votes.Journal != nil {
+	if a.Votes.Gate.Journal != nil {
 		return "journal"
 	}
 	return "group_commit"
@@ -378,7 +400,7 @@ func (a *App) DrainVotes(ctx context.Context) error {
 // ReconcileVotes recomputes one campaign's vote totals from its ballots
 // and mends the counters; see votes.Reconcile.
 func (a *App) ReconcileVotes(ctx context.Context, campaignID string) (votes.Report, error) {
-	return votes.Reconcile(ctx, campaignID, a.Ballots, a.Gallery, a.Entries, a.Votes.Journal)
+	return votes.Reconcile(ctx, campaignID, a.Ballots, a.Gallery, a.Entries, a.Votes.Gate.Journal)
 }
 
 // ReconcileAllVotes reconciles one campaign (by slug), or every campaign

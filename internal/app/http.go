@@ -61,13 +61,8 @@ func (a *App) Handler() (http.Handler, error) {
 		Now: a.now, Log: a.Log, UploadIdle: time.Minute,
 		Fans: api.Fans{Gallery: a.Gallery, Views: a.Views, Referrals: a.Referrals, PublicURL: a.Cfg.PublicURL, Captions: a.Blobs,
 			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: 20, Window: time.Hour}},
-		Voting: api.Voting{Service: a.Votes, Milestones: a.Queue,
-			IPLimit:    &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:ip:", Limit: int64(a.Cfg.VoteLimitIP), Window: 10 * time.Minute},
-			NetLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:net:", Limit: int64(a.Cfg.VoteLimitNet), Window: 10 * time.Minute},
-			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now},
-			Pages:      a.Pages(),
-			BurstLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:vote:burst:", Limit: int64(a.Cfg.VoteBurst), Window: time.Minute},
-			CrowdLimit: int64(a.Cfg.VoteCrowd)},
+		Voting: api.Voting{Service: a.Votes, Milestones: a.Queue, Pages: a.Pages(),
+			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now}},
 	}
 	pub.Routes(r.Group("/api"))
 

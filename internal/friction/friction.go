@@ -50,23 +50,11 @@ func (c *Challenger) Issue(subject string) Challenge {
 
 // Verify checks an answer for subject and uses it up (one request each).
 func (c *Challenger) Verify(ctx context.Context, subject, token, nonce string) error {
-	payload, err := c.Signer.Verify("pow", token)
+	until, err := c.Check(subject, token, nonce)
 	if err != nil {
-		return ErrInvalid
+		return err
 	}
-	parts := strings.Split(string(payload), "|")
-	if len(parts) < 3 {
-		return ErrInvalid
-	}
-	exp, err1 := strconv.ParseInt(parts[len(parts)-1], 10, 64)
-	difficulty, err2 := strconv.Atoi(parts[len(parts)-2])
-	if err1 != nil || err2 != nil || strings.Join(parts[:len(parts)-2], "|") != subject || c.Now().Unix() > exp {
-		return ErrInvalid
-	}
-	if len(nonce) == 0 || len(nonce) > 32 || !Solves(token, nonce, difficulty) {
-		return ErrInvalid
-	}
-	fresh, err := c.Redis.SetNX(ctx, "pow:used:"+token, 1, time.Unix(exp, 0).Sub(c.Now())+time.Minute).Result()
+	fresh, err := c.Redis.SetNX(ctx, UsedKey(token), 1, until.Sub(c.Now())+time.Minute).Result()
 	if err != nil {
 		return fmt.Errorf("friction: %w", err)
 	}
@@ -75,6 +63,33 @@ func (c *Challenger) Verify(ctx context.Context, subject, token, nonce string) e
 	}
 	return nil
 }
+
+// Check checks an answer for subject (signature, subject, expiry and
+// work) without using it up, and returns when the challenge expires. The
+// caller must use it up before it counts: Verify does, or a caller that
+// writes UsedKey(token) with SET NX in its own script.
+func (c *Challenger) Check(subject, token, nonce string) (until time.Time, err error) {
+	payload, err := c.Signer.Verify("pow", token)
+	if err != nil {
+		return time.Time{}, ErrInvalid
+	}
+	parts := strings.Split(string(payload), "|")
+	if len(parts) < 3 {
+		return time.Time{}, ErrInvalid
+	}
+	exp, err1 := strconv.ParseInt(parts[len(parts)-1], 10, 64)
+	difficulty, err2 := strconv.Atoi(parts[len(parts)-2])
+	if err1 != nil || err2 != nil || strings.Join(parts[:len(parts)-2], "|") != subject || c.Now().Unix() > exp {
+		return time.Time{}, ErrInvalid
+	}
+	if len(nonce) == 0 || len(nonce) > 32 || !Solves(token, nonce, difficulty) {
+		return time.Time{}, ErrInvalid
+	}
+	return time.Unix(exp, 0), nil
+}
+
+// UsedKey is the Redis key that marks a challenge answer as used.
+func UsedKey(token string) string { return "pow:used:" + token }
 
 // Solves reports whether SHA-256(token ":" nonce) starts with difficulty
 // zero bits.

@@ -23,6 +23,8 @@ import (
 // an order without its card for longer than one command.
 type Index struct {
 	Redis *redis.Client
+
+	campaigns campaignCache // entry -> campaign, for CampaignOf
 }
 
 func newKey(c string) string   { return "gallery:" + c + ":new" }
@@ -144,21 +146,6 @@ func (x *Index) Card(ctx context.Context, id string) (Card, bool, error) {
 		return Card{}, false, err
 	}
 	return cs[0], true, nil
-}
-
-// QueueCard adds the reading of one card to a pipeline (a vote reads its
-// entry in the same round trip as its rate limits); after the pipeline
-// runs, the returned func gives the card, ok false when the entry is not
-// in the gallery.
-func (x *Index) QueueCard(ctx context.Context, p redis.Pipeliner, id string) func() (Card, bool) {
-	cmd := p.HGetAll(ctx, cardKey(id))
-	return func() (Card, bool) {
-		f := cmd.Val()
-		if len(f) == 0 {
-			return Card{}, false
-		}
-		return cardFrom(id, f), true
-	}
 }
 
 // Stat is what a reader needs before asking for a page: the gallery's

@@ -2,7 +2,6 @@ package votes
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -30,9 +29,6 @@ type commitReq struct {
 	b    Ballot
 	done chan error
 }
-
-// ErrStopped says the committer is not running.
-var ErrStopped = errors.New("votes: committer stopped")
 
 // Start runs the committer until ctx ends; ballots still queued then are
 // refused with ErrStopped (never acknowledged).

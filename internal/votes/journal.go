@@ -6,20 +6,22 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// Journal is the second durable-ballot design: a vote is decided and
-// written in Redis in one script (the voter's ballots this period, the
-// ballot appended to a stream, the counters), acknowledged once Redis has
-// it in its append-only file, and drained to MongoDB in large batches.
-// It needs Redis to fsync every write (appendonly yes, appendfsync
-// always): Redis then writes and syncs the file before it replies, so an
-// acknowledged ballot survives a crash of Tryout or of Redis. Durable
-// reports whether the server is set up so.
+// Journal is the second durable-ballot design: the gate decides and
+// records each vote in Redis (the voter's record for the period, the
+// ballot appended to a stream, the counters) in the script of its batch,
+// acknowledged once Redis has the batch in its append-only file, and a
+// drainer moves ballots to MongoDB in large batches. It needs Redis to
+// fsync every write (appendonly yes, appendfsync always): Redis then
+// writes and syncs the file before it replies, so an acknowledged ballot
+// survives a crash of Tryout or of Redis. Durable reports whether the
+// server is set up so.
 //
 // MongoDB stays the system of record and its unique indexes the final
 // judge: a drained ballot whose key is already taken by another ballot
@@ -43,7 +45,7 @@ type CounterKeys interface {
 	CardKey(entryID string) string
 	TopKey(campaignID string) string
 	// DayKey is the hash of the entry's counters for the day of at (its
-	// "votes" field counts the votes cast that day).
+	// "votes" field counts the votes cast that day; the drain adds them).
 	DayKey(entryID string, at time.Time) string
 }
 
@@ -75,62 +77,27 @@ func Durable(ctx context.Context, r *redis.Client) (bool, error) {
 	return got["appendonly"] == "yes" && got["appendfsync"] == "always", nil
 }
 
+// CheckRedis fails unless the server runs Redis 7.0 or newer (the gate's
+// script uses EXPIRE NX).
+func CheckRedis(ctx context.Context, r *redis.Client) error {
+	info, err := r.Info(ctx, "server").Result()
+	if err != nil {
+		return fmt.Errorf("votes: read redis version: %w", err)
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:"); ok {
+			major, _, _ := strings.Cut(v, ".")
+			if n, err := strconv.Atoi(major); err != nil || n < 7 {
+				return fmt.Errorf("votes: Redis %s is too old: Tryout needs Redis 7.0 or newer", v)
+			}
+			return nil
+		}
+	}
+	return errors.New("votes: cannot tell the Redis version")
+}
+
 // dayKeep is how long an entry's daily counters are kept (as the gallery's).
 const dayKeep = 120 * 24 * time.Hour
-
-// castScript decides and records one vote atomically.
-//
-// KEYS: voter's ballots this period (hash entry -> ballot id), journal
-// stream, entry card, campaign Top order, the entry's counters today.
-// ARGV: entry id, slots (0: one per entry, no campaign limit), seconds
-// to keep the voter's record, ballot id, ballot document, key base,
-// seconds to keep the day's counters.
-// Returns {slot, votes} (votes -1 when the card is gone), or {-1} already
-// voted for this entry, {-2} no votes left.
-var castScript = redis.NewScript(`
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return {-1} end
-local slots = tonumber(ARGV[2])
-local n = redis.call('HLEN', KEYS[1]) + 1
-if slots > 0 and n > slots then return {-2} end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-local key = ARGV[6]
-if slots > 0 then key = key .. '|' .. n end
-redis.call('XADD', KEYS[2], '*', 'b', ARGV[5], 'k', key)
-local votes = -1
-if redis.call('EXISTS', KEYS[3]) == 1 then
-  votes = redis.call('HINCRBY', KEYS[3], 'votes', 1)
-  redis.call('ZINCRBY', KEYS[4], 1, ARGV[1])
-  redis.call('HINCRBY', KEYS[5], 'votes', 1)
-  redis.call('EXPIRE', KEYS[5], ARGV[7])
-end
-return {n, votes}`)
-
-// cast records b (its Key is the key base) for the rules' scope. It
-// returns the slot the ballot took and the entry's new total (-1 when not
-// live).
-func (j *Journal) cast(ctx context.Context, r Rules, b Ballot, keep time.Duration) (slot int, total int64, err error) {
-	slots := 0
-	if r.Scope == PerCampaign {
-		slots = r.PerPeriod
-	}
-	doc, err := bson.Marshal(toBallotDoc(b))
-	if err != nil {
-		return 0, 0, fmt.Errorf("votes: encode ballot: %w", err)
-	}
-	keys := []string{voterKey(b.CampaignID, b.Voter, b.Period), j.stream(), j.Keys.CardKey(b.EntryID), j.Keys.TopKey(b.CampaignID), j.Keys.DayKey(b.EntryID, b.At)}
-	res, err := castScript.Run(ctx, j.Redis, keys, b.EntryID, slots, max(int64(keep.Seconds()), 1), b.ID, doc, b.Key, int64(dayKeep.Seconds())).Int64Slice()
-	if err != nil {
-		return 0, 0, fmt.Errorf("votes: journal: %w", err)
-	}
-	switch res[0] {
-	case -1:
-		return 0, 0, ErrAlreadyVoted
-	case -2:
-		return 0, 0, ErrNoVotesLeft
-	}
-	return int(res[0]), res[1], nil
-}
 
 // voted lists the entries the voter voted for in the period.
 func (j *Journal) voted(ctx context.Context, campaignID, voter, period string) ([]string, error) {
@@ -153,6 +120,8 @@ type Drainer struct {
 	Tally Tally
 	// OnDropped is told of each such ballot.
 	OnDropped func(b Ballot)
+	// MaxLag and Quiet pace Run (see there); MaxLag 0 drains at once.
+	MaxLag, Quiet time.Duration
 }
 
 // ErrLocked says another drain or reconcile holds the journal.
@@ -194,8 +163,9 @@ func (j *Journal) waitLock(ctx context.Context) (func(), error) {
 	}
 }
 
-// Once drains up to one batch and returns how many ballots left the
-// journal. Ballots MongoDB could not take stay for the next try.
+// Once drains about one batch (whole journal entries, at least Batch
+// ballots when there are that many) and returns how many ballots left the
+// journal. An entry stays until MongoDB has taken every ballot in it.
 func (d *Drainer) Once(ctx context.Context) (int, error) {
 	j := d.Journal
 	// Look before taking the lock: an idle poll then writes nothing (every
@@ -212,23 +182,9 @@ func (d *Drainer) Once(ctx context.Context) (int, error) {
 	if batch <= 0 {
 		batch = 1000
 	}
-	msgs, err := j.Redis.XRangeN(ctx, j.stream(), "-", "+", int64(batch)).Result()
-	if err != nil || len(msgs) == 0 {
+	entries, bs, err := j.read(ctx, batch)
+	if err != nil || len(entries) == 0 {
 		return 0, err
-	}
-	type item struct {
-		id string
-		b  Ballot
-		at int // index in bs; -1 when it cannot be read (never for what cast wrote)
-	}
-	items := make([]item, len(msgs))
-	bs := make([]Ballot, 0, len(msgs))
-	for i, m := range msgs {
-		items[i] = item{id: m.ID, at: -1}
-		if b, err := decodeJournaled(m.Values); err == nil {
-			items[i].b, items[i].at = b, len(bs)
-			bs = append(bs, b)
-		}
 	}
 	wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -254,70 +210,168 @@ func (d *Drainer) Once(ctx context.Context) (int, error) {
 	}
 	var done []string
 	var failed error
-	for _, it := range items {
-		if it.at < 0 {
-			done = append(done, it.id)
-			continue
-		}
-		switch e := errs[it.at]; {
-		case e == nil:
-			done = append(done, it.id)
-		case errors.Is(e, ErrDuplicate):
-			if !have[it.b.ID] {
-				if d.Tally != nil {
-					_ = d.Tally.AddVotes(wctx, it.b.CampaignID, it.b.EntryID, -1)
-				}
-				if d.OnDropped != nil {
-					d.OnDropped(it.b)
-				}
+	moved := 0
+	days := map[string]int64{} // the entrant's daily figures
+entries:
+	for _, e := range entries {
+		for i := e.from; i < e.to; i++ {
+			if err := errs[i]; err != nil && !errors.Is(err, ErrDuplicate) {
+				failed = err // the entry stays for the next drain
+				continue entries
 			}
-			done = append(done, it.id)
-		default:
-			failed = e
 		}
+		for i := e.from; i < e.to; i++ {
+			if errs[i] == nil || have[bs[i].ID] {
+				days[j.Keys.DayKey(bs[i].EntryID, bs[i].At)]++
+				continue
+			}
+			if d.Tally != nil {
+				_ = d.Tally.AddVotes(wctx, bs[i].CampaignID, bs[i].EntryID, -1)
+			}
+			if d.OnDropped != nil {
+				d.OnDropped(bs[i])
+			}
+		}
+		done = append(done, e.id)
+		moved += e.to - e.from
 	}
-	if len(done) > 0 {
-		if err := j.Redis.XDel(wctx, j.stream(), done...).Err(); err != nil {
-			return 0, fmt.Errorf("votes: journal: %w", err)
-		}
+	if err := j.remove(wctx, done, days); err != nil {
+		return 0, err
 	}
 	if failed != nil {
-		return len(done), fmt.Errorf("votes: drain: %w", failed)
+		return moved, fmt.Errorf("votes: drain: %w", failed)
 	}
-	return len(done), nil
+	return moved, nil
 }
 
-func decodeJournaled(v map[string]any) (Ballot, error) {
-	raw, _ := v["b"].(string)
-	key, _ := v["k"].(string)
-	var d ballotDoc
-	if err := bson.Unmarshal([]byte(raw), &d); err != nil {
-		return Ballot{}, fmt.Errorf("votes: journaled ballot: %w", err)
+// remove takes drained entries out of the journal and adds their ballots
+// to the entries' daily vote counts (the entrant's dashboard), in one
+// transaction: a drain that stops before it meets the same ballots again
+// (as duplicates of themselves) and counts them then, so each is counted
+// once.
+func (j *Journal) remove(ctx context.Context, done []string, days map[string]int64) error {
+	if len(done) == 0 {
+		return nil
 	}
-	d.Key = key
-	return d.ballot(), nil
+	_, err := j.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for k, n := range days {
+			p.HIncrBy(ctx, k, "votes", n)
+			p.Expire(ctx, k, dayKeep)
+		}
+		p.XDel(ctx, j.stream(), done...)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("votes: journal: %w", err)
+	}
+	return nil
 }
 
-// Run drains until ctx ends: at once while there is a backlog, otherwise
-// every Idle. Failures are told to onErr and retried after a pause.
+// journalEntry is one stream entry and where its ballots sit in the batch
+// read with it; an unreadable entry has none (it is removed; the gate
+// never writes one).
+type journalEntry struct {
+	id       string
+	from, to int
+}
+
+// read takes whole entries from the start of the journal until it has at
+// least want ballots or the journal ends.
+func (j *Journal) read(ctx context.Context, want int) ([]journalEntry, []Ballot, error) {
+	const page = 64
+	var entries []journalEntry
+	var bs []Ballot
+	for start := "-"; len(bs) < want; {
+		msgs, err := j.Redis.XRangeN(ctx, j.stream(), start, "+", page).Result()
+		if err != nil {
+			return nil, nil, fmt.Errorf("votes: journal: %w", err)
+		}
+		for _, m := range msgs {
+			e := journalEntry{id: m.ID, from: len(bs)}
+			if got, err := decodeEntry(m.Values); err == nil {
+				bs = append(bs, got...)
+			}
+			e.to = len(bs)
+			entries = append(entries, e)
+		}
+		if len(msgs) < page {
+			break
+		}
+		start = "(" + msgs[len(msgs)-1].ID
+	}
+	return entries, bs, nil
+}
+
+// Run drains until ctx ends. While votes arrive in a steady stream the
+// drain waits (up to MaxLag behind the oldest waiting ballot), so moving
+// ballots to MongoDB does not take the processor from voting in a rush (on
+// one machine with the embedded database an insert costs several times
+// what a vote does); it drains at once when voting pauses for Quiet, when
+// the oldest ballot has waited MaxLag, and always when MaxLag is 0. Every
+// ballot is durable in the journal meanwhile, and reconcile counts it.
+// Failures are told to onErr and retried after a pause.
 func (d *Drainer) Run(ctx context.Context, idle time.Duration, onErr func(error)) {
 	for ctx.Err() == nil {
-		n, err := d.Once(ctx)
-		wait := idle
-		switch {
-		case err != nil && !errors.Is(err, ErrLocked) && ctx.Err() == nil:
+		wait, err := d.due(ctx, idle)
+		if err == nil && wait == 0 {
+			var n int
+			if n, err = d.Once(ctx); n > 0 && err == nil {
+				continue
+			}
+			wait = idle
+		}
+		if err != nil && !errors.Is(err, ErrLocked) && ctx.Err() == nil {
 			if onErr != nil {
 				onErr(err)
 			}
 			wait = time.Second
-		case n > 0 && err == nil:
-			continue
 		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(wait):
 		}
 	}
+}
+
+// due says how long the drain should wait before its next batch (see Run).
+func (d *Drainer) due(ctx context.Context, idle time.Duration) (time.Duration, error) {
+	if d.MaxLag <= 0 {
+		return 0, nil
+	}
+	j := d.Journal
+	var first, last *redis.XMessageSliceCmd
+	var now *redis.TimeCmd
+	_, err := j.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		first = p.XRangeN(ctx, j.stream(), "-", "+", 1)
+		last = p.XRevRangeN(ctx, j.stream(), "+", "-", 1)
+		now = p.Time(ctx)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("votes: journal: %w", err)
+	}
+	if len(first.Val()) == 0 || len(last.Val()) == 0 {
+		return idle, nil
+	}
+	t := now.Val()
+	return pace(t.Sub(entryTime(first.Val()[0].ID)), t.Sub(entryTime(last.Val()[0].ID)), d.MaxLag, d.Quiet), nil
+}
+
+// pace is the drain's policy: given how long the oldest and the newest
+// waiting ballots have waited, it waits for a pause in voting of at least
+// quiet, but never lets the oldest wait longer than maxLag.
+func pace(oldest, newest, maxLag, quiet time.Duration) time.Duration {
+	if oldest >= maxLag || newest >= quiet {
+		return 0
+	}
+	return min(quiet-newest, maxLag-oldest)
+}
+
+// entryTime is when Redis wrote a stream entry (its id is "ms-seq").
+func entryTime(id string) time.Time {
+	ms, _, _ := strings.Cut(id, "-")
+	n, _ := strconv.ParseInt(ms, 10, 64)
+	return time.UnixMilli(n)
 }
 
 // All drains until the journal is empty (tests, benches, shutdown).
@@ -358,9 +412,11 @@ func (j *Journal) pending(ctx context.Context, campaignID, at string) (map[strin
 			return nil, fmt.Errorf("votes: journal: %w", err)
 		}
 		for _, m := range msgs {
-			b, err := decodeJournaled(m.Values)
-			if err == nil && b.CampaignID == campaignID {
-				out[b.EntryID]++
+			bs, _ := decodeEntry(m.Values)
+			for _, b := range bs {
+				if b.CampaignID == campaignID {
+					out[b.EntryID]++
+				}
 			}
 		}
 		if len(msgs) < 5000 {
@@ -396,9 +452,28 @@ func (j *Journal) snapshot(ctx context.Context, campaignID string) (map[string]i
 	return out, at, nil
 }
 
-// Backlog is how many ballots wait in the journal.
+// Backlog is how many ballots wait in the journal (it reads the whole
+// journal: for tests and operators, not for a hot path).
 func (j *Journal) Backlog(ctx context.Context) (int64, error) {
-	return j.Redis.XLen(ctx, j.stream()).Result()
+	var n int64
+	for start := "-"; ; {
+		msgs, err := j.Redis.XRangeN(ctx, j.stream(), start, "+", 500).Result()
+		if err != nil {
+			return 0, fmt.Errorf("votes: journal: %w", err)
+		}
+		for _, m := range msgs {
+			raw, _ := m.Values["b"].(string)
+			if v, _ := m.Values["v"].(string); v == "2" {
+				n += int64(strings.Count(raw, recordSep)) + 1
+			} else {
+				n++
+			}
+		}
+		if len(msgs) < 500 {
+			return n, nil
+		}
+		start = "(" + msgs[len(msgs)-1].ID
+	}
 }
 
 // keepFor is how long a voter's record for a period is kept from now: a

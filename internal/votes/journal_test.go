@@ -8,6 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/votes"
 )
 
@@ -138,5 +142,60 @@ func TestJournalLostVoterRecord(t *testing.T) {
 	counts, _ := r.ballots.Counts(ctx, "cp_x")
 	if len(dropped) != 1 || counts["en_a"] != 1 || r.votesOf(t, "en_a") != 1 {
 		t.Errorf("dropped %d, ballots %d, counter %d; want 1, 1, 1", len(dropped), counts["en_a"], r.votesOf(t, "en_a"))
+	}
+}
+
+// TestJournalDrainCountsDays: the entrant's daily vote figures are counted
+// when ballots reach MongoDB, once even when a drain is retried.
+func TestJournalDrainCountsDays(t *testing.T) {
+	r := newRig(t, "journal")
+	ctx := context.Background()
+	for i := range 4 {
+		if _, err := r.svc.Vote(ctx, r.rules(), target("en_a"), votes.Voter{ID: fmt.Sprintf("d:%d", i)}, votes.Signals{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := func() int64 {
+		n, _ := r.gallery.Redis.HGet(ctx, r.gallery.DayKey("en_a", r.clock.Now()), "votes").Int64()
+		return n
+	}
+	if got := day(); got != 0 {
+		t.Fatalf("counted before the drain: %d", got)
+	}
+	bad := &votes.Drainer{Journal: r.journal, Store: flaky{r.ballots}, Tally: r.gallery}
+	if _, err := bad.Once(ctx); err == nil {
+		t.Fatal("a failed drain reported success")
+	}
+	r.drain(t)
+	if got := day(); got != 4 {
+		t.Errorf("today's votes after the drains: %d, want 4", got)
+	}
+}
+
+// TestJournalDrainsEntriesWrittenBeforeBatching: ballots journaled by the
+// previous version (one BSON ballot per entry) still reach MongoDB.
+func TestJournalDrainsEntriesWrittenBeforeBatching(t *testing.T) {
+	r := newRig(t, "journal")
+	ctx := context.Background()
+	doc := bson.D{{Key: "_id", Value: "bl_legacy"}, {Key: "key", Value: "ignored"}, {Key: "campaign_id", Value: "cp_x"}, {Key: "entry_id", Value: "en_b"},
+		{Key: "voter", Value: "d:old"}, {Key: "verified", Value: false}, {Key: "period", Value: "20260610"}, {Key: "at", Value: r.clock.Now()},
+		{Key: "signals", Value: bson.D{{Key: "ip_hash", Value: "h"}}}, {Key: "discounted", Value: false}}
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.gallery.Redis.XAdd(ctx, &redis.XAddArgs{Stream: "votes:journal", Values: []any{"b", string(raw), "k", "en_b|d:old|20260610"}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.svc.Vote(ctx, r.rules(), target("en_b"), votes.Voter{ID: "d:new"}, votes.Signals{}); err != nil {
+		t.Fatal(err)
+	}
+	r.drain(t)
+	var got struct{ Key string }
+	if err := r.kit.DB.Collection(mongodb.Ballots).FindOne(ctx, bson.D{{Key: "_id", Value: "bl_legacy"}}).Decode(&got); err != nil || got.Key != "en_b|d:old|20260610" {
+		t.Errorf("legacy ballot: %+v %v", got, err)
+	}
+	if counts, _ := r.ballots.Counts(ctx, "cp_x"); counts["en_b"] != 2 {
+		t.Errorf("ballots for en_b: %d, want 2", counts["en_b"])
 	}
 }

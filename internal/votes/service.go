@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tryout/tryout/internal/ids"
@@ -23,20 +24,21 @@ type Tally interface {
 
 // Service casts votes.
 type Service struct {
+	// Gate checks every vote in Redis and, with a journal, records it.
+	Gate *Gate
+	// Commit writes ballots to MongoDB (group commit) when the gate has no
+	// journal; Ballots then answers Standing.
 	Commit interface {
 		Insert(ctx context.Context, b Ballot) error
 	}
 	Ballots Ballots
 	Tally   Tally
 	// Days counts the votes cast each day per entry (the entrant's
-	// dashboard); the journal design counts them in its script instead.
+	// dashboard); with a journal the drain counts them instead.
 	Days interface {
 		AddDay(ctx context.Context, entryID, field string, n int64, at time.Time) error
 	}
-	// Journal, when set, decides and records votes in Redis (see Journal);
-	// Commit and Ballots are then not used to cast.
-	Journal *Journal
-	Now     func() time.Time
+	Now func() time.Time
 	// OnTallyError is told when a durable ballot could not be added to the
 	// counters (reconcile mends them).
 	OnTallyError func(b Ballot, err error)
@@ -50,10 +52,11 @@ type Target struct {
 	Live       bool
 }
 
-// Voter is who votes.
+// Voter is who votes, and what they proved.
 type Voter struct {
 	ID       string // "e:" entrant id or "d:" device id
-	Verified bool
+	Verified bool   // confirmed their email (signed in with an emailed link)
+	Proof    *Proof // a solved proof-of-work challenge for this vote, if any
 }
 
 // Cast is the outcome of a vote.
@@ -74,7 +77,9 @@ func (e *AlreadyVotedError) Error() string { return e.Err.Error() }
 func (e *AlreadyVotedError) Unwrap() error { return e.Err }
 
 // Vote casts one vote under the rules. The ballot is durable when it
-// returns nil; a duplicate is AlreadyVotedError.
+// returns nil. A duplicate is AlreadyVotedError; a vote over its
+// address's limits is LimitedError; one that looks automated and brings
+// no proof is ChallengeError; an entry not in the gallery ErrNotVotable.
 func (s *Service) Vote(ctx context.Context, r Rules, t Target, v Voter, sig Signals) (Cast, error) {
 	now := s.Now()
 	r = r.Defaults()
@@ -91,24 +96,52 @@ func (s *Service) Vote(ctx context.Context, r Rules, t Target, v Voter, sig Sign
 	period, next := r.Period(now)
 	b := Ballot{ID: ids.New("bl_"), CampaignID: t.CampaignID, EntryID: t.EntryID, Voter: v.ID, Verified: v.Verified,
 		Period: period, At: now, Signals: sig}
-	slots := 1
+	slots := 0
 	if r.Scope == PerCampaign {
 		slots = r.PerPeriod
 	}
-	if s.Journal != nil {
-		b.Key = keyBase(r, t.CampaignID, t.EntryID, v.ID, period)
-		slot, total, err := s.Journal.cast(ctx, r, b, keepFor(r, now, next))
-		switch {
-		case errors.Is(err, ErrAlreadyVoted), errors.Is(err, ErrNoVotesLeft):
-			return Cast{}, &AlreadyVotedError{err, next}
-		case err != nil:
-			return Cast{}, err
-		}
-		b.Key = Key(r, t.CampaignID, t.EntryID, v.ID, period, slot)
-		return Cast{Ballot: b, NextAt: next, Remaining: slots - min(slot, slots), Votes: total}, nil
+	gv := gateVote{entryID: t.EntryID, campaignID: t.CampaignID, ipHash: sig.IPHash, subnetHash: sig.SubnetHash,
+		voter: v.ID, reasons: pageReasons(sig), verified: v.Verified, proof: v.Proof, slots: slots,
+		voterKey: voterKey(t.CampaignID, v.ID, period), keep: keepFor(r, now, next), at: now}
+	if entrant, ok := strings.CutPrefix(v.ID, "e:"); ok && !r.SelfVote {
+		gv.ownerCheck = entrant
 	}
+	journal := s.Gate.Journal != nil
+	if journal {
+		gv.record = journalRecord(b)
+	}
+	res, err := s.Gate.pass(ctx, gv)
+	switch {
+	case errors.Is(err, ErrAlreadyVoted), errors.Is(err, ErrNoVotesLeft):
+		return Cast{}, &AlreadyVotedError{err, next}
+	case err != nil:
+		return Cast{}, err
+	}
+	b.Signals.Challenge = res.challenge
+	if journal {
+		b.Key = ballotKey(slots > 0, t.CampaignID, t.EntryID, v.ID, period, res.slot)
+		return Cast{Ballot: b, NextAt: next, Remaining: max(slots-res.slot, 0), Votes: res.votes}, nil
+	}
+	return s.commit(ctx, b, max(slots, 1), next)
+}
+
+// pageReasons are the signs of automation a vote carries before Redis
+// sees it: no page view, or a vote within two seconds of it.
+func pageReasons(sig Signals) int64 {
+	switch {
+	case sig.SincePageMS < 0:
+		return 1
+	case sig.SincePageMS < 2000:
+		return 2
+	}
+	return 0
+}
+
+// commit writes a ballot the gate let through to MongoDB, trying each of
+// the period's slots in turn (the unique indexes decide), then counts it.
+func (s *Service) commit(ctx context.Context, b Ballot, slots int, next time.Time) (Cast, error) {
 	for slot := 1; slot <= slots; slot++ {
-		b.Key = Key(r, t.CampaignID, t.EntryID, v.ID, period, slot)
+		b.Key = ballotKey(slots > 1, b.CampaignID, b.EntryID, b.Voter, b.Period, slot)
 		err := s.Commit.Insert(ctx, b)
 		if err == nil {
 			s.tally(ctx, b)
@@ -122,7 +155,7 @@ func (s *Service) Vote(ctx context.Context, r Rules, t Target, v Voter, sig Sign
 		}
 		// Campaign scope: the slot is taken, or this entry already has the
 		// voter's vote this period (the second unique index).
-		voted, err := s.Ballots.Voted(ctx, t.EntryID, v.ID, period)
+		voted, err := s.Ballots.Voted(ctx, b.EntryID, b.Voter, b.Period)
 		if err != nil {
 			return Cast{}, err
 		}
@@ -157,8 +190,8 @@ func (s *Service) Standing(ctx context.Context, r Rules, campaignID string, v Vo
 	r = r.Defaults()
 	period, next := r.Period(s.Now())
 	st := Standing{Period: period, NextAt: next, Voted: []string{}}
-	if s.Journal != nil {
-		voted, err := s.Journal.voted(ctx, campaignID, v.ID, period)
+	if j := s.Gate.Journal; j != nil {
+		voted, err := j.voted(ctx, campaignID, v.ID, period)
 		if err != nil {
 			return Standing{}, err
 		}

@@ -25,6 +25,7 @@ func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return 
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type rig struct {
+	kit     *testkit.Kit
 	svc     *votes.Service
 	ballots *votes.MongoBallots
 	gallery *gallery.Index
@@ -55,16 +56,18 @@ func newRig(t *testing.T, design string) *rig {
 			t.Fatal(err)
 		}
 	}
-	r := &rig{svc: &votes.Service{Ballots: ballots, Tally: g, Now: clk.Now}, ballots: ballots, gallery: g, clock: clk}
+	gate := &votes.Gate{Redis: k.Redis, Keys: g}
+	r := &rig{kit: k, svc: &votes.Service{Gate: gate, Ballots: ballots, Tally: g, Now: clk.Now}, ballots: ballots, gallery: g, clock: clk}
 	if design == "journal" {
 		r.journal = &votes.Journal{Redis: k.Redis, Keys: g, Batch: 50}
-		r.svc.Journal = r.journal
+		gate.Journal = r.journal
 		r.drainer = &votes.Drainer{Journal: r.journal, Store: ballots, Tally: g}
-		return r
+	} else {
+		c := &votes.Committer{Store: ballots}
+		c.Start(ctx)
+		r.svc.Commit = c
 	}
-	c := &votes.Committer{Store: ballots}
-	c.Start(ctx)
-	r.svc.Commit = c
+	gate.Start(ctx) // concurrent votes share batches
 	return r
 }
 

@@ -142,16 +142,12 @@ func (r Rules) Period(now time.Time) (label string, next time.Time) {
 // that entry in the period; per campaign, the voter's slot-th vote in the
 // period (one insert per free slot decides who got which).
 func Key(r Rules, campaignID, entryID, voter, period string, slot int) string {
-	if r.Defaults().Scope == PerCampaign {
-		return keyBase(r, campaignID, entryID, voter, period) + "|" + strconv.Itoa(slot)
-	}
-	return keyBase(r, campaignID, entryID, voter, period)
+	return ballotKey(r.Defaults().Scope == PerCampaign, campaignID, entryID, voter, period, slot)
 }
 
-// keyBase is Key without the slot.
-func keyBase(r Rules, campaignID, entryID, voter, period string) string {
-	if r.Defaults().Scope == PerCampaign {
-		return campaignID + "|" + voter + "|" + period
+func ballotKey(campaignScope bool, campaignID, entryID, voter, period string, slot int) string {
+	if campaignScope {
+		return campaignID + "|" + voter + "|" + period + "|" + strconv.Itoa(slot)
 	}
 	return entryID + "|" + voter + "|" + period
 }
