@@ -62,6 +62,10 @@ func Fail(c *gin.Context, log *slog.Logger, err error) {
 // Logger logs one line per request.
 func Logger(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !log.Enabled(c, slog.LevelInfo) {
+			c.Next()
+			return
+		}
 		start := time.Now()
 		c.Next()
 		log.Info("http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(),

@@ -1,7 +1,12 @@
 package signing
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 )
 
@@ -41,4 +46,34 @@ func FuzzVerify(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPooledMACsMatchAFreshHMAC: signatures made from the pool of keyed
+// states, by many goroutines at once, are exactly a fresh HMAC's.
+func TestPooledMACsMatchAFreshHMAC(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	s := New(key)
+	fresh := func(purpose, v string) string {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(purpose + "\x00" + v))
+		return hex.EncodeToString(m.Sum(nil)[:16])
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 300 {
+				v := fmt.Sprint(g, "-", i)
+				if got, want := s.Hash("ip", v), fresh("ip", v); got != want {
+					t.Errorf("Hash(%q) = %s, want %s", v, got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if (Signer{key: key}).Hash("ip", "x") != fresh("ip", "x") {
+		t.Error("a Signer without a pool signs differently")
+	}
 }
