@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -70,12 +71,32 @@ var indexes = []index{
 
 // Migrate creates every index. It is idempotent: creating an index that
 // exists with the same definition is a no-op on both servers.
+//
+// FerretDB 1.24 (SQLite) uses an index only to keep keys unique: it looks
+// documents up by `_id` alone and scans for any other filter. On FerretDB
+// the other indexes would only slow every write (each computes its keys
+// from the stored JSON), so Migrate creates only the unique ones there and
+// drops the rest if an earlier version created them.
 func Migrate(ctx context.Context, db *mongo.Database) error {
+	ferret := IsFerretDB(ctx, db.Client())
 	for _, ix := range indexes {
+		if ferret && !ix.unique {
+			if err := db.Collection(ix.coll).Indexes().DropOne(ctx, ix.name); err != nil && !indexMissing(err) {
+				return fmt.Errorf("migrate: drop index %s.%s: %w", ix.coll, ix.name, err)
+			}
+			continue
+		}
 		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetName(ix.name).SetUnique(ix.unique)}
 		if _, err := db.Collection(ix.coll).Indexes().CreateOne(ctx, m); err != nil {
 			return fmt.Errorf("migrate: index %s.%s: %w", ix.coll, ix.name, err)
 		}
 	}
 	return nil
+}
+
+// indexMissing reports whether err says there was no such index (or no such
+// collection) to drop.
+func indexMissing(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && (ce.Code == 27 || ce.Code == 26 || ce.Name == "IndexNotFound" || ce.Name == "NamespaceNotFound")
 }
