@@ -7,7 +7,9 @@ package friction
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -42,9 +44,14 @@ type Challenge struct {
 }
 
 // Issue returns a challenge bound to subject (the request it unlocks, such
-// as voter and entry).
+// as voter and entry). Every challenge is new, even for the same subject
+// in the same second: an answer is used up once, and a client challenged
+// again (it votes twice in a row, or retries) must not get back a token it
+// has already spent.
 func (c *Challenger) Issue(subject string) Challenge {
-	payload := subject + "|" + strconv.Itoa(c.Difficulty) + "|" + strconv.FormatInt(c.Now().Add(c.TTL).Unix(), 10)
+	var salt [9]byte
+	_, _ = rand.Read(salt[:])
+	payload := subject + "|" + strconv.Itoa(c.Difficulty) + "|" + strconv.FormatInt(c.Now().Add(c.TTL).Unix(), 10) + "|" + base64.RawURLEncoding.EncodeToString(salt[:])
 	return Challenge{Token: c.Signer.Sign("pow", []byte(payload)), Difficulty: c.Difficulty}
 }
 
@@ -73,13 +80,14 @@ func (c *Challenger) Check(subject, token, nonce string) (until time.Time, err e
 	if err != nil {
 		return time.Time{}, ErrInvalid
 	}
-	parts := strings.Split(string(payload), "|")
-	if len(parts) < 3 {
+	parts := strings.Split(string(payload), "|") // subject (may hold "|"), difficulty, expiry, salt
+	if len(parts) < 4 {
 		return time.Time{}, ErrInvalid
 	}
-	exp, err1 := strconv.ParseInt(parts[len(parts)-1], 10, 64)
-	difficulty, err2 := strconv.Atoi(parts[len(parts)-2])
-	if err1 != nil || err2 != nil || strings.Join(parts[:len(parts)-2], "|") != subject || c.Now().Unix() > exp {
+	n := len(parts) - 3
+	difficulty, err1 := strconv.Atoi(parts[n])
+	exp, err2 := strconv.ParseInt(parts[n+1], 10, 64)
+	if err1 != nil || err2 != nil || strings.Join(parts[:n], "|") != subject || c.Now().Unix() > exp {
 		return time.Time{}, ErrInvalid
 	}
 	if len(nonce) == 0 || len(nonce) > 32 || !Solves(token, nonce, difficulty) {

@@ -46,6 +46,15 @@ func TestChallenge(t *testing.T) {
 	if err := c.Verify(ctx, "d:fan|en_a", ch.Token, nonce); !errors.Is(err, friction.ErrUsed) {
 		t.Errorf("the same answer twice: %v", err)
 	}
+	// Challenged again at once (voting twice in a row): a fresh token, not
+	// the one already spent.
+	again := c.Issue("d:fan|en_a")
+	if again.Token == ch.Token {
+		t.Fatal("a second challenge in the same second repeats the spent token")
+	}
+	if err := c.Verify(ctx, "d:fan|en_a", again.Token, friction.Solve(again)); err != nil {
+		t.Errorf("the second challenge's answer: %v", err)
+	}
 	late := c.Issue("d:fan|en_a")
 	lateNonce := friction.Solve(late)
 	now = now.Add(6 * time.Minute)

@@ -2,10 +2,40 @@
 // already voted and when to come back, or what to do). When Tryout asks
 // for a proof of work (a vote that looks automated), the browser solves it
 // and sends the vote again, and offers to confirm the voter's email
-// instead (a signed-in voter is never asked for the puzzle).
+// instead (a signed-in voter is never asked for the puzzle). On load it
+// asks what the visitor has left, so a fan who already voted is told so
+// at once instead of after pressing the button.
 const box = document.getElementById("vote-box");
 const button = document.getElementById("vote");
 const msg = box.querySelector(".message");
+
+const periodWords = { once: "in this campaign", hour: "this hour", day: "today", week: "this week" };
+
+// when says a moment as the API's messages do: "Mon 30 Nov, 00:00 UTC".
+function when(iso) {
+  const d = new Date(iso);
+  const day = d.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).replace(",", "");
+  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+  return `${day}, ${time} UTC`;
+}
+
+async function standing() {
+  const res = await fetch(`/api/campaigns/${encodeURIComponent(box.dataset.campaign)}/votes/me`, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (!res.ok) return;
+  const s = await res.json();
+  const period = periodWords[s.frequency] || "for now";
+  const again = s.next_period_at ? ` You can vote again ${when(s.next_period_at)}.` : "";
+  if ((s.voted || []).includes(box.dataset.entry)) {
+    msg.textContent = `You voted for this entry ${period}.${again}`;
+  } else if (s.scope === "campaign" && s.remaining === 0) {
+    msg.textContent = `You have used your votes ${period}.${again}`;
+  } else {
+    return;
+  }
+  button.disabled = true;
+  box.dataset.voted = "yes";
+}
+standing().catch(() => {});
 
 function zeroBits(bytes) {
   let n = 0;
