@@ -360,6 +360,10 @@ func limitOrMax(n int64) int64 {
 // to keep the voter record, voter id, the proof's ttl (ms), the journal
 // record ("": check only).
 //
+// An entry is live when it is in its campaign's Top order (the gallery
+// keeps card and member together); one ZMSCORE per campaign asks for the
+// whole batch.
+//
 // Per vote it answers four numbers: outcome (0 ok, 1 not live, 2 limited,
 // 3 challenge, 4 already voted, 5 no votes left, 6 own entry), then for 0
 // the slot, the entry's new total (-1 when not recorded) and how friction
@@ -405,18 +409,34 @@ local function wait(k)
   return tonumber(window[k])
 end
 
+-- A live entry is in its campaign's Top order (the gallery adds and
+-- removes the card and the member together): one ZMSCORE per campaign
+-- tells which of the batch's entries are live.
+local asked = {}
+for i = 0, n - 1 do
+  local top, entry = KEYS[3 + i * 8], ARGV[9 + i * 9]
+  local q = asked[top]
+  if q == nil then
+    q = {seen = {}, list = {}}
+    asked[top] = q
+  end
+  if not q.seen[entry] then
+    q.seen[entry] = true
+    q.list[#q.list + 1] = entry
+  end
+end
+for top, q in pairs(asked) do
+  local scores = redis.call('ZMSCORE', top, unpack(q.list))
+  for j, e in ipairs(q.list) do live[top .. '\0' .. e] = scores[j] ~= false end
+end
+
 for i = 0, n - 1 do
   local k, a = 1 + i * 8, 8 + i * 9
   local card, top, ip, net, burst, crowd, vk, pk = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5], KEYS[k + 6], KEYS[k + 7], KEYS[k + 8]
   local entry, notOwner, reasons, verified, slots = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
   local keep, voter, pttl, rec = ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9]
   local code, x, y, ch = 0, 0, -1, 0
-  local l = live[card]
-  if l == nil then
-    l = redis.call('EXISTS', card) == 1
-    live[card] = l
-  end
-  if not l then
+  if not live[top .. '\0' .. entry] then
     code = 1
   elseif notOwner ~= '' then
     local o = owner[card]

@@ -168,7 +168,7 @@ func testGateCrowdedAddress(t *testing.T, r *rig) {
 	}
 }
 
-// TestGateChecksTheCard: an entry with no gallery card (not live, taken
+// TestGateChecksTheCard: an entry not in the gallery (never live, or taken
 // down) cannot be voted for, and an entrant cannot vote for the entry the
 // card names them as making, even when the caller did not know the owner.
 func TestGateChecksTheCard(t *testing.T) { each(t, testGateChecksTheCard) }
@@ -178,6 +178,12 @@ func testGateChecksTheCard(t *testing.T, r *rig) {
 	gone := target("en_gone")
 	if _, err := r.svc.Vote(ctx, r.rules(), gone, votes.Voter{ID: "d:fan"}, votes.Signals{}); !errors.Is(err, votes.ErrNotVotable) {
 		t.Errorf("entry without a card: %v", err)
+	}
+	if err := r.gallery.Remove(ctx, "cp_x", "en_c"); err != nil { // taken down
+		t.Fatal(err)
+	}
+	if _, err := r.svc.Vote(ctx, r.rules(), target("en_c"), votes.Voter{ID: "d:fan"}, votes.Signals{}); !errors.Is(err, votes.ErrNotVotable) {
+		t.Errorf("entry taken out of the gallery: %v", err)
 	}
 	if err := r.gallery.Put(ctx, gallery.Card{ID: "en_mine", CampaignID: "cp_x", Title: "mine", OwnerID: "et_me", LiveAt: r.clock.Now()}); err != nil {
 		t.Fatal(err)
@@ -195,7 +201,7 @@ func testGateChecksTheCard(t *testing.T, r *rig) {
 		t.Errorf("someone else: %v", err)
 	}
 	r.drain(t)
-	if counts, _ := r.ballots.Counts(ctx, "cp_x"); counts["en_gone"] != 0 || counts["en_mine"] != 2 {
+	if counts, _ := r.ballots.Counts(ctx, "cp_x"); counts["en_gone"] != 0 || counts["en_c"] != 0 || counts["en_mine"] != 2 {
 		t.Errorf("ballots %v", counts)
 	}
 }
