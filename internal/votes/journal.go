@@ -210,10 +210,15 @@ func (d *Drainer) Once(ctx context.Context) (int, error) {
 	}
 	var done []string
 	var failed error
+	var unreadable []journalEntry
 	moved := 0
 	days := map[string]int64{} // the entrant's daily figures
 entries:
 	for _, e := range entries {
+		if e.unreadable != nil {
+			unreadable = append(unreadable, e)
+			continue
+		}
 		for i := e.from; i < e.to; i++ {
 			if err := errs[i]; err != nil && !errors.Is(err, ErrDuplicate) {
 				failed = err // the entry stays for the next drain
@@ -235,8 +240,11 @@ entries:
 		done = append(done, e.id)
 		moved += e.to - e.from
 	}
-	if err := j.remove(wctx, done, days); err != nil {
+	if err := j.remove(wctx, done, days, unreadable); err != nil {
 		return 0, err
+	}
+	if len(unreadable) > 0 {
+		failed = errors.Join(failed, fmt.Errorf("%d unreadable journal entries set aside in %s", len(unreadable), j.unreadableKey()))
 	}
 	if failed != nil {
 		return moved, fmt.Errorf("votes: drain: %w", failed)
@@ -244,19 +252,30 @@ entries:
 	return moved, nil
 }
 
+func (j *Journal) unreadableKey() string { return j.stream() + ":unreadable" }
+
 // remove takes drained entries out of the journal and adds their ballots
 // to the entries' daily vote counts (the entrant's dashboard), in one
 // transaction: a drain that stops before it meets the same ballots again
 // (as duplicates of themselves) and counts them then, so each is counted
-// once.
-func (j *Journal) remove(ctx context.Context, done []string, days map[string]int64) error {
-	if len(done) == 0 {
+// once. Unreadable entries are moved, as they are, to a stream of their
+// own for a person to look at, so they neither block the drain nor vanish.
+func (j *Journal) remove(ctx context.Context, done []string, days map[string]int64, unreadable []journalEntry) error {
+	if len(done) == 0 && len(unreadable) == 0 {
 		return nil
 	}
 	_, err := j.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for k, n := range days {
 			p.HIncrBy(ctx, k, "votes", n)
 			p.Expire(ctx, k, dayKeep)
+		}
+		for _, e := range unreadable {
+			values := []any{"journal_id", e.id}
+			for k, v := range e.unreadable {
+				values = append(values, k, v)
+			}
+			p.XAdd(ctx, &redis.XAddArgs{Stream: j.unreadableKey(), Values: values})
+			done = append(done, e.id)
 		}
 		p.XDel(ctx, j.stream(), done...)
 		return nil
@@ -268,11 +287,12 @@ func (j *Journal) remove(ctx context.Context, done []string, days map[string]int
 }
 
 // journalEntry is one stream entry and where its ballots sit in the batch
-// read with it; an unreadable entry has none (it is removed; the gate
-// never writes one).
+// read with it. An entry that cannot be read (the gate never writes one)
+// has no ballots and keeps its fields, to be set aside.
 type journalEntry struct {
-	id       string
-	from, to int
+	id         string
+	from, to   int
+	unreadable map[string]any
 }
 
 // read takes whole entries from the start of the journal until it has at
@@ -290,6 +310,8 @@ func (j *Journal) read(ctx context.Context, want int) ([]journalEntry, []Ballot,
 			e := journalEntry{id: m.ID, from: len(bs)}
 			if got, err := decodeEntry(m.Values); err == nil {
 				bs = append(bs, got...)
+			} else {
+				e.unreadable = m.Values
 			}
 			e.to = len(bs)
 			entries = append(entries, e)

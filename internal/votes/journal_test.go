@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -197,5 +198,30 @@ func TestJournalDrainsEntriesWrittenBeforeBatching(t *testing.T) {
 	}
 	if counts, _ := r.ballots.Counts(ctx, "cp_x"); counts["en_b"] != 2 {
 		t.Errorf("ballots for en_b: %d, want 2", counts["en_b"])
+	}
+}
+
+// TestJournalSetsAsideUnreadableEntries: an entry the drain cannot read
+// (the gate never writes one) is moved aside, as it was, and reported; it
+// blocks nothing behind it.
+func TestJournalSetsAsideUnreadableEntries(t *testing.T) {
+	r := newRig(t, "journal")
+	ctx := context.Background()
+	if err := r.gallery.Redis.XAdd(ctx, &redis.XAddArgs{Stream: "votes:journal", Values: []any{"v", "2", "b", "not a record"}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.svc.Vote(ctx, r.rules(), target("en_a"), votes.Voter{ID: "d:after"}, votes.Signals{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.drainer.Once(ctx); err == nil || !strings.Contains(err.Error(), "unreadable") {
+		t.Errorf("drain: %v, want the unreadable entry reported", err)
+	}
+	aside, _ := r.gallery.Redis.XRange(ctx, "votes:journal:unreadable", "-", "+").Result()
+	if len(aside) != 1 || aside[0].Values["b"] != "not a record" || aside[0].Values["journal_id"] == "" {
+		t.Errorf("set aside: %+v", aside)
+	}
+	counts, _ := r.ballots.Counts(ctx, "cp_x")
+	if n, _ := r.journal.Backlog(ctx); n != 0 || counts["en_a"] != 1 {
+		t.Errorf("backlog %d, ballots %d; want 0, 1", n, counts["en_a"])
 	}
 }
