@@ -76,7 +76,7 @@ type Proof struct {
 // Gate is where every vote passes in Redis. Votes arriving together are
 // gathered into one script call (group commit: a batch is sent as soon as
 // a sender is free, up to MaxBatch votes, with Senders batches in flight),
-// which for each vote in order checks the entry's card (live, not the
+// which for each vote in order checks the entry (in the gallery, not the
 // voter's own), counts the address and network limits and the friction
 // signals, and, with a journal, records the ballot: the voter's record for
 // the period (the dedupe), the ballot in the journal, the entry's counter
@@ -376,7 +376,9 @@ func limitOrMax(n int64) int64 {
 // kept as strings where Redis only passes them on (number conversions cost
 // more than the commands here). A voter record is new when EXPIRE NX sets
 // its expiry (Redis 7.0).
-var gateScript = redis.NewScript(`
+var gateScript = redis.NewScript(`#!lua
+-- The shebang (Redis 7) makes Redis refuse the whole script when it is out
+-- of memory, before any write, instead of failing it part way.
 local n = tonumber(ARGV[1])
 local ipMax, netMax, win = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local burstMax, burstWin = tonumber(ARGV[5]), ARGV[6]
