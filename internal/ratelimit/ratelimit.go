@@ -19,29 +19,19 @@ type Limiter struct {
 }
 
 // Allow counts one event for key and reports whether it is within the limit,
-// and if not, how long until the window resets.
+// and if not, how long until the window resets. (Votes count their limits
+// inside the vote gate's script instead, in the same round trip.)
 func (l *Limiter) Allow(ctx context.Context, key string) (bool, time.Duration, error) {
+	k := l.Prefix + key
 	pipe := l.Redis.TxPipeline()
-	result := l.Queue(ctx, pipe, key)
+	incr := pipe.Incr(ctx, k)
+	pipe.ExpireNX(ctx, k, l.Window)
+	ttl := pipe.PTTL(ctx, k)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return false, 0, fmt.Errorf("ratelimit: %w", err)
 	}
-	ok, wait := result()
-	return ok, wait, nil
-}
-
-// Queue adds the counting of one event for key to a pipeline, so several
-// limits (and other reads) share one round trip. After the pipeline runs,
-// the returned func tells what Allow would have.
-func (l *Limiter) Queue(ctx context.Context, p redis.Pipeliner, key string) func() (bool, time.Duration) {
-	k := l.Prefix + key
-	incr := p.Incr(ctx, k)
-	p.ExpireNX(ctx, k, l.Window)
-	ttl := p.PTTL(ctx, k)
-	return func() (bool, time.Duration) {
-		if incr.Val() > l.Limit {
-			return false, max(ttl.Val(), time.Second)
-		}
-		return true, 0
+	if incr.Val() > l.Limit {
+		return false, max(ttl.Val(), time.Second), nil
 	}
+	return true, 0, nil
 }
