@@ -298,30 +298,40 @@ type journalEntry struct {
 // read takes whole entries from the start of the journal until it has at
 // least want ballots or the journal ends.
 func (j *Journal) read(ctx context.Context, want int) ([]journalEntry, []Ballot, error) {
-	const page = 64
 	var entries []journalEntry
 	var bs []Ballot
-	for start := "-"; len(bs) < want; {
-		msgs, err := j.Redis.XRangeN(ctx, j.stream(), start, "+", page).Result()
+	err := j.scan(ctx, "+", 64, func(m redis.XMessage) bool {
+		e := journalEntry{id: m.ID, from: len(bs)}
+		if got, err := decodeEntry(m.Values); err == nil {
+			bs = append(bs, got...)
+		} else {
+			e.unreadable = m.Values
+		}
+		e.to = len(bs)
+		entries = append(entries, e)
+		return len(bs) < want
+	})
+	return entries, bs, err
+}
+
+// scan walks the journal's entries from its start up to end ("+" for all),
+// page entries per round trip, while each returns true.
+func (j *Journal) scan(ctx context.Context, end string, page int64, each func(redis.XMessage) bool) error {
+	for start := "-"; ; {
+		msgs, err := j.Redis.XRangeN(ctx, j.stream(), start, end, page).Result()
 		if err != nil {
-			return nil, nil, fmt.Errorf("votes: journal: %w", err)
+			return fmt.Errorf("votes: journal: %w", err)
 		}
 		for _, m := range msgs {
-			e := journalEntry{id: m.ID, from: len(bs)}
-			if got, err := decodeEntry(m.Values); err == nil {
-				bs = append(bs, got...)
-			} else {
-				e.unreadable = m.Values
+			if !each(m) {
+				return nil
 			}
-			e.to = len(bs)
-			entries = append(entries, e)
 		}
-		if len(msgs) < page {
-			break
+		if int64(len(msgs)) < page {
+			return nil
 		}
 		start = "(" + msgs[len(msgs)-1].ID
 	}
-	return entries, bs, nil
 }
 
 // Run drains until ctx ends. While votes arrive in a steady stream the
@@ -427,25 +437,19 @@ func (j *Journal) pending(ctx context.Context, campaignID, at string) (map[strin
 	if at == "" {
 		return out, nil
 	}
-	start := "-"
-	for {
-		msgs, err := j.Redis.XRangeN(ctx, j.stream(), start, at, 5000).Result()
-		if err != nil {
-			return nil, fmt.Errorf("votes: journal: %w", err)
-		}
-		for _, m := range msgs {
-			bs, _ := decodeEntry(m.Values)
-			for _, b := range bs {
-				if b.CampaignID == campaignID {
-					out[b.EntryID]++
-				}
+	err := j.scan(ctx, at, 5000, func(m redis.XMessage) bool {
+		bs, _ := decodeEntry(m.Values)
+		for _, b := range bs {
+			if b.CampaignID == campaignID {
+				out[b.EntryID]++
 			}
 		}
-		if len(msgs) < 5000 {
-			return out, nil
-		}
-		start = "(" + msgs[len(msgs)-1].ID
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // snapshot reads a campaign's counters and the journal's last position in
@@ -478,24 +482,16 @@ func (j *Journal) snapshot(ctx context.Context, campaignID string) (map[string]i
 // journal: for tests and operators, not for a hot path).
 func (j *Journal) Backlog(ctx context.Context) (int64, error) {
 	var n int64
-	for start := "-"; ; {
-		msgs, err := j.Redis.XRangeN(ctx, j.stream(), start, "+", 500).Result()
-		if err != nil {
-			return 0, fmt.Errorf("votes: journal: %w", err)
+	err := j.scan(ctx, "+", 500, func(m redis.XMessage) bool {
+		raw, _ := m.Values["b"].(string)
+		if v, _ := m.Values["v"].(string); v == "2" {
+			n += int64(strings.Count(raw, recordSep)) + 1
+		} else {
+			n++
 		}
-		for _, m := range msgs {
-			raw, _ := m.Values["b"].(string)
-			if v, _ := m.Values["v"].(string); v == "2" {
-				n += int64(strings.Count(raw, recordSep)) + 1
-			} else {
-				n++
-			}
-		}
-		if len(msgs) < 500 {
-			return n, nil
-		}
-		start = "(" + msgs[len(msgs)-1].ID
-	}
+		return true
+	})
+	return n, err
 }
 
 // keepFor is how long a voter's record for a period is kept from now: a
