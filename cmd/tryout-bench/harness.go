@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/tryout/tryout/config"
@@ -41,7 +43,9 @@ func benchApp(ctx context.Context, work, name, db string, extra map[string]strin
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), true)
+	// Logs are thrown away, but at the configured level (as the product
+	// builds them), so a bench does not pay for lines it asked not to have.
+	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: cfg.LogLevel})), true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -81,9 +85,15 @@ func serveLoopback(h http.Handler) (string, func(), error) {
 }
 
 // startProfile writes a CPU profile to TRYOUT_BENCH_CPUPROFILE, when set,
-// until the returned stop is called (for finding where the time goes).
-func startProfile() (stop func(), err error) {
+// until the returned stop is called (for finding where the time goes). A
+// suffix names a second profile of the same run (TRYOUT_BENCH_CPUPROFILE
+// plus suffix), e.g. of the baseline to compare with.
+func startProfile(suffix ...string) (stop func(), err error) {
 	path := os.Getenv("TRYOUT_BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}, nil
+	}
+	path += strings.Join(suffix, "")
 	if path == "" {
 		return func() {}, nil
 	}
@@ -101,6 +111,7 @@ func startProfile() (stop func(), err error) {
 type loadResult struct {
 	rps      float64
 	p50, p99 time.Duration
+	cpu      time.Duration // this process's CPU time (user+system) per answer
 }
 
 // loadSpec is one run of the load tool.
@@ -130,6 +141,7 @@ func load(ctx context.Context, s loadSpec) (loadResult, error) {
 	if s.rate > 0 {
 		interval = time.Duration(float64(time.Second) * float64(s.workers) / s.rate)
 	}
+	cpu0 := processCPU()
 	start := time.Now()
 	deadline := start.Add(loadDuration)
 	for w := range s.workers {
@@ -137,7 +149,9 @@ func load(ctx context.Context, s loadSpec) (loadResult, error) {
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
-			next := time.Now()
+			// Paced clients start spread over one interval, so requests
+			// arrive at a steady rate rather than in waves of s.workers.
+			next := start.Add(interval * time.Duration(w) / time.Duration(s.workers))
 			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i += s.workers {
 				if interval > 0 {
 					if d := time.Until(next); d > 0 {
@@ -176,6 +190,7 @@ func load(ctx context.Context, s loadSpec) (loadResult, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := processCPU() - cpu0
 	if fail != nil {
 		return loadResult{}, fail
 	}
@@ -183,5 +198,15 @@ func load(ctx context.Context, s loadSpec) (loadResult, error) {
 		return loadResult{}, errors.New("no requests completed")
 	}
 	slices.Sort(lat)
-	return loadResult{rps: float64(len(lat)) / elapsed.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100]}, nil
+	return loadResult{rps: float64(len(lat)) / elapsed.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100],
+		cpu: cpu / time.Duration(len(lat))}, nil
+}
+
+// processCPU is the CPU time (user and system) this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

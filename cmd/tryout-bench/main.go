@@ -12,11 +12,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/tryout/tryout/internal/app"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	app.TuneGC(os.Getenv) // as the tryout binary does
 	if err := run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "tryout-bench:", err)
 		os.Exit(1)

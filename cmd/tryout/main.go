@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/tryout/tryout/config"
+	"github.com/tryout/tryout/internal/app"
 )
 
 const usage = `usage: tryout <command> [flags]
@@ -57,6 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	app.TuneGC(getenv)
 	log := newLogger(cfg, stderr)
 	switch args[0] {
 	case "serve":
