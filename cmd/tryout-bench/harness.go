@@ -94,9 +94,6 @@ func startProfile(suffix ...string) (stop func(), err error) {
 		return func() {}, nil
 	}
 	path += strings.Join(suffix, "")
-	if path == "" {
-		return func() {}, nil
-	}
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
