@@ -94,11 +94,7 @@ func (f flaky) InsertMany(ctx context.Context, bs []votes.Ballot) []error {
 func TestJournalDrainIsIdempotent(t *testing.T) {
 	r := newRig(t, "journal")
 	ctx := context.Background()
-	for i := range 5 {
-		if _, err := r.svc.Vote(ctx, r.rules(), target("en_a"), votes.Voter{ID: fmt.Sprintf("d:%d", i)}, votes.Signals{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	r.voteN(t, "en_a", 5)
 	bad := &votes.Drainer{Journal: r.journal, Store: flaky{r.ballots}, Tally: r.gallery}
 	if _, err := bad.Once(ctx); err == nil {
 		t.Fatal("a failed drain reported success")
@@ -151,11 +147,7 @@ func TestJournalLostVoterRecord(t *testing.T) {
 func TestJournalDrainCountsDays(t *testing.T) {
 	r := newRig(t, "journal")
 	ctx := context.Background()
-	for i := range 4 {
-		if _, err := r.svc.Vote(ctx, r.rules(), target("en_a"), votes.Voter{ID: fmt.Sprintf("d:%d", i)}, votes.Signals{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	r.voteN(t, "en_a", 4)
 	day := func() int64 {
 		n, _ := r.gallery.Redis.HGet(ctx, r.gallery.DayKey("en_a", r.clock.Now()), "votes").Int64()
 		return n

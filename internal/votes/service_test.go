@@ -106,6 +106,16 @@ func target(entry string) votes.Target {
 	return votes.Target{CampaignID: "cp_x", EntryID: entry, EntrantID: "et_maker_" + entry, Live: true}
 }
 
+// voteN casts n votes for entry, from voters d:0 to d:n-1.
+func (r *rig) voteN(t *testing.T, entry string, n int) {
+	t.Helper()
+	for i := range n {
+		if _, err := r.svc.Vote(context.Background(), r.rules(), target(entry), votes.Voter{ID: fmt.Sprintf("d:%d", i)}, votes.Signals{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func (r *rig) votesOf(t *testing.T, entry string) int64 {
 	t.Helper()
 	c, _, err := r.gallery.Card(context.Background(), entry)
@@ -261,16 +271,8 @@ func TestReconcileAfterRedisLoss(t *testing.T) { each(t, testReconcileAfterRedis
 func testReconcileAfterRedisLoss(t *testing.T, r *rig) {
 	ctx := context.Background()
 	records := recordsFor(t, r)
-	for i := range 3 {
-		if _, err := r.svc.Vote(ctx, r.rules(), target("en_a"), votes.Voter{ID: fmt.Sprintf("d:%d", i)}, votes.Signals{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := range 2 {
-		if _, err := r.svc.Vote(ctx, r.rules(), target("en_b"), votes.Voter{ID: fmt.Sprintf("d:%d", i)}, votes.Signals{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	r.voteN(t, "en_a", 3)
+	r.voteN(t, "en_b", 2)
 	// A drifted counter is found and mended.
 	if err := r.gallery.SetVotes(ctx, "cp_x", "en_a", 10); err != nil {
 		t.Fatal(err)
