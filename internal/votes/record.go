@@ -21,6 +21,9 @@ const (
 	fieldSep  = "\x1f"
 )
 
+// separators blanks the separators out of a field.
+var separators = strings.NewReplacer(recordSep, "?", fieldSep, "?")
+
 // journalRecord is a ballot as the gate journals it, without the slot and
 // challenge the script puts in front.
 func journalRecord(b Ballot) string {
@@ -33,7 +36,7 @@ func journalRecord(b Ballot) string {
 		s.IPHash, s.SubnetHash, s.Device, s.UAFamily, strconv.FormatInt(s.SincePageMS, 10)}
 	for i, f := range fields {
 		if strings.ContainsAny(f, recordSep+fieldSep) { // only a device cookie could: never in ours
-			fields[i] = strings.NewReplacer(recordSep, "?", fieldSep, "?").Replace(f)
+			fields[i] = separators.Replace(f)
 		}
 	}
 	return strings.Join(fields, fieldSep)
