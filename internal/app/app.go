@@ -42,10 +42,11 @@ import (
 
 // Clients are the live connections the app runs on.
 type Clients struct {
-	Mongo *mongo.Client
-	DB    *mongo.Database
-	Redis *redis.Client
-	Blobs *blob.Store
+	Mongo   *mongo.Client
+	Backend mongodb.Backend // which server Mongo talks to (detected when empty)
+	DB      *mongo.Database
+	Redis   *redis.Client
+	Blobs   *blob.Store
 }
 
 // App holds every long-lived part. Build it with Open or New; release it
@@ -115,9 +116,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, allowEmbedde
 		uri = embedded.URI
 		log.Info("embedded FerretDB started", "dir", dir)
 	}
-	if cl.Mongo, err = mongodb.Connect(ctx, uri, cfg.Embedded()); err != nil {
+	if cl.Mongo, cl.Backend, err = mongodb.Connect(ctx, uri); err != nil {
 		return nil, err
 	}
+	log.Info("database", "backend", cl.Backend.String(), "concurrent", cl.Backend.Concurrent())
 	cl.DB = cl.Mongo.Database(cfg.MongoDatabase)
 	cl.Redis = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword.Reveal(), DB: cfg.RedisDB})
 	if err := cl.Redis.Ping(ctx).Err(); err != nil {
@@ -175,10 +177,11 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		Now:       time.Now,
 	}
 	a.Gallery = &gallery.Index{Redis: cl.Redis}
+	if a.Backend.Kind == "" {
+		a.Backend = mongodb.Detect(context.Background(), cl.Mongo)
+	}
 	var entryOpts []entries.Option
-	probe, cancelProbe := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancelProbe()
-	if mongodb.IsFerretDB(probe, cl.Mongo) {
+	if !a.Backend.Concurrent() {
 		entryOpts = append(entryOpts, entries.OneWriter())
 	}
 	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries), entryOpts...), Index: a.Gallery, Log: log}

@@ -145,7 +145,13 @@ type reportDoc struct {
 func (s *MongoReports) Add(ctx context.Context, r Report) error {
 	d := reportDoc(r)
 	d.CreatedAt = d.CreatedAt.UTC()
-	if _, err := s.c.InsertOne(ctx, d); err != nil {
+	// entry_reporter (entry|reporter) is the one-field unique key: one
+	// report per reporter and entry.
+	rec := struct {
+		reportDoc     `bson:",inline"`
+		EntryReporter string `bson:"entry_reporter"`
+	}{d, r.EntryID + "|" + r.Reporter}
+	if _, err := s.c.InsertOne(ctx, rec); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return ErrAlreadyReported
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -56,31 +57,67 @@ var indexes = []index{
 	{Entries, "campaign_status", bson.D{{Key: "campaign_id", Value: 1}, {Key: "status", Value: 1}, {Key: "updated_at", Value: 1}}, false},
 	{Reports, "entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	{Winners, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "place", Value: 1}}, false},
-	{Shares, "sharer_entry", bson.D{{Key: "sharer", Value: 1}, {Key: "entry_id", Value: 1}}, true},
+	{Shares, "sharer_entry_unique", bson.D{{Key: "sharer_entry", Value: 1}}, true},
+	{Shares, "sharer", bson.D{{Key: "sharer", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	{Ballots, "key_unique", bson.D{{Key: "key", Value: 1}}, true},
-	{Ballots, "entry_voter_period_unique", bson.D{{Key: "entry_id", Value: 1}, {Key: "voter", Value: 1}, {Key: "period", Value: 1}}, true},
+	{Ballots, "entry_voter_period_key_unique", bson.D{{Key: "entry_voter_period", Value: 1}}, true},
+	{Ballots, "entry_at", bson.D{{Key: "entry_id", Value: 1}, {Key: "at", Value: 1}}, false},
 	{Ballots, "campaign_voter_period", bson.D{{Key: "campaign_id", Value: 1}, {Key: "voter", Value: 1}, {Key: "period", Value: 1}}, false},
 	{Outbox, "broadcast", bson.D{{Key: "broadcast", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{Broadcast, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	{Replies, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "at", Value: -1}}, false},
 	{Perks, "campaign_claimed", bson.D{{Key: "campaign_id", Value: 1}, {Key: "claimed", Value: 1}, {Key: "_id", Value: 1}}, false},
-	{PerkClaim, "campaign_entrant_unique", bson.D{{Key: "campaign_id", Value: 1}, {Key: "entrant_id", Value: 1}}, true},
+	{PerkClaim, "campaign_entrant_key_unique", bson.D{{Key: "campaign_entrant", Value: 1}}, true},
 	{PerkClaim, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "at", Value: -1}}, false},
-	{Reports, "reporter_entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "reporter", Value: 1}}, true},
+	{Reports, "entry_reporter_unique", bson.D{{Key: "entry_reporter", Value: 1}}, true},
+}
+
+// obsolete are indexes an earlier version made and this one drops: the
+// compound unique keys, replaced by one-field keys (a compound unique index
+// inserts at a few hundred documents a second on FerretDB 2).
+var obsolete = []struct{ coll, name string }{
+	{Ballots, "entry_voter_period_unique"},
+	{Shares, "sharer_entry"},
+	{PerkClaim, "campaign_entrant_unique"},
+	{Reports, "reporter_entry"},
+}
+
+// joinedKeys are the one-field unique keys made of other fields joined by
+// "|". Documents written before the key existed get it before its unique
+// index is built.
+var joinedKeys = []struct {
+	coll, field string
+	from        []string
+}{
+	{Ballots, "entry_voter_period", []string{"entry_id", "voter", "period"}},
+	{Shares, "sharer_entry", []string{"sharer", "entry_id"}},
+	{PerkClaim, "campaign_entrant", []string{"campaign_id", "entrant_id"}},
+	{Reports, "entry_reporter", []string{"entry_id", "reporter"}},
 }
 
 // Migrate creates every index. It is idempotent: creating an index that
 // exists with the same definition is a no-op on both servers.
 //
-// FerretDB 1.24 (SQLite) uses an index only to keep keys unique: it looks
-// documents up by `_id` alone and scans for any other filter. On FerretDB
-// the other indexes would only slow every write (each computes its keys
-// from the stored JSON), so Migrate creates only the unique ones there and
-// drops the rest if an earlier version created them.
+// FerretDB 1.x (SQLite) uses an index only to keep keys unique: it looks
+// documents up by `_id` alone and scans for any other filter. There the
+// other indexes would only slow every write (each computes its keys from
+// the stored JSON), so Migrate creates only the unique ones and drops the
+// rest if an earlier version created them. MongoDB and FerretDB 2 get
+// every index.
 func Migrate(ctx context.Context, db *mongo.Database) error {
-	ferret := IsFerretDB(ctx, db.Client())
+	uniqueOnly := !Detect(ctx, db.Client()).Concurrent()
+	for _, k := range joinedKeys {
+		if err := backfill(ctx, db.Collection(k.coll), k.field, k.from); err != nil {
+			return err
+		}
+	}
+	for _, ix := range obsolete {
+		if err := db.Collection(ix.coll).Indexes().DropOne(ctx, ix.name); err != nil && !indexMissing(err) {
+			return fmt.Errorf("migrate: drop index %s.%s: %w", ix.coll, ix.name, err)
+		}
+	}
 	for _, ix := range indexes {
-		if ferret && !ix.unique {
+		if uniqueOnly && !ix.unique {
 			if err := db.Collection(ix.coll).Indexes().DropOne(ctx, ix.name); err != nil && !indexMissing(err) {
 				return fmt.Errorf("migrate: drop index %s.%s: %w", ix.coll, ix.name, err)
 			}
@@ -99,4 +136,40 @@ func Migrate(ctx context.Context, db *mongo.Database) error {
 func indexMissing(err error) bool {
 	var ce mongo.CommandError
 	return errors.As(err, &ce) && (ce.Code == 27 || ce.Code == 26 || ce.Name == "IndexNotFound" || ce.Name == "NamespaceNotFound")
+}
+
+// backfill sets field to the from fields joined by "|" on every document
+// of c that lacks it, in batches by _id (no pipeline updates: FerretDB has
+// none). Idempotent: a second run finds nothing to do.
+func backfill(ctx context.Context, c *mongo.Collection, field string, from []string) error {
+	proj := bson.D{{Key: "_id", Value: 1}}
+	for _, f := range from {
+		proj = append(proj, bson.E{Key: f, Value: 1})
+	}
+	for {
+		cur, err := c.Find(ctx, bson.D{{Key: field, Value: bson.D{{Key: "$exists", Value: false}}}},
+			options.Find().SetProjection(proj).SetLimit(1000))
+		if err != nil {
+			return fmt.Errorf("migrate: backfill %s.%s: %w", c.Name(), field, err)
+		}
+		var docs []bson.M
+		if err := cur.All(ctx, &docs); err != nil {
+			return fmt.Errorf("migrate: backfill %s.%s: %w", c.Name(), field, err)
+		}
+		if len(docs) == 0 {
+			return nil
+		}
+		models := make([]mongo.WriteModel, len(docs))
+		for i, d := range docs {
+			parts := make([]string, len(from))
+			for j, f := range from {
+				parts[j] = fmt.Sprint(d[f])
+			}
+			models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: d["_id"]}}).
+				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: strings.Join(parts, "|")}}}})
+		}
+		if _, err := c.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+			return fmt.Errorf("migrate: backfill %s.%s: %w", c.Name(), field, err)
+		}
+	}
 }

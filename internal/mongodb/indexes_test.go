@@ -2,6 +2,7 @@ package mongodb_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -13,9 +14,10 @@ import (
 	"github.com/tryout/tryout/internal/testkit"
 )
 
-// TestMigrateIndexes: on FerretDB only the unique indexes are kept (it
+// TestMigrateIndexes: on FerretDB 1.x only the unique indexes are kept (it
 // never reads the others, and every write pays for them), including
-// dropping one an earlier version made; on MongoDB every index is there.
+// dropping one an earlier version made; on MongoDB and FerretDB 2 every
+// index is there.
 // Uniqueness holds on both, and migrating twice changes nothing.
 func TestMigrateIndexes(t *testing.T) {
 	k := testkit.New(t)
@@ -40,17 +42,84 @@ func TestMigrateIndexes(t *testing.T) {
 		names = append(names, s.Name)
 	}
 	slices.Sort(names)
-	want := []string{"_id_", "entry_voter_period_unique", "key_unique"}
-	if !mongodb.IsFerretDB(ctx, k.Mongo) {
-		want = []string{"_id_", "campaign_voter_period", "entry_voter_period_unique", "key_unique"}
+	want := []string{"_id_", "entry_voter_period_key_unique", "key_unique"}
+	if k.Backend.Concurrent() {
+		want = []string{"_id_", "campaign_voter_period", "entry_at", "entry_voter_period_key_unique", "key_unique"}
 	}
 	if !slices.Equal(names, want) {
 		t.Errorf("ballot indexes %v, want %v", names, want)
 	}
-	if _, err := ballots.InsertOne(ctx, bson.D{{Key: "_id", Value: "b1"}, {Key: "key", Value: "k"}, {Key: "entry_id", Value: "e1"}}); err != nil {
+	if _, err := ballots.InsertOne(ctx, bson.D{{Key: "_id", Value: "b1"}, {Key: "key", Value: "k"}, {Key: "entry_voter_period", Value: "e1|v|p"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ballots.InsertOne(ctx, bson.D{{Key: "_id", Value: "b2"}, {Key: "key", Value: "k"}, {Key: "entry_id", Value: "e2"}}); !mongo.IsDuplicateKeyError(err) {
+	if _, err := ballots.InsertOne(ctx, bson.D{{Key: "_id", Value: "b2"}, {Key: "key", Value: "k"}, {Key: "entry_voter_period", Value: "e2|v|p"}}); !mongo.IsDuplicateKeyError(err) {
 		t.Errorf("second ballot with one key: %v, want a duplicate-key error", err)
+	}
+	if _, err := ballots.InsertOne(ctx, bson.D{{Key: "_id", Value: "b3"}, {Key: "key", Value: "k3"}, {Key: "entry_voter_period", Value: "e1|v|p"}}); !mongo.IsDuplicateKeyError(err) {
+		t.Errorf("second ballot for one entry, voter and period: %v, want a duplicate-key error", err)
+	}
+}
+
+// TestMigrateOneFieldKeys: data written by the version with compound
+// unique indexes gets its one-field keys, the compound indexes go, and
+// the new keys judge duplicates from then on. Migrating again changes
+// nothing.
+func TestMigrateOneFieldKeys(t *testing.T) {
+	k := testkit.New(t)
+	ctx := context.Background()
+	ballots, shares := k.DB.Collection(mongodb.Ballots), k.DB.Collection(mongodb.Shares)
+	// The previous version's index set and documents (the kit migrated the
+	// database already: take the new keys' indexes away first).
+	for _, c := range []struct {
+		coll *mongo.Collection
+		name string
+	}{{ballots, "entry_voter_period_key_unique"}, {shares, "sharer_entry_unique"}} {
+		if err := c.coll.Indexes().DropOne(ctx, c.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := mongo.IndexModel{Keys: bson.D{{Key: "entry_id", Value: 1}, {Key: "voter", Value: 1}, {Key: "period", Value: 1}},
+		Options: options.Index().SetName("entry_voter_period_unique").SetUnique(true)}
+	if _, err := ballots.Indexes().CreateOne(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		doc := bson.D{{Key: "_id", Value: fmt.Sprint("b", i)}, {Key: "key", Value: fmt.Sprint("k", i)},
+			{Key: "entry_id", Value: "e1"}, {Key: "voter", Value: fmt.Sprint("d:", i)}, {Key: "period", Value: "20261202"}}
+		if _, err := ballots.InsertOne(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := shares.InsertOne(ctx, bson.D{{Key: "_id", Value: "code1"}, {Key: "sharer", Value: "d:1"}, {Key: "entry_id", Value: "e1"}}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := mongodb.Migrate(ctx, k.DB); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bson.M
+	if err := ballots.FindOne(ctx, bson.D{{Key: "_id", Value: "b2"}}).Decode(&b); err != nil {
+		t.Fatal(err)
+	}
+	if b["entry_voter_period"] != "e1|d:2|20261202" {
+		t.Errorf("backfilled key %v, want e1|d:2|20261202", b["entry_voter_period"])
+	}
+	specs, err := ballots.Indexes().ListSpecifications(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range specs {
+		if s.Name == "entry_voter_period_unique" {
+			t.Error("the compound unique index is still there")
+		}
+	}
+	dup := bson.D{{Key: "_id", Value: "b9"}, {Key: "key", Value: "k9"}, {Key: "entry_id", Value: "e1"}, {Key: "voter", Value: "d:2"},
+		{Key: "period", Value: "20261202"}, {Key: "entry_voter_period", Value: "e1|d:2|20261202"}}
+	if _, err := ballots.InsertOne(ctx, dup); !mongo.IsDuplicateKeyError(err) {
+		t.Errorf("a second ballot for an old one's entry, voter and period: %v, want a duplicate-key error", err)
+	}
+	if _, err := shares.InsertOne(ctx, bson.D{{Key: "_id", Value: "code2"}, {Key: "sharer_entry", Value: "d:1|e1"}}); !mongo.IsDuplicateKeyError(err) {
+		t.Errorf("a second link for an old one's sharer and entry: %v, want a duplicate-key error", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -65,11 +66,28 @@ func (e *Embedded) Stop(ctx context.Context) error {
 	}
 }
 
-// Connect opens a client and checks it can reach the server. With FerretDB
-// (single=true) the pool holds one connection: FerretDB 1.24 does not make a
-// single-document update atomic across connections, and one shared
-// connection makes it exact.
-func Connect(ctx context.Context, uri string, single bool) (*mongo.Client, error) {
+// Connect opens a client to uri and checks it can reach the server. The
+// pool is full unless the server turns out to be FerretDB 1.x, which does
+// not make a single-document update atomic across connections: then the
+// client is reopened with one connection, which makes it exact. The
+// returned Backend says which server it is.
+func Connect(ctx context.Context, uri string) (*mongo.Client, Backend, error) {
+	c, err := dial(ctx, uri, false)
+	if err != nil {
+		return nil, Backend{}, err
+	}
+	b := Detect(ctx, c)
+	if b.Concurrent() {
+		return c, b, nil
+	}
+	_ = c.Disconnect(context.Background())
+	if c, err = dial(ctx, uri, true); err != nil {
+		return nil, Backend{}, err
+	}
+	return c, b, nil
+}
+
+func dial(ctx context.Context, uri string, single bool) (*mongo.Client, error) {
 	opts := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(10 * time.Second).
 		SetConnectTimeout(10 * time.Second)
@@ -93,14 +111,49 @@ func IsDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
 // IsNotFound reports whether err means no document matched.
 func IsNotFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
 
-// IsFerretDB reports whether the server is FerretDB (its buildInfo names
-// its version), whose query planner looks documents up by key only for a
-// filter that is exactly {_id}.
-func IsFerretDB(ctx context.Context, c *mongo.Client) bool {
-	var info bson.M
-	if err := c.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
-		return false
+// Backend names the server a client talks to.
+type Backend struct {
+	// Kind is "mongodb", "ferretdb1" (FerretDB 1.x, the embedded default)
+	// or "ferretdb2" (FerretDB 2 on PostgreSQL/DocumentDB).
+	Kind    string
+	Version string // the server's own version (FerretDB's, not the MongoDB it imitates)
+}
+
+// The backend kinds.
+const (
+	KindMongoDB   = "mongodb"
+	KindFerretDB1 = "ferretdb1"
+	KindFerretDB2 = "ferretdb2"
+)
+
+// Concurrent reports whether the server keeps single-document updates
+// atomic across connections and uses secondary indexes (MongoDB and
+// FerretDB 2). On FerretDB 1.x every writer must share one connection, and
+// only unique indexes are worth having.
+func (b Backend) Concurrent() bool { return b.Kind != KindFerretDB1 }
+
+// String is the kind and version, for logs and bench lines.
+func (b Backend) String() string { return b.Kind + "-" + strings.TrimPrefix(b.Version, "v") }
+
+// Detect reads the server's buildInfo: FerretDB names its own version in
+// ferretdbVersion (v1.x or v2.x); anything else is MongoDB. A server that
+// will not say is taken for the cautious kind, FerretDB 1.x.
+func Detect(ctx context.Context, c *mongo.Client) Backend {
+	var info struct {
+		Version  string `bson:"version"`
+		FerretDB string `bson:"ferretdbVersion"`
 	}
-	_, ok := info["ferretdbVersion"]
-	return ok
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := c.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return Backend{Kind: KindFerretDB1, Version: "unknown"}
+	}
+	switch {
+	case info.FerretDB == "":
+		return Backend{Kind: KindMongoDB, Version: info.Version}
+	case strings.HasPrefix(info.FerretDB, "v1.") || strings.HasPrefix(info.FerretDB, "1."):
+		return Backend{Kind: KindFerretDB1, Version: info.FerretDB}
+	default:
+		return Backend{Kind: KindFerretDB2, Version: info.FerretDB}
+	}
 }

@@ -41,6 +41,9 @@ type claimDoc struct {
 	EntrantID  string    `bson:"entrant_id"`
 	Code       string    `bson:"code"`
 	At         time.Time `bson:"at"`
+	// CampaignEntrant (campaign|entrant) is the one-field unique key: one
+	// code per entrant and campaign.
+	CampaignEntrant string `bson:"campaign_entrant"`
 }
 
 func (d claimDoc) claim() Claim { return Claim{d.CampaignID, d.EntrantID, d.Code, d.At} }
@@ -89,7 +92,7 @@ func (s *MongoStore) Claim(ctx context.Context, campaignID, entrantID string, at
 		// Concurrent claimers spread over the free codes instead of all
 		// racing for the first.
 		pick := free[rand.IntN(len(free))]
-		d := claimDoc{pick.ID, campaignID, entrantID, pick.Code, at.UTC()}
+		d := claimDoc{pick.ID, campaignID, entrantID, pick.Code, at.UTC(), campaignID + "|" + entrantID}
 		_, err = s.claims.InsertOne(ctx, d)
 		if err == nil {
 			s.markClaimed(ctx, pick.ID)

@@ -32,10 +32,17 @@ type linkDoc struct {
 	CreatedAt  time.Time `bson:"created_at"`
 }
 
+// linkRecord is a link as stored: with sharer_entry (sharer|entry), the
+// one-field unique key that allows one link per sharer and entry.
+type linkRecord struct {
+	linkDoc     `bson:",inline"`
+	SharerEntry string `bson:"sharer_entry"`
+}
+
 // GetOrCreate implements Store: insert, and on a duplicate (sharer, entry)
 // read the link that won.
 func (s *MongoStore) GetOrCreate(ctx context.Context, l Link) (Link, error) {
-	_, err := s.c.InsertOne(ctx, linkDoc(l))
+	_, err := s.c.InsertOne(ctx, linkRecord{linkDoc(l), l.Sharer + "|" + l.EntryID})
 	if err == nil {
 		return l, nil
 	}
@@ -43,7 +50,7 @@ func (s *MongoStore) GetOrCreate(ctx context.Context, l Link) (Link, error) {
 		return Link{}, fmt.Errorf("referrals: create: %w", err)
 	}
 	var d linkDoc
-	err = s.c.FindOne(ctx, bson.D{{Key: "sharer", Value: l.Sharer}, {Key: "entry_id", Value: l.EntryID}}).Decode(&d)
+	err = s.c.FindOne(ctx, bson.D{{Key: "sharer_entry", Value: l.Sharer + "|" + l.EntryID}}).Decode(&d)
 	if err != nil {
 		return Link{}, fmt.Errorf("referrals: get: %w", err)
 	}

@@ -33,7 +33,8 @@ type Kit struct {
 	Blobs     *blob.Store
 	Config    config.Config // points at this kit's database, Redis DB and buckets
 	Log       *slog.Logger
-	Embedded  bool // the database is the in-process FerretDB
+	Embedded  bool            // the database is the in-process FerretDB
+	Backend   mongodb.Backend // which server the database is on
 	redisAddr string
 	env       map[string]string
 }
@@ -46,6 +47,7 @@ var (
 type sharedServices struct {
 	uri      string
 	mongo    *mongo.Client
+	backend  mongodb.Backend
 	embedded bool
 	err      error
 }
@@ -75,7 +77,7 @@ func New(t testing.TB) *Kit {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	k := &Kit{Mongo: shared.mongo, Embedded: shared.embedded, Log: logger(), redisAddr: redisAddr}
+	k := &Kit{Mongo: shared.mongo, Embedded: shared.embedded, Backend: shared.backend, Log: logger(), redisAddr: redisAddr}
 	dbName := "t_" + ids.New("")[:20]
 	k.DB = shared.mongo.Database(dbName)
 	t.Cleanup(func() { _ = k.DB.Drop(context.Background()) })
@@ -128,8 +130,8 @@ func New(t testing.TB) *Kit {
 
 // startShared connects once per test binary: to TRYOUT_TEST_MONGO_URI, or to
 // an embedded FerretDB in a temporary directory. One client is shared by
-// every test in the binary; with FerretDB it holds a single connection, as
-// the product does.
+// every test in the binary, made as the product makes it: a full pool on
+// MongoDB and FerretDB 2, a single connection on FerretDB 1.x.
 func startShared() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -148,7 +150,7 @@ func startShared() {
 		uri, shared.embedded = e.URI, true
 	}
 	shared.uri = uri
-	shared.mongo, shared.err = mongodb.Connect(ctx, uri, shared.embedded)
+	shared.mongo, shared.backend, shared.err = mongodb.Connect(ctx, uri)
 }
 
 // allocRedisDB hands out a Redis database number no other live test uses.

@@ -17,9 +17,11 @@ import (
 // already taken.
 var ErrDuplicate = errors.New("votes: duplicate ballot")
 
-// MongoBallots keeps ballots. Two unique indexes judge duplicates: the
-// ballot key, and (entry, voter, period) so that no scope ever counts two
-// votes by one voter for one entry in one period.
+// MongoBallots keeps ballots. Two unique one-field indexes judge
+// duplicates: the ballot key, and entry_voter_period (the three joined) so
+// that no scope ever counts two votes by one voter for one entry in one
+// period. Both are single fields: a compound unique index inserts at a few
+// hundred documents a second on FerretDB 2.
 type MongoBallots struct{ c *mongo.Collection }
 
 // NewMongoBallots returns a store over the given collection.
@@ -33,6 +35,7 @@ type ballotDoc struct {
 	Voter          string     `bson:"voter"`
 	Verified       bool       `bson:"verified"`
 	Period         string     `bson:"period"`
+	EntryVoter     string     `bson:"entry_voter_period"` // EntryVoterPeriod, unique
 	At             time.Time  `bson:"at"`
 	Signals        signalsDoc `bson:"signals"`
 	Discounted     bool       `bson:"discounted"`
@@ -50,7 +53,7 @@ type signalsDoc struct {
 }
 
 func toBallotDoc(b Ballot) ballotDoc {
-	return ballotDoc{b.ID, b.Key, b.CampaignID, b.EntryID, b.Voter, b.Verified, b.Period, b.At.UTC(), signalsDoc(b.Signals),
+	return ballotDoc{b.ID, b.Key, b.CampaignID, b.EntryID, b.Voter, b.Verified, b.Period, EntryVoterPeriod(b.EntryID, b.Voter, b.Period), b.At.UTC(), signalsDoc(b.Signals),
 		b.Discounted, b.DiscountReason, b.DiscountedBy}
 }
 
@@ -90,9 +93,15 @@ func (s *MongoBallots) InsertMany(ctx context.Context, bs []Ballot) []error {
 	return out
 }
 
+// EntryVoterPeriod is the one-field key that allows one ballot per entry,
+// voter and period, whatever the campaign's scope.
+func EntryVoterPeriod(entryID, voter, period string) string {
+	return entryID + "|" + voter + "|" + period
+}
+
 // Voted reports whether the voter has a ballot for the entry in the period.
 func (s *MongoBallots) Voted(ctx context.Context, entryID, voter, period string) (bool, error) {
-	n, err := s.c.CountDocuments(ctx, bson.D{{Key: "entry_id", Value: entryID}, {Key: "voter", Value: voter}, {Key: "period", Value: period}})
+	n, err := s.c.CountDocuments(ctx, bson.D{{Key: "entry_voter_period", Value: EntryVoterPeriod(entryID, voter, period)}})
 	if err != nil {
 		return false, fmt.Errorf("votes: voted: %w", err)
 	}
