@@ -82,6 +82,8 @@ type Config struct {
 	MediaMemoryBytes  int64         // TRYOUT_MEDIA_MEMORY_BYTES
 	MediaMaxPixels    int64         // TRYOUT_MEDIA_MAX_PIXELS
 	MediaTempDir      string        // TRYOUT_MEDIA_TEMP_DIR
+	WorkerHealthAddr  string        // TRYOUT_WORKER_HEALTH_ADDR (empty: none)
+	DiskMinFreeBytes  int64         // TRYOUT_DISK_MIN_FREE_BYTES
 }
 
 // Secret is a string that never prints its value.
@@ -163,6 +165,8 @@ var Vars = []Var{
 	{"TRYOUT_MEDIA_MEMORY_BYTES", "3221225472", "address-space limit for each ffmpeg or ffprobe process"},
 	{"TRYOUT_MEDIA_MAX_PIXELS", "8847360", "largest frame (width x height) ffmpeg will decode; 4096x2160"},
 	{"TRYOUT_MEDIA_TEMP_DIR", "(DATA_DIR/tmp)", "parent of the per-task media work directories"},
+	{"TRYOUT_WORKER_HEALTH_ADDR", "(empty: none)", "address where `tryout worker` answers /healthz and /readyz (task server running; MongoDB, Redis, storage and its work directory reachable), for container health checks"},
+	{"TRYOUT_DISK_MIN_FREE_BYTES", "268435456", "/readyz reports the data directory (and the worker's work directory) down when it cannot be written or has less free space than this"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production) and
@@ -231,6 +235,8 @@ func Load(getenv func(string) string) (Config, error) {
 		MediaMemoryBytes:  p.int64("TRYOUT_MEDIA_MEMORY_BYTES", 3<<30),
 		MediaMaxPixels:    p.int64("TRYOUT_MEDIA_MAX_PIXELS", 4096*2160),
 		MediaTempDir:      p.str("TRYOUT_MEDIA_TEMP_DIR", ""),
+		WorkerHealthAddr:  p.str("TRYOUT_WORKER_HEALTH_ADDR", ""),
+		DiskMinFreeBytes:  p.int64("TRYOUT_DISK_MIN_FREE_BYTES", 256<<20),
 	}
 	if c.S3PublicEndpoint == "" {
 		c.S3PublicEndpoint = c.S3Endpoint
@@ -248,6 +254,20 @@ func Load(getenv func(string) string) (Config, error) {
 
 // Embedded reports whether the database is the in-process FerretDB.
 func (c Config) Embedded() bool { return c.MongoURI == "" }
+
+// ErrSharedSecret says a process that shares a database with others has no
+// TRYOUT_SESSION_SECRET of its own to share.
+var ErrSharedSecret = errors.New("TRYOUT_SESSION_SECRET is not set: with a MongoDB server every serve and worker process must share one secret (a link a worker signs is checked by the API, and sessions must outlive a container); set the same value, at least 32 characters, on each")
+
+// CheckShared is what serve and worker require beyond Load: on a shared
+// database every process must be given the one session secret, since a
+// generated one would differ per process.
+func (c Config) CheckShared() error {
+	if !c.Embedded() && c.SessionSecret == "" {
+		return ErrSharedSecret
+	}
+	return nil
+}
 
 func (c Config) validate() []error {
 	var errs []error
@@ -375,6 +395,14 @@ func (c Config) validate() []error {
 	}
 	if c.MediaMemoryBytes < 256<<20 {
 		bad("TRYOUT_MEDIA_MEMORY_BYTES", "must be at least 268435456 (256 MiB)")
+	}
+	if c.WorkerHealthAddr != "" {
+		if _, _, err := net.SplitHostPort(c.WorkerHealthAddr); err != nil {
+			bad("TRYOUT_WORKER_HEALTH_ADDR", "want host:port, got %q", c.WorkerHealthAddr)
+		}
+	}
+	if c.DiskMinFreeBytes < 0 {
+		bad("TRYOUT_DISK_MIN_FREE_BYTES", "must not be negative")
 	}
 	if c.MediaMaxPixels < 320*240 {
 		bad("TRYOUT_MEDIA_MAX_PIXELS", "must be at least 76800 (320x240)")

@@ -1,18 +1,33 @@
 #!/usr/bin/env bash
-# Runs a command (default: every Go test) against throw-away Redis and MinIO
-# on free loopback ports, then stops them and removes their data. The Go
-# test kit embeds FerretDB itself unless TRYOUT_TEST_MONGO_URI is set.
+# Runs Tryout's tests against throw-away services on free loopback ports:
+# Redis and MinIO always; the database depends on what is there.
 #
-#   scripts/test.sh                       # go test ./...
-#   scripts/test.sh go test ./api/ -run X
+#   scripts/test.sh              the suite, in legs:
+#       - with ../shared/docdb beside the checkout (CI has it): the whole
+#         suite on FerretDB 2 / PostgreSQL / DocumentDB (concurrent, full
+#         pool, every index: the production code path), then the embedded
+#         leg on FerretDB 1.24 (one writer): every store's tests and the
+#         local default end to end (`tryout dev`: migrate, upload to live,
+#         vote, message);
+#       - without it: the whole suite on the embedded FerretDB 1.24;
+#       - with TRYOUT_TEST_MONGO_URI set: the whole suite on that server.
+#   scripts/test.sh CMD...       CMD with the services and TRYOUT_TEST_* set
+#                                (embedded database unless TRYOUT_TEST_MONGO_URI
+#                                is set or TRYOUT_TEST_BACKEND=docdb)
+#
+# TRYOUT_TEST_BACKEND=embedded skips the concurrent leg; =docdb runs only it.
+# Everything started is stopped and removed on exit.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$ROOT/scripts/install.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tryout-test.XXXXXX")
+DOCDB="$ROOT/../shared/docdb/docdb.sh"
+docdb_started=""
 cleanup() {
   "$ROOT/scripts/services.sh" stop "$tmp/services" >/dev/null 2>&1 || true
-  rm -rf "$tmp"
+  [[ -n $docdb_started ]] && "$DOCDB" stop "$tmp/docdb" >/dev/null 2>&1
+  rm -rf "$tmp" 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
 
@@ -31,10 +46,47 @@ export TRYOUT_TEST_REDIS_ADDR="127.0.0.1:$TRYOUT_REDIS_PORT"
 export TRYOUT_TEST_S3_ENDPOINT="127.0.0.1:$TRYOUT_MINIO_PORT"
 export TMPDIR="$tmp"   # embedded FerretDB files and test temp dirs go away with the rest
 mkdir -p "$tmp/go-tmp"; export GOTMPDIR="$tmp/go-tmp"
-
 cd "$ROOT"
+
+# start_docdb starts FerretDB 2 on PostgreSQL/DocumentDB (installing it the
+# first time, about 3 minutes) and prints its URI.
+start_docdb() {
+  [[ -x $DOCDB ]] || die "TRYOUT_TEST_BACKEND=docdb needs ../shared/docdb beside the checkout"
+  local uri
+  uri=$("$DOCDB" start "$tmp/docdb") || die "FerretDB 2 (../shared/docdb) did not start; see $tmp/docdb/*.log"
+  docdb_started=1
+  echo "$uri"
+}
+
+# The embedded leg: every package's tests but the long end-to-end ones
+# (internal/app, worker, media: they do not depend on the database's kind
+# and run in the concurrent leg), and the local default end to end.
+embedded_leg() {
+  local pkgs
+  pkgs=$(go list ./... | grep -v -e '/internal/app$' -e '/worker$' -e '/internal/media$')
+  say "embedded leg: FerretDB 1.24 in-process (one writer)"
+  # shellcheck disable=SC2086
+  env -u TRYOUT_TEST_MONGO_URI go test -count=1 -timeout 20m $pkgs
+}
+
 if (($#)); then
+  if [[ ${TRYOUT_TEST_BACKEND:-} == docdb && -z ${TRYOUT_TEST_MONGO_URI:-} ]]; then
+    TRYOUT_TEST_MONGO_URI=$(start_docdb); export TRYOUT_TEST_MONGO_URI
+  fi
   "$@"
+  exit
+fi
+
+if [[ -n ${TRYOUT_TEST_MONGO_URI:-} ]]; then
+  say "whole suite on $TRYOUT_TEST_MONGO_URI"
+  go test -count=1 -timeout 45m ./...
+elif [[ -x $DOCDB && ${TRYOUT_TEST_BACKEND:-} != embedded ]]; then
+  TRYOUT_TEST_MONGO_URI=$(start_docdb); export TRYOUT_TEST_MONGO_URI
+  say "concurrent leg: whole suite on FerretDB 2 / DocumentDB ($TRYOUT_TEST_MONGO_URI)"
+  go test -count=1 -timeout 45m ./...
+  unset TRYOUT_TEST_MONGO_URI
+  [[ ${TRYOUT_TEST_BACKEND:-} == docdb ]] || embedded_leg
 else
-  go test -count=1 -timeout 30m ./...
+  say "whole suite on the embedded FerretDB 1.24 (no ../shared/docdb here)"
+  go test -count=1 -timeout 45m ./...
 fi

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/tryout/tryout/config"
@@ -24,6 +25,9 @@ import (
 // first. Shutdown order: stop accepting HTTP and finish requests, drain the
 // worker, then close clients.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, dev bool) error {
+	if err := cfg.CheckShared(); err != nil {
+		return err
+	}
 	log.Info("starting", "mode", map[bool]string{true: "dev", false: "serve"}[dev], "config", cfg)
 	a, err := app.Open(ctx, cfg, log, dev)
 	if err != nil {
@@ -90,6 +94,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, dev bool) e
 
 // work runs the asynq worker until ctx ends, then drains it.
 func work(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if err := cfg.CheckShared(); err != nil {
+		return err
+	}
 	log.Info("starting", "mode", "worker", "config", cfg)
 	a, err := app.Open(ctx, cfg, log, false)
 	if err != nil {
@@ -100,9 +107,20 @@ func work(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	var running atomic.Bool
+	running.Store(true)
+	if cfg.WorkerHealthAddr != "" {
+		hctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		if err := a.WorkerHealth(hctx, cfg.WorkerHealthAddr, &running); err != nil {
+			stop()
+			return fmt.Errorf("worker health: %w", err)
+		}
+	}
 	log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 	<-ctx.Done()
 	log.Info("shutting down")
+	running.Store(false) // not ready while draining
 	stop()
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tryout/tryout/config"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/testkit"
 )
@@ -42,9 +43,24 @@ func TestUsageAndEnv(t *testing.T) {
 func TestServeAndWorkerNeedMongoURI(t *testing.T) {
 	for _, cmd := range []string{"serve", "worker"} {
 		var out bytes.Buffer
-		err := run(context.Background(), []string{cmd}, func(string) string { return "" }, &out, &out)
+		env := map[string]string{"TRYOUT_SESSION_SECRET": strings.Repeat("s", 32)}
+		err := run(context.Background(), []string{cmd}, func(k string) string { return env[k] }, &out, &out)
 		if err == nil || !strings.Contains(err.Error(), "tryout dev") {
 			t.Errorf("%s without TRYOUT_MONGO_URI: %v", cmd, err)
+		}
+	}
+}
+
+// TestSharedDatabaseNeedsSessionSecret: on a MongoDB server serve, worker
+// and dev refuse to start without an explicit secret, in one line that
+// names the variable, before connecting to anything.
+func TestSharedDatabaseNeedsSessionSecret(t *testing.T) {
+	env := map[string]string{"TRYOUT_MONGO_URI": "mongodb://127.0.0.1:1/"}
+	for _, cmd := range []string{"serve", "worker", "dev"} {
+		var out bytes.Buffer
+		err := run(context.Background(), []string{cmd}, func(k string) string { return env[k] }, &out, &out)
+		if !errors.Is(err, config.ErrSharedSecret) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s on a MongoDB URI without TRYOUT_SESSION_SECRET: %v", cmd, err)
 		}
 	}
 }

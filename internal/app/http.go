@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -36,11 +35,7 @@ func (a *App) Handler() (http.Handler, error) {
 	r.NoRoute(httpx.NotFound(a.Log))
 	r.NoMethod(httpx.NotFound(a.Log))
 
-	hc := &health.Handler{Timeout: 3 * time.Second, Log: a.Log, Checks: map[string]health.Check{
-		"mongo":   func(ctx context.Context) error { return a.Mongo.Ping(ctx, nil) },
-		"redis":   func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() },
-		"storage": func(ctx context.Context) error { return a.Blobs.Ping(ctx, a.Cfg.S3BucketOriginals) },
-	}}
+	hc := &health.Handler{Timeout: 3 * time.Second, Log: a.Log, Checks: a.Checks()}
 	hc.Routes(r)
 
 	sessions := &webauth.Sessions{Auth: a.Auth, PublicURL: a.Cfg.PublicURL, Now: a.now}

@@ -3,10 +3,13 @@ package health
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -67,4 +70,39 @@ func (h *Handler) ready(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "checks": results})
+}
+
+// Disk checks that dir can be written: a small file is created, synced and
+// removed, and the file system must have at least minFree bytes free (a
+// full disk fails uploads' temp files, transcodes and the embedded
+// database long before a write of a few bytes does).
+func Disk(dir string, minFree uint64) Check {
+	return func(ctx context.Context) error {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("disk: %w", err)
+		}
+		f, err := os.CreateTemp(dir, ".probe-*")
+		if err != nil {
+			return fmt.Errorf("disk: %w", err)
+		}
+		defer os.Remove(f.Name())
+		_, err = f.Write([]byte("ok"))
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("disk: %w", err)
+		}
+		var st syscall.Statfs_t
+		if err := syscall.Statfs(dir, &st); err != nil {
+			return fmt.Errorf("disk: %w", err)
+		}
+		if free := st.Bavail * uint64(st.Bsize); free < minFree {
+			return fmt.Errorf("disk: %s has %d bytes free, under the %d required", dir, free, minFree)
+		}
+		return nil
+	}
 }
