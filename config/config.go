@@ -74,6 +74,9 @@ type Config struct {
 	VoteCrowd      int           // TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP
 	VotePoWBits    int           // TRYOUT_VOTE_CHALLENGE_BITS
 	EmbedAncestors string        // TRYOUT_EMBED_ANCESTORS
+	// GalleryCheckInterval is how often serve checks that Redis still holds
+	// the gallery read models (and rebuilds them from MongoDB if not).
+	GalleryCheckInterval time.Duration // TRYOUT_GALLERY_CHECK_INTERVAL
 
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
 	FFprobePath       string        // TRYOUT_FFPROBE_PATH
@@ -157,6 +160,7 @@ var Vars = []Var{
 	{"TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP", "30", "distinct voters per hour on one client address before their votes must solve a challenge"},
 	{"TRYOUT_VOTE_CHALLENGE_BITS", "16", "proof-of-work difficulty in leading zero bits (16: about a second in a phone's browser)"},
 	{"TRYOUT_VIEW_AFTER", "5s", "playback time before a view counts (then once per viewer and entry per hour)"},
+	{"TRYOUT_GALLERY_CHECK_INTERVAL", "5s", "how often serve checks that Redis still holds the galleries; after a loss one process rebuilds them from MongoDB with vote totals from the ballots"},
 	{"TRYOUT_EMBED_ANCESTORS", "*", "sites allowed to embed the player and gallery widget (CSP frame-ancestors, space separated)"},
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
 	{"TRYOUT_FFPROBE_PATH", "ffprobe", "ffprobe binary"},
@@ -227,6 +231,8 @@ func Load(getenv func(string) string) (Config, error) {
 		VoteCrowd:      p.int("TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP", 30),
 		VotePoWBits:    p.int("TRYOUT_VOTE_CHALLENGE_BITS", 16),
 		EmbedAncestors: p.str("TRYOUT_EMBED_ANCESTORS", "*"),
+
+		GalleryCheckInterval: p.duration("TRYOUT_GALLERY_CHECK_INTERVAL", 5*time.Second),
 
 		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
 		FFprobePath:       p.str("TRYOUT_FFPROBE_PATH", "ffprobe"),
@@ -380,6 +386,9 @@ func (c Config) validate() []error {
 	}
 	if strings.ContainsAny(c.EmbedAncestors, ";,\r\n") || strings.TrimSpace(c.EmbedAncestors) == "" {
 		bad("TRYOUT_EMBED_ANCESTORS", "want space-separated sources such as * or 'self' https://brand.example")
+	}
+	if c.GalleryCheckInterval < 100*time.Millisecond || c.GalleryCheckInterval > time.Hour {
+		bad("TRYOUT_GALLERY_CHECK_INTERVAL", "want 100ms..1h, got %s", c.GalleryCheckInterval)
 	}
 	if c.MailPerCampaignPerMinute < 1 {
 		bad("TRYOUT_MAIL_PER_CAMPAIGN_PER_MINUTE", "want at least 1, got %d", c.MailPerCampaignPerMinute)

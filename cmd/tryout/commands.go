@@ -50,6 +50,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, dev bool) e
 	if err != nil {
 		return err
 	}
+	watch, stopWatch := context.WithCancel(context.Background())
+	defer stopWatch()
+	go a.WatchGalleries(watch, cfg.GalleryCheckInterval)
 	srv := a.Server(h)
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

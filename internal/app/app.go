@@ -320,7 +320,10 @@ func (a *App) campaignsFor(ctx context.Context, slug string, keep func(campaigns
 }
 
 // RebuildGalleries rebuilds the gallery read model of one campaign (by
-// slug) or of every campaign ("") from MongoDB, reporting each.
+// slug) or of every campaign ("") from MongoDB, reporting each. The vote
+// totals are set from the ballots (MongoDB's and the journal's) at once:
+// an entry's stored total is only as fresh as the last reconcile, so the
+// rebuilt cards are reconciled before this returns.
 func (a *App) RebuildGalleries(ctx context.Context, slug string, report func(slug string, n int, took time.Duration)) error {
 	list, err := a.campaignsFor(ctx, slug, func(campaigns.Campaign) bool { return true })
 	if err != nil {
@@ -332,9 +335,12 @@ func (a *App) RebuildGalleries(ctx context.Context, slug string, report func(slu
 		if err != nil {
 			return err
 		}
+		if _, err := a.ReconcileVotes(ctx, c.ID); err != nil {
+			return err
+		}
 		report(c.Slug, n, time.Since(start))
 	}
-	return nil
+	return a.Gallery.MarkBuilt(ctx)
 }
 
 // startVoting builds the vote gate and picks how ballots become durable.
@@ -424,4 +430,38 @@ func (a *App) ReconcileAllVotes(ctx context.Context, slug string, report func(sl
 		report(c.Slug, r)
 	}
 	return nil
+}
+
+// WatchGalleries rebuilds every gallery when Redis has lost its read models
+// (checked every interval until ctx ends): shown totals and orders come
+// back from MongoDB within one interval instead of waiting for an
+// operator. One process rebuilds; the others see the marker.
+func (a *App) WatchGalleries(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if claimed, err := a.Gallery.NeedsRebuild(ctx, 10*time.Minute); err != nil {
+			a.Log.Warn("gallery: cannot check the read models", "err", err)
+		} else if claimed {
+			a.Log.Warn("gallery: Redis has no read models (data lost?); rebuilding from MongoDB")
+			err := a.RebuildGalleries(ctx, "", func(slug string, n int, took time.Duration) {
+				a.Log.Info("gallery rebuilt", "campaign", slug, "live", n, "took", took)
+			})
+			if err != nil {
+				a.Log.Error("gallery: rebuild after a loss", "err", err)
+			}
+			_ = a.Gallery.RebuildDone(context.WithoutCancel(ctx))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// VoteTruth is a campaign's counted ballots per entry now (MongoDB's and
+// the journal's); see votes.Truth.
+func (a *App) VoteTruth(ctx context.Context, campaignID string) (map[string]int64, error) {
+	return votes.Truth(ctx, campaignID, a.Ballots, a.Votes.Gate.Journal)
 }

@@ -121,17 +121,18 @@ func TestVotingOverHTTP(t *testing.T) {
 		t.Error("entry page lacks the vote button or the total")
 	}
 
-	// Redis loses everything: rebuild the gallery, reconcile the votes.
+	// Redis loses everything: the rebuilt gallery shows the ballots at
+	// once, and a reconcile afterwards has nothing to mend.
 	e.kit.Redis.FlushDB(ctx)
 	if err := e.app.RebuildGalleries(ctx, "", func(string, int, time.Duration) {}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := e.app.ReconcileVotes(ctx, en.CampaignID)
-	if err != nil || rep.Ballots != 2 || len(rep.Differences) != 1 {
-		t.Fatalf("reconcile: %+v %v", rep, err)
-	}
 	if card, _, _ := e.app.Gallery.Card(ctx, en.ID); card.Votes != 2 {
-		t.Errorf("after reconcile the card shows %d votes, want 2", card.Votes)
+		t.Errorf("after the rebuild the card shows %d votes, want 2", card.Votes)
+	}
+	rep, err := e.app.ReconcileVotes(ctx, en.CampaignID)
+	if err != nil || rep.Ballots != 2 || len(rep.Differences) != 0 {
+		t.Fatalf("reconcile after the rebuild: %+v %v", rep, err)
 	}
 }
 

@@ -102,3 +102,33 @@ func Reconcile(ctx context.Context, campaignID string, ballots Counted, counters
 	}
 	return rep, nil
 }
+
+// Truth is a campaign's counted ballots per entry right now: MongoDB's
+// plus those still in the journal (j may be nil), read under the journal's
+// lock so no drain moves a ballot between the two reads. It is what every
+// shown total must equal once votes stop.
+func Truth(ctx context.Context, campaignID string, ballots Counted, j *Journal) (map[string]int64, error) {
+	var pending map[string]int64
+	if j != nil {
+		unlock, err := j.waitLock(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+		_, at, err := j.snapshot(ctx, campaignID)
+		if err != nil {
+			return nil, err
+		}
+		if pending, err = j.pending(ctx, campaignID, at); err != nil {
+			return nil, err
+		}
+	}
+	truth, err := ballots.Counts(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	for id, n := range pending {
+		truth[id] += n
+	}
+	return truth, nil
+}
