@@ -110,8 +110,8 @@ func (a *API) reply(c *gin.Context) {
 	var in struct {
 		Text string `json:"text"`
 	}
-	if err := c.ShouldBindJSON(&in); err != nil {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "bad_json", "Send a JSON object with your reply as \"text\"."))
+	if err := httpx.BindJSON(c, &in); err != nil {
+		httpx.Fail(c, a.Log, err)
 		return
 	}
 	if a.ReplyLimit != nil {
@@ -169,23 +169,39 @@ func (a *API) myPrefs(c *gin.Context) {
 }
 
 // putPrefs sets which emails the entrant gets: {"off": [kinds], "all_off":
-// bool}. Sign-in links always go out; every message stays in the inbox.
+// bool}, either or both; a field left out keeps its value, so a body with a
+// mistake never turns emails back on. Sign-in links always go out; every
+// message stays in the inbox.
 func (a *API) putPrefs(c *gin.Context) {
 	var in struct {
-		Off    []string `json:"off"`
-		AllOff bool     `json:"all_off"`
+		Off    *[]string `json:"off"`
+		AllOff *bool     `json:"all_off"`
 	}
-	if err := c.ShouldBindJSON(&in); err != nil {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "bad_json", "The request body must be JSON: {\"off\": [kinds], \"all_off\": false}."))
+	if err := httpx.BindJSON(c, &in); err != nil {
+		httpx.Fail(c, a.Log, err)
 		return
 	}
-	off, err := mail.ParseKinds(in.Off)
+	if in.Off == nil && in.AllOff == nil {
+		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_preferences", `Say what to change: "off" (the kinds of email to stop), "all_off" (true or false), or both.`))
+		return
+	}
+	p, err := a.Prefs.MailPrefs(c, entrantID(c))
 	if err != nil {
-		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusUnprocessableEntity, Code: "invalid_preferences",
-			Message: "One of the kinds of email is not one you can turn off.", Fields: map[string]string{"off": err.Error()}})
+		httpx.Fail(c, a.Log, translate(err))
 		return
 	}
-	p := mail.Prefs{Off: off, AllOff: in.AllOff}
+	if in.Off != nil {
+		off, err := mail.ParseKinds(*in.Off)
+		if err != nil {
+			httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusUnprocessableEntity, Code: "invalid_preferences",
+				Message: "One of the kinds of email is not one you can turn off.", Fields: map[string]string{"off": err.Error()}})
+			return
+		}
+		p.Off = off
+	}
+	if in.AllOff != nil {
+		p.AllOff = *in.AllOff
+	}
 	if err := a.Prefs.SetMailPrefs(c, entrantID(c), p); err != nil {
 		httpx.Fail(c, a.Log, translate(err))
 		return

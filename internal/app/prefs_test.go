@@ -136,4 +136,51 @@ func TestUnsubscribeAndPreferences(t *testing.T) {
 	if res, _ := e.get(anon, "/api/me/preferences"); res.StatusCode != 401 {
 		t.Errorf("preferences without signing in: %d", res.StatusCode)
 	}
+
+	// Bodies with mistakes change nothing: someone who turned everything
+	// off stays unsubscribed, and no message speaks Go.
+	raw := func(ctype, body string) *http.Request {
+		req, _ := http.NewRequest("PUT", e.srv.URL+"/api/me/preferences", strings.NewReader(body))
+		req.Header.Set("Content-Type", ctype)
+		return req
+	}
+	for _, tc := range []struct {
+		name, ctype, body string
+		status            int
+		code              string
+	}{
+		{"null body", "application/json", "null", 400, "invalid_json"},
+		{"empty body", "application/json", "", 400, "invalid_json"},
+		{"a list", "application/json", "[]", 400, "invalid_json"},
+		{"empty object", "application/json", "{}", 400, "invalid_preferences"},
+		{"typo in a field", "application/json", `{"all_of": false}`, 400, "invalid_json"},
+		{"null field", "application/json", `{"all_off": null}`, 400, "invalid_json"},
+		{"wrong type", "application/json", `{"all_off": "no"}`, 400, "invalid_json"},
+		{"two objects", "application/json", `{"all_off": false}{"all_off": false}`, 400, "invalid_json"},
+		{"broken JSON", "application/json", `{"all_off": fal`, 400, "invalid_json"},
+		{"plain text", "text/plain", `{"all_off": false}`, 415, "json_required"},
+	} {
+		var ae apiError
+		res := e.doWith(c, raw(tc.ctype, tc.body), &ae)
+		if res.StatusCode != tc.status || ae.Error.Code != tc.code {
+			t.Errorf("%s: %d %q, want %d %q", tc.name, res.StatusCode, ae.Error.Code, tc.status, tc.code)
+		}
+		for _, goWord := range []string{"Go struct", "of type", "json:", "unmarshal"} {
+			if strings.Contains(ae.Error.Message, goWord) {
+				t.Errorf("%s: the message speaks Go: %q", tc.name, ae.Error.Message)
+			}
+		}
+		if p := prefs(); !p.AllOff {
+			t.Fatalf("%s turned emails back on", tc.name)
+		}
+	}
+	var typo apiError
+	e.doWith(c, raw("application/json", `{"all_of": false}`), &typo)
+	if !strings.Contains(typo.Error.Message, `"all_of"`) || !strings.Contains(typo.Error.Message, "all_off") {
+		t.Errorf("an unknown field's message should name it and the fields there are: %q", typo.Error.Message)
+	}
+	// One field changes only itself.
+	if res := e.doWith(c, e.jsonReq("PUT", "/api/me/preferences", map[string]any{"off": []string{string(mail.KindDecision)}}), &pv); res.StatusCode != 200 || !pv.AllOff {
+		t.Errorf("changing the kinds alone: %d %+v (all_off must stay on)", res.StatusCode, pv)
+	}
 }
