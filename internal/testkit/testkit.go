@@ -97,7 +97,7 @@ func New(t testing.TB) *Kit {
 		"TRYOUT_S3_ENDPOINT": s3, "TRYOUT_S3_ACCESS_KEY": access, "TRYOUT_S3_SECRET_KEY": secret,
 		"TRYOUT_S3_BUCKET_ORIGINALS": originals, "TRYOUT_S3_BUCKET_RENDITIONS": renditions,
 		"TRYOUT_SESSION_SECRET": "test-secret-" + ids.New("") + ids.New(""),
-		"TRYOUT_DATA_DIR": t.TempDir(), "TRYOUT_SHUTDOWN_TIMEOUT": "10s", "TRYOUT_MEDIA_TIMEOUT": "2m",
+		"TRYOUT_DATA_DIR":       t.TempDir(), "TRYOUT_SHUTDOWN_TIMEOUT": "10s", "TRYOUT_MEDIA_TIMEOUT": "2m",
 		// No quiet hours: a test's milestone emails must not depend on the
 		// hour it runs at (the pacing test sets its own).
 		"TRYOUT_MAIL_QUIET_FROM": "0", "TRYOUT_MAIL_QUIET_TO": "0",
