@@ -114,7 +114,9 @@ func (s *Service) Rounds(ctx context.Context, campaignID string) ([]Round, error
 }
 
 // Round returns one round.
-func (s *Service) Round(ctx context.Context, id string) (Round, error) { return s.Store.GetRound(ctx, id) }
+func (s *Service) Round(ctx context.Context, id string) (Round, error) {
+	return s.Store.GetRound(ctx, id)
+}
 
 // Judges lists the staff with the judge role.
 func (s *Service) Judges(ctx context.Context) ([]staff.User, error) {

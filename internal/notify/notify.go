@@ -78,7 +78,7 @@ type Note struct {
 	Milestone int64  // the vote total reached
 	Place     int    // a winner's place
 	Prize     string
-	Before    int64 // the vote total before a review
+	Before    int64  // the vote total before a review
 	Round     string // the judging round an entry advanced to
 	// Key makes the message idempotent (see mail.Message.Key); when empty,
 	// the stage's own key is used.
