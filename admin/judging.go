@@ -62,13 +62,24 @@ func (a *Admin) showJudging(c *gin.Context, status int, cp campaigns.Campaign, s
 		httpx.Fail(c, a.Log, err)
 		return
 	}
+	titles := map[string]string{}
+	if len(draws) > 0 {
+		list, err := a.Entries.ListByCampaign(c, cp.ID, 0)
+		if err != nil {
+			httpx.Fail(c, a.Log, err)
+			return
+		}
+		for _, e := range list {
+			titles[e.ID] = e.Title
+		}
+	}
 	rows := append([]judging.Criterion(nil), st.Criteria...)
 	for len(rows) < len(st.Criteria)+2 && len(rows) < judging.MaxCriteria {
 		rows = append(rows, judging.Criterion{Min: 1, Max: 10, Weight: 1})
 	}
 	a.render(c, status, "judging.html", map[string]any{"Campaign": cp, "Setup": st, "Rows": rows, "Rounds": rounds, "Draws": draws,
 		"Kinds": judging.Kinds, "Rules": judging.Rules, "Errors": fe, "Problem": problem, "Done": c.Query("done"),
-		"Form": c.Request.PostForm, "Method": judging.Method})
+		"Form": c.Request.PostForm, "Method": judging.Method, "Titles": titles})
 }
 
 // saveSetup saves the rubric, the jury weight and blind judging.

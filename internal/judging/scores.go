@@ -107,36 +107,14 @@ func (s Standing) Scored() bool { return s.Judged > 0 }
 // anyone was scored, unscored entries rank after scored ones. Ties go to
 // the higher jury score, then more votes, then the earliest entry.
 func Rank(setup Setup, entries []Facts, sheets []Sheet, juryWeight int) []Standing {
-	z := Normalise(setup, sheets)
-	out := make([]Standing, len(entries))
-	index := make(map[string]int, len(entries))
+	out, scored := tally(setup, entries, sheets)
+	lo, hi := math.Inf(1), math.Inf(-1)
 	var maxVotes int64
-	for i, e := range entries {
-		out[i] = Standing{Facts: e}
-		index[e.ID] = i
-		maxVotes = max(maxVotes, e.Votes)
-	}
-	for _, s := range sheets {
-		i, ok := index[s.EntryID]
-		if !ok {
-			continue
+	for _, s := range out {
+		if s.Judged > 0 {
+			lo, hi = math.Min(lo, s.Z), math.Max(hi, s.Z)
 		}
-		if s.Conflict {
-			out[i].Conflicts++
-			continue
-		}
-		out[i].Judged++
-		out[i].RawMean += setup.Raw(s.Values)
-		out[i].Z += z[s.JudgeID][s.EntryID]
-	}
-	lo, hi, scored := math.Inf(1), math.Inf(-1), false
-	for i := range out {
-		if out[i].Judged > 0 {
-			n := float64(out[i].Judged)
-			out[i].RawMean /= n
-			out[i].Z /= n
-			lo, hi, scored = math.Min(lo, out[i].Z), math.Max(hi, out[i].Z), true
-		}
+		maxVotes = max(maxVotes, s.Votes)
 	}
 	w := float64(juryWeight) / 100
 	for i := range out {
@@ -158,6 +136,39 @@ func Rank(setup Setup, entries []Facts, sheets []Sheet, juryWeight int) []Standi
 		out[i].Place = i + 1
 	}
 	return out
+}
+
+// tally counts each entry's judges and conflicts and averages its raw
+// totals and z-scores over the judges who scored it; scored reports
+// whether any entry was scored.
+func tally(setup Setup, entries []Facts, sheets []Sheet) (out []Standing, scored bool) {
+	z := Normalise(setup, sheets)
+	out = make([]Standing, len(entries))
+	index := make(map[string]int, len(entries))
+	for i, e := range entries {
+		out[i] = Standing{Facts: e}
+		index[e.ID] = i
+	}
+	for _, s := range sheets {
+		i, ok := index[s.EntryID]
+		switch {
+		case !ok:
+		case s.Conflict:
+			out[i].Conflicts++
+		default:
+			out[i].Judged++
+			out[i].RawMean += setup.Raw(s.Values)
+			out[i].Z += z[s.JudgeID][s.EntryID]
+		}
+	}
+	for i := range out {
+		if n := float64(out[i].Judged); n > 0 {
+			out[i].RawMean /= n
+			out[i].Z /= n
+			scored = true
+		}
+	}
+	return out, scored
 }
 
 // ahead is the ranking's order with its tie-breaks.
