@@ -214,6 +214,21 @@ func TestJudgingFlow(t *testing.T) {
 		t.Errorf("winners: %+v", ws)
 	}
 
+	// A final round by staff selection: the ticked entries become finalists.
+	r3 := addRound(t, owner, cid, "Final", "final", "selection", "")
+	owner.page("/admin/rounds/" + r3)
+	if res, body := owner.post("/admin/rounds/"+r3+"/cut", url.Values{"action": {"preview"}, "pick": {in[0], in[2]}}); res.StatusCode != http.StatusOK || !strings.Contains(body, "Apply: 2 enter") {
+		t.Fatalf("selection preview: %d", res.StatusCode)
+	}
+	if res, body := owner.post("/admin/rounds/"+r3+"/cut", url.Values{"action": {"apply"}, "pick": {in[0], in[2]}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("selection apply: %d %s", res.StatusCode, body)
+	}
+	for i, id := range in {
+		if got, _ := e.app.Entries.Get(ctx, id); got.Finalist != (i != 1) {
+			t.Errorf("finalist %s: %v", id, got.Finalist)
+		}
+	}
+
 	// The CSV: a header and one row per sheet, the conflict marked.
 	res, body = owner.page("/admin/rounds/" + r2 + "/scores.csv")
 	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()

@@ -92,8 +92,9 @@ type Applied struct {
 }
 
 // ApplyCut puts the previewed entries in the round, once. digest is the
-// preview's Digest: if the entries would differ now (votes moved, an entry
-// went down), nothing is applied and ErrCutChanged says to look again.
+// preview's Digest: if a rule's entries would differ now (votes moved, an
+// entry went down), nothing is applied and ErrCutChanged says to look
+// again. A selection takes the ticked entries that are still live.
 // From the second round on, each entrant hears they advanced; entries of
 // a final round become finalists.
 func (s *Service) ApplyCut(ctx context.Context, r Round, selected []string, digest, by string) (Applied, error) {
@@ -101,7 +102,9 @@ func (s *Service) ApplyCut(ctx context.Context, r Round, selected []string, dige
 	if err != nil {
 		return Applied{}, err
 	}
-	if c.Digest() != digest {
+	// A selection is what the owner ticked; a rule's result is checked
+	// against the preview they saw.
+	if r.Rule != Selection && c.Digest() != digest {
 		return Applied{Cut: c}, ErrCutChanged
 	}
 	if len(c.In) == 0 {
