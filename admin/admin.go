@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -27,6 +28,7 @@ import (
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/notify"
@@ -60,6 +62,7 @@ type Admin struct {
 	Notify           *notify.Notifier
 	Outreach         *outreach.Service
 	Perks            perks.Store
+	Judging          *judging.Service
 	Moderation       *moderation.Service
 	Reports          *moderation.Reports
 	Media            MediaStore
@@ -127,6 +130,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.POST("/broadcasts/:id/cancel", a.can(staff.MessageEntrants), a.cancelBroadcast)
 	p.GET("/entrants", a.can(staff.ViewEntrants), a.entrantsPage)
 	p.GET("/entrants/:id", a.can(staff.ViewEntrants), a.entrantPage)
+	a.judgingRoutes(p)
 	return nil
 }
 
@@ -205,6 +209,9 @@ var funcs = template.FuncMap{
 	"clock": clock,
 	"has":   func(list []string, s string) bool { return slices.Contains(list, s) },
 	"can":   func(u staff.User, a string) bool { return u.Role.Can(staff.Action(a)) },
+	"num":   func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
+	"fixed": func(f float64, n int) string { return strconv.FormatFloat(f, 'f', n, 64) },
+	"inc":   func(i int) int { return i + 1 },
 }
 
 // clock writes seconds as m:ss.

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
@@ -157,7 +158,14 @@ func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
 			}
 		}
 	}
-	a.render(c, status, "review.html", map[string]any{"Winner": winner, "Captions": media(e.Captions),
+	// Judges of a blind campaign see the video, not who made it or what
+	// other staff did with it (scores, votes).
+	u := c.MustGet(userKey).(staff.User)
+	blind := u.Role == staff.Judge && a.Judging != nil && a.Judging.Blind(c, e.CampaignID)
+	if blind {
+		who, log = entrants.Entrant{}, nil
+	}
+	a.render(c, status, "review.html", map[string]any{"Winner": winner, "Captions": media(e.Captions), "Blind": blind,
 		"E": e, "Campaign": cp, "Entrant": who, "Audit": log, "Play": play, "Poster": poster,
 		"Seen": e.UpdatedAt.UTC().Format(time.RFC3339Nano), "Templates": templatesFor(cp),
 		"Prev": prev, "Next": next, "Query": queueQuery(c), "Problem": problem, "Done": c.Query("done"),
@@ -351,7 +359,12 @@ func (a *Admin) pickWinner(c *gin.Context) {
 		return
 	}
 	a.audit(c, u, "winner.set", e.ID, nil, map[string]string{"place": strconv.Itoa(w.Place), "prize": w.Prize})
-	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"?done="+url.QueryEscape("“"+e.Title+"” is a winner (place "+strconv.Itoa(w.Place)+")."))
+	done := url.QueryEscape("“" + e.Title + "” is a winner (place " + strconv.Itoa(w.Place) + ").")
+	if back := c.PostForm("back"); strings.HasPrefix(back, "/admin/rounds/") && safeNext(back) == back && !strings.ContainsAny(back, "?#") {
+		c.Redirect(http.StatusSeeOther, back+"?done="+done) // confirmed from a round's ranking
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"?done="+done)
 }
 
 // setFinalist puts a live entry on the shortlist (the entrant gets the

@@ -19,6 +19,7 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/judging"
 )
 
 // seedCookie keeps a fan's shuffle order for a day, so paging and coming
@@ -209,8 +210,13 @@ func (w *Web) winners(c *gin.Context) {
 		w.fail(c, err)
 		return
 	}
+	draws, err := w.drawsOf(c, cp)
+	if err != nil {
+		w.fail(c, err)
+		return
+	}
 	c.Header("Cache-Control", "public, no-cache")
-	w.render(c, http.StatusOK, "winners.html", map[string]any{"C": cp, "Winners": list, "Voting": w.votingState(cp)})
+	w.render(c, http.StatusOK, "winners.html", map[string]any{"C": cp, "Winners": list, "Voting": w.votingState(cp), "Draws": draws, "Method": judging.Method})
 }
 
 func (w *Web) winnersOf(c *gin.Context, cp campaigns.Campaign) ([]winnerView, error) {

@@ -24,6 +24,7 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/signing"
@@ -57,6 +58,11 @@ type Web struct {
 	// Gallery is the read model the public listings are served from.
 	Gallery *gallery.Index
 	Winners campaigns.WinnerStore
+	// Draws are the campaign's prize draws, published with their seeds
+	// (nil: none).
+	Draws interface {
+		Draws(ctx context.Context, campaignID string) ([]judging.Draw, error)
+	}
 	// PageToken signs the moment an entry page was served (the vote
 	// button sends it back; a vote with none, or within two seconds,
 	// is challenged).

@@ -24,6 +24,7 @@ import (
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
+	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/media"
 	"github.com/tryout/tryout/internal/moderation"
@@ -79,6 +80,7 @@ type App struct {
 	Outreach  *outreach.Service
 	Perks     perks.Store
 	Moderate  *moderation.Service
+	Judging   *judging.Service
 	Reports   *moderation.Reports
 	Presign   *blob.Presigner
 	Provider  screening.Provider
@@ -231,6 +233,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Audit, Now: a.now, Log: log}
 	a.Reports = &moderation.Reports{Store: moderation.NewMongoReports(cl.DB.Collection(mongodb.Reports)), Entries: a.Entries,
 		Campaigns: a.Campaigns, Decide: a.Moderate, Now: a.now}
+	a.Judging = a.newJudging()
 	return a, nil
 }
 

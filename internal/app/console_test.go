@@ -148,6 +148,7 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		e.addStaff(string(r)+"@example.com", string(r)+" password!!", r)
 	}
 	en := e.reviewEntry(t, "matrix", "Matrix entry")
+	rd, rd2 := e.matrixRounds(t, en.CampaignID)
 	// Written out independently of staff.Role.Can: o owner, m moderator,
 	// j judge, a analyst.
 	routes := []struct {
@@ -170,6 +171,21 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		{"GET", "/admin/entries/" + en.ID + "/votes", "om"},
 		{"POST", "/admin/entries/" + en.ID + "/votes/discount", "om"},
 		{"POST", "/admin/entries/" + en.ID + "/winner", "o"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/judging", "o"},
+		{"POST", "/admin/campaigns/" + en.CampaignID + "/judging", "o"},
+		{"POST", "/admin/campaigns/" + en.CampaignID + "/rounds", "o"},
+		{"POST", "/admin/campaigns/" + en.CampaignID + "/draws", "o"},
+		{"GET", "/admin/rounds/" + rd, "o"},
+		{"POST", "/admin/rounds/" + rd + "/cut", "o"},
+		{"POST", "/admin/rounds/" + rd2 + "/judges", "o"},
+		{"POST", "/admin/rounds/" + rd2 + "/lock", "o"},
+		{"GET", "/admin/rounds/" + rd + "/ranking", "oa"},
+		{"GET", "/admin/rounds/" + rd + "/scores.csv", "oa"},
+		{"GET", "/admin/judging", "j"},
+		{"GET", "/admin/rounds/" + rd + "/score", "j"},
+		{"GET", "/admin/rounds/" + rd + "/score/" + en.ID, "j"},
+		{"POST", "/admin/rounds/" + rd + "/score/" + en.ID, "j"},
+		{"POST", "/admin/rounds/" + rd + "/score/" + en.ID + "/conflict", "j"},
 	}
 	for _, role := range []staff.Role{staff.Owner, staff.Moderator, staff.Judge, staff.Analyst} {
 		email, pass := string(role)+"@example.com", string(role)+" password!!"

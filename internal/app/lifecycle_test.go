@@ -281,6 +281,7 @@ func TestEveryLifecycleMessage(t *testing.T) {
 			"was taken down", []string{"Reported as someone else's video."}},
 		{messages.Milestone, en, notify.Note{Milestone: 100}, "100 votes for \"Every Stage\"", []string{"reached 100 votes", "number 1 of 1", share}},
 		{messages.Finalist, en, notify.Note{}, "You are a finalist", []string{share}},
+		{messages.Advanced, en, notify.Note{Round: "Round 2: Jury", Key: en.ID + "|advanced|rd_x"}, "is through to Round 2: Jury", []string{"has advanced to Round 2: Jury in Campaign stages", share}},
 		{messages.Winner, en, notify.Note{Place: 2, Prize: "A camera"}, "You won in", []string{"won place 2", "A camera", "/c/stages/winners"}},
 		{messages.Closing, en, notify.Note{}, "Thank you for taking part", []string{"watched 0 times and got 0 votes (number 1 of 1)"}},
 		{messages.VotesAdjusted, en, notify.Note{Reason: "A burst from one network.", Before: 5, Key: "adjusted-once"}, "Your vote total", []string{"did not count 5 of them", "A burst from one network."}},

@@ -26,7 +26,7 @@ var Choices = []Choice{
 	{KindEntryReceived, "A thank-you when your entry arrives"},
 	{KindDecision, "Review decisions: live, changes needed, not accepted, taken down"},
 	{KindMilestone, "Vote milestones (10, 100, 1000 votes)"},
-	{KindResults, "Results: finalist, winner, and a thank-you when the campaign closes"},
+	{KindResults, "Results: advancing to a judging round, finalist, winner, and a thank-you when the campaign closes"},
 	{KindTeam, "Messages written by the campaign team"},
 	{KindVotesAdjusted, "Changes to your vote total after a review of suspicious votes"},
 }

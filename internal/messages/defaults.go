@@ -49,6 +49,12 @@ var Defaults = map[Stage]Template{
 			"The team will pick the winners soon. One last push, share it:\n{{share_link}}",
 		Action: "See your entry",
 	},
+	Advanced: {
+		Subject: "\"{{entry_title}}\" is through to {{round}} in {{campaign}}",
+		Body: "Hi {{name}},\n\nGood news: \"{{entry_title}}\" has advanced to {{round}} in {{campaign}}. " +
+			"We will tell you how it goes. In the meantime, share it:\n{{share_link}}",
+		Action: "See your entry",
+	},
 	Winner: {
 		Subject: "You won in {{campaign}}!",
 		Body: "Hi {{name}},\n\n\"{{entry_title}}\" won place {{place}} in {{campaign}}. Your prize: {{prize}}.\n\n" +

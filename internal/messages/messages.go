@@ -30,6 +30,7 @@ const (
 	Removed       Stage = "removed"        // taken down after going live
 	Milestone     Stage = "milestone"      // the entry reached a vote milestone
 	Finalist      Stage = "finalist"       // shortlisted
+	Advanced      Stage = "advanced"       // entered a later judging round
 	Winner        Stage = "winner"         // picked for a prize
 	Closing       Stage = "closing"        // the campaign closed: thanks to every non-winner
 	VotesAdjusted Stage = "votes_adjusted" // a fraud review changed the entry's total
@@ -37,7 +38,7 @@ const (
 )
 
 // Stages lists the stages a campaign can edit, in the order shown.
-var Stages = []Stage{Received, Failed, Live, NeedsChanges, Rejected, Removed, Milestone, Finalist, Winner, Closing, VotesAdjusted}
+var Stages = []Stage{Received, Failed, Live, NeedsChanges, Rejected, Removed, Milestone, Finalist, Advanced, Winner, Closing, VotesAdjusted}
 
 // Label is the stage as staff read it.
 func (s Stage) Label() string {
@@ -58,6 +59,8 @@ func (s Stage) Label() string {
 		return "Vote milestone"
 	case Finalist:
 		return "Finalist"
+	case Advanced:
+		return "Advanced to a round"
 	case Winner:
 		return "Winner"
 	case Closing:
@@ -83,7 +86,7 @@ func (s Stage) Kind() mail.Kind {
 		return mail.KindDecision
 	case Milestone:
 		return mail.KindMilestone
-	case Finalist, Winner, Closing:
+	case Finalist, Advanced, Winner, Closing:
 		return mail.KindResults
 	case VotesAdjusted:
 		return mail.KindVotesAdjusted
@@ -123,6 +126,7 @@ var Fields = []Field{
 	{"milestone", "the vote milestone reached", "100"},
 	{"place", "the winner's place", "1"},
 	{"prize", "the winner's prize", "A year of gear"},
+	{"round", "the judging round the entry advanced to", "Round 2: Jury"},
 	{"perk", "the entrant's perk code with its description, or nothing", "Your code: SUMMER-7KQ2"},
 }
 

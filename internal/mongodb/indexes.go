@@ -30,6 +30,10 @@ const (
 	Replies   = "replies"
 	Perks     = "perk_codes"
 	PerkClaim = "perk_claims"
+	Judging   = "judging_setups"
+	Rounds    = "judging_rounds"
+	Scores    = "judging_scores"
+	Draws     = "prize_draws"
 )
 
 type index struct {
@@ -70,6 +74,12 @@ var indexes = []index{
 	{PerkClaim, "campaign_entrant_key_unique", bson.D{{Key: "campaign_entrant", Value: 1}}, true},
 	{PerkClaim, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "at", Value: -1}}, false},
 	{Reports, "entry_reporter_unique", bson.D{{Key: "entry_reporter", Value: 1}}, true},
+	{Rounds, "key_unique", bson.D{{Key: "key", Value: 1}}, true},
+	{Rounds, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "number", Value: 1}}, false},
+	{Rounds, "judges", bson.D{{Key: "judges", Value: 1}}, false},
+	{Scores, "round", bson.D{{Key: "round_id", Value: 1}}, false},
+	{Scores, "campaign", bson.D{{Key: "campaign_id", Value: 1}}, false},
+	{Draws, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "at", Value: 1}}, false},
 }
 
 // obsolete are indexes an earlier version made and this one drops: the

@@ -78,7 +78,8 @@ type Note struct {
 	Milestone int64  // the vote total reached
 	Place     int    // a winner's place
 	Prize     string
-	Before    int64 // the vote total before a review
+	Before    int64  // the vote total before a review
+	Round     string // the judging round an entry advanced to
 	// Key makes the message idempotent (see mail.Message.Key); when empty,
 	// the stage's own key is used.
 	Key string
@@ -268,7 +269,7 @@ func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.
 		"name": who.DisplayName, "campaign": c.Name, "entry_title": e.Title,
 		"share_link": share, "resubmit_link": resubmit, "reason": note.Reason,
 		"votes": strconv.FormatInt(e.Votes, 10), "views": strconv.FormatInt(e.Views, 10),
-		"milestone": strconv.FormatInt(note.Milestone, 10), "prize": note.Prize,
+		"milestone": strconv.FormatInt(note.Milestone, 10), "prize": note.Prize, "round": note.Round,
 	}
 	if stage == messages.VotesAdjusted {
 		v["votes_before"] = strconv.FormatInt(note.Before, 10)
@@ -305,7 +306,7 @@ func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.
 	switch stage {
 	case messages.Failed, messages.NeedsChanges:
 		link = resubmit
-	case messages.Live, messages.Milestone, messages.Finalist, messages.VotesAdjusted:
+	case messages.Live, messages.Milestone, messages.Finalist, messages.Advanced, messages.VotesAdjusted:
 		link = share
 	case messages.Winner, messages.Closing:
 		link = n.PublicURL + "/c/" + c.Slug + "/winners"

@@ -40,12 +40,16 @@ func (r Role) Can(a Action) bool {
 	switch a {
 	case ViewConsole:
 		return r == Owner || r == Moderator || r == Judge || r == Analyst
-	case ManageCampaigns, ViewAudit, ViewOutbox:
+	case ManageCampaigns, ViewAudit, ViewOutbox, ManageJudging:
 		return r == Owner
 	case Moderate, ViewEntrants, ReviewVotes, MessageEntrants:
 		return r == Owner || r == Moderator
 	case WatchEntries:
 		return r == Owner || r == Moderator || r == Judge
+	case ScoreEntries:
+		return r == Judge
+	case ViewResults:
+		return r == Owner || r == Analyst
 	}
 	return false
 }
@@ -64,6 +68,9 @@ const (
 	ViewOutbox      Action = "view_outbox"
 	ReviewVotes     Action = "review_votes"     // fraud review: see vote clusters, discount and restore ballots
 	MessageEntrants Action = "message_entrants" // write to one entrant or a segment, read replies
+	ManageJudging   Action = "manage_judging"   // rubric, rounds and cuts, judges, draws
+	ScoreEntries    Action = "score_entries"    // score the entries of an assigned round, declare conflicts
+	ViewResults     Action = "view_results"     // a round's ranking with its breakdown, the scores CSV
 )
 
 // ParseRole accepts one of the four role names.
