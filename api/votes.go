@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/friction"
 	"github.com/tryout/tryout/internal/httpx"
@@ -75,7 +76,11 @@ func (a *API) vote(c *gin.Context) {
 		return
 	}
 	rules := cp.VoteRules()
-	voter := votes.Voter{ID: a.Sessions.Visitor(c)}
+	voter := votes.Voter{ID: a.Sessions.Visitor(c), Request: c.GetHeader("Idempotency-Key")}
+	if !validRequestKey(voter.Request) {
+		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_idempotency_key", "The Idempotency-Key header must be 1 to 64 letters, digits, '-', '_', ':' or '.'."))
+		return
+	}
 	_, voter.Verified = webauth.EntrantID(c)
 	voter.Proof = a.voteProof(c, voter.ID, id)
 	cast, err := a.Voting.Service.Vote(c, rules, votes.Target{CampaignID: campaignID, EntryID: id, Live: true}, voter, a.voteSignals(c, id))
@@ -83,11 +88,12 @@ func (a *API) vote(c *gin.Context) {
 		a.voteFailed(c, id, voter, rules, err)
 		return
 	}
-	a.credit(c, campaignID, referrals.Votes, voter.ID)
-	if cast.Votes > 0 && cp.MilestoneAt(cast.Votes) && a.Voting.Milestones != nil {
-		if err := a.Voting.Milestones.EnqueueMilestone(c, id, cast.Votes); err != nil {
-			a.Log.Error("votes: queue milestone message", "entry", id, "votes", cast.Votes, "err", err)
-		}
+	if cast.Replayed {
+		// A retry of a vote that was counted: its outcome again, and none
+		// of what counting it did (credit, milestone) a second time.
+		c.Header("Idempotent-Replayed", "true")
+	} else {
+		a.counted(c, cp, id, voter, cast)
 	}
 	out := voteView{Counted: true, Remaining: cast.Remaining}
 	if !cast.NextAt.IsZero() {
@@ -101,6 +107,31 @@ func (a *API) vote(c *gin.Context) {
 		}
 	}
 	c.JSON(http.StatusCreated, out)
+}
+
+// validRequestKey reports whether an Idempotency-Key header value is one
+// Tryout keeps ("" is none).
+func validRequestKey(k string) bool {
+	if len(k) > 64 {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_:.", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// counted does what a newly counted vote brings: the share link that sent
+// the voter gets the credit, and a milestone reached queues its message.
+func (a *API) counted(c *gin.Context, cp campaigns.Campaign, id string, voter votes.Voter, cast votes.Cast) {
+	a.credit(c, cp.ID, referrals.Votes, voter.ID)
+	if cast.Votes > 0 && cp.MilestoneAt(cast.Votes) && a.Voting.Milestones != nil {
+		if err := a.Voting.Milestones.EnqueueMilestone(c, id, cast.Votes); err != nil {
+			a.Log.Error("votes: queue milestone message", "entry", id, "votes", cast.Votes, "err", err)
+		}
+	}
 }
 
 // voteSignals are the risk signals a ballot keeps (none of it personal).
@@ -163,7 +194,12 @@ func (a *API) voteFailed(c *gin.Context, entryID string, voter votes.Voter, rule
 	case errors.Is(err, votes.ErrVerifyRequired):
 		httpx.Fail(c, a.Log, httpx.E(http.StatusUnauthorized, "verify_required", "This campaign counts votes from fans who confirm their email. Sign in with your email to vote."))
 	default:
-		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Your vote was not saved. Please try again.", Err: err})
+		// The vote may or may not have been recorded (Redis may have run the
+		// script and the answer been lost): a retry with the same
+		// Idempotency-Key gets the first outcome, so it never counts twice.
+		c.Header("Retry-After", "2")
+		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+			Message: "We could not confirm your vote just now. Please send it again: it will count once.", Err: err})
 	}
 }
 

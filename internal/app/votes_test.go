@@ -222,8 +222,23 @@ func TestVoteFriction(t *testing.T) {
 		t.Errorf("wrong answer: %d %+v", st, out)
 	}
 	nonce := friction.Solve(ch)
-	if st, out := post(bot, "", "X-Challenge-Token", ch.Token, "X-Challenge-Nonce", nonce); st != 201 || !out.Counted {
+	solved := []string{"X-Challenge-Token", ch.Token, "X-Challenge-Nonce", nonce, "Idempotency-Key", "vote-1"}
+	if st, out := post(bot, "", solved...); st != 201 || !out.Counted || *out.Votes != 1 {
 		t.Fatalf("solved challenge: %d %+v", st, out)
+	}
+	// The answer is lost; the button sends the same request again (its
+	// proof now used up): the first outcome comes back, nothing counts
+	// twice, and the retry says so.
+	retry := e.jsonReq("POST", "/api/entries/"+en.ID+"/votes", nil)
+	for i := 0; i+1 < len(solved); i += 2 {
+		retry.Header.Set(solved[i], solved[i+1])
+	}
+	var again voteOut
+	if res := e.doWith(bot, retry, &again); res.StatusCode != 201 || res.Header.Get("Idempotent-Replayed") != "true" || *again.Votes != 1 {
+		t.Errorf("retry of a counted vote: %d %q %+v", res.StatusCode, res.Header.Get("Idempotent-Replayed"), again)
+	}
+	if st, out := post(bot, "", "Idempotency-Key", "not a valid key!"); st != 400 || out.Error.Code != "invalid_idempotency_key" {
+		t.Errorf("a malformed key: %d %+v", st, out)
 	}
 	var b struct {
 		Signals struct{ Challenge string } `bson:"signals"`

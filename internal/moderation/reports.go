@@ -148,8 +148,8 @@ func (s *MongoReports) Add(ctx context.Context, r Report) error {
 	// entry_reporter (entry|reporter) is the one-field unique key: one
 	// report per reporter and entry.
 	rec := struct {
-		reportDoc     `bson:",inline"`
-		EntryReporter string `bson:"entry_reporter"`
+		Report        reportDoc `bson:",inline"`
+		EntryReporter string    `bson:"entry_reporter"`
 	}{d, r.EntryID + "|" + r.Reporter}
 	if _, err := s.c.InsertOne(ctx, rec); err != nil {
 		if mongo.IsDuplicateKeyError(err) {

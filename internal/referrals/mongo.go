@@ -35,8 +35,8 @@ type linkDoc struct {
 // linkRecord is a link as stored: with sharer_entry (sharer|entry), the
 // one-field unique key that allows one link per sharer and entry.
 type linkRecord struct {
-	linkDoc     `bson:",inline"`
-	SharerEntry string `bson:"sharer_entry"`
+	Link        linkDoc `bson:",inline"`
+	SharerEntry string  `bson:"sharer_entry"`
 }
 
 // GetOrCreate implements Store: insert, and on a duplicate (sharer, entry)

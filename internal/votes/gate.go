@@ -118,6 +118,7 @@ type gateVote struct {
 	voterKey            string
 	keep                time.Duration // how long to keep the voter's record
 	record              string        // the ballot as journaled; "" checks only
+	request             string        // the client's idempotency key ("": none)
 	at                  time.Time
 }
 
@@ -126,6 +127,10 @@ type gateResult struct {
 	slot      int    // the campaign-scope slot taken (0 per entry)
 	votes     int64  // the entry's total after the vote; -1 when not recorded
 	challenge string // "email" or "pow" when friction was passed so
+	// replayed: the voter's record already holds this vote under the same
+	// idempotency key (a retry of a vote that was counted); slot is then
+	// how many votes the voter has in the period, votes the entry's total.
+	replayed bool
 }
 
 type gateCall struct {
@@ -268,6 +273,8 @@ func decodeOutcome(v gateVote, r []int64) (gateResult, error) {
 		return gateResult{}, ErrNoVotesLeft
 	case 6:
 		return gateResult{}, ErrSelfVote
+	case 7:
+		return gateResult{slot: int(r[1]), votes: r[2], replayed: true}, nil
 	}
 	return gateResult{}, fmt.Errorf("votes: gate: unknown outcome %d", r[0])
 }
@@ -278,7 +285,7 @@ func decodeOutcome(v gateVote, r []int64) (gateResult, error) {
 const (
 	gateKeys   = 8
 	gateHeader = 8
-	gateFields = 9
+	gateFields = 10
 )
 
 // encode lays a batch out for the script (see gateScript).
@@ -324,7 +331,7 @@ func (g *Gate) encode(batch []*gateCall) (keys []string, args []any) {
 		}
 		keys = append(keys, g.Keys.CardKey(v.entryID), g.Keys.TopKey(v.campaignID), ip, net, burst, crowd, voterKey, proof)
 		args = append(args, v.entryID, v.ownerCheck, v.reasons, flag(v.verified), v.slots, max(int64(v.keep.Seconds()), 1),
-			v.voter, proofTTL, v.record)
+			v.voter, proofTTL, v.record, v.request)
 	}
 	return keys, args
 }
@@ -358,17 +365,21 @@ func limitOrMax(n int64) int64 {
 // card's owner must not be (""), reason bits found before (1 no page view,
 // 2 too fast), verified voter (1/0), slots (0: one vote per entry), seconds
 // to keep the voter record, voter id, the proof's ttl (ms), the journal
-// record ("": check only).
+// record ("": check only), the client's idempotency key ("": none). The
+// voter record maps each entry voted for to the key its vote came with
+// ("1" without one), so a retry of a counted vote is known before anything
+// is counted again.
 //
 // An entry is live when it is in its campaign's Top order (the gallery
 // keeps card and member together); one ZMSCORE per campaign asks for the
 // whole batch.
 //
 // Per vote it answers four numbers: outcome (0 ok, 1 not live, 2 limited,
-// 3 challenge, 4 already voted, 5 no votes left, 6 own entry), then for 0
-// the slot, the entry's new total (-1 when not recorded) and how friction
-// was passed (0 not needed, 1 email, 2 proof of work); for 2 the wait
-// (ms); for 3 the reason bits (4 burst, 8 crowded added).
+// 3 challenge, 4 already voted, 5 no votes left, 6 own entry, 7 a retry of
+// a counted vote), then for 0 the slot, the entry's new total (-1 when not
+// recorded) and how friction was passed (0 not needed, 1 email, 2 proof of
+// work); for 2 the wait (ms); for 3 the reason bits (4 burst, 8 crowded
+// added); for 7 the voter's votes this period and the entry's total.
 //
 // Counters several votes share are read once and written once at the end
 // (INCRBY, HINCRBY, ZINCRBY, one XADD for the batch); the script runs
@@ -416,7 +427,7 @@ end
 -- tells which of the batch's entries are live.
 local asked = {}
 for i = 0, n - 1 do
-  local top, entry = KEYS[3 + i * 8], ARGV[9 + i * 9]
+  local top, entry = KEYS[3 + i * 8], ARGV[9 + i * 10]
   local q = asked[top]
   if q == nil then
     q = {seen = {}, list = {}}
@@ -433,12 +444,18 @@ for top, q in pairs(asked) do
 end
 
 for i = 0, n - 1 do
-  local k, a = 1 + i * 8, 8 + i * 9
+  local k, a = 1 + i * 8, 8 + i * 10
   local card, top, ip, net, burst, crowd, vk, pk = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5], KEYS[k + 6], KEYS[k + 7], KEYS[k + 8]
   local entry, notOwner, reasons, verified, slots = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
-  local keep, voter, pttl, rec = ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9]
+  local keep, voter, pttl, rec, req = ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9], ARGV[a + 10]
   local code, x, y, ch = 0, 0, -1, 0
-  if not live[top .. '\0' .. entry] then
+  local mark = '1'
+  if req ~= '' then mark = req end
+  if req ~= '' and vk ~= '' and redis.call('HGET', vk, entry) == req then
+    -- A retry of a vote already counted: its first outcome, nothing
+    -- counted again.
+    code, x, y = 7, redis.call('HLEN', vk), tonumber(redis.call('HGET', card, 'votes') or '0')
+  elseif not live[top .. '\0' .. entry] then
     code = 1
   elseif notOwner ~= '' then
     local o = owner[card]
@@ -483,7 +500,7 @@ for i = 0, n - 1 do
   if code == 0 and vk ~= '' then
     local slot = '0'
     if slots == '0' then
-      if redis.call('HSETNX', vk, entry, '1') == 0 then code = 4 end
+      if redis.call('HSETNX', vk, entry, mark) == 0 then code = 4 end
     elseif redis.call('HEXISTS', vk, entry) == 1 then
       code = 4
     else
@@ -491,7 +508,7 @@ for i = 0, n - 1 do
       if s > tonumber(slots) then
         code = 5
       else
-        redis.call('HSET', vk, entry, '1')
+        redis.call('HSET', vk, entry, mark)
         slot, x = tostring(s), s
       end
     end

@@ -38,6 +38,7 @@ type ballotDoc struct {
 	EntryVoter     string     `bson:"entry_voter_period"` // EntryVoterPeriod, unique
 	At             time.Time  `bson:"at"`
 	Signals        signalsDoc `bson:"signals"`
+	Request        string     `bson:"request,omitempty"`
 	Discounted     bool       `bson:"discounted"`
 	DiscountReason string     `bson:"discount_reason,omitempty"`
 	DiscountedBy   string     `bson:"discounted_by,omitempty"`
@@ -54,12 +55,12 @@ type signalsDoc struct {
 
 func toBallotDoc(b Ballot) ballotDoc {
 	return ballotDoc{b.ID, b.Key, b.CampaignID, b.EntryID, b.Voter, b.Verified, b.Period, EntryVoterPeriod(b.EntryID, b.Voter, b.Period), b.At.UTC(), signalsDoc(b.Signals),
-		b.Discounted, b.DiscountReason, b.DiscountedBy}
+		b.Request, b.Discounted, b.DiscountReason, b.DiscountedBy}
 }
 
 func (d ballotDoc) ballot() Ballot {
 	return Ballot{d.ID, d.Key, d.CampaignID, d.EntryID, d.Voter, d.Verified, d.Period, d.At, Signals(d.Signals),
-		d.Discounted, d.DiscountReason, d.DiscountedBy}
+		d.Request, d.Discounted, d.DiscountReason, d.DiscountedBy}
 }
 
 // InsertMany inserts ballots in one unordered insertMany and returns each
@@ -106,6 +107,22 @@ func (s *MongoBallots) Voted(ctx context.Context, entryID, voter, period string)
 		return false, fmt.Errorf("votes: voted: %w", err)
 	}
 	return n > 0, nil
+}
+
+// RequestOf implements Ballots.
+func (s *MongoBallots) RequestOf(ctx context.Context, entryID, voter, period string) (string, bool, error) {
+	var d struct {
+		Request string `bson:"request"`
+	}
+	err := s.c.FindOne(ctx, bson.D{{Key: "entry_voter_period", Value: EntryVoterPeriod(entryID, voter, period)}},
+		options.FindOne().SetProjection(bson.D{{Key: "request", Value: 1}})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("votes: request of: %w", err)
+	}
+	return d.Request, true, nil
 }
 
 // ByVoter lists the voter's ballots in a campaign and period.

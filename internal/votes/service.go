@@ -15,6 +15,9 @@ import (
 type Ballots interface {
 	Voted(ctx context.Context, entryID, voter, period string) (bool, error)
 	ByVoter(ctx context.Context, campaignID, voter, period string) ([]Ballot, error)
+	// RequestOf is the idempotency key the voter's ballot for the entry
+	// in the period came with ("" when none, found false when no ballot).
+	RequestOf(ctx context.Context, entryID, voter, period string) (request string, found bool, err error)
 }
 
 // Tally keeps the fast counters (the gallery card and its Top order).
@@ -57,6 +60,10 @@ type Voter struct {
 	ID       string // "e:" entrant id or "d:" device id
 	Verified bool   // confirmed their email (signed in with an emailed link)
 	Proof    *Proof // a solved proof-of-work challenge for this vote, if any
+	// Request is the client's idempotency key for this vote ("": none): a
+	// retry with the key of a vote that was counted gets that vote's
+	// outcome back (Cast.Replayed) and counts nothing again.
+	Request string
 }
 
 // Cast is the outcome of a vote.
@@ -65,6 +72,10 @@ type Cast struct {
 	NextAt    time.Time // when this voter may vote for this entry again (zero: never)
 	Remaining int       // votes left in this period (campaign scope)
 	Votes     int64     // the entry's total after the vote; -1 when not known
+	// Replayed: this was a retry of a vote already counted (same voter,
+	// entry, period and idempotency key); nothing was counted now, and
+	// Ballot holds only what the retry knows.
+	Replayed bool
 }
 
 // AlreadyVotedError carries when the voter may vote again.
@@ -95,18 +106,26 @@ func (s *Service) Vote(ctx context.Context, r Rules, t Target, v Voter, sig Sign
 	}
 	period, next := r.Period(now)
 	b := Ballot{ID: ids.New("bl_"), CampaignID: t.CampaignID, EntryID: t.EntryID, Voter: v.ID, Verified: v.Verified,
-		Period: period, At: now, Signals: sig}
+		Period: period, At: now, Signals: sig, Request: v.Request}
 	slots := 0
 	if r.Scope == PerCampaign {
 		slots = r.PerPeriod
 	}
+	journal := s.Gate.Journal != nil
+	if !journal && v.Request != "" {
+		// Without voter records in Redis the ballot in MongoDB says
+		// whether this is a retry of a counted vote (before the gate,
+		// which would count the retry against the limits again).
+		if c, ok, err := s.replay(ctx, b, slots, next); err != nil || ok {
+			return c, err
+		}
+	}
 	gv := gateVote{entryID: t.EntryID, campaignID: t.CampaignID, ipHash: sig.IPHash, subnetHash: sig.SubnetHash,
 		voter: v.ID, reasons: pageReasons(sig), verified: v.Verified, proof: v.Proof, slots: slots,
-		voterKey: voterKey(t.CampaignID, v.ID, period), keep: keepFor(r, now, next), at: now}
+		voterKey: voterKey(t.CampaignID, v.ID, period), keep: keepFor(r, now, next), at: now, request: v.Request}
 	if entrant, ok := strings.CutPrefix(v.ID, "e:"); ok && !r.SelfVote {
 		gv.ownerCheck = entrant
 	}
-	journal := s.Gate.Journal != nil
 	if journal {
 		gv.record = journalRecord(b)
 	}
@@ -116,6 +135,8 @@ func (s *Service) Vote(ctx context.Context, r Rules, t Target, v Voter, sig Sign
 		return Cast{}, &AlreadyVotedError{err, next}
 	case err != nil:
 		return Cast{}, err
+	case res.replayed:
+		return Cast{Ballot: b, NextAt: next, Remaining: max(slots-res.slot, 0), Votes: res.votes, Replayed: true}, nil
 	}
 	b.Signals.Challenge = res.challenge
 	if journal {
@@ -150,6 +171,9 @@ func (s *Service) commit(ctx context.Context, b Ballot, slots int, next time.Tim
 		if !errors.Is(err, ErrDuplicate) {
 			return Cast{}, err
 		}
+		if c, ok, err := s.replay(ctx, b, slots, next); err != nil || ok {
+			return c, err
+		}
 		if slots == 1 {
 			return Cast{}, &AlreadyVotedError{ErrAlreadyVoted, next}
 		}
@@ -164,6 +188,28 @@ func (s *Service) commit(ctx context.Context, b Ballot, slots int, next time.Tim
 		}
 	}
 	return Cast{}, &AlreadyVotedError{ErrNoVotesLeft, next}
+}
+
+// replay reports whether b retries a counted vote: the voter's ballot for
+// the entry in the period came with the same idempotency key. slots is
+// the period's votes per voter in campaign scope (0 per entry).
+func (s *Service) replay(ctx context.Context, b Ballot, slots int, next time.Time) (Cast, bool, error) {
+	if b.Request == "" {
+		return Cast{}, false, nil
+	}
+	req, found, err := s.Ballots.RequestOf(ctx, b.EntryID, b.Voter, b.Period)
+	if err != nil || !found || req != b.Request {
+		return Cast{}, false, err
+	}
+	c := Cast{Ballot: b, NextAt: next, Votes: -1, Replayed: true}
+	if slots > 0 {
+		bs, err := s.Ballots.ByVoter(ctx, b.CampaignID, b.Voter, b.Period)
+		if err != nil {
+			return Cast{}, false, fmt.Errorf("votes: replay: %w", err)
+		}
+		c.Remaining = max(slots-len(bs), 0)
+	}
+	return c, true, nil
 }
 
 func (s *Service) tally(ctx context.Context, b Ballot) {

@@ -306,3 +306,43 @@ func testReconcileAfterRedisLoss(t *testing.T, r *rig) {
 		t.Errorf("a second reconcile still finds differences: %+v", rep)
 	}
 }
+
+// TestIdempotentRetry: a vote sent again with its idempotency key (the
+// answer to the first was lost) gets the first outcome back and counts
+// nothing again, also after the ballot has moved to MongoDB; the same
+// voter with another key is told they already voted. Both designs, both
+// scopes.
+func TestIdempotentRetry(t *testing.T) { each(t, testIdempotentRetry) }
+
+func testIdempotentRetry(t *testing.T, r *rig) {
+	ctx := context.Background()
+	for _, scope := range []votes.Scope{votes.PerEntry, votes.PerCampaign} {
+		rules := r.rules()
+		rules.Scope, rules.PerPeriod = scope, 3
+		voter := votes.Voter{ID: "d:idem-" + string(scope), Request: "key-" + string(scope)}
+		entry := map[votes.Scope]string{votes.PerEntry: "en_a", votes.PerCampaign: "en_b"}[scope]
+		first, err := r.svc.Vote(ctx, rules, target(entry), voter, votes.Signals{})
+		if err != nil || first.Replayed {
+			t.Fatalf("%s: first vote: %+v %v", scope, first, err)
+		}
+		before := r.votesOf(t, entry)
+		for round := range 2 {
+			again, err := r.svc.Vote(ctx, rules, target(entry), voter, votes.Signals{})
+			if err != nil || !again.Replayed || again.Remaining != first.Remaining {
+				t.Fatalf("%s: retry %d: %+v %v, want the first outcome replayed", scope, round, again, err)
+			}
+			if got := r.votesOf(t, entry); got != before {
+				t.Errorf("%s: retry %d counted again: %d votes, want %d", scope, round, got, before)
+			}
+			r.drain(t) // the second retry finds the ballot in MongoDB
+		}
+		other := voter
+		other.Request = "another-key"
+		if _, err := r.svc.Vote(ctx, rules, target(entry), other, votes.Signals{}); !errors.Is(err, votes.ErrAlreadyVoted) {
+			t.Errorf("%s: same voter, another key: %v, want already voted", scope, err)
+		}
+	}
+	if n, err := r.ballots.CountEntry(ctx, "en_a"); err != nil || n != 1 {
+		t.Errorf("ballots for en_a: %d %v, want 1", n, err)
+	}
+}

@@ -163,6 +163,7 @@ type Ballot struct {
 	Period     string
 	At         time.Time
 	Signals    Signals
+	Request    string // the client's idempotency key ("": none)
 	// Discounted ballots are kept but not counted.
 	Discounted     bool
 	DiscountReason string

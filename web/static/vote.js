@@ -54,8 +54,19 @@ async function solve(token, difficulty) {
   }
 }
 
+// One key per vote the visitor means to cast, kept across retries (a lost
+// answer, a dropped network, a second press) until the vote has an answer
+// that is not "try again": the server counts a vote with a key it has seen
+// once, and answers the retry with the first outcome.
+let requestKey = "";
+function newRequestKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
 async function send(extra) {
-  const headers = { Accept: "application/json", "X-Page-Token": box.dataset.page || "", ...extra };
+  if (!requestKey) requestKey = newRequestKey();
+  const headers = { Accept: "application/json", "X-Page-Token": box.dataset.page || "", "Idempotency-Key": requestKey, ...extra };
   const res = await fetch(`/api/entries/${encodeURIComponent(box.dataset.entry)}/votes`, { method: "POST", credentials: "same-origin", headers });
   return { res, data: await res.json().catch(() => ({})) };
 }
@@ -79,6 +90,7 @@ button.addEventListener("click", async () => {
       ({ res, data } = await send({ "X-Challenge-Token": e0.fields.challenge_token, "X-Challenge-Nonce": nonce }));
     }
     if (res.ok) {
+      requestKey = "";
       msg.textContent = "Thank you: your vote counts.";
       const total = document.getElementById("votes");
       if (total && typeof data.votes === "number") total.textContent = data.votes === 1 ? "1 vote" : `${data.votes} votes`;
@@ -94,7 +106,11 @@ button.addEventListener("click", async () => {
       msg.append(a);
     }
     msg.classList.toggle("error", e.code !== "already_voted" && e.code !== "no_votes_left");
-    if (e.code === "unavailable" || e.code === "challenge_required") button.disabled = false;
+    if (e.code === "unavailable" || e.code === "challenge_required") {
+      button.disabled = false; // the next press retries with the same key
+    } else {
+      requestKey = "";
+    }
   } catch {
     msg.textContent = "We could not reach Tryout. Check your connection and try again.";
     msg.classList.add("error");
