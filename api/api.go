@@ -134,7 +134,7 @@ func translate(err error) error {
 	case errors.Is(err, intake.ErrNoUpload):
 		return httpx.E(http.StatusConflict, "no_upload", "This entry has no upload in progress. Start one first.")
 	case errors.Is(err, intake.ErrUnavailable):
-		return &httpx.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "We could not save your entry just now. Nothing was kept; please try again.", Err: err}
+		return httpx.Unavailable("We could not save your entry just now: our storage or database is not answering. Nothing was kept; please send it again in a minute.", err)
 	case errors.Is(err, entries.ErrIllegalTransition):
 		return httpx.E(http.StatusConflict, "illegal_transition", "This entry cannot do that in its current status ("+afterColon(err)+").")
 	case errors.Is(err, entries.ErrConflict):

@@ -28,7 +28,11 @@ type Options struct {
 
 // Store talks to one S3-compatible endpoint.
 type Store struct {
-	c    *minio.Client
+	c *minio.Client
+	// fast is the same endpoint with few retries, for requests a person is
+	// waiting on (a streamed upload): a failing storage is reported within
+	// seconds instead of after minutes of backoff.
+	fast *minio.Client
 	opts Options
 }
 
@@ -42,13 +46,22 @@ func New(o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob: %w", err)
 	}
+	fast, err := minio.New(o.Endpoint, &minio.Options{
+		Creds:      credentials.NewStaticV4(o.AccessKey, o.SecretKey, ""),
+		Secure:     o.UseTLS,
+		Region:     o.Region,
+		MaxRetries: 2,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("blob: %w", err)
+	}
 	if o.PartSize == 0 {
 		o.PartSize = 16 << 20
 	}
 	if o.StreamThreads == 0 {
 		o.StreamThreads = 2
 	}
-	return &Store{c: c, opts: o}, nil
+	return &Store{c: c, fast: fast, opts: o}, nil
 }
 
 // EnsureBucket creates the bucket if it does not exist. New buckets are

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/faults"
 )
 
 // Error is the one error shape clients see: a stable machine code, a safe
@@ -20,6 +23,18 @@ type Error struct {
 	Message string
 	Fields  map[string]string
 	Err     error
+	// RetryAfter, when set, is sent as the Retry-After header: when the
+	// request is worth sending again.
+	RetryAfter time.Duration
+}
+
+// RetryUnavailable is the Retry-After hint of an unavailable answer.
+const RetryUnavailable = 10 * time.Second
+
+// Unavailable is the answer when a service Tryout depends on fails: 503,
+// "unavailable", a retry hint; message says what is kept.
+func Unavailable(message string, cause error) *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: message, Err: cause, RetryAfter: RetryUnavailable}
 }
 
 func (e *Error) Error() string {
@@ -50,11 +65,18 @@ type payload struct {
 // *Error becomes a 500 with a generic message; the cause goes to the log.
 func Fail(c *gin.Context, log *slog.Logger, err error) {
 	var he *Error
-	if !errors.As(err, &he) {
+	switch {
+	case errors.As(err, &he):
+	case faults.Unavailable(err):
+		he = Unavailable("We cannot reach our storage or database just now. Everything you saved before is kept; please try again in a minute.", err)
+	default:
 		he = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side. Please try again.", Err: err}
 	}
 	if he.Status >= 500 {
 		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "code", he.Code, "err", he.Err)
+	}
+	if he.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(he.RetryAfter.Round(time.Second).Seconds())))
 	}
 	c.AbortWithStatusJSON(he.Status, body{payload{he.Code, he.Message, he.Fields}})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/faults"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/media"
 	"github.com/tryout/tryout/internal/tasks"
@@ -43,7 +44,7 @@ func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
 
 // Blobs is the object storage the service writes originals to.
 type Blobs interface {
-	Put(ctx context.Context, bucket, key string, r io.Reader, size int64, contentType string) (int64, error)
+	PutStream(ctx context.Context, bucket, key string, r io.Reader, contentType string) (int64, error)
 	Remove(ctx context.Context, bucket, key string) error
 	Stat(ctx context.Context, bucket, key string) (int64, error)
 	Head(ctx context.Context, bucket, key string, n int64) ([]byte, error)
@@ -131,13 +132,12 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 	// the client has gone, so it does not share the request's cancellation.
 	putCtx := context.WithoutCancel(ctx)
 	capped := &capReader{r: br, left: limit}
-	size, err := s.Blobs.Put(putCtx, s.Bucket, key, capped, -1, media.ContentType(container))
+	size, err := s.Blobs.PutStream(putCtx, s.Bucket, key, capped, media.ContentType(container))
 	if err != nil {
-		s.removeObject(putCtx, key)
 		if capped.over {
 			return entries.Entry{}, &TooLargeError{Limit: limit}
 		}
-		return entries.Entry{}, fmt.Errorf("intake: store original: %w", err)
+		return entries.Entry{}, fmt.Errorf("intake: store original: %w", unavailable(err))
 	}
 	if size != capped.read {
 		s.removeObject(putCtx, key)
@@ -155,7 +155,7 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 	}
 	if err := s.Entries.Create(putCtx, e); err != nil {
 		s.removeObject(putCtx, key)
-		return entries.Entry{}, fmt.Errorf("intake: record entry: %w", err)
+		return entries.Entry{}, fmt.Errorf("intake: record entry: %w", unavailable(err))
 	}
 	if err := s.Queue.EnqueueMediaProcess(putCtx, tasks.MediaProcess{EntryID: id, OriginalKey: key}); err != nil {
 		// Without a task the entry would sit at received forever: undo both.
@@ -172,6 +172,16 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 		}
 	}
 	return e, nil
+}
+
+// unavailable marks a failure of storage or the database with
+// ErrUnavailable (the request may be sent again), leaving others as they
+// are.
+func unavailable(err error) error {
+	if faults.Unavailable(err) && !errors.Is(err, ErrUnavailable) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
 }
 
 func (s *Service) removeObject(ctx context.Context, key string) {
