@@ -2,8 +2,8 @@ package app_test
 
 import (
 	"context"
-	"io"
 	"encoding/json"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"

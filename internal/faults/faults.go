@@ -51,5 +51,5 @@ func Mark(err error) error {
 
 type marked struct{ err error }
 
-func (m *marked) Error() string { return m.err.Error() }
+func (m *marked) Error() string   { return m.err.Error() }
 func (m *marked) Unwrap() []error { return []error{m.err, ErrUnavailable} }
