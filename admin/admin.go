@@ -137,7 +137,10 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 const userKey = "staff_user"
 
 // basicAuth checks HTTP Basic credentials against staff accounts (the JSON
-// API, for scripts).
+// API, for scripts). It shares the sign-in form's limits (per address and
+// per client): an address or client the form has locked out is refused
+// here too, before any password is checked, and every wrong password here
+// counts against them. A script's successful calls do not.
 func (a *Admin) basicAuth(c *gin.Context) {
 	email, password, ok := c.Request.BasicAuth()
 	if !ok {
@@ -145,8 +148,15 @@ func (a *Admin) basicAuth(c *gin.Context) {
 		httpx.Fail(c, a.Log, httpx.E(http.StatusUnauthorized, "login_required", "Sign in with your staff email and password."))
 		return
 	}
+	email = staff.NormalizeEmail(email)
+	if over, wait := a.loginLocked(c, email); over {
+		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusTooManyRequests, Code: "too_many_attempts",
+			Message: "Too many sign-in attempts. Wait " + humanWait(wait) + " and try again.", RetryAfter: wait})
+		return
+	}
 	u, err := staff.Authenticate(c, a.Staff, email, password)
 	if errors.Is(err, staff.ErrBadCredentials) {
+		a.allowLogin(c, email) // count the failure
 		c.Header("WWW-Authenticate", `Basic realm="Tryout staff", charset="UTF-8"`)
 		httpx.Fail(c, a.Log, httpx.E(http.StatusUnauthorized, "bad_credentials", "Wrong email or password."))
 		return

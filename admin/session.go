@@ -86,6 +86,29 @@ func (a *Admin) login(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
 }
 
+// loginLocked reports, without counting an attempt, whether either sign-in
+// limit is already reached for this address or client.
+func (a *Admin) loginLocked(c *gin.Context, email string) (bool, time.Duration) {
+	for _, check := range []struct {
+		ok  bool
+		key string
+		lim limiter
+	}{{email != "", email, a.LoginLimit}, {true, c.ClientIP(), a.LoginIPLimit}} {
+		if !check.ok || check.lim == nil {
+			continue
+		}
+		over, wait, err := check.lim.Over(c, check.key)
+		if err != nil {
+			a.Log.Warn("admin: login rate limit unavailable", "err", err)
+			continue
+		}
+		if over {
+			return true, wait
+		}
+	}
+	return false, 0
+}
+
 // allowLogin applies both sign-in limits.
 func (a *Admin) allowLogin(c *gin.Context, email string) (bool, time.Duration) {
 	for _, check := range []struct {
@@ -216,4 +239,5 @@ func humanWait(d time.Duration) string {
 // limiter is a fixed-window rate limit (internal/ratelimit).
 type limiter interface {
 	Allow(ctx context.Context, key string) (bool, time.Duration, error)
+	Over(ctx context.Context, key string) (bool, time.Duration, error)
 }

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -94,5 +96,45 @@ func TestOutboxKeepsMailWithoutSMTP(t *testing.T) {
 	res := e.adminJSON("GET", "/admin/api/outbox", e.user, e.pass, nil, &out)
 	if res.StatusCode != 200 || len(out.Messages) != 1 || out.Messages[0].Status != "kept" || out.Messages[0].Kind != "login_link" || out.Messages[0].To != "fan@example.com" {
 		t.Errorf("outbox = %d %+v", res.StatusCode, out)
+	}
+}
+
+// TestBasicAuthIsThrottled: the JSON API's HTTP Basic sign-in shares the
+// console form's limits. Wrong passwords count against the address until
+// even the right one is refused (429 with Retry-After, before the password
+// is checked); an address the form has locked out is refused here too;
+// a script's successful calls never lock it.
+func TestBasicAuthIsThrottled(t *testing.T) {
+	e := newEnv(t)
+	e.addStaff("script@example.com", "script password!", staff.Analyst)
+	for i := range 25 {
+		if res := e.adminJSON("GET", "/admin/api/campaigns", "script@example.com", "script password!", nil, nil); res.StatusCode != 200 {
+			t.Fatalf("successful call %d: %d", i+1, res.StatusCode)
+		}
+	}
+	var out apiError
+	for i := range 10 {
+		if res := e.adminJSON("GET", "/admin/api/campaigns", e.user, "a wrong guess", nil, &out); res.StatusCode != 401 {
+			t.Fatalf("guess %d: %d", i+1, res.StatusCode)
+		}
+	}
+	res := e.adminJSON("GET", "/admin/api/campaigns", e.user, e.pass, nil, &out)
+	if res.StatusCode != 429 || out.Error.Code != "too_many_attempts" || res.Header.Get("Retry-After") == "" {
+		t.Errorf("right password after 10 wrong ones: %d %q Retry-After %q, want 429", res.StatusCode, out.Error.Code, res.Header.Get("Retry-After"))
+	}
+	// The form locked this address out: Basic refuses it as well.
+	e.addStaff("formlocked@example.com", "formlocked password", staff.Owner)
+	s := &staffClient{e: e, c: &http.Client{}}
+	for range 11 {
+		s.c.Jar, _ = cookiejar.New(nil)
+		s.page("/admin/login")
+		s.post("/admin/login", url.Values{"email": {"formlocked@example.com"}, "password": {"guess guess guess"}})
+	}
+	if res := e.adminJSON("GET", "/admin/api/campaigns", "formlocked@example.com", "formlocked password", nil, &out); res.StatusCode != 429 {
+		t.Errorf("Basic with the right password after the form locked the address: %d", res.StatusCode)
+	}
+	// Other staff are not affected.
+	if res := e.adminJSON("GET", "/admin/api/campaigns", "script@example.com", "script password!", nil, nil); res.StatusCode != 200 {
+		t.Errorf("another account after the lockouts: %d", res.StatusCode)
 	}
 }

@@ -35,3 +35,20 @@ func (l *Limiter) Allow(ctx context.Context, key string) (bool, time.Duration, e
 	}
 	return true, 0, nil
 }
+
+// Over reports, without counting an event, whether key is already past
+// its limit, and how long until its window ends.
+func (l *Limiter) Over(ctx context.Context, key string) (bool, time.Duration, error) {
+	k := l.Prefix + key
+	pipe := l.Redis.Pipeline()
+	get := pipe.Get(ctx, k)
+	ttl := pipe.PTTL(ctx, k)
+	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+		return false, 0, fmt.Errorf("ratelimit: %w", err)
+	}
+	n, _ := get.Int64()
+	if n >= l.Limit {
+		return true, max(ttl.Val(), time.Second), nil
+	}
+	return false, 0, nil
+}
