@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tryout/tryout/internal/testkit"
 )
 
 // voteLoad sends votes for targets from new voters (one per request) with
@@ -120,23 +122,23 @@ func TestShownTotalsExactAfterRestartRebuildAndRedisLoss(t *testing.T) {
 		}
 	}
 
-	p := startProc(t, "dev", env, "dev")
+	p := testkit.StartProc(t, "dev", env, "dev")
 	total := int64(0)
 	for round, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
 		tokens := map[string]string{}
 		for _, id := range targets {
-			tokens[id] = pageToken(t, p.base, id)
+			tokens[id] = testkit.PageToken(t, p.Base, id)
 		}
 		time.Sleep(2100 * time.Millisecond) // votes sooner than 2 s after the page are challenged
-		load := startVoteLoad(p.base, targets, tokens, 8, 20000)
+		load := startVoteLoad(p.Base, targets, tokens, 8, 20000)
 		load.waitAcked(t, 150)
-		p.signal(sig)
+		p.Signal(sig)
 		load.stop()
 		total += load.acked.Load()
-		p = startProc(t, "dev", env, "dev")
+		p = testkit.StartProc(t, "dev", env, "dev")
 		exact(map[int]string{0: "after a clean restart", 1: "after SIGKILL and restart"}[round])
 	}
-	rebuild := exec.Command(tryoutBinary(t), "gallery", "rebuild")
+	rebuild := exec.Command(testkit.Binary(t), "gallery", "rebuild")
 	rebuild.Env = env
 	if out, err := rebuild.CombinedOutput(); err != nil {
 		t.Fatalf("gallery rebuild: %v\n%s", err, out)

@@ -101,3 +101,13 @@ func File(t testing.TB, dir, name string, b []byte) string {
 	}
 	return p
 }
+
+// ReadFile reads a fixture file whole.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
