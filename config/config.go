@@ -82,6 +82,14 @@ type Config struct {
 	MediaMemoryBytes  int64         // TRYOUT_MEDIA_MEMORY_BYTES
 	MediaMaxPixels    int64         // TRYOUT_MEDIA_MAX_PIXELS
 	MediaTempDir      string        // TRYOUT_MEDIA_TEMP_DIR
+
+	// Data rights (docs/DATA-RIGHTS.md).
+	CountryHeader         string        // TRYOUT_COUNTRY_HEADER (empty: none)
+	DeletionLinkTTL       time.Duration // TRYOUT_DELETION_LINK_TTL
+	ExportLinkTTL         time.Duration // TRYOUT_EXPORT_LINK_TTL
+	RetainOriginalsDays   int           // TRYOUT_RETAIN_ORIGINALS_DAYS
+	RetainUnpublishedDays int           // TRYOUT_RETAIN_UNPUBLISHED_DAYS
+	RetainSignalsDays     int           // TRYOUT_RETAIN_SIGNALS_DAYS
 }
 
 // Secret is a string that never prints its value.
@@ -163,6 +171,12 @@ var Vars = []Var{
 	{"TRYOUT_MEDIA_MEMORY_BYTES", "3221225472", "address-space limit for each ffmpeg or ffprobe process"},
 	{"TRYOUT_MEDIA_MAX_PIXELS", "8847360", "largest frame (width x height) ffmpeg will decode; 4096x2160"},
 	{"TRYOUT_MEDIA_TEMP_DIR", "(DATA_DIR/tmp)", "parent of the per-task media work directories"},
+	{"TRYOUT_COUNTRY_HEADER", "(empty: none)", "header in which a trusted proxy (TRYOUT_TRUSTED_PROXIES) gives the client's country, e.g. CF-IPCountry; recorded with each entry as a signal and flagged for review when it differs from the declared country; never read from other clients"},
+	{"TRYOUT_DELETION_LINK_TTL", "24h", "how long the emailed link confirming an account deletion works"},
+	{"TRYOUT_EXPORT_LINK_TTL", "1h", "how long the links to original videos in a data export work"},
+	{"TRYOUT_RETAIN_ORIGINALS_DAYS", "90", "default days after a campaign closes before uploaded originals are deleted (renditions stay); a campaign may set its own"},
+	{"TRYOUT_RETAIN_UNPUBLISHED_DAYS", "30", "default days before every file of an entry that never went live is deleted, once it is settled; a campaign may set its own"},
+	{"TRYOUT_RETAIN_SIGNALS_DAYS", "30", "default days before voters' address, network and device hashes are erased from ballots; a campaign may set its own"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production) and
@@ -231,6 +245,13 @@ func Load(getenv func(string) string) (Config, error) {
 		MediaMemoryBytes:  p.int64("TRYOUT_MEDIA_MEMORY_BYTES", 3<<30),
 		MediaMaxPixels:    p.int64("TRYOUT_MEDIA_MAX_PIXELS", 4096*2160),
 		MediaTempDir:      p.str("TRYOUT_MEDIA_TEMP_DIR", ""),
+
+		CountryHeader:         strings.TrimSpace(p.str("TRYOUT_COUNTRY_HEADER", "")),
+		DeletionLinkTTL:       p.duration("TRYOUT_DELETION_LINK_TTL", 24*time.Hour),
+		ExportLinkTTL:         p.duration("TRYOUT_EXPORT_LINK_TTL", time.Hour),
+		RetainOriginalsDays:   p.int("TRYOUT_RETAIN_ORIGINALS_DAYS", 90),
+		RetainUnpublishedDays: p.int("TRYOUT_RETAIN_UNPUBLISHED_DAYS", 30),
+		RetainSignalsDays:     p.int("TRYOUT_RETAIN_SIGNALS_DAYS", 30),
 	}
 	if c.S3PublicEndpoint == "" {
 		c.S3PublicEndpoint = c.S3Endpoint
@@ -378,6 +399,33 @@ func (c Config) validate() []error {
 	}
 	if c.MediaMaxPixels < 320*240 {
 		bad("TRYOUT_MEDIA_MAX_PIXELS", "must be at least 76800 (320x240)")
+	}
+	return append(errs, c.validateRights()...)
+}
+
+// validateRights checks the data rights settings.
+func (c Config) validateRights() []error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	if c.CountryHeader != "" && strings.ContainsAny(c.CountryHeader, " :\r\n\t") {
+		bad("TRYOUT_COUNTRY_HEADER", "want a header name such as CF-IPCountry, got %q", c.CountryHeader)
+	}
+	if c.CountryHeader != "" && len(c.TrustedProxies) == 0 {
+		bad("TRYOUT_COUNTRY_HEADER", "is only believed from TRYOUT_TRUSTED_PROXIES; set those too")
+	}
+	if c.DeletionLinkTTL < 10*time.Minute || c.DeletionLinkTTL > 7*24*time.Hour {
+		bad("TRYOUT_DELETION_LINK_TTL", "want 10m..168h, got %s", c.DeletionLinkTTL)
+	}
+	if c.ExportLinkTTL < time.Minute || c.ExportLinkTTL > 7*24*time.Hour {
+		bad("TRYOUT_EXPORT_LINK_TTL", "want 1m..168h (S3 presigned URLs last at most 7 days), got %s", c.ExportLinkTTL)
+	}
+	for name, v := range map[string]int{"TRYOUT_RETAIN_ORIGINALS_DAYS": c.RetainOriginalsDays,
+		"TRYOUT_RETAIN_UNPUBLISHED_DAYS": c.RetainUnpublishedDays, "TRYOUT_RETAIN_SIGNALS_DAYS": c.RetainSignalsDays} {
+		if v < 1 || v > 3650 {
+			bad(name, "want 1..3650 days, got %d", v)
+		}
 	}
 	return errs
 }

@@ -40,7 +40,7 @@ func (r Role) Can(a Action) bool {
 	switch a {
 	case ViewConsole:
 		return r == Owner || r == Moderator || r == Judge || r == Analyst
-	case ManageCampaigns, ViewAudit, ViewOutbox:
+	case ManageCampaigns, ViewAudit, ViewOutbox, HandleDataRequests:
 		return r == Owner
 	case Moderate, ViewEntrants, ReviewVotes, MessageEntrants:
 		return r == Owner || r == Moderator
@@ -64,6 +64,9 @@ const (
 	ViewOutbox      Action = "view_outbox"
 	ReviewVotes     Action = "review_votes"     // fraud review: see vote clusters, discount and restore ballots
 	MessageEntrants Action = "message_entrants" // write to one entrant or a segment, read replies
+	// HandleDataRequests: export or delete an entrant's data on their
+	// request, and see retention runs.
+	HandleDataRequests Action = "data_requests"
 )
 
 // ParseRole accepts one of the four role names.
