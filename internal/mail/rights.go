@@ -8,12 +8,16 @@ import (
 )
 
 // Scrub erases what the outbox holds about a deleted account: the
-// address, subject, text and links of every message to the entrant, and
-// of messages about their entries (a guardian's requests). Messages not
+// address, subject, text and links of every message to the entrant (by
+// id, or by address for sign-in links, which carry no id), and of
+// messages about their entries (a guardian's requests). Messages not
 // yet sent are suppressed, so nothing goes out afterwards. The records
 // stay, empty, so delivery reports still add up.
-func (s *MongoStore) Scrub(ctx context.Context, entrantID, anon string, entryIDs []string) (int64, error) {
+func (s *MongoStore) Scrub(ctx context.Context, entrantID, email, anon string, entryIDs []string) (int64, error) {
 	who := bson.A{bson.D{{Key: "entrant_id", Value: entrantID}}}
+	if email != "" {
+		who = append(who, bson.D{{Key: "to", Value: email}})
+	}
 	if len(entryIDs) > 0 {
 		who = append(who, bson.D{{Key: "entry_id", Value: bson.D{{Key: "$in", Value: entryIDs}}}})
 	}

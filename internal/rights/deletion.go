@@ -46,7 +46,7 @@ type Deleter struct {
 	// entrant's is left to arrive after the ballots are anonymized.
 	DrainVotes func(ctx context.Context) error
 	Outbox     interface {
-		Scrub(ctx context.Context, entrantID, anon string, entryIDs []string) (int64, error)
+		Scrub(ctx context.Context, entrantID, email, anon string, entryIDs []string) (int64, error)
 	}
 	Replies interface {
 		Scrub(ctx context.Context, entrantID, anon string) (int64, error)

@@ -113,7 +113,11 @@ func (d *Deleter) scrubMessages(ctx context.Context, rec Deletion) error {
 	for _, e := range list {
 		ids = append(ids, e.ID)
 	}
-	if _, err := d.Outbox.Scrub(ctx, rec.EntrantID, rec.Anon, ids); err != nil {
+	who, err := d.Entrants.Get(ctx, rec.EntrantID) // the profile step, later, erases the address
+	if err != nil {
+		return err
+	}
+	if _, err := d.Outbox.Scrub(ctx, rec.EntrantID, who.Email, rec.Anon, ids); err != nil {
 		return err
 	}
 	if _, err := d.Replies.Scrub(ctx, rec.EntrantID, rec.Anon); err != nil {
