@@ -73,7 +73,9 @@ func TestExportCompleteness(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A message, and a reply to it.
-	var inbox struct{ Messages []struct{ ID, Subject string } }
+	var inbox struct {
+		Messages []struct{ ID, Subject string }
+	}
 	e.doWith(ana, e.jsonReq("GET", "/api/me/messages", nil), &inbox)
 	if len(inbox.Messages) == 0 {
 		t.Fatal("no message to reply to")
