@@ -107,7 +107,7 @@ func (r retentionEntries) entry(campaignID string, st entries.Status) entries.En
 	r.t.Helper()
 	ctx := context.Background()
 	en := entries.Entry{ID: ids.New(entries.IDPrefix), CampaignID: campaignID, Title: "Clip " + string(st), Status: st,
-		History: []entries.StatusChange{{To: entries.Received, At: r.at}, {From: entries.Received, To: st, At: r.at}},
+		History:   []entries.StatusChange{{To: entries.Received, At: r.at}, {From: entries.Received, To: st, At: r.at}},
 		CreatedAt: r.at, UpdatedAt: r.at}
 	en.Original = entries.Object{Key: entries.OriginalsPrefix(en) + "orig_1", Size: 4}
 	en.Renditions = &entries.Renditions{Prefix: entries.RenditionsPrefix(en) + "orig_1/", Poster: entries.RenditionsPrefix(en) + "orig_1/poster.jpg"}
