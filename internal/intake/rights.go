@@ -49,7 +49,7 @@ func checkRights(c campaigns.Campaign, d Details, born, now time.Time) (rights, 
 	}
 	email, err := entrants.NormalizeEmail(d.GuardianEmail)
 	if strings.TrimSpace(d.GuardianEmail) == "" {
-		return rights{}, fmt.Errorf("%w: you are under %d, so a parent or guardian must agree to your entry: give their email address", ErrGuardianRequired, c.GuardianAge)
+		return rights{}, fmt.Errorf("%w: you are under %d, so a parent or guardian must agree to your entry. Give their email address", ErrGuardianRequired, c.GuardianAge)
 	}
 	if err != nil {
 		return rights{}, fmt.Errorf("%w: the parent or guardian's email address is not valid", ErrInvalid)
