@@ -34,7 +34,7 @@ func TestValidateRightsFields(t *testing.T) {
 	} {
 		c := base()
 		tt.set(&c)
-		fe, ok := c.Validate(1<<30).(campaigns.FieldErrors)
+		fe, ok := c.Validate(1 << 30).(campaigns.FieldErrors)
 		if !ok || fe[tt.field] == "" {
 			t.Errorf("want a problem with %s, got %v", tt.field, fe)
 		}
