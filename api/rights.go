@@ -101,8 +101,6 @@ func translateRights(err error) error {
 		return httpx.E(http.StatusBadRequest, "guardian_required", capitalise(afterColon(err))+".")
 	case errors.Is(err, entries.ErrGuardianPending):
 		return httpx.E(http.StatusConflict, "guardian_consent_pending", "This entry is waiting for a parent or guardian's consent and cannot go live before it arrives.")
-	case errors.Is(err, rights.ErrDeleted):
-		return httpx.E(http.StatusGone, "account_deleted", "This account was deleted.")
 	}
 	return nil
 }

@@ -18,7 +18,6 @@ var (
 	ErrLinkInvalid = errors.New("deletion link is not valid")
 	ErrLinkExpired = errors.New("deletion link has expired")
 	ErrLinkUsed    = errors.New("deletion link was already used")
-	ErrDeleted     = errors.New("the account is deleted")
 )
 
 // Deletion statuses.
