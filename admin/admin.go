@@ -74,6 +74,9 @@ type Admin struct {
 	Now              func() time.Time
 	Log              *slog.Logger
 	tmpl             *template.Template
+
+	// Rights exports and deletes entrants' data on request (owners).
+	Rights Rights
 }
 
 // Routes registers the console and its API under r, mounted at /admin.
@@ -131,6 +134,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.GET("/entrants", a.can(staff.ViewEntrants), a.entrantsPage)
 	p.GET("/entrants/:id", a.can(staff.ViewEntrants), a.entrantPage)
 	a.judgingRoutes(p)
+	a.rightsRoutes(p)
 	return nil
 }
 

@@ -31,7 +31,7 @@ func campaignFields(c campaigns.Campaign) map[string]string {
 		}
 		return x.UTC().Format(formTime)
 	}
-	return map[string]string{
+	m := map[string]string{
 		"slug": c.Slug, "name": c.Name, "description": c.Description,
 		"entry_opens_at": t(c.EntryOpensAt), "entry_closes_at": t(c.EntryClosesAt),
 		"voting_opens_at": t(c.VotingOpensAt), "voting_closes_at": t(c.VotingClosesAt),
@@ -47,6 +47,8 @@ func campaignFields(c campaigns.Campaign) map[string]string {
 		"vote_frequency": c.VoteFrequency, "vote_scope": c.VoteScope, "votes_per_period": strconv.Itoa(max(c.VotesPerPeriod, 1)),
 		"voter_identity": c.VoterIdentity, "self_vote": strconv.FormatBool(c.SelfVote), "hide_totals": strconv.FormatBool(c.HideTotals),
 	}
+	rightsFields(c, m)
+	return m
 }
 
 // campaignForm shows the form to create a campaign, or to edit one.
@@ -233,5 +235,6 @@ func parseCampaignForm(c *gin.Context, base campaigns.Campaign) (campaigns.Campa
 		num("votes_per_period", &cp.VotesPerPeriod)
 	}
 	cp.SelfVote, cp.HideTotals = c.PostForm("self_vote") == "true", c.PostForm("hide_totals") == "true"
+	parseRightsFields(c, &cp, num)
 	return cp, fe
 }

@@ -43,6 +43,7 @@ type campaignInput struct {
 	HideTotals           bool      `json:"hide_totals"`
 	PerksText            string    `json:"perks_text"`
 	BrandColor           string    `json:"brand_color"`
+	rightsInput
 }
 
 type campaignView struct {
@@ -57,7 +58,7 @@ func newCampaignView(c campaigns.Campaign) campaignView {
 		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText,
 		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds, c.ReportThreshold,
 		c.ReasonTemplates, c.VotingOpensAt, c.VotingClosesAt, c.VoteFrequency, c.VoteScope, c.VotesPerPeriod, c.VoterIdentity,
-		c.SelfVote, c.HideTotals, c.PerksText, c.BrandColor}, c.CreatedBy, c.CreatedAt}
+		c.SelfVote, c.HideTotals, c.PerksText, c.BrandColor, rightsInputOf(c)}, c.CreatedBy, c.CreatedAt}
 }
 
 func (a *Admin) createCampaign(c *gin.Context) {
@@ -79,6 +80,7 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		SelfVote: in.SelfVote, HideTotals: in.HideTotals,
 		CreatedBy: u.ID, CreatedAt: a.Now(),
 	}
+	in.rightsInput.apply(&cp)
 	var fe campaigns.FieldErrors
 	if err := cp.Validate(a.MaxUploadBytes); errors.As(err, &fe) {
 		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})

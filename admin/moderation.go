@@ -217,6 +217,9 @@ func (a *Admin) decide(c *gin.Context) {
 	case errors.Is(err, moderation.ErrAlreadyDecided):
 		a.showEntry(c, http.StatusConflict, "Someone else changed this entry while you were looking at it (it is now "+e.Status.Label()+"). Nothing was changed: check it again.")
 		return
+	case errors.Is(err, entries.ErrGuardianPending):
+		a.showEntry(c, http.StatusConflict, "The entrant's parent or guardian has not consented yet, so this entry cannot go live. It stays in review; approve it once they have. Nothing was changed.")
+		return
 	case errors.Is(err, moderation.ErrUnknownDecision), errors.Is(err, entries.ErrIllegalTransition):
 		a.showEntry(c, http.StatusBadRequest, "That decision is not possible for this entry. Nothing was changed.")
 		return
@@ -258,7 +261,7 @@ func doneText(d moderation.Decision, title string) string {
 // saw it; the others are reported, not changed.
 func (a *Admin) bulkApprove(c *gin.Context) {
 	u := c.MustGet(userKey).(staff.User)
-	approved, skipped := 0, 0
+	approved, skipped, guardian := 0, 0, 0
 	for _, v := range c.PostFormArray("entry") {
 		id, at, _ := strings.Cut(v, "@")
 		seen, err := time.Parse(time.RFC3339Nano, at)
@@ -266,7 +269,10 @@ func (a *Admin) bulkApprove(c *gin.Context) {
 			skipped++
 			continue
 		}
-		if _, err := a.Moderation.Decide(c, actor(u), id, moderation.Approve, "", seen); err != nil {
+		if _, err := a.Moderation.Decide(c, actor(u), id, moderation.Approve, "", seen); errors.Is(err, entries.ErrGuardianPending) {
+			guardian++
+			continue
+		} else if err != nil {
 			if !errors.Is(err, moderation.ErrAlreadyDecided) && !errors.Is(err, entries.ErrNotFound) {
 				a.Log.Error("admin: bulk approve", "entry", id, "err", err)
 			}
@@ -278,6 +284,9 @@ func (a *Admin) bulkApprove(c *gin.Context) {
 	msg := plural(approved, "entry", "entries") + " approved."
 	if skipped > 0 {
 		msg += " " + plural(skipped, "entry was", "entries were") + " not changed because someone else decided first; check them again."
+	}
+	if guardian > 0 {
+		msg += " " + plural(guardian, "entry waits", "entries wait") + " for a parent or guardian's consent and stayed in review."
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/queue?done="+url.QueryEscape(msg)+amp(queueQuery(c)))
 }

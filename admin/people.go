@@ -83,7 +83,8 @@ func (a *Admin) showEntrant(c *gin.Context, status int, id string, form map[stri
 		}
 	}
 	a.render(c, status, "entrant.html", map[string]any{"Who": who, "Entries": list, "Campaigns": names, "InCampaigns": inCampaigns,
-		"Timeline": outreach.Timeline(list, msgs, replies), "F": form, "Problem": problem, "Done": c.Query("done"), "Fields": messages.Fields})
+		"Timeline": outreach.Timeline(list, msgs, replies), "F": form, "Problem": problem, "Done": c.Query("done"), "Fields": messages.Fields,
+		"Data": a.dataRequests(c, id)})
 }
 
 // reportsPage lists the newest fan reports.

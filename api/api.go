@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/eligibility"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
@@ -59,6 +60,10 @@ type API struct {
 	Fans Fans
 	// Voting casts votes.
 	Voting Voting
+	// Country reads a trusted proxy's country header (nil: none).
+	Country *eligibility.Signal
+	// Rights serves the entrant's data export and deletion requests.
+	Rights Rights
 }
 
 // Routes registers the public API under r (mounted at /api). The streaming
@@ -99,10 +104,15 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	me.GET("/entries/:id/uploads/current", short, a.uploadStatus)
 	me.POST("/entries/:id/uploads/current/complete", httpx.Deadlines(5*time.Minute, 5*time.Minute), a.sameOrigin, a.completeUpload)
 	me.POST("/entries/:id/withdraw", short, a.sameOrigin, a.withdraw)
+	me.GET("/me/export", httpx.Deadlines(30*time.Second, 5*time.Minute), a.export)
+	me.POST("/me/deletion", short, a.sameOrigin, a.requestDeletion)
 }
 
 // translate maps domain errors to the error shape.
 func translate(err error) error {
+	if e := translateRights(err); e != nil {
+		return e
+	}
 	var (
 		tooLarge   *intake.TooLargeError
 		incomplete *intake.IncompleteError

@@ -38,6 +38,9 @@ type EntryView struct {
 	Playback    *Playback    `json:"playback,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
+
+	// Waiting says what must happen before the entry can go live.
+	Waiting string `json:"waiting_for,omitempty"`
 }
 
 // CampaignRef names the campaign an entry belongs to.
@@ -107,6 +110,13 @@ func NewEntryView(e entries.Entry) EntryView {
 	for _, h := range e.History {
 		v.History = append(v.History, ChangeView{string(h.To), h.Reason, h.At})
 	}
+	if e.GuardianPending && !e.Status.Final() {
+		v.Waiting = entries.GuardianWaiting
+		if v.Reason == "" {
+			v.Reason = entries.GuardianWaiting
+		}
+		v.NextStep = "Ask your parent or guardian to open the link we emailed them and give their consent."
+	}
 	if m := e.Media; m != nil {
 		v.Media = &MediaView{m.DurationSeconds, m.Width, m.Height, m.Rotation, m.VideoCodec, m.AudioCodec}
 	}
@@ -153,7 +163,7 @@ func (a *API) createEntry(c *gin.Context) {
 		return
 	}
 	slug := c.Param("slug")
-	d := intake.Details{IP: c.ClientIP()}
+	d := intake.Details{IP: c.ClientIP(), CountrySignal: a.Country.Country(c.Request)}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -222,6 +232,10 @@ func readField(p *multipart.Part, d *intake.Details) error {
 		d.Marketing = yes(v)
 	case "birth_date":
 		d.BirthDate = v
+	case "country":
+		d.Country = v
+	case "guardian_email":
+		d.GuardianEmail = v
 	}
 	return nil
 }
@@ -243,6 +257,11 @@ type draftInput struct {
 	AcceptRules  string `json:"accept_rules"`
 	MediaRelease bool   `json:"media_release"`
 	Marketing    bool   `json:"marketing"`
+	// Country is the entrant's declared country (ISO 3166-1 alpha-2).
+	Country string `json:"country"`
+	// GuardianEmail is required when the entrant is below the campaign's
+	// guardian age.
+	GuardianEmail string `json:"guardian_email"`
 }
 
 // createDraft saves title, description and consents before any upload.
@@ -255,6 +274,7 @@ func (a *API) createDraft(c *gin.Context) {
 	e, err := a.Intake.CreateDraft(c, c.Param("slug"), entrantID(c), intake.Details{
 		Title: in.Title, Description: in.Description, CreatorName: in.CreatorName, BirthDate: in.BirthDate,
 		AcceptRules: in.AcceptRules, MediaRelease: in.MediaRelease, Marketing: in.Marketing, IP: c.ClientIP(),
+		Country: in.Country, GuardianEmail: in.GuardianEmail, CountrySignal: a.Country.Country(c.Request),
 	})
 	if err != nil {
 		httpx.Fail(c, a.Log, translate(err))

@@ -92,7 +92,7 @@ func (a *API) myMessages(c *gin.Context) {
 	}
 	out := []messageView{}
 	for _, m := range list {
-		if m.Kind == mail.KindLoginLink {
+		if m.Kind.CarriesCredential() {
 			continue
 		}
 		rs := byMessage[m.ID]

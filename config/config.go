@@ -87,6 +87,14 @@ type Config struct {
 	MediaTempDir      string        // TRYOUT_MEDIA_TEMP_DIR
 	WorkerHealthAddr  string        // TRYOUT_WORKER_HEALTH_ADDR (empty: none)
 	DiskMinFreeBytes  int64         // TRYOUT_DISK_MIN_FREE_BYTES
+
+	// Data rights (docs/DATA-RIGHTS.md).
+	CountryHeader         string        // TRYOUT_COUNTRY_HEADER (empty: none)
+	DeletionLinkTTL       time.Duration // TRYOUT_DELETION_LINK_TTL
+	ExportLinkTTL         time.Duration // TRYOUT_EXPORT_LINK_TTL
+	RetainOriginalsDays   int           // TRYOUT_RETAIN_ORIGINALS_DAYS
+	RetainUnpublishedDays int           // TRYOUT_RETAIN_UNPUBLISHED_DAYS
+	RetainSignalsDays     int           // TRYOUT_RETAIN_SIGNALS_DAYS
 }
 
 // Secret is a string that never prints its value.
@@ -171,6 +179,12 @@ var Vars = []Var{
 	{"TRYOUT_MEDIA_TEMP_DIR", "(DATA_DIR/tmp)", "parent of the per-task media work directories"},
 	{"TRYOUT_WORKER_HEALTH_ADDR", "(empty: none)", "address where `tryout worker` answers /healthz and /readyz (task server running; MongoDB, Redis, storage and its work directory reachable), for container health checks"},
 	{"TRYOUT_DISK_MIN_FREE_BYTES", "268435456", "/readyz reports the data directory (and the worker's work directory) down when it cannot be written or has less free space than this"},
+	{"TRYOUT_COUNTRY_HEADER", "(empty: none)", "header in which a trusted proxy (TRYOUT_TRUSTED_PROXIES) gives the client's country, e.g. CF-IPCountry; recorded with each entry as a signal and flagged for review when it differs from the declared country; never read from other clients"},
+	{"TRYOUT_DELETION_LINK_TTL", "24h", "how long the emailed link confirming an account deletion works"},
+	{"TRYOUT_EXPORT_LINK_TTL", "1h", "how long the links to original videos in a data export work"},
+	{"TRYOUT_RETAIN_ORIGINALS_DAYS", "90", "default days after a campaign closes before uploaded originals are deleted (renditions stay); a campaign may set its own"},
+	{"TRYOUT_RETAIN_UNPUBLISHED_DAYS", "30", "default days before every file of an entry that never went live is deleted, once it is settled; a campaign may set its own"},
+	{"TRYOUT_RETAIN_SIGNALS_DAYS", "30", "default days before voters' address, network and device hashes are erased from ballots; a campaign may set its own"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production) and
@@ -243,6 +257,13 @@ func Load(getenv func(string) string) (Config, error) {
 		MediaTempDir:      p.str("TRYOUT_MEDIA_TEMP_DIR", ""),
 		WorkerHealthAddr:  p.str("TRYOUT_WORKER_HEALTH_ADDR", ""),
 		DiskMinFreeBytes:  p.int64("TRYOUT_DISK_MIN_FREE_BYTES", 256<<20),
+
+		CountryHeader:         strings.TrimSpace(p.str("TRYOUT_COUNTRY_HEADER", "")),
+		DeletionLinkTTL:       p.duration("TRYOUT_DELETION_LINK_TTL", 24*time.Hour),
+		ExportLinkTTL:         p.duration("TRYOUT_EXPORT_LINK_TTL", time.Hour),
+		RetainOriginalsDays:   p.int("TRYOUT_RETAIN_ORIGINALS_DAYS", 90),
+		RetainUnpublishedDays: p.int("TRYOUT_RETAIN_UNPUBLISHED_DAYS", 30),
+		RetainSignalsDays:     p.int("TRYOUT_RETAIN_SIGNALS_DAYS", 30),
 	}
 	if c.S3PublicEndpoint == "" {
 		c.S3PublicEndpoint = c.S3Endpoint
@@ -415,6 +436,33 @@ func (c Config) validate() []error {
 	}
 	if c.MediaMaxPixels < 320*240 {
 		bad("TRYOUT_MEDIA_MAX_PIXELS", "must be at least 76800 (320x240)")
+	}
+	return append(errs, c.validateRights()...)
+}
+
+// validateRights checks the data rights settings.
+func (c Config) validateRights() []error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	if c.CountryHeader != "" && strings.ContainsAny(c.CountryHeader, " :\r\n\t") {
+		bad("TRYOUT_COUNTRY_HEADER", "want a header name such as CF-IPCountry, got %q", c.CountryHeader)
+	}
+	if c.CountryHeader != "" && len(c.TrustedProxies) == 0 {
+		bad("TRYOUT_COUNTRY_HEADER", "is only believed from TRYOUT_TRUSTED_PROXIES; set those too")
+	}
+	if c.DeletionLinkTTL < 10*time.Minute || c.DeletionLinkTTL > 7*24*time.Hour {
+		bad("TRYOUT_DELETION_LINK_TTL", "want 10m..168h, got %s", c.DeletionLinkTTL)
+	}
+	if c.ExportLinkTTL < time.Minute || c.ExportLinkTTL > 7*24*time.Hour {
+		bad("TRYOUT_EXPORT_LINK_TTL", "want 1m..168h (S3 presigned URLs last at most 7 days), got %s", c.ExportLinkTTL)
+	}
+	for name, v := range map[string]int{"TRYOUT_RETAIN_ORIGINALS_DAYS": c.RetainOriginalsDays,
+		"TRYOUT_RETAIN_UNPUBLISHED_DAYS": c.RetainUnpublishedDays, "TRYOUT_RETAIN_SIGNALS_DAYS": c.RetainSignalsDays} {
+		if v < 1 || v > 3650 {
+			bad(name, "want 1..3650 days, got %d", v)
+		}
 	}
 	return errs
 }

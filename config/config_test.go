@@ -150,3 +150,33 @@ func TestREADMEDocumentsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadRightsSettings(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CountryHeader != "" || c.DeletionLinkTTL != 24*time.Hour || c.ExportLinkTTL != time.Hour ||
+		c.RetainOriginalsDays != 90 || c.RetainUnpublishedDays != 30 || c.RetainSignalsDays != 30 {
+		t.Errorf("defaults: %+v", c)
+	}
+	c, err = Load(env(map[string]string{"TRYOUT_COUNTRY_HEADER": "CF-IPCountry", "TRYOUT_TRUSTED_PROXIES": "10.0.0.0/8", "TRYOUT_RETAIN_SIGNALS_DAYS": "7"}))
+	if err != nil || c.CountryHeader != "CF-IPCountry" || c.RetainSignalsDays != 7 {
+		t.Errorf("overrides: %v %+v", err, c)
+	}
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"TRYOUT_COUNTRY_HEADER": "CF-IPCountry"}, "TRUSTED_PROXIES"},
+		{map[string]string{"TRYOUT_COUNTRY_HEADER": "Bad Header", "TRYOUT_TRUSTED_PROXIES": "10.0.0.1"}, "header name"},
+		{map[string]string{"TRYOUT_DELETION_LINK_TTL": "1m"}, "TRYOUT_DELETION_LINK_TTL"},
+		{map[string]string{"TRYOUT_EXPORT_LINK_TTL": "200h"}, "7 days"},
+		{map[string]string{"TRYOUT_RETAIN_ORIGINALS_DAYS": "0"}, "TRYOUT_RETAIN_ORIGINALS_DAYS"},
+		{map[string]string{"TRYOUT_RETAIN_UNPUBLISHED_DAYS": "9999"}, "1..3650"},
+	} {
+		if _, err := Load(env(tt.env)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: %v, want an error naming %q", tt.env, err, tt.want)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/eligibility"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
@@ -76,6 +77,8 @@ type Web struct {
 	// links.
 	Prefs  mail.PrefsStore
 	Signer signing.Signer
+	// Rights serves the rules, guardian consent and account deletion pages.
+	Rights Rights
 	Now    func() time.Time
 	Log    *slog.Logger
 	pages  map[string]*template.Template
@@ -96,13 +99,16 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		"tab": func(c campaigns.Campaign, tab string) map[string]any {
 			return map[string]any{"C": c, "Tab": tab}
 		},
+		"countries":   eligibility.Describe,
+		"countryName": eligibility.Name,
 		"signinForm": func(next, heading, intro string) map[string]string {
 			return map[string]string{"Next": next, "Heading": heading, "Intro": intro}
 		},
 	}
 	w.pages = map[string]*template.Template{}
 	for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html", "signin.html", "me.html", "unsubscribe.html",
-		"gallery.html", "leaderboard.html", "winners.html", "embed_entry.html", "embed_gallery.html"} {
+		"gallery.html", "leaderboard.html", "winners.html", "embed_entry.html", "embed_gallery.html",
+		"rules.html", "guardian.html", "delete.html"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+page)
 		if err != nil {
 			return fmt.Errorf("web: template %s: %w", page, err)
@@ -133,6 +139,7 @@ func (w *Web) Routes(r gin.IRoutes) error {
 	r.GET("/signin", page(w.signin)...)
 	r.GET("/auth/callback", page(w.confirmSignin)...)
 	r.POST("/auth/callback", page(w.redeem)...)
+	w.rightsRoutes(r, page)
 	return nil
 }
 

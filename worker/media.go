@@ -54,6 +54,9 @@ type MediaHandler struct {
 	Notify Notifier
 	Now    func() time.Time
 	Log    *slog.Logger
+
+	// Guardians holds approved entries whose guardian has not consented.
+	Guardians GuardianHold
 }
 
 // ProcessTask implements asynq.Handler.
@@ -181,6 +184,9 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 		to, reason = entries.Rejected, d.Reason
 	case screening.Approve:
 		to = entries.Live
+		if e.GuardianPending {
+			to, reason = entries.InReview, h.holdForGuardian(ctx, e)
+		}
 	}
 	h.progress(ctx, e.ID, "done", 100)
 	moved, err := entries.Move(ctx, h.Entries, e, to, reason, h.Now())

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/eligibility"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/media"
 	"github.com/tryout/tryout/internal/screening"
@@ -31,6 +32,10 @@ func (h *MediaHandler) screen(ctx context.Context, e entries.Entry, c campaigns.
 			Detail: fmt.Sprintf("%.1f s long; the campaign expects at least %d s", p.DurationSeconds, c.MinDurationSeconds)})
 	}
 	fs = append(fs, screening.BlockedWords(c.BlockedWords, e.Title, e.Description)...)
+	if eligibility.Mismatch(e.Country, e.CountrySignal) {
+		fs = append(fs, screening.Finding{Kind: screening.CountryMismatch,
+			Detail: fmt.Sprintf("declared %s (%s); the network it came from suggests %s (%s)", eligibility.Name(e.Country), e.Country, eligibility.Name(e.CountrySignal), e.CountrySignal)})
+	}
 	fp, err := h.Media.Fingerprint(ctx, src, p, screening.DHash)
 	if err != nil {
 		return screening.Decision{}, err

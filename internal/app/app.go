@@ -84,6 +84,7 @@ type App struct {
 	Reports   *moderation.Reports
 	Presign   *blob.Presigner
 	Provider  screening.Provider
+	Rights    *DataRights // export, deletion, retention, guardian consent
 	Now       func() time.Time
 
 	embedded *mongodb.Embedded
@@ -234,6 +235,10 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	a.Reports = &moderation.Reports{Store: moderation.NewMongoReports(cl.DB.Collection(mongodb.Reports)), Entries: a.Entries,
 		Campaigns: a.Campaigns, Decide: a.Moderate, Now: a.now}
 	a.Judging = a.newJudging()
+	if err := a.buildRights(); err != nil {
+		stop()
+		return nil, err
+	}
 	return a, nil
 }
 

@@ -186,6 +186,9 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		{"GET", "/admin/rounds/" + rd + "/score/" + en.ID, "j"},
 		{"POST", "/admin/rounds/" + rd + "/score/" + en.ID, "j"},
 		{"POST", "/admin/rounds/" + rd + "/score/" + en.ID + "/conflict", "j"},
+		{"POST", "/admin/entrants/" + en.EntrantID + "/export", "o"},
+		{"POST", "/admin/entrants/" + en.EntrantID + "/delete", "o"},
+		{"GET", "/admin/retention", "o"},
 	}
 	for _, role := range []staff.Role{staff.Owner, staff.Moderator, staff.Judge, staff.Analyst} {
 		email, pass := string(role)+"@example.com", string(role)+" password!!"

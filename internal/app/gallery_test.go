@@ -281,7 +281,7 @@ func TestPublicPagesLeakNothingPrivate(t *testing.T) {
 		"/c/leak/leaderboard", "/c/leak/winners", "/e/" + en.ID, "/embed/e/" + en.ID, "/embed/c/leak",
 		"/oembed?url=" + url.QueryEscape(e.app.Cfg.PublicURL+"/e/"+en.ID), "/oembed?url=" + url.QueryEscape(e.app.Cfg.PublicURL+"/c/leak"),
 		"/api/campaigns", "/api/campaigns/leak", "/api/campaigns/leak/gallery", "/api/campaigns/leak/gallery?sort=new&q=planted",
-		"/api/entries/" + en.ID, "/c/leak/brand.css"}
+		"/api/entries/" + en.ID, "/c/leak/brand.css", "/c/leak/rules", "/guardian?token=x", "/account/delete?token=x"}
 	if link["url"] != "" {
 		u, _ := url.Parse(link["url"])
 		queue = append(queue, u.RequestURI())

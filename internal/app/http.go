@@ -38,7 +38,7 @@ func (a *App) Handler() (http.Handler, error) {
 	hc := &health.Handler{Timeout: 3 * time.Second, Log: a.Log, Checks: a.Checks()}
 	hc.Routes(r)
 
-	sessions := &webauth.Sessions{Auth: a.Auth, PublicURL: a.Cfg.PublicURL, Now: a.now}
+	sessions := &webauth.Sessions{Auth: a.Auth, PublicURL: a.Cfg.PublicURL, Now: a.now, Revoked: a.Rights.Revoked.Revoked}
 	// Public pages and the API read campaigns through a short cache; the
 	// console writes through the store itself (other processes' caches
 	// catch up within the TTL).
@@ -58,6 +58,7 @@ func (a *App) Handler() (http.Handler, error) {
 			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: 20, Window: time.Hour}},
 		Voting: api.Voting{Service: a.Votes, Milestones: a.Queue, Pages: a.Pages(),
 			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now}},
+		Country: a.Rights.Country, Rights: a.apiRights(),
 	}
 	pub.Routes(r.Group("/api"))
 
@@ -68,7 +69,7 @@ func (a *App) Handler() (http.Handler, error) {
 		PublicURL:      a.Cfg.PublicURL,
 		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},
 		LoginIPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:ip:", Limit: 50, Window: 15 * time.Minute},
-		MaxUploadBytes: a.Cfg.MaxUploadBytes, Now: a.now, Log: a.Log,
+		MaxUploadBytes: a.Cfg.MaxUploadBytes, Now: a.now, Log: a.Log, Rights: a.adminRights(),
 	}
 	if err := staffConsole.Routes(r.Group("/admin")); err != nil {
 		return nil, err
@@ -78,7 +79,7 @@ func (a *App) Handler() (http.Handler, error) {
 		scheme = "https://"
 	}
 	pages := &web.Web{PageToken: a.Pages().Token, Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Draws: a.Judging, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
-		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log}
+		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log, Rights: a.webRights()}
 	if err := pages.Routes(r); err != nil {
 		return nil, err
 	}
@@ -88,7 +89,7 @@ func (a *App) Handler() (http.Handler, error) {
 // Intake builds the submission service.
 func (a *App) Intake() *intake.Service {
 	return &intake.Service{
-		Campaigns: a.Campaigns, Entries: a.Entries, Slots: a.Slots, Blobs: a.Blobs, Presign: a.Presign, Queue: a.Queue, Notify: a.Notify,
+		Campaigns: a.Campaigns, Entries: a.Entries, Slots: a.Slots, Blobs: a.Blobs, Presign: a.Presign, Queue: a.Queue, Notify: a.Notify, Guardians: a.Rights.Guardians,
 		Bucket: a.Cfg.S3BucketOriginals, MaxUploadBytes: a.Cfg.MaxUploadBytes, PartURLTTL: a.Cfg.UploadURLTTL,
 		HashIP: func(ip string) string { return a.Signer.Hash("consent-ip", ip) },
 		Now:    a.now, Log: a.Log,

@@ -62,7 +62,9 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 				Username: a.Cfg.SMTPUsername, Password: a.Cfg.SMTPPassword.Reveal()}),
 		}
 	}
-	return srv, h.Mux()
+	mux := h.Mux()
+	a.registerRights(mux)
+	return srv, mux
 }
 
 // MediaHandler builds the media:process handler.
@@ -70,7 +72,7 @@ func (a *App) MediaHandler() *worker.MediaHandler {
 	return &worker.MediaHandler{
 		Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media, Outputs: a.Blobs, Provider: a.Provider,
 		Bucket: a.Cfg.S3BucketOriginals, RenditionsBucket: a.Cfg.S3BucketRenditions, TempDir: a.Cfg.MediaTempDir, MaxPixels: a.Cfg.MediaMaxPixels,
-		Notify: a.Notify, Now: a.now, Log: a.Log,
+		Notify: a.Notify, Guardians: a.Rights.Guardians, Now: a.now, Log: a.Log,
 	}
 }
 
@@ -96,6 +98,9 @@ func (a *App) Scheduler() (*asynq.Scheduler, error) {
 	}
 	if _, err := s.Register("@every 10m", tasks.NewVotesReconcile()); err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	if err := scheduleRights(s); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

@@ -75,6 +75,16 @@ type Campaign struct {
 	LogoKey    string       // PNG, JPEG or WebP in the renditions bucket; "" for none
 	CreatedBy  string
 	CreatedAt  time.Time
+
+	// Eligibility and consent (see docs/DATA-RIGHTS.md).
+	Countries    []string // ISO 3166-1 alpha-2 codes the contest is open to; empty: anywhere
+	GuardianAge  int      // entrants younger than this need a guardian's consent; 0: never
+	GuardianDays int      // days a guardian has to consent before the entry is withdrawn; default 14
+	// Retention: 0 means the server's default (TRYOUT_RETAIN_*).
+	RetainOriginalsDays   int  // days after the campaign closes before originals are deleted
+	KeepWinnerOriginals   bool // winners' originals are kept past that
+	RetainUnpublishedDays int  // days before the media of an entry that never went live is deleted
+	RetainSignalsDays     int  // days before voters' signal hashes are erased from ballots
 }
 
 // DefaultMilestones are the vote totals that earn a message when a
@@ -166,6 +176,7 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 		c.ReportThreshold = 3
 	}
 	fe := FieldErrors{}
+	c.validateRights(fe)
 	for k, v := range c.VoteRules().Validate() {
 		fe[k] = v
 	}

@@ -57,6 +57,14 @@ type campaignDoc struct {
 	LogoKey              string       `bson:"logo_key"`
 	CreatedBy            string       `bson:"created_by"`
 	CreatedAt            time.Time    `bson:"created_at"`
+
+	Countries             []string `bson:"countries,omitempty"`
+	GuardianAge           int      `bson:"guardian_age,omitempty"`
+	GuardianDays          int      `bson:"guardian_days,omitempty"`
+	RetainOriginalsDays   int      `bson:"retain_originals_days,omitempty"`
+	KeepWinnerOriginals   bool     `bson:"keep_winner_originals,omitempty"`
+	RetainUnpublishedDays int      `bson:"retain_unpublished_days,omitempty"`
+	RetainSignalsDays     int      `bson:"retain_signals_days,omitempty"`
 }
 
 // Create inserts a campaign; a taken slug is ErrSlugTaken.

@@ -48,6 +48,15 @@ type Entry struct {
 	Finalist      bool // on the campaign's shortlist
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+
+	// Eligibility and consent (see rights.go).
+	Country         string // declared by the entrant (ISO 3166-1 alpha-2); "" if not asked
+	CountrySignal   string // what a trusted proxy said; "" for none
+	GuardianPending bool   // a guardian must consent before the entry may go live
+	// Retention and deletion.
+	OriginalDeletedAt time.Time // the original was deleted (retention)
+	MediaDeletedAt    time.Time // every stored file was deleted (retention or account deletion)
+	Erased            bool      // the entrant deleted their account: personal fields are gone
 }
 
 // StatusChange records one move through the state machine.
@@ -211,7 +220,7 @@ func (e Entry) MediaPath(key string) string {
 
 // Move checks the state machine, then asks the store to make the change.
 func Move(ctx context.Context, s Store, e Entry, to Status, reason string, now time.Time) (Entry, error) {
-	if err := CheckTransition(e.Status, to); err != nil {
+	if err := checkMove(e, to); err != nil {
 		return e, err
 	}
 	return s.Transition(ctx, e.ID, e.Status, to, reason, now)
@@ -219,7 +228,7 @@ func Move(ctx context.Context, s Store, e Entry, to Status, reason string, now t
 
 // MoveWith is Move with extra fields changed in the same atomic update.
 func MoveWith(ctx context.Context, s Store, e Entry, ch Change) (Entry, error) {
-	if err := CheckTransition(e.Status, ch.To); err != nil {
+	if err := checkMove(e, ch.To); err != nil {
 		return e, err
 	}
 	return s.Apply(ctx, e.ID, e.Status, ch)

@@ -70,6 +70,8 @@ type entryDoc struct {
 	Finalist     bool           `bson:"finalist,omitempty"`
 	CreatedAt    time.Time      `bson:"created_at"`
 	UpdatedAt    time.Time      `bson:"updated_at"`
+
+	Rights rightsDoc `bson:",inline"`
 }
 
 type changeDoc struct {
@@ -168,7 +170,7 @@ func toDoc(e Entry) entryDoc {
 		ID: e.ID, CampaignID: e.CampaignID, EntrantID: e.EntrantID, Title: e.Title, Description: e.Description,
 		CreatorName: e.CreatorName, Status: string(e.Status), StatusReason: e.StatusReason, History: []changeDoc{},
 		Original: objectDoc(e.Original), Captions: e.Captions, Views: e.Views, Uniques: e.UniqueViewers, Votes: e.Votes, Finalist: e.Finalist,
-		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
+		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), Rights: toRightsDoc(e),
 	}
 	for _, h := range e.History {
 		d.History = append(d.History, changeDoc{string(h.From), string(h.To), h.Reason, h.At.UTC()})
@@ -210,6 +212,7 @@ func (d entryDoc) entry() Entry {
 		e.Consents = append(e.Consents, Consent(c))
 	}
 	e.Renditions, e.Stage, e.Progress = d.Renditions.renditions(), d.Stage, d.Progress
+	d.Rights.fill(&e)
 	for _, f := range d.Findings {
 		e.Findings = append(e.Findings, Finding(f))
 	}

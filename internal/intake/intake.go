@@ -73,6 +73,7 @@ type Service struct {
 	Slots          entries.Slots
 	Queue          Queue
 	Notify         Notifier
+	Guardians      Guardians     // asks for a guardian's consent; nil when no campaign needs one
 	Bucket         string        // private originals bucket
 	MaxUploadBytes int64         // server-wide cap
 	PartURLTTL     time.Duration // how long a presigned part URL works
@@ -86,19 +87,24 @@ func newEntryID() string { return ids.New(entries.IDPrefix) }
 // Check validates the campaign, the typed fields and the entry rules before
 // any byte of the file is read, so a doomed request stores nothing.
 func (s *Service) Check(ctx context.Context, slug, entrantID string, d Details) (campaigns.Campaign, []entries.Consent, error) {
+	c, consents, _, err := s.check(ctx, slug, entrantID, d)
+	return c, consents, err
+}
+
+func (s *Service) check(ctx context.Context, slug, entrantID string, d Details) (campaigns.Campaign, []entries.Consent, rights, error) {
 	c, err := s.openCampaign(ctx, slug)
 	if err != nil {
-		return c, nil, err
+		return c, nil, rights{}, err
 	}
-	consents, err := s.checkDetails(ctx, c, entrantID, d)
-	return c, consents, err
+	consents, r, err := s.checkDetails(ctx, c, entrantID, d)
+	return c, consents, r, err
 }
 
 // Submit streams file into private storage and records the entry as
 // received, in one request (for scripts and small files). Memory use is
 // bounded by the storage client's part buffers, whatever the file's size.
 func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details, filename string, file io.Reader) (entries.Entry, error) {
-	c, consents, err := s.Check(ctx, slug, entrantID, d)
+	c, consents, r, err := s.check(ctx, slug, entrantID, d)
 	if err != nil {
 		return entries.Entry{}, err
 	}
@@ -153,6 +159,11 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 		Consents:  consents,
 		CreatedAt: now, UpdatedAt: now,
 	}
+	r.apply(&e)
+	if err := s.askGuardian(putCtx, c, e, r); err != nil {
+		s.removeObject(putCtx, key)
+		return entries.Entry{}, err
+	}
 	if err := s.Entries.Create(putCtx, e); err != nil {
 		s.removeObject(putCtx, key)
 		return entries.Entry{}, fmt.Errorf("intake: record entry: %w", unavailable(err))
@@ -166,6 +177,7 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 		return entries.Entry{}, fmt.Errorf("intake: queue processing: %v: %w", err, ErrUnavailable)
 	}
 	created = true
+	s.sendGuardian(putCtx, e)
 	if s.Notify != nil {
 		if err := s.Notify.EntryReceived(putCtx, e); err != nil {
 			s.Log.Error("intake: thank-you message", "entry", e.ID, "err", err)

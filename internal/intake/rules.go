@@ -24,34 +24,46 @@ type Details struct {
 	Title        string
 	Description  string
 	CreatorName  string // the name shown with the entry in public; optional
-	BirthDate    string // YYYY-MM-DD; required when the campaign has a minimum age
+	BirthDate    string // YYYY-MM-DD; required when the campaign has a minimum or guardian age
 	AcceptRules  string // the rules version the entrant accepted
 	MediaRelease bool
 	Marketing    bool
 	IP           string // the request's address; stored only as a keyed hash
+	// Country is the entrant's declared country (ISO 3166-1 alpha-2);
+	// CountrySignal what a trusted proxy said (never from the client).
+	Country, CountrySignal string
+	// GuardianEmail is a parent or guardian's address, required when the
+	// entrant is below the campaign's guardian age.
+	GuardianEmail string
 }
 
 // checkDetails validates the typed fields and the campaign's rules for this
 // entrant, and returns the consent records to store with the entry.
-func (s *Service) checkDetails(ctx context.Context, c campaigns.Campaign, entrantID string, d Details) ([]entries.Consent, error) {
+func (s *Service) checkDetails(ctx context.Context, c campaigns.Campaign, entrantID string, d Details) ([]entries.Consent, rights, error) {
 	if err := checkText(d.Title, d.Description, d.CreatorName); err != nil {
-		return nil, err
+		return nil, rights{}, err
 	}
 	if d.AcceptRules != c.RulesVersion {
-		return nil, fmt.Errorf("%w: accept the official rules (version %s) to enter", ErrConsentRequired, c.RulesVersion)
+		return nil, rights{}, fmt.Errorf("%w: accept the official rules (version %s) to enter", ErrConsentRequired, c.RulesVersion)
 	}
 	if !d.MediaRelease {
-		return nil, fmt.Errorf("%w: accept the media release so your video can be shown", ErrConsentRequired)
+		return nil, rights{}, fmt.Errorf("%w: accept the media release so your video can be shown", ErrConsentRequired)
 	}
 	now := s.Now()
-	if c.MinAge > 0 {
-		born, err := time.Parse("2006-01-02", strings.TrimSpace(d.BirthDate))
+	var born time.Time
+	if needsBirthDate(c) {
+		var err error
+		born, err = time.Parse("2006-01-02", strings.TrimSpace(d.BirthDate))
 		if err != nil || born.After(now) || born.Year() < 1900 {
-			return nil, fmt.Errorf("%w: give your date of birth as YYYY-MM-DD", ErrInvalid)
+			return nil, rights{}, fmt.Errorf("%w: give your date of birth as YYYY-MM-DD", ErrInvalid)
 		}
 		if age(born, now) < c.MinAge {
-			return nil, fmt.Errorf("%w: you must be %d or older to enter this contest", ErrTooYoung, c.MinAge)
+			return nil, rights{}, fmt.Errorf("%w: you must be %d or older to enter this contest", ErrTooYoung, c.MinAge)
 		}
+	}
+	r, err := checkRights(c, d, born, now)
+	if err != nil {
+		return nil, rights{}, err
 	}
 	ip := s.HashIP(d.IP)
 	consents := []entries.Consent{
@@ -59,10 +71,10 @@ func (s *Service) checkDetails(ctx context.Context, c campaigns.Campaign, entran
 		{Kind: "media_release", Version: c.RulesVersion, Accepted: true, At: now, IPHash: ip},
 		{Kind: "marketing", Version: c.RulesVersion, Accepted: d.Marketing, At: now, IPHash: ip},
 	}
-	if c.MinAge > 0 {
+	if needsBirthDate(c) {
 		consents = append(consents, entries.Consent{Kind: "age", Version: strings.TrimSpace(d.BirthDate), Accepted: true, At: now, IPHash: ip})
 	}
-	return consents, nil
+	return consents, r, nil
 }
 
 func checkText(title, description, creator string) error {
@@ -104,7 +116,7 @@ func (s *Service) CreateDraft(ctx context.Context, slug, entrantID string, d Det
 	if err != nil {
 		return entries.Entry{}, err
 	}
-	consents, err := s.checkDetails(ctx, c, entrantID, d)
+	consents, r, err := s.checkDetails(ctx, c, entrantID, d)
 	if err != nil {
 		return entries.Entry{}, err
 	}
@@ -119,10 +131,16 @@ func (s *Service) CreateDraft(ctx context.Context, slug, entrantID string, d Det
 		Status: entries.Draft, History: []entries.StatusChange{{To: entries.Draft, At: now}},
 		Consents: consents, CreatedAt: now, UpdatedAt: now,
 	}
+	r.apply(&e)
+	if err := s.askGuardian(ctx, c, e, r); err != nil {
+		s.releaseSlot(ctx, id)
+		return entries.Entry{}, err
+	}
 	if err := s.Entries.Create(ctx, e); err != nil {
 		s.releaseSlot(ctx, id)
 		return entries.Entry{}, err
 	}
+	s.sendGuardian(ctx, e)
 	return e, nil
 }
 

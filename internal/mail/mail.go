@@ -31,6 +31,8 @@ const (
 	KindMilestone     Kind = "vote_milestone" // an entry reached 10, 100, 1000 votes
 	KindResults       Kind = "results"        // finalist, winner, and the thank-you at close
 	KindTeam          Kind = "team"           // written by the campaign team to one entrant or a segment
+	KindAccount       Kind = "account"        // transactional: the link confirming an account deletion
+	KindGuardian      Kind = "guardian"       // transactional: to a parent or guardian, asking for consent
 )
 
 // Status is where a message stands in delivery.

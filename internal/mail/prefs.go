@@ -11,8 +11,16 @@ import (
 )
 
 // Transactional reports whether a kind always goes out whatever the
-// recipient's preferences: sign-in links.
-func (k Kind) Transactional() bool { return k == KindLoginLink }
+// recipient's preferences: sign-in links, account deletion links and
+// requests to a guardian (who has no preferences with us).
+func (k Kind) Transactional() bool {
+	return k == KindLoginLink || k == KindAccount || k == KindGuardian
+}
+
+// CarriesCredential reports whether a message's link acts for its
+// recipient (signs in, deletes the account): such messages are left out
+// of the inbox and their links out of data exports.
+func (k Kind) CarriesCredential() bool { return k == KindLoginLink || k == KindAccount }
 
 // Choice is a kind of message an entrant may turn off, with how it is
 // described on the preferences page.

@@ -34,6 +34,9 @@ const (
 	Rounds    = "judging_rounds"
 	Scores    = "judging_scores"
 	Draws     = "prize_draws"
+	Guardians = "guardian_consents"
+	Deletions = "deletions"
+	Retention = "retention_runs"
 )
 
 type index struct {
@@ -80,6 +83,8 @@ var indexes = []index{
 	{Scores, "round", bson.D{{Key: "round_id", Value: 1}}, false},
 	{Scores, "campaign", bson.D{{Key: "campaign_id", Value: 1}}, false},
 	{Draws, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "at", Value: 1}}, false},
+	{Guardians, "entrant", bson.D{{Key: "entrant_id", Value: 1}}, false},
+	{Retention, "started", bson.D{{Key: "started_at", Value: -1}}, false},
 }
 
 // obsolete are indexes an earlier version made and this one drops: the

@@ -23,6 +23,9 @@ const (
 	Duplicate = "duplicate"
 	Words     = "blocked_words"
 	External  = "external"
+	// CountryMismatch: the country a trusted proxy saw differs from the
+	// one the entrant declared; a person always looks.
+	CountryMismatch = "country_mismatch"
 )
 
 // Finding is one thing screening noticed, with its evidence.
@@ -72,11 +75,12 @@ const (
 
 // Decide turns findings into a decision under the campaign's mode.
 func Decide(mode Mode, duration float64, findings []Finding) Decision {
-	black := 0.0
+	black, person := 0.0, false
 	for _, f := range findings {
 		if f.Kind == Black {
 			black += f.Value
 		}
+		person = person || f.Kind == CountryMismatch
 		if f.Kind == Duplicate && f.Value <= RejectDistance {
 			return Decision{Reject, "Your video is the same as one already entered in this contest. Each entry needs its own video."}
 		}
@@ -85,6 +89,7 @@ func Decide(mode Mode, duration float64, findings []Finding) Decision {
 		return Decision{Reject, "Your video is black from start to end. Check the export and upload it again."}
 	}
 	switch {
+	case person:
 	case mode == AutoApproveAll:
 		return Decision{Verdict: Approve}
 	case mode == AutoApproveClean && len(findings) == 0:

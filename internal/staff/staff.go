@@ -40,7 +40,7 @@ func (r Role) Can(a Action) bool {
 	switch a {
 	case ViewConsole:
 		return r == Owner || r == Moderator || r == Judge || r == Analyst
-	case ManageCampaigns, ViewAudit, ViewOutbox, ManageJudging:
+	case ManageCampaigns, ViewAudit, ViewOutbox, ManageJudging, HandleDataRequests:
 		return r == Owner
 	case Moderate, ViewEntrants, ReviewVotes, MessageEntrants:
 		return r == Owner || r == Moderator
@@ -71,6 +71,9 @@ const (
 	ManageJudging   Action = "manage_judging"   // rubric, rounds and cuts, judges, draws
 	ScoreEntries    Action = "score_entries"    // score the entries of an assigned round, declare conflicts
 	ViewResults     Action = "view_results"     // a round's ranking with its breakdown, the scores CSV
+	// HandleDataRequests: export or delete an entrant's data on their
+	// request, and see retention runs.
+	HandleDataRequests Action = "data_requests"
 )
 
 // ParseRole accepts one of the four role names.

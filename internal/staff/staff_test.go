@@ -59,3 +59,11 @@ func TestAuthenticate(t *testing.T) {
 		t.Errorf("Count = %d, %v", n, err)
 	}
 }
+
+func TestOnlyOwnersHandleDataRequests(t *testing.T) {
+	for _, r := range []staff.Role{staff.Owner, staff.Moderator, staff.Judge, staff.Analyst} {
+		if got := r.Can(staff.HandleDataRequests); got != (r == staff.Owner) {
+			t.Errorf("%s can handle data requests: %v", r, got)
+		}
+	}
+}

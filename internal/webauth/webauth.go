@@ -3,6 +3,7 @@
 package webauth
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,6 +24,9 @@ type Sessions struct {
 	Auth      *entrants.Auth
 	PublicURL string // its scheme decides the Secure flag
 	Now       func() time.Time
+	// Revoked reports whether an entrant's sessions were ended (an
+	// account deleted); nil: never.
+	Revoked func(ctx context.Context, entrantID string) bool
 }
 
 // Start sets the session cookie: HttpOnly, SameSite=Lax, Secure over TLS.
@@ -47,7 +51,7 @@ func (s *Sessions) secure(c *gin.Context) bool {
 // expired or tampered cookie simply means signed out.
 func (s *Sessions) Load(c *gin.Context) {
 	if ck, err := c.Request.Cookie(CookieName); err == nil {
-		if id, err := s.Auth.ParseSession(ck.Value, s.Now()); err == nil {
+		if id, err := s.Auth.ParseSession(ck.Value, s.Now()); err == nil && (s.Revoked == nil || !s.Revoked(c, id)) {
 			c.Set(entrantKey, id)
 		}
 	}

@@ -24,6 +24,24 @@ function showUploader(hint) {
 
 if (entryId) showUploader("Choose the same video file to carry on where the upload stopped.");
 
+// The guardian's email is asked for only when the date of birth says the
+// entrant is under the campaign's guardian age (the server decides too).
+const guardian = document.getElementById("guardian");
+if (guardian && form.birth_date) {
+  const under = Number(guardian.dataset.age);
+  const toggle = () => {
+    const born = new Date(form.birth_date.value);
+    if (isNaN(born)) { guardian.hidden = true; return; }
+    const now = new Date();
+    let age = now.getUTCFullYear() - born.getUTCFullYear();
+    if (now.getUTCMonth() < born.getUTCMonth() || (now.getUTCMonth() === born.getUTCMonth() && now.getUTCDate() < born.getUTCDate())) age--;
+    guardian.hidden = age >= under;
+    form.guardian_email.required = !guardian.hidden;
+  };
+  form.birth_date.addEventListener("change", toggle);
+  toggle();
+}
+
 form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const button = form.querySelector("button");
@@ -34,6 +52,8 @@ form.addEventListener("submit", async (ev) => {
       description: form.description.value,
       creator_name: form.creator_name.value,
       birth_date: form.birth_date ? form.birth_date.value : "",
+      guardian_email: form.guardian_email ? form.guardian_email.value : "",
+      country: form.country && form.country.value !== "other" ? form.country.value : "",
       accept_rules: form.accept_rules.checked ? form.dataset.rules : "",
       media_release: form.media_release.checked,
       marketing: form.marketing.checked,

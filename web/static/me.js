@@ -27,6 +27,7 @@ function render(entries) {
       el("p", {}, e.status_message));
     if (e.status === "processing" && e.progress) card.append(el("progress", { max: "100", value: String(e.progress), "aria-label": "Processing" }));
     if (e.reason) card.append(el("p", { class: "reason" }, e.reason));
+    if (e.waiting_for && e.waiting_for !== e.reason) card.append(el("p", { class: "reason" }, e.waiting_for));
     if (e.next_step) card.append(el("p", { class: "muted" }, e.next_step));
     const actions = el("div", { class: "row" });
     if (e.campaign && ["draft", "uploading", "needs_changes", "failed"].includes(e.status)) {
