@@ -36,6 +36,9 @@ func benchApp(ctx context.Context, work, name, db string, extra map[string]strin
 		"TRYOUT_S3_ENDPOINT": s3, "TRYOUT_S3_BUCKET_ORIGINALS": "bench-" + name + "-originals", "TRYOUT_S3_BUCKET_RENDITIONS": "bench-" + name + "-renditions",
 		"TRYOUT_LOG_LEVEL": "warn",
 	}
+	for k, v := range databaseEnv(name) {
+		env[k] = v
+	}
 	for k, v := range extra {
 		env[k] = v
 	}
@@ -54,7 +57,16 @@ func benchApp(ctx context.Context, work, name, db string, extra map[string]strin
 			_ = a.Blobs.RemoveBucket(context.Background(), b)
 		}
 		a.Redis.FlushDB(context.Background())
+		if !cfg.Embedded() {
+			_ = a.DB.Drop(context.Background())
+		}
 		a.Close(context.Background())
+	}
+	if !cfg.Embedded() { // a database of the bench's own, fresh
+		if err := a.DB.Drop(ctx); err != nil {
+			cleanup()
+			return nil, nil, err
+		}
 	}
 	if err := a.Migrate(ctx); err != nil {
 		cleanup()

@@ -31,6 +31,9 @@ func run(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		which = args[0]
 	}
+	if err := detectBackend(ctx); err != nil {
+		return err
+	}
 	switch which {
 	case "all":
 		if err := benchGallery(ctx); err != nil {
@@ -62,7 +65,7 @@ func run(ctx context.Context, args []string) error {
 
 // bench prints one BENCH line.
 func bench(name string, value float64, unit string, baseline float64, extra ...string) {
-	line := fmt.Sprintf("BENCH %s %.2f %s baseline=%.2f ratio=%.3f", name, value, unit, baseline, value/baseline)
+	line := fmt.Sprintf("BENCH %s %.2f %s baseline=%.2f ratio=%.3f backend=%s", name, value, unit, baseline, value/baseline, backend)
 	for _, e := range extra {
 		line += " " + e
 	}

@@ -170,6 +170,9 @@ func startDev(ctx context.Context, work, redisAddr, s3 string) (*devServer, erro
 		"TRYOUT_HTTP_ADDR="+addr, "TRYOUT_PUBLIC_URL=http://"+addr, "TRYOUT_DATA_DIR="+filepath.Join(work, "data"),
 		"TRYOUT_REDIS_ADDR="+redisAddr, "TRYOUT_REDIS_DB=3", "TRYOUT_S3_ENDPOINT="+s3, "TRYOUT_LOG_LEVEL=warn",
 		"TRYOUT_S3_BUCKET_ORIGINALS=bench-originals", "TRYOUT_S3_BUCKET_RENDITIONS=bench-renditions")
+	for k, v := range databaseEnv("u") {
+		env = append(env, k+"="+v)
+	}
 	d := &devServer{base: "http://" + addr, env: env, bin: bin}
 	admin := exec.CommandContext(ctx, bin, "admin", "create-user", "--email", "bench@example.com", "--role", "owner", "--password", "bench password 123")
 	admin.Env = env
