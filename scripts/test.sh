@@ -52,10 +52,15 @@ cd "$ROOT"
 # first time, about 3 minutes) and prints its URI.
 start_docdb() {
   [[ -x $DOCDB ]] || die "TRYOUT_TEST_BACKEND=docdb needs ../shared/docdb beside the checkout"
-  local uri
-  uri=$("$DOCDB" start "$tmp/docdb") || die "FerretDB 2 (../shared/docdb) did not start; see $tmp/docdb/*.log"
-  docdb_started=1
-  echo "$uri"
+  local uri attempt
+  # On a busy machine FerretDB can take longer to listen than docdb.sh
+  # waits: try again on the same cluster.
+  for attempt in 1 2 3; do
+    if uri=$("$DOCDB" start "$tmp/docdb"); then echo "$uri"; return 0; fi
+    say "FerretDB 2 did not start (attempt $attempt): $(tail -2 "$tmp/docdb/ferretdb.log" 2>/dev/null)"
+    "$DOCDB" stop "$tmp/docdb" >/dev/null 2>&1 || true
+  done
+  die "FerretDB 2 (../shared/docdb) did not start; see $tmp/docdb/*.log"
 }
 
 # The embedded leg: every package's tests but the long end-to-end ones
@@ -71,6 +76,7 @@ embedded_leg() {
 
 if (($#)); then
   if [[ ${TRYOUT_TEST_BACKEND:-} == docdb && -z ${TRYOUT_TEST_MONGO_URI:-} ]]; then
+    docdb_started=1 # (start_docdb runs in a subshell)
     TRYOUT_TEST_MONGO_URI=$(start_docdb); export TRYOUT_TEST_MONGO_URI
   fi
   "$@"
@@ -81,6 +87,7 @@ if [[ -n ${TRYOUT_TEST_MONGO_URI:-} ]]; then
   say "whole suite on $TRYOUT_TEST_MONGO_URI"
   go test -count=1 -timeout 45m ./...
 elif [[ -x $DOCDB && ${TRYOUT_TEST_BACKEND:-} != embedded ]]; then
+  docdb_started=1 # (start_docdb runs in a subshell)
   TRYOUT_TEST_MONGO_URI=$(start_docdb); export TRYOUT_TEST_MONGO_URI
   say "concurrent leg: whole suite on FerretDB 2 / DocumentDB ($TRYOUT_TEST_MONGO_URI)"
   go test -count=1 -timeout 45m ./...

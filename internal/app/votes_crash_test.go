@@ -2,19 +2,14 @@ package app_test
 
 import (
 	"context"
-	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/tryout/tryout/internal/testkit"
 	"github.com/tryout/tryout/internal/webauth"
 )
 
@@ -37,54 +32,17 @@ func TestServeKilledDuringVotingLosesNoAcknowledgedBallot(t *testing.T) {
 	for _, title := range []string{"One", "Two", "Three", "Four"} {
 		targets = append(targets, e.liveEntry(t, "crash-vote", title, "").ID)
 	}
-	bin := filepath.Join(t.TempDir(), "tryout")
-	if b, err := exec.Command("go", "build", "-o", bin, "../../cmd/tryout").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, b)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(e.kit.Env(), "TRYOUT_HTTP_ADDR="+addr, "TRYOUT_PUBLIC_URL=http://"+addr, "TRYOUT_LOG_LEVEL=error",
+	cmd := testkit.StartProc(t, "serve", append(e.kit.Env(), "TRYOUT_LOG_LEVEL=error",
 		"TRYOUT_VOTE_LIMIT_PER_IP=1000000", "TRYOUT_VOTE_LIMIT_PER_NETWORK=1000000", "TRYOUT_DATA_DIR="+t.TempDir(),
 		// One client address plays every voter: no proof-of-work challenges.
-		"TRYOUT_VOTE_CHALLENGE_PER_IP=1000000", "TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP=1000000")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	base := "http://" + addr
-	for i := 0; ; i++ { // wait for it to listen (bounded)
-		if res, err := http.Get(base + "/healthz"); err == nil {
-			res.Body.Close()
-			break
-		}
-		if i == 300 {
-			t.Fatal("tryout serve did not start")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		"TRYOUT_VOTE_CHALLENGE_PER_IP=1000000", "TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP=1000000"), "serve")
+	base := cmd.Base
 
 	// Each entry page carries a page-view token; votes sent with one more
 	// than two seconds later are not challenged.
 	pageTokens := map[string]string{}
-	tokenRE := regexp.MustCompile(`data-page="([^"]+)"`)
 	for _, id := range targets {
-		res, err := http.Get(base + "/e/" + id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		m := tokenRE.FindSubmatch(b)
-		if m == nil {
-			t.Fatalf("entry page %s has no vote button", id)
-		}
-		pageTokens[id] = string(m[1])
+		pageTokens[id] = testkit.PageToken(t, base, id)
 	}
 	time.Sleep(2100 * time.Millisecond)
 
@@ -137,10 +95,7 @@ func TestServeKilledDuringVotingLosesNoAcknowledgedBallot(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
+	cmd.Signal(syscall.SIGKILL)
 	time.Sleep(200 * time.Millisecond)
 	close(stop)
 	wg.Wait()
