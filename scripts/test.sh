@@ -52,11 +52,19 @@ cd "$ROOT"
 # first time, about 3 minutes) and prints its URI.
 start_docdb() {
   [[ -x $DOCDB ]] || die "TRYOUT_TEST_BACKEND=docdb needs ../shared/docdb beside the checkout"
-  local uri attempt
+  local uri attempt port
   # On a busy machine FerretDB can take longer to listen than docdb.sh
   # waits: try again on the same cluster.
+  # FerretDB's debug handler listens on 127.0.0.1:8088 by default and
+  # FerretDB exits when that port is taken (another test run, a bench):
+  # give it a free one.
+  export FERRETDB_DEBUG_ADDR="127.0.0.1:$(free_port)"
   for attempt in 1 2 3; do
-    if uri=$("$DOCDB" start "$tmp/docdb"); then echo "$uri"; return 0; fi
+    if uri=$("$DOCDB" start "$tmp/docdb"); then
+      port=${uri##*:}; port=${port%/}
+      sleep 1 # it must still be there a moment later
+      if wait_port "$port" 5; then echo "$uri"; return 0; fi
+    fi
     say "FerretDB 2 did not start (attempt $attempt): $(tail -2 "$tmp/docdb/ferretdb.log" 2>/dev/null)"
     "$DOCDB" stop "$tmp/docdb" >/dev/null 2>&1 || true
   done
