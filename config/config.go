@@ -74,6 +74,9 @@ type Config struct {
 	VoteCrowd      int           // TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP
 	VotePoWBits    int           // TRYOUT_VOTE_CHALLENGE_BITS
 	EmbedAncestors string        // TRYOUT_EMBED_ANCESTORS
+	// WebhookAllowPrivate lets webhooks reach private, loopback and
+	// link-local addresses (tests, a CRM on the same private network).
+	WebhookAllowPrivate bool // TRYOUT_WEBHOOK_ALLOW_PRIVATE
 
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
 	FFprobePath       string        // TRYOUT_FFPROBE_PATH
@@ -156,6 +159,7 @@ var Vars = []Var{
 	{"TRYOUT_VOTE_CHALLENGE_BITS", "16", "proof-of-work difficulty in leading zero bits (16: about a second in a phone's browser)"},
 	{"TRYOUT_VIEW_AFTER", "5s", "playback time before a view counts (then once per viewer and entry per hour)"},
 	{"TRYOUT_EMBED_ANCESTORS", "*", "sites allowed to embed the player and gallery widget (CSP frame-ancestors, space separated)"},
+	{"TRYOUT_WEBHOOK_ALLOW_PRIVATE", "false", "let webhooks reach private, loopback and link-local addresses (checked when an endpoint is saved and again at every connection); leave off unless the receiver is on your own network"},
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
 	{"TRYOUT_FFPROBE_PATH", "ffprobe", "ffprobe binary"},
 	{"TRYOUT_FFMPEG_PATH", "ffmpeg", "ffmpeg binary"},
@@ -223,6 +227,8 @@ func Load(getenv func(string) string) (Config, error) {
 		VoteCrowd:      p.int("TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP", 30),
 		VotePoWBits:    p.int("TRYOUT_VOTE_CHALLENGE_BITS", 16),
 		EmbedAncestors: p.str("TRYOUT_EMBED_ANCESTORS", "*"),
+
+		WebhookAllowPrivate: p.bool("TRYOUT_WEBHOOK_ALLOW_PRIVATE", false),
 
 		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
 		FFprobePath:       p.str("TRYOUT_FFPROBE_PATH", "ffprobe"),
