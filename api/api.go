@@ -59,6 +59,8 @@ type API struct {
 	Fans Fans
 	// Voting casts votes.
 	Voting Voting
+	// Analytics counts sign-in links and credits votes; nil for none.
+	Analytics Analytics
 }
 
 // Routes registers the public API under r (mounted at /api). The streaming
@@ -66,7 +68,7 @@ type API struct {
 // changes state checks the request came from this site.
 func (a *API) Routes(r *gin.RouterGroup) {
 	short := httpx.Deadlines(30*time.Second, 60*time.Second)
-	r.Use(a.Sessions.Load)
+	r.Use(a.Sessions.Load, a.attribution)
 	r.GET("/campaigns", short, a.listCampaigns)
 	r.GET("/campaigns/:slug", short, a.getCampaign)
 	r.GET("/entries/:id", short, a.getEntry)

@@ -84,6 +84,7 @@ func (a *API) vote(c *gin.Context) {
 		return
 	}
 	a.credit(c, campaignID, referrals.Votes, voter.ID)
+	a.creditVote(c, campaignID)
 	if cast.Votes > 0 && cp.MilestoneAt(cast.Votes) && a.Voting.Milestones != nil {
 		if err := a.Voting.Milestones.EnqueueMilestone(c, id, cast.Votes); err != nil {
 			a.Log.Error("votes: queue milestone message", "entry", id, "votes", cast.Votes, "err", err)

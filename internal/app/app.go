@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tryout/tryout/config"
+	"github.com/tryout/tryout/internal/analytics"
 	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
@@ -81,6 +82,7 @@ type App struct {
 	Reports   *moderation.Reports
 	Presign   *blob.Presigner
 	Provider  screening.Provider
+	Analytics *analytics.Counter
 	Now       func() time.Time
 
 	embedded *mongodb.Embedded
@@ -175,13 +177,15 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		Now:       time.Now,
 	}
 	a.Gallery = &gallery.Index{Redis: cl.Redis}
+	a.Analytics = &analytics.Counter{Redis: cl.Redis, Now: a.now}
 	var entryOpts []entries.Option
 	probe, cancelProbe := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancelProbe()
 	if mongodb.IsFerretDB(probe, cl.Mongo) {
 		entryOpts = append(entryOpts, entries.OneWriter())
 	}
-	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries), entryOpts...), Index: a.Gallery, Log: log}
+	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries), entryOpts...), Index: a.Gallery, Log: log,
+		OnLive: a.countLive}
 	a.Winners = campaigns.NewMongoWinners(cl.DB.Collection(mongodb.Winners))
 	a.Views = &views.Counter{Redis: cl.Redis, Signer: a.Signer, MinWatch: cfg.ViewAfter, Window: time.Hour, Now: a.now,
 		OnView: func(ctx context.Context, id string) error {
@@ -193,7 +197,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	a.Ballots = votes.NewMongoBallots(cl.DB.Collection(mongodb.Ballots))
 	commitCtx, stop := context.WithCancel(context.Background())
 	a.stop = stop
-	a.Votes = &votes.Service{Ballots: a.Ballots, Tally: a.Gallery, Days: a.Gallery, Now: a.now,
+	a.Votes = &votes.Service{Ballots: a.Ballots, Tally: a.Gallery, Days: a.Gallery, Figures: analytics.BallotFigures, Now: a.now,
 		OnTallyError: func(b votes.Ballot, err error) {
 			log.Error("votes: counter not updated; reconcile will mend it", "entry", b.EntryID, "err", err)
 		}}
@@ -212,6 +216,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 			if err := a.Gallery.AddDay(ctx, l.EntryID, field, 1, a.now()); err != nil {
 				log.Warn("referrals: daily figure not counted", "entry", l.EntryID, "err", err)
 			}
+			a.countShare(ctx, l, kind)
 		}}
 	if cfg.ModerationURL != "" {
 		a.Provider = &screening.HTTP{URL: cfg.ModerationURL, Client: &http.Client{}, Timeout: cfg.ModerationTimeout, Attempts: 3, Backoff: time.Second}
@@ -367,7 +372,7 @@ func (a *App) startVoting(ctx, run context.Context) error {
 		return nil
 	}
 	gate.Journal = &votes.Journal{Redis: a.Redis, Keys: a.Gallery, Batch: 2000}
-	a.drainer = &votes.Drainer{Journal: gate.Journal, Store: a.Ballots, Tally: a.Gallery, MaxLag: cfg.VoteDrainLag, Quiet: 200 * time.Millisecond,
+	a.drainer = &votes.Drainer{Journal: gate.Journal, Store: a.Ballots, Tally: a.Gallery, MaxLag: cfg.VoteDrainLag, Quiet: 200 * time.Millisecond, Figures: analytics.BallotFigures,
 		OnDropped: func(b votes.Ballot) {
 			a.Log.Warn("votes: a journaled ballot duplicates a stored one (Redis lost a voter's record); not counted", "entry", b.EntryID)
 		}}

@@ -63,6 +63,7 @@ func (a *App) Handler() (http.Handler, error) {
 			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: 20, Window: time.Hour}},
 		Voting: api.Voting{Service: a.Votes, Milestones: a.Queue, Pages: a.Pages(),
 			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now}},
+		Analytics: a.Analytics,
 	}
 	pub.Routes(r.Group("/api"))
 
@@ -83,6 +84,7 @@ func (a *App) Handler() (http.Handler, error) {
 		scheme = "https://"
 	}
 	pages := &web.Web{PageToken: a.Pages().Token, Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
+		Analytics:     a.Analytics,
 		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log}
 	if err := pages.Routes(r); err != nil {
 		return nil, err
@@ -96,7 +98,7 @@ func (a *App) Intake() *intake.Service {
 		Campaigns: a.Campaigns, Entries: a.Entries, Slots: a.Slots, Blobs: a.Blobs, Presign: a.Presign, Queue: a.Queue, Notify: a.Notify,
 		Bucket: a.Cfg.S3BucketOriginals, MaxUploadBytes: a.Cfg.MaxUploadBytes, PartURLTTL: a.Cfg.UploadURLTTL,
 		HashIP: func(ip string) string { return a.Signer.Hash("consent-ip", ip) },
-		Now:    a.now, Log: a.Log,
+		Events: a.Analytics, Now: a.now, Log: a.Log,
 	}
 }
 
