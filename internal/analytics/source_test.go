@@ -10,7 +10,7 @@ func TestSourceOf(t *testing.T) {
 		{"/c/x?utm_source=News+Letter&utm_medium=Email&utm_campaign=Spring-26", "", "utm:news_letter/email/spring-26"},
 		{"/c/x?utm_source=fb", "https://instagram.com/", "utm:fb"},
 		{"/c/x?utm_source=fb&utm_campaign=x", "", "utm:fb/-/x"},
-		{"/c/x?utm_source=%3D1%2B2%3Cscript%3E", "", "utm:12script"},
+		{"/c/x?utm_source=%3D1%2B2%3Cscript%3E", "", "utm:1_2script"},
 		{"/c/x", "https://www.Instagram.com/p/1", "ref:instagram.com"},
 		{"/c/x", "https://tryout.example/c/y", ""}, // our own site
 		{"/c/x", "android-app://com.x", ""},
