@@ -62,6 +62,8 @@ type Admin struct {
 	Perks            perks.Store
 	Moderation       *moderation.Service
 	Reports          *moderation.Reports
+	Analytics        AnalyticsReader
+	Gallery          TopEntries
 	Media            MediaStore
 	RenditionsBucket string
 	PublicURL        string  // its scheme decides the Secure cookie flag
@@ -94,6 +96,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	api.POST("/campaigns", a.can(staff.ManageCampaigns), a.createCampaign)
 	api.GET("/campaigns/:id/entries", a.can(staff.Moderate), a.listEntries)
 	api.GET("/outbox", a.can(staff.ViewOutbox), a.outboxJSON)
+	api.GET("/campaigns/:id/analytics", a.can(staff.ViewAnalytics), a.analyticsJSON)
 
 	p := r.Group("", a.authenticate, a.checkCSRF)
 	p.GET("/", a.can(staff.ViewConsole), a.console)
@@ -127,6 +130,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.POST("/broadcasts/:id/cancel", a.can(staff.MessageEntrants), a.cancelBroadcast)
 	p.GET("/entrants", a.can(staff.ViewEntrants), a.entrantsPage)
 	p.GET("/entrants/:id", a.can(staff.ViewEntrants), a.entrantPage)
+	p.GET("/campaigns/:id/analytics", a.can(staff.ViewAnalytics), a.analyticsPage)
 	return nil
 }
 
@@ -203,6 +207,7 @@ var funcs = template.FuncMap{
 		return m
 	},
 	"clock": clock,
+	"pct":   pct,
 	"has":   func(list []string, s string) bool { return slices.Contains(list, s) },
 	"can":   func(u staff.User, a string) bool { return u.Role.Can(staff.Action(a)) },
 }

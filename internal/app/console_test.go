@@ -170,6 +170,7 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		{"GET", "/admin/entries/" + en.ID + "/votes", "om"},
 		{"POST", "/admin/entries/" + en.ID + "/votes/discount", "om"},
 		{"POST", "/admin/entries/" + en.ID + "/winner", "o"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/analytics", "oa"},
 	}
 	for _, role := range []staff.Role{staff.Owner, staff.Moderator, staff.Judge, staff.Analyst} {
 		email, pass := string(role)+"@example.com", string(role)+" password!!"

@@ -40,8 +40,10 @@ func (r Role) Can(a Action) bool {
 	switch a {
 	case ViewConsole:
 		return r == Owner || r == Moderator || r == Judge || r == Analyst
-	case ManageCampaigns, ViewAudit, ViewOutbox:
+	case ManageCampaigns, ViewAudit, ViewOutbox, ExportPersonal, ManageWebhooks:
 		return r == Owner
+	case ViewAnalytics, ExportAggregates:
+		return r == Owner || r == Analyst
 	case Moderate, ViewEntrants, ReviewVotes, MessageEntrants:
 		return r == Owner || r == Moderator
 	case WatchEntries:
@@ -64,6 +66,14 @@ const (
 	ViewOutbox      Action = "view_outbox"
 	ReviewVotes     Action = "review_votes"     // fraud review: see vote clusters, discount and restore ballots
 	MessageEntrants Action = "message_entrants" // write to one entrant or a segment, read replies
+	ViewAnalytics   Action = "view_analytics"   // a campaign's funnel, series, sources, top entries, vote integrity
+	// ExportAggregates downloads CSVs without personal data: the daily
+	// funnel and the entries' public facts and figures.
+	ExportAggregates Action = "export_aggregates"
+	// ExportPersonal downloads CSVs with personal data: entrants and their
+	// consents, ballots, messages.
+	ExportPersonal Action = "export_personal"
+	ManageWebhooks Action = "manage_webhooks" // endpoints, secrets, delivery log, replay
 )
 
 // ParseRole accepts one of the four role names.
