@@ -26,6 +26,7 @@ import (
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/export"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/moderation"
@@ -63,6 +64,7 @@ type Admin struct {
 	Moderation       *moderation.Service
 	Reports          *moderation.Reports
 	Analytics        AnalyticsReader
+	Exports          export.Sources
 	Gallery          TopEntries
 	Media            MediaStore
 	RenditionsBucket string
@@ -131,6 +133,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.GET("/entrants", a.can(staff.ViewEntrants), a.entrantsPage)
 	p.GET("/entrants/:id", a.can(staff.ViewEntrants), a.entrantPage)
 	p.GET("/campaigns/:id/analytics", a.can(staff.ViewAnalytics), a.analyticsPage)
+	a.exportRoutes(p, api)
 	return nil
 }
 

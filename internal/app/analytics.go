@@ -5,6 +5,7 @@ import (
 
 	"github.com/tryout/tryout/internal/analytics"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/export"
 	"github.com/tryout/tryout/internal/referrals"
 )
 
@@ -28,4 +29,10 @@ func (a *App) countShare(ctx context.Context, l referrals.Link, kind referrals.K
 	if err := a.Analytics.Count(ctx, l.CampaignID, step, ""); err != nil {
 		a.Log.Warn("analytics: share not counted", "entry", l.EntryID, "err", err)
 	}
+}
+
+// ExportSources are what the CSV exports read, by cursor.
+func (a *App) ExportSources() export.Sources {
+	return export.Sources{EntryStore: a.Entries, EntrantStore: a.Entrants, BallotStore: a.Ballots, MessageStore: a.Outbox,
+		HashVoter: func(v string) string { return a.Signer.Hash("export-voter", v) }, PublicURL: a.Cfg.PublicURL}
 }

@@ -171,6 +171,11 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		{"POST", "/admin/entries/" + en.ID + "/votes/discount", "om"},
 		{"POST", "/admin/entries/" + en.ID + "/winner", "o"},
 		{"GET", "/admin/campaigns/" + en.CampaignID + "/analytics", "oa"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/daily.csv", "oa"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/entries.csv", "oa"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/entrants.csv", "o"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/ballots.csv", "o"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/messages.csv", "o"},
 	}
 	for _, role := range []staff.Role{staff.Owner, staff.Moderator, staff.Judge, staff.Analyst} {
 		email, pass := string(role)+"@example.com", string(role)+" password!!"
