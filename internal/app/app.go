@@ -39,6 +39,7 @@ import (
 	"github.com/tryout/tryout/internal/tasks"
 	"github.com/tryout/tryout/internal/views"
 	"github.com/tryout/tryout/internal/votes"
+	"github.com/tryout/tryout/internal/webhooks"
 )
 
 // Clients are the live connections the app runs on.
@@ -83,6 +84,7 @@ type App struct {
 	Presign   *blob.Presigner
 	Provider  screening.Provider
 	Analytics *analytics.Counter
+	Webhooks  *webhooks.Service
 	Now       func() time.Time
 
 	embedded *mongodb.Embedded
@@ -223,7 +225,9 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	}
 	a.Auth = &entrants.Auth{Store: a.Entrants, Signer: a.Signer, LinkTTL: cfg.LoginLinkTTL, SessionTTL: cfg.SessionTTL}
 	a.Mailer = &mail.Mailer{Store: a.Outbox, Queue: a.Queue, Enabled: cfg.SMTPHost != "", Now: a.now}
-	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL, Signer: a.Signer, Ranks: a.Gallery}
+	a.Webhooks = a.newWebhooks()
+	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL, Signer: a.Signer, Ranks: a.Gallery,
+		Events: a.Webhooks}
 	a.Perks = perks.NewMongoStore(cl.DB.Collection(mongodb.Perks), cl.DB.Collection(mongodb.PerkClaim))
 	a.Notify.Perks = &perks.Giver{Store: a.Perks, Now: a.now, Low: func(campaignID string, s perks.Stats) {
 		log.Warn("perks: the pool is running low; upload more codes", "campaign", campaignID, "left", s.Left(), "of", s.Total)

@@ -53,7 +53,8 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 		}
 		return err
 	}), Milestone: &worker.MilestoneHandler{Entries: a.Entries, Notify: a.Notify, Redis: a.Redis,
-		QuietFrom: a.Cfg.MailQuietFrom, QuietTo: a.Cfg.MailQuietTo, Now: a.now}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach}}
+		QuietFrom: a.Cfg.MailQuietFrom, QuietTo: a.Cfg.MailQuietTo, Now: a.now}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach},
+		Webhooks: &worker.WebhookHandler{Webhooks: a.Webhooks}}
 	if a.Cfg.SMTPHost != "" {
 		h.Mail = &worker.MailHandler{
 			Outbox: a.Outbox, Prefs: a.Entrants, From: a.Cfg.MailFrom,

@@ -29,6 +29,9 @@ const (
 	Replies   = "replies"
 	Perks     = "perk_codes"
 	PerkClaim = "perk_claims"
+	// Webhooks are campaigns' webhook endpoints; WebhookLog their deliveries.
+	Webhooks   = "webhooks"
+	WebhookLog = "webhook_deliveries"
 )
 
 type index struct {
@@ -67,6 +70,8 @@ var indexes = []index{
 	{PerkClaim, "campaign_entrant_unique", bson.D{{Key: "campaign_id", Value: 1}, {Key: "entrant_id", Value: 1}}, true},
 	{PerkClaim, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "at", Value: -1}}, false},
 	{Reports, "reporter_entry", bson.D{{Key: "entry_id", Value: 1}, {Key: "reporter", Value: 1}}, true},
+	{Webhooks, "campaign", bson.D{{Key: "campaign_id", Value: 1}}, false},
+	{WebhookLog, "campaign_created", bson.D{{Key: "campaign_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 }
 
 // Migrate creates every index. It is idempotent: creating an index that
