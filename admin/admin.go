@@ -35,6 +35,7 @@ import (
 	"github.com/tryout/tryout/internal/perks"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
+	"github.com/tryout/tryout/internal/webhooks"
 )
 
 //go:embed templates/*.html
@@ -65,6 +66,7 @@ type Admin struct {
 	Reports          *moderation.Reports
 	Analytics        AnalyticsReader
 	Exports          export.Sources
+	Webhooks         *webhooks.Service
 	Gallery          TopEntries
 	Media            MediaStore
 	RenditionsBucket string
@@ -134,6 +136,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.GET("/entrants/:id", a.can(staff.ViewEntrants), a.entrantPage)
 	p.GET("/campaigns/:id/analytics", a.can(staff.ViewAnalytics), a.analyticsPage)
 	a.exportRoutes(p, api)
+	a.webhookRoutes(p)
 	return nil
 }
 

@@ -176,6 +176,11 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/entrants.csv", "o"},
 		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/ballots.csv", "o"},
 		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/messages.csv", "o"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/webhooks", "o"},
+		{"POST", "/admin/campaigns/" + en.CampaignID + "/webhooks", "o"},
+		{"POST", "/admin/webhooks/wh_nope/rotate", "o"},
+		{"POST", "/admin/webhooks/wh_nope/delete", "o"},
+		{"POST", "/admin/webhook-deliveries/wd_nope/replay", "o"},
 	}
 	for _, role := range []staff.Role{staff.Owner, staff.Moderator, staff.Judge, staff.Analyst} {
 		email, pass := string(role)+"@example.com", string(role)+" password!!"

@@ -70,7 +70,7 @@ func (a *App) Handler() (http.Handler, error) {
 	staffConsole := &admin.Admin{
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
 		Outbox: a.Outbox, Notify: a.Notify, Outreach: a.Outreach, Perks: a.Perks, Moderation: a.Moderate, Winners: a.Winners,
-		Analytics: a.Analytics, Gallery: a.Gallery, Exports: a.ExportSources(),
+		Analytics: a.Analytics, Gallery: a.Gallery, Exports: a.ExportSources(), Webhooks: a.Webhooks,
 		Votes: &votes.Review{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries}, Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		PublicURL:      a.Cfg.PublicURL,
 		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},
