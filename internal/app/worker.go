@@ -29,7 +29,7 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 		BaseContext:     context.Background,
 		// A task that asks to run later (a send rate limit, quiet hours)
 		// has not failed: it keeps its retries.
-		IsFailure: func(err error) bool { _, later := tasks.RetryIn(err); return !later },
+		IsFailure:      func(err error) bool { _, later := tasks.RetryIn(err); return !later },
 		RetryDelayFunc: RetryDelay,
 	})
 	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup(), Reconcile: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
