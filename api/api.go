@@ -79,6 +79,7 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	r.POST("/entries/:id/share-links", short, a.sameOrigin, a.shareLink)
 	r.POST("/entries/:id/votes", short, a.sameOrigin, a.vote)
 	r.GET("/campaigns/:slug/votes/me", short, a.myVotes)
+	a.docRoutes(r)
 
 	r.POST("/entries/:id/reports", short, a.sameOrigin, a.reportEntry)
 	r.POST("/auth/link", short, a.sameOrigin, a.requestLink)
