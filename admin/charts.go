@@ -17,27 +17,27 @@ type funnelBar struct {
 	N     int64
 }
 
-// funnelSVG draws horizontal bars, one per step, scaled to the largest,
-// each labelled with its count and its share of the step before.
+// funnelSVG draws one row per step: its name, then a bar scaled to the
+// largest step with its count and, from sign-in links to live entries,
+// its share of the step before.
 func funnelSVG(bars []funnelBar) template.HTML {
-	const w, rowH, labelW = 640, 34, 190
+	const w, rowH, valueW = 300, 42, 96
 	var maxN int64 = 1
 	for _, b := range bars {
 		maxN = max(maxN, b.N)
 	}
 	var sb strings.Builder
-	h := rowH*len(bars) + 8
-	fmt.Fprintf(&sb, `<svg class="chart funnel" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="funnel-title"><title id="funnel-title">Funnel</title>`, w, h)
+	fmt.Fprintf(&sb, `<svg class="chart funnel" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="funnel-title"><title id="funnel-title">Funnel</title>`, w, rowH*len(bars))
 	for i, b := range bars {
-		y := i*rowH + 4
-		bw := int(float64(w-labelW-120) * float64(b.N) / float64(maxN))
-		fmt.Fprintf(&sb, `<text x="0" y="%d" class="label">%s</text>`, y+21, template.HTMLEscapeString(b.Label))
-		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="%d" height="24" rx="3" class="bar"/>`, labelW, y+4, max(bw, 2))
+		y := i * rowH
+		bw := max(int(float64(w-valueW)*float64(b.N)/float64(maxN)), 2)
 		note := fmt.Sprint(b.N)
-		if i > 0 && i < 7 && bars[i-1].N > 0 {
+		if i >= 1 && i <= 5 && bars[i-1].N > 0 {
 			note += fmt.Sprintf(" (%d%%)", pct(b.N, bars[i-1].N))
 		}
-		fmt.Fprintf(&sb, `<text x="%d" y="%d" class="value">%s</text>`, labelW+max(bw, 2)+6, y+21, note)
+		fmt.Fprintf(&sb, `<text x="0" y="%d" class="label">%s</text>`, y+14, template.HTMLEscapeString(b.Label))
+		fmt.Fprintf(&sb, `<rect x="0" y="%d" width="%d" height="16" rx="3" class="bar"/>`, y+20, bw)
+		fmt.Fprintf(&sb, `<text x="%d" y="%d" class="value">%s</text>`, bw+6, y+33, note)
 	}
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String())
