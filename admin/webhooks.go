@@ -112,7 +112,7 @@ func (a *Admin) deleteWebhook(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := a.Webhooks.Store.DeleteEndpoint(c, ep.ID); err != nil {
+	if err := a.Webhooks.DeleteEndpoint(c, ep); err != nil {
 		httpx.Fail(c, a.Log, err)
 		return
 	}

@@ -16,7 +16,7 @@ func (s *MongoStore) GetMany(ctx context.Context, ids []string) (map[string]Entr
 	if len(ids) == 0 {
 		return out, nil
 	}
-	err := mongodb.Each(ctx, s.entrants, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, 500,
+	err := mongodb.Each(ctx, s.entrants, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil, 500,
 		func(d entrantDoc) Entrant { return Entrant(d) }, func(e Entrant) error { out[e.ID] = e; return nil })
 	if err != nil {
 		return nil, fmt.Errorf("entrants: get many: %w", err)

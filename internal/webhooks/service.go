@@ -34,6 +34,7 @@ type Service struct {
 	// Grace is how long a rotated-out secret still signs.
 	Grace time.Duration
 	Now   func() time.Time
+	cache endpointCache
 }
 
 // Event is something that happened in a campaign. Key makes it idempotent:
@@ -68,6 +69,7 @@ func (s *Service) AddEndpoint(ctx context.Context, campaignID, rawURL string, ev
 		return Endpoint{}, fmt.Errorf("%w: choose at least one event", ErrInvalid)
 	}
 	e := Endpoint{ID: ids.New("wh_"), CampaignID: campaignID, URL: u.String(), Events: chosen, Secret: NewSecret(), CreatedAt: s.Now().UTC()}
+	defer s.forget(campaignID)
 	return e, s.Store.CreateEndpoint(ctx, e)
 }
 
@@ -79,6 +81,7 @@ func (s *Service) Rotate(ctx context.Context, id string) (Endpoint, error) {
 		return e, err
 	}
 	e.PrevSecret, e.PrevUntil, e.Secret = e.Secret, s.Now().Add(s.Grace).UTC(), NewSecret()
+	defer s.forget(e.CampaignID)
 	return e, s.Store.SetSecrets(ctx, id, e.Secret, e.PrevSecret, e.PrevUntil)
 }
 
@@ -87,7 +90,7 @@ func (s *Service) Rotate(ctx context.Context, id string) (Endpoint, error) {
 // new (the delivery id comes from the endpoint and the event id) but
 // queues a pending delivery again, in case the first queueing failed.
 func (s *Service) Emit(ctx context.Context, ev Event) error {
-	eps, err := s.Store.Endpoints(ctx, ev.CampaignID)
+	eps, err := s.endpoints(ctx, ev.CampaignID)
 	if err != nil {
 		return err
 	}
