@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -76,7 +77,11 @@ func TestWebhooksEndToEnd(t *testing.T) {
 		return got[len(got)-1]
 	}
 	h := wait()
-	key, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret[1], "whsec_"))
+	// The page escapes + and / as HTML entities; a browser shows the secret as it is.
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(html.UnescapeString(secret[1]), "whsec_"))
+	if err != nil {
+		t.Fatalf("the secret on the page is not whsec_ and base64: %v", err)
+	}
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(h.id + "." + h.ts + "." + string(h.body)))
 	if h.sig != "v1,"+base64.StdEncoding.EncodeToString(m.Sum(nil)) {
