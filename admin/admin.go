@@ -27,6 +27,7 @@ import (
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/export"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/mail"
@@ -36,6 +37,7 @@ import (
 	"github.com/tryout/tryout/internal/perks"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
+	"github.com/tryout/tryout/internal/webhooks"
 )
 
 //go:embed templates/*.html
@@ -65,6 +67,10 @@ type Admin struct {
 	Judging          *judging.Service
 	Moderation       *moderation.Service
 	Reports          *moderation.Reports
+	Analytics        AnalyticsReader
+	Exports          export.Sources
+	Webhooks         *webhooks.Service
+	Gallery          TopEntries
 	Media            MediaStore
 	RenditionsBucket string
 	PublicURL        string  // its scheme decides the Secure cookie flag
@@ -100,6 +106,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	api.POST("/campaigns", a.can(staff.ManageCampaigns), a.createCampaign)
 	api.GET("/campaigns/:id/entries", a.can(staff.Moderate), a.listEntries)
 	api.GET("/outbox", a.can(staff.ViewOutbox), a.outboxJSON)
+	api.GET("/campaigns/:id/analytics", a.can(staff.ViewAnalytics), a.analyticsJSON)
 
 	p := r.Group("", a.authenticate, a.checkCSRF)
 	p.GET("/", a.can(staff.ViewConsole), a.console)
@@ -135,6 +142,9 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.GET("/entrants/:id", a.can(staff.ViewEntrants), a.entrantPage)
 	a.judgingRoutes(p)
 	a.rightsRoutes(p)
+	p.GET("/campaigns/:id/analytics", a.can(staff.ViewAnalytics), a.analyticsPage)
+	a.exportRoutes(p, api)
+	a.webhookRoutes(p)
 	return nil
 }
 
@@ -221,6 +231,7 @@ var funcs = template.FuncMap{
 		return m
 	},
 	"clock": clock,
+	"pct":   pct,
 	"has":   func(list []string, s string) bool { return slices.Contains(list, s) },
 	"can":   func(u staff.User, a string) bool { return u.Role.Can(staff.Action(a)) },
 	"num":   func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },

@@ -78,6 +78,7 @@ func (a *Admin) discountVotes(c *gin.Context) {
 	if !discount {
 		verb = "votes.restore"
 	}
+	a.countDiscount(c, e.CampaignID, discount, adj.Changed)
 	a.audit(c, u, verb, e.ID, map[string]string{"votes": strconv.FormatInt(adj.Before, 10)},
 		map[string]string{"votes": strconv.FormatInt(adj.After, 10), "cluster": kind + " " + key, "ballots": strconv.FormatInt(adj.Changed, 10), "reason": reason})
 	if adj.After != adj.Before {

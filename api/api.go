@@ -64,6 +64,8 @@ type API struct {
 	Country *eligibility.Signal
 	// Rights serves the entrant's data export and deletion requests.
 	Rights Rights
+	// Analytics counts sign-in links and credits votes; nil for none.
+	Analytics Analytics
 }
 
 // Routes registers the public API under r (mounted at /api). The streaming
@@ -71,7 +73,7 @@ type API struct {
 // changes state checks the request came from this site.
 func (a *API) Routes(r *gin.RouterGroup) {
 	short := httpx.Deadlines(30*time.Second, 60*time.Second)
-	r.Use(a.Sessions.Load)
+	r.Use(a.Sessions.Load, a.attribution)
 	r.GET("/campaigns", short, a.listCampaigns)
 	r.GET("/campaigns/:slug", short, a.getCampaign)
 	r.GET("/entries/:id", short, a.getEntry)
@@ -82,6 +84,7 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	r.POST("/entries/:id/share-links", short, a.sameOrigin, a.shareLink)
 	r.POST("/entries/:id/votes", short, a.sameOrigin, a.vote)
 	r.GET("/campaigns/:slug/votes/me", short, a.myVotes)
+	a.docRoutes(r)
 
 	r.POST("/entries/:id/reports", short, a.sameOrigin, a.reportEntry)
 	r.POST("/auth/link", short, a.sameOrigin, a.requestLink)

@@ -53,6 +53,7 @@ func (a *API) requestLink(c *gin.Context) {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
+	a.countLink(c, in.Next)
 	c.JSON(http.StatusAccepted, gin.H{"status": "sent", "message": "Check your email for a sign-in link. It works once and expires in " + humanWait(a.Auth.LinkTTL) + "."})
 }
 

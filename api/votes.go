@@ -127,6 +127,7 @@ func validRequestKey(k string) bool {
 // the voter gets the credit, and a milestone reached queues its message.
 func (a *API) counted(c *gin.Context, cp campaigns.Campaign, id string, voter votes.Voter, cast votes.Cast) {
 	a.credit(c, cp.ID, referrals.Votes, voter.ID)
+	a.creditVote(c, cp.ID)
 	if cast.Votes > 0 && cp.MilestoneAt(cast.Votes) && a.Voting.Milestones != nil {
 		if err := a.Voting.Milestones.EnqueueMilestone(c, id, cast.Votes); err != nil {
 			a.Log.Error("votes: queue milestone message", "entry", id, "votes", cast.Votes, "err", err)

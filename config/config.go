@@ -77,6 +77,9 @@ type Config struct {
 	// GalleryCheckInterval is how often serve checks that Redis still holds
 	// the gallery read models (and rebuilds them from MongoDB if not).
 	GalleryCheckInterval time.Duration // TRYOUT_GALLERY_CHECK_INTERVAL
+	// WebhookAllowPrivate lets webhooks reach private, loopback and
+	// link-local addresses (tests, a CRM on the same private network).
+	WebhookAllowPrivate bool // TRYOUT_WEBHOOK_ALLOW_PRIVATE
 
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
 	FFprobePath       string        // TRYOUT_FFPROBE_PATH
@@ -170,6 +173,7 @@ var Vars = []Var{
 	{"TRYOUT_VIEW_AFTER", "5s", "playback time before a view counts (then once per viewer and entry per hour)"},
 	{"TRYOUT_GALLERY_CHECK_INTERVAL", "5s", "how often serve checks that Redis still holds the galleries; after a loss one process rebuilds them from MongoDB with vote totals from the ballots"},
 	{"TRYOUT_EMBED_ANCESTORS", "*", "sites allowed to embed the player and gallery widget (CSP frame-ancestors, space separated)"},
+	{"TRYOUT_WEBHOOK_ALLOW_PRIVATE", "false", "let webhooks reach private, loopback and link-local addresses (checked when an endpoint is saved and again at every connection); leave off unless the receiver is on your own network"},
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
 	{"TRYOUT_FFPROBE_PATH", "ffprobe", "ffprobe binary"},
 	{"TRYOUT_FFMPEG_PATH", "ffmpeg", "ffmpeg binary"},
@@ -247,6 +251,7 @@ func Load(getenv func(string) string) (Config, error) {
 		EmbedAncestors: p.str("TRYOUT_EMBED_ANCESTORS", "*"),
 
 		GalleryCheckInterval: p.duration("TRYOUT_GALLERY_CHECK_INTERVAL", 5*time.Second),
+		WebhookAllowPrivate:  p.bool("TRYOUT_WEBHOOK_ALLOW_PRIVATE", false),
 
 		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
 		FFprobePath:       p.str("TRYOUT_FFPROBE_PATH", "ffprobe"),

@@ -180,3 +180,16 @@ func TestLoadRightsSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestWebhookAllowPrivate(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.WebhookAllowPrivate {
+		t.Fatalf("default must refuse private webhook addresses: %v %v", c.WebhookAllowPrivate, err)
+	}
+	if c, err = Load(env(map[string]string{"TRYOUT_WEBHOOK_ALLOW_PRIVATE": "true"})); err != nil || !c.WebhookAllowPrivate {
+		t.Errorf("true not applied: %v %v", c.WebhookAllowPrivate, err)
+	}
+	if _, err := Load(env(map[string]string{"TRYOUT_WEBHOOK_ALLOW_PRIVATE": "sometimes"})); err == nil || !strings.Contains(err.Error(), "TRYOUT_WEBHOOK_ALLOW_PRIVATE") {
+		t.Errorf("a bad value must stop start-up naming the variable: %v", err)
+	}
+}

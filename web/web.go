@@ -79,9 +79,11 @@ type Web struct {
 	Signer signing.Signer
 	// Rights serves the rules, guardian consent and account deletion pages.
 	Rights Rights
-	Now    func() time.Time
-	Log    *slog.Logger
-	pages  map[string]*template.Template
+	// Analytics counts landing visits and their sources; nil for none.
+	Analytics Visits
+	Now       func() time.Time
+	Log       *slog.Logger
+	pages     map[string]*template.Template
 }
 
 // Routes registers the pages and /static. Every template is parsed here, so
@@ -217,6 +219,7 @@ func (w *Web) campaign(c *gin.Context) {
 		w.fail(c, err)
 		return
 	}
+	w.landed(c, cp.ID)
 	id, signedIn := webauth.EntrantID(c)
 	data := map[string]any{"C": cp, "Open": cp.EntryOpen(w.Now()) == nil, "Soon": w.Now().Before(cp.EntryOpensAt), "SignedIn": signedIn,
 		"Resume": c.Query("entry"), "Voting": w.votingState(cp), "HideVotes": cp.VoteRules().TotalsHidden(w.Now())}

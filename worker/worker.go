@@ -20,6 +20,8 @@ type Handlers struct {
 	// Milestone and Broadcast send entrants their vote milestones and the
 	// campaign team's messages.
 	Milestone, Broadcast asynq.Handler
+	// Webhooks sends webhook deliveries (webhook:deliver).
+	Webhooks asynq.Handler
 }
 
 // Mux routes task types to handlers.
@@ -38,6 +40,9 @@ func (h Handlers) Mux() *asynq.ServeMux {
 	}
 	if h.Broadcast != nil {
 		mux.Handle(tasks.TypeBroadcastSend, h.Broadcast)
+	}
+	if h.Webhooks != nil {
+		mux.Handle(tasks.TypeWebhookDeliver, h.Webhooks)
 	}
 	if h.Reconcile != nil {
 		mux.Handle(tasks.TypeVotesReconcile, h.Reconcile)

@@ -48,6 +48,9 @@ func run(ctx context.Context, args []string) error {
 		if err := benchMail(ctx); err != nil {
 			return err
 		}
+		if err := benchAnalytics(ctx); err != nil {
+			return err
+		}
 		return benchTranscode(ctx)
 	case "gallery":
 		return benchGallery(ctx)
@@ -59,8 +62,10 @@ func run(ctx context.Context, args []string) error {
 		return benchTranscode(ctx)
 	case "mail":
 		return benchMail(ctx)
+	case "analytics":
+		return benchAnalytics(ctx)
 	}
-	return fmt.Errorf("unknown benchmark %q (want gallery, votes, upload, mail, transcode or all)", which)
+	return fmt.Errorf("unknown benchmark %q (want gallery, votes, upload, mail, analytics, transcode or all)", which)
 }
 
 // bench prints one BENCH line.

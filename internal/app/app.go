@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/tryout/tryout/config"
+	"github.com/tryout/tryout/internal/analytics"
 	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
@@ -39,6 +40,7 @@ import (
 	"github.com/tryout/tryout/internal/tasks"
 	"github.com/tryout/tryout/internal/views"
 	"github.com/tryout/tryout/internal/votes"
+	"github.com/tryout/tryout/internal/webhooks"
 )
 
 // Clients are the live connections the app runs on.
@@ -85,6 +87,8 @@ type App struct {
 	Presign   *blob.Presigner
 	Provider  screening.Provider
 	Rights    *DataRights // export, deletion, retention, guardian consent
+	Analytics *analytics.Counter
+	Webhooks  *webhooks.Service
 	Now       func() time.Time
 
 	embedded *mongodb.Embedded
@@ -183,11 +187,13 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	if a.Backend.Kind == "" {
 		a.Backend = mongodb.Detect(context.Background(), cl.Mongo)
 	}
+	a.Analytics = &analytics.Counter{Redis: cl.Redis, Now: a.now}
 	var entryOpts []entries.Option
 	if !a.Backend.Concurrent() {
 		entryOpts = append(entryOpts, entries.OneWriter())
 	}
-	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries), entryOpts...), Index: a.Gallery, Log: log}
+	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries), entryOpts...), Index: a.Gallery, Log: log,
+		OnLive: a.countLive}
 	a.Winners = campaigns.NewMongoWinners(cl.DB.Collection(mongodb.Winners))
 	a.Views = &views.Counter{Redis: cl.Redis, Signer: a.Signer, MinWatch: cfg.ViewAfter, Window: time.Hour, Now: a.now,
 		OnView: func(ctx context.Context, id string) error {
@@ -199,7 +205,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	a.Ballots = votes.NewMongoBallots(cl.DB.Collection(mongodb.Ballots))
 	commitCtx, stop := context.WithCancel(context.Background())
 	a.stop = stop
-	a.Votes = &votes.Service{Ballots: a.Ballots, Tally: a.Gallery, Days: a.Gallery, Now: a.now,
+	a.Votes = &votes.Service{Ballots: a.Ballots, Tally: a.Gallery, Days: a.Gallery, Figures: analytics.BallotFigures, Now: a.now,
 		OnTallyError: func(b votes.Ballot, err error) {
 			log.Error("votes: counter not updated; reconcile will mend it", "entry", b.EntryID, "err", err)
 		}}
@@ -218,13 +224,16 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 			if err := a.Gallery.AddDay(ctx, l.EntryID, field, 1, a.now()); err != nil {
 				log.Warn("referrals: daily figure not counted", "entry", l.EntryID, "err", err)
 			}
+			a.countShare(ctx, l, kind)
 		}}
 	if cfg.ModerationURL != "" {
 		a.Provider = &screening.HTTP{URL: cfg.ModerationURL, Client: &http.Client{}, Timeout: cfg.ModerationTimeout, Attempts: 3, Backoff: time.Second}
 	}
 	a.Auth = &entrants.Auth{Store: a.Entrants, Signer: a.Signer, LinkTTL: cfg.LoginLinkTTL, SessionTTL: cfg.SessionTTL}
 	a.Mailer = &mail.Mailer{Store: a.Outbox, Queue: a.Queue, Enabled: cfg.SMTPHost != "", Now: a.now}
-	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL, Signer: a.Signer, Ranks: a.Gallery}
+	a.Webhooks = a.newWebhooks()
+	a.Notify = &notify.Notifier{Mailer: a.Mailer, Entrants: a.Entrants, Campaigns: a.Campaigns, PublicURL: cfg.PublicURL, Signer: a.Signer, Ranks: a.Gallery,
+		Events: a.Webhooks}
 	a.Perks = perks.NewMongoStore(cl.DB.Collection(mongodb.Perks), cl.DB.Collection(mongodb.PerkClaim))
 	a.Notify.Perks = &perks.Giver{Store: a.Perks, Now: a.now, Low: func(campaignID string, s perks.Stats) {
 		log.Warn("perks: the pool is running low; upload more codes", "campaign", campaignID, "left", s.Left(), "of", s.Total)
@@ -384,7 +393,7 @@ func (a *App) startVoting(ctx, run context.Context) error {
 		return nil
 	}
 	gate.Journal = &votes.Journal{Redis: a.Redis, Keys: a.Gallery, Batch: 2000}
-	a.drainer = &votes.Drainer{Journal: gate.Journal, Store: a.Ballots, Tally: a.Gallery, MaxLag: cfg.VoteDrainLag, Quiet: 200 * time.Millisecond,
+	a.drainer = &votes.Drainer{Journal: gate.Journal, Store: a.Ballots, Tally: a.Gallery, MaxLag: cfg.VoteDrainLag, Quiet: 200 * time.Millisecond, Figures: analytics.BallotFigures,
 		OnDropped: func(b votes.Ballot) {
 			a.Log.Warn("votes: a journaled ballot duplicates a stored one (Redis lost a voter's record); not counted", "entry", b.EntryID)
 		}}

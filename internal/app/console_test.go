@@ -189,6 +189,17 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		{"POST", "/admin/entrants/" + en.EntrantID + "/export", "o"},
 		{"POST", "/admin/entrants/" + en.EntrantID + "/delete", "o"},
 		{"GET", "/admin/retention", "o"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/analytics", "oa"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/daily.csv", "oa"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/entries.csv", "oa"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/entrants.csv", "o"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/ballots.csv", "o"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/exports/messages.csv", "o"},
+		{"GET", "/admin/campaigns/" + en.CampaignID + "/webhooks", "o"},
+		{"POST", "/admin/campaigns/" + en.CampaignID + "/webhooks", "o"},
+		{"POST", "/admin/webhooks/wh_nope/rotate", "o"},
+		{"POST", "/admin/webhooks/wh_nope/delete", "o"},
+		{"POST", "/admin/webhook-deliveries/wd_nope/replay", "o"},
 	}
 	for _, role := range []staff.Role{staff.Owner, staff.Moderator, staff.Judge, staff.Analyst} {
 		email, pass := string(role)+"@example.com", string(role)+" password!!"

@@ -58,13 +58,14 @@ func (a *App) Handler() (http.Handler, error) {
 			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: 20, Window: time.Hour}},
 		Voting: api.Voting{Service: a.Votes, Milestones: a.Queue, Pages: a.Pages(),
 			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now}},
-		Country: a.Rights.Country, Rights: a.apiRights(),
+		Country: a.Rights.Country, Rights: a.apiRights(), Analytics: a.Analytics,
 	}
 	pub.Routes(r.Group("/api"))
 
 	staffConsole := &admin.Admin{
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
 		Outbox: a.Outbox, Notify: a.Notify, Outreach: a.Outreach, Perks: a.Perks, Moderation: a.Moderate, Winners: a.Winners, Judging: a.Judging,
+		Analytics: a.Analytics, Gallery: a.Gallery, Exports: a.ExportSources(), Webhooks: a.Webhooks,
 		Votes: &votes.Review{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries}, Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		PublicURL:      a.Cfg.PublicURL,
 		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},
@@ -79,7 +80,7 @@ func (a *App) Handler() (http.Handler, error) {
 		scheme = "https://"
 	}
 	pages := &web.Web{PageToken: a.Pages().Token, Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Draws: a.Judging, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
-		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log, Rights: a.webRights()}
+		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log, Rights: a.webRights(), Analytics: a.Analytics}
 	if err := pages.Routes(r); err != nil {
 		return nil, err
 	}
@@ -92,7 +93,7 @@ func (a *App) Intake() *intake.Service {
 		Campaigns: a.Campaigns, Entries: a.Entries, Slots: a.Slots, Blobs: a.Blobs, Presign: a.Presign, Queue: a.Queue, Notify: a.Notify, Guardians: a.Rights.Guardians,
 		Bucket: a.Cfg.S3BucketOriginals, MaxUploadBytes: a.Cfg.MaxUploadBytes, PartURLTTL: a.Cfg.UploadURLTTL,
 		HashIP: func(ip string) string { return a.Signer.Hash("consent-ip", ip) },
-		Now:    a.now, Log: a.Log,
+		Events: a.Analytics, Now: a.now, Log: a.Log,
 	}
 }
 

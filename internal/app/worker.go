@@ -29,16 +29,8 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 		BaseContext:     context.Background,
 		// A task that asks to run later (a send rate limit, quiet hours)
 		// has not failed: it keeps its retries.
-		IsFailure: func(err error) bool { _, later := tasks.RetryIn(err); return !later },
-		RetryDelayFunc: func(n int, err error, _ *asynq.Task) time.Duration {
-			if d, later := tasks.RetryIn(err); later {
-				return d
-			}
-			if errors.Is(err, asynq.ErrLeaseExpired) { // the worker died; the task did nothing wrong
-				return time.Second
-			}
-			return min(time.Duration(1<<min(n, 10))*5*time.Second, 30*time.Minute)
-		},
+		IsFailure:      func(err error) bool { _, later := tasks.RetryIn(err); return !later },
+		RetryDelayFunc: RetryDelay,
 	})
 	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup(), Reconcile: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
 		return a.ReconcileAllVotes(ctx, "", func(slug string, r votes.Report) {
@@ -53,7 +45,8 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 		}
 		return err
 	}), Milestone: &worker.MilestoneHandler{Entries: a.Entries, Notify: a.Notify, Redis: a.Redis,
-		QuietFrom: a.Cfg.MailQuietFrom, QuietTo: a.Cfg.MailQuietTo, Now: a.now}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach}}
+		QuietFrom: a.Cfg.MailQuietFrom, QuietTo: a.Cfg.MailQuietTo, Now: a.now}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach},
+		Webhooks: &worker.WebhookHandler{Webhooks: a.Webhooks}}
 	if a.Cfg.SMTPHost != "" {
 		h.Mail = &worker.MailHandler{
 			Outbox: a.Outbox, Prefs: a.Entrants, From: a.Cfg.MailFrom,
@@ -65,6 +58,19 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 	mux := h.Mux()
 	a.registerRights(mux)
 	return srv, mux
+}
+
+// RetryDelay is how long a failed task waits before its n-th retry:
+// exponential backoff (5 s doubling, at most 30 min), unless the task
+// asked to run later or its worker died.
+func RetryDelay(n int, err error, _ *asynq.Task) time.Duration {
+	if d, later := tasks.RetryIn(err); later {
+		return d
+	}
+	if errors.Is(err, asynq.ErrLeaseExpired) { // the worker died; the task did nothing wrong
+		return time.Second
+	}
+	return min(time.Duration(1<<min(n, 10))*5*time.Second, 30*time.Minute)
 }
 
 // MediaHandler builds the media:process handler.

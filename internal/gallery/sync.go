@@ -17,6 +17,9 @@ type SyncedStore struct {
 	*entries.MongoStore
 	Index *Index
 	Log   *slog.Logger
+	// OnLive is told of every move into live, whatever made it (staff,
+	// screening, a report cleared); nil for nobody.
+	OnLive func(ctx context.Context, e entries.Entry)
 }
 
 // Apply implements entries.Store.
@@ -24,6 +27,9 @@ func (s *SyncedStore) Apply(ctx context.Context, id string, from entries.Status,
 	e, err := s.MongoStore.Apply(ctx, id, from, ch)
 	if err == nil && (from == entries.Live || e.Status == entries.Live) {
 		s.Sync(ctx, e)
+		if from != entries.Live && e.Status == entries.Live && s.OnLive != nil {
+			s.OnLive(ctx, e)
+		}
 	}
 	return e, err
 }

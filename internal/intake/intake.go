@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tryout/tryout/internal/analytics"
 	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
@@ -78,8 +79,10 @@ type Service struct {
 	MaxUploadBytes int64         // server-wide cap
 	PartURLTTL     time.Duration // how long a presigned part URL works
 	HashIP         func(ip string) string
-	Now            func() time.Time
-	Log            *slog.Logger
+	// Events counts the campaign's funnel (drafts, uploads); nil for none.
+	Events analytics.Events
+	Now    func() time.Time
+	Log    *slog.Logger
 }
 
 func newEntryID() string { return ids.New(entries.IDPrefix) }
@@ -178,6 +181,7 @@ func (s *Service) Submit(ctx context.Context, slug, entrantID string, d Details,
 	}
 	created = true
 	s.sendGuardian(putCtx, e)
+	s.count(putCtx, c.ID, id, analytics.Drafts, analytics.UploadsStarted, analytics.UploadsCompleted)
 	if s.Notify != nil {
 		if err := s.Notify.EntryReceived(putCtx, e); err != nil {
 			s.Log.Error("intake: thank-you message", "entry", e.ID, "err", err)

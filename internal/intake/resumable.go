@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/tryout/tryout/internal/analytics"
 	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/ids"
@@ -117,6 +118,7 @@ func (s *Service) StartUpload(ctx context.Context, entrantID, entryID string, si
 		_ = s.Blobs.AbortMultipart(context.WithoutCancel(ctx), s.Bucket, key, uploadID)
 		return Ticket{}, err
 	}
+	s.count(ctx, e.CampaignID, e.ID, analytics.UploadsStarted)
 	if old != nil { // a restart with another file: the old parts are useless
 		if err := s.Blobs.AbortMultipart(context.WithoutCancel(ctx), s.Bucket, old.Key, old.ID); err != nil {
 			s.Log.Error("intake: abort replaced upload", "entry", e.ID, "err", err)
@@ -229,6 +231,7 @@ func (s *Service) CompleteUpload(ctx context.Context, entrantID, entryID string)
 	if previous.Key != "" && previous.Key != obj.Key { // a resubmission replaces the old video
 		s.removeObject(bg, previous.Key)
 	}
+	s.count(bg, e.CampaignID, e.ID, analytics.UploadsCompleted)
 	s.afterReceived(bg, e)
 	return e, nil
 }

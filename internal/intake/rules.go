@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tryout/tryout/internal/analytics"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 )
@@ -141,6 +142,7 @@ func (s *Service) CreateDraft(ctx context.Context, slug, entrantID string, d Det
 		return entries.Entry{}, err
 	}
 	s.sendGuardian(ctx, e)
+	s.count(ctx, c.ID, e.ID, analytics.Drafts)
 	return e, nil
 }
 

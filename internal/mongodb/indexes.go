@@ -37,6 +37,9 @@ const (
 	Guardians = "guardian_consents"
 	Deletions = "deletions"
 	Retention = "retention_runs"
+	// Webhooks are campaigns' webhook endpoints; WebhookLog their deliveries.
+	Webhooks   = "webhooks"
+	WebhookLog = "webhook_deliveries"
 )
 
 type index struct {
@@ -85,6 +88,8 @@ var indexes = []index{
 	{Draws, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "at", Value: 1}}, false},
 	{Guardians, "entrant", bson.D{{Key: "entrant_id", Value: 1}}, false},
 	{Retention, "started", bson.D{{Key: "started_at", Value: -1}}, false},
+	{Webhooks, "campaign", bson.D{{Key: "campaign_id", Value: 1}}, false},
+	{WebhookLog, "campaign_created", bson.D{{Key: "campaign_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 }
 
 // obsolete are indexes an earlier version made and this one drops: the

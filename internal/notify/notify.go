@@ -6,6 +6,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -31,6 +32,9 @@ type Notifier struct {
 	Ranks Ranker
 	// Perks hands out perk codes at the campaign's perk stage; nil for none.
 	Perks PerkGiver
+	// Events sends the lifecycle's events to the campaign's webhooks; nil
+	// for none.
+	Events EventSink
 }
 
 // Ranker gives a live entry's place by votes and how many live entries
@@ -166,6 +170,9 @@ func (n *Notifier) MilestoneDigest(ctx context.Context, items []Reached) error {
 			}
 		}
 		lines = append(lines, line, "  "+n.PublicURL+"/e/"+it.Entry.ID)
+		if err := n.emit(ctx, messages.Milestone, who, c, it.Entry, Note{Milestone: it.Votes}, mail.Message{}); err != nil {
+			return err
+		}
 		keys = append(keys, fmt.Sprintf("%s:%d", it.Entry.ID, it.Votes))
 	}
 	slices.Sort(keys)
@@ -188,12 +195,16 @@ func (n *Notifier) Tell(ctx context.Context, stage messages.Stage, e entries.Ent
 // tell renders t (the campaign's template for the stage when nil) for the
 // entry's entrant and sends it.
 func (n *Notifier) tell(ctx context.Context, stage messages.Stage, t *messages.Template, e entries.Entry, note Note, broadcastID string) error {
-	m, err := n.compose(ctx, stage, t, e, note)
+	m, who, c, err := n.composeFor(ctx, stage, t, e, note)
 	if err != nil {
 		return err
 	}
 	m.Broadcast = broadcastID
-	return n.send(ctx, m)
+	err = n.send(ctx, m)
+	// The event is emitted whether or not the message was sent (the
+	// entrant may have turned it off); both are idempotent by key, so a
+	// caller that retries after an error emits and sends once.
+	return errors.Join(err, n.emit(ctx, stage, who, c, e, note, m))
 }
 
 // Preview is the team's message as the entry's entrant would get it,
@@ -205,13 +216,22 @@ func (n *Notifier) Preview(ctx context.Context, t messages.Template, e entries.E
 // compose renders t (the campaign's template for the stage when nil) for
 // the entry's entrant.
 func (n *Notifier) compose(ctx context.Context, stage messages.Stage, t *messages.Template, e entries.Entry, note Note) (mail.Message, error) {
+	m, _, _, err := n.composeFor(ctx, stage, t, e, note)
+	return m, err
+}
+
+// composeFor is compose, also returning the entrant and campaign it read.
+func (n *Notifier) composeFor(ctx context.Context, stage messages.Stage, t *messages.Template, e entries.Entry, note Note) (mail.Message, entrants.Entrant, campaigns.Campaign, error) {
+	fail := func(err error) (mail.Message, entrants.Entrant, campaigns.Campaign, error) {
+		return mail.Message{}, entrants.Entrant{}, campaigns.Campaign{}, err
+	}
 	who, err := n.Entrants.Get(ctx, e.EntrantID)
 	if err != nil {
-		return mail.Message{}, err
+		return fail(err)
 	}
 	c, err := n.Campaigns.Get(ctx, e.CampaignID)
 	if err != nil {
-		return mail.Message{}, err
+		return fail(err)
 	}
 	v, link := n.vars(ctx, stage, who, c, e, note)
 	if t == nil {
@@ -220,7 +240,7 @@ func (n *Notifier) compose(ctx context.Context, stage messages.Stage, t *message
 	}
 	r, err := t.Render(v)
 	if err != nil {
-		return mail.Message{}, fmt.Errorf("notify: %s template: %w", stage, err)
+		return fail(fmt.Errorf("notify: %s template: %w", stage, err))
 	}
 	if stage == messages.Team && r.Action == "" {
 		r.Action = "Read it and reply on Tryout"
@@ -232,7 +252,7 @@ func (n *Notifier) compose(ctx context.Context, stage messages.Stage, t *message
 	return mail.Message{
 		Kind: stage.Kind(), To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
 		Subject: r.Subject, Text: withAction(r, link), Link: link, Key: key,
-	}, nil
+	}, who, c, nil
 }
 
 // stageKey is a stage's idempotency key: one message per status change,

@@ -69,6 +69,11 @@ type Deleter struct {
 	Sessions interface {
 		Revoke(ctx context.Context, entrantID string) error
 	}
+	// Webhooks tells the campaigns' endpoints (their CRMs) that the
+	// entrant was deleted, before the email is erased; nil tells none.
+	Webhooks interface {
+		EntrantDeleted(ctx context.Context, campaignIDs []string, entrantID, email string) error
+	}
 	Audit audit.Store
 	Queue interface {
 		EnqueueDeletion(ctx context.Context, entrantID string) error
@@ -115,6 +120,7 @@ type step struct {
 func (d *Deleter) steps() []step {
 	return []step{
 		{"sessions", func(ctx context.Context, rec Deletion) error { return d.Sessions.Revoke(ctx, rec.EntrantID) }},
+		{"webhooks", d.tellWebhooks},
 		{"entries", d.withdrawEntries},
 		{"storage", d.removeFiles},
 		{"erase_entries", d.eraseEntries},

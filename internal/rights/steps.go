@@ -137,3 +137,30 @@ func (d *Deleter) anonymizeLinks(ctx context.Context, rec Deletion) error {
 	_, err := d.Reports.ScrubReporter(ctx, rec.EntrantID, rec.Anon)
 	return err
 }
+
+// tellWebhooks emits entrant.deleted to the endpoints of every campaign the
+// entrant entered, while their email is still known (a CRM keys people by
+// it). Deliveries are keyed by the entrant, so a retried step sends none
+// twice.
+func (d *Deleter) tellWebhooks(ctx context.Context, rec Deletion) error {
+	if d.Webhooks == nil {
+		return nil
+	}
+	e, err := d.Entrants.Get(ctx, rec.EntrantID)
+	if err != nil {
+		return err
+	}
+	list, err := d.entriesOf(ctx, rec.EntrantID)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var campaigns []string
+	for _, en := range list {
+		if !seen[en.CampaignID] {
+			seen[en.CampaignID] = true
+			campaigns = append(campaigns, en.CampaignID)
+		}
+	}
+	return d.Webhooks.EntrantDeleted(ctx, campaigns, rec.EntrantID, e.Email)
+}

@@ -40,8 +40,10 @@ func (r Role) Can(a Action) bool {
 	switch a {
 	case ViewConsole:
 		return r == Owner || r == Moderator || r == Judge || r == Analyst
-	case ManageCampaigns, ViewAudit, ViewOutbox, ManageJudging, HandleDataRequests:
+	case ManageCampaigns, ViewAudit, ViewOutbox, ManageJudging, HandleDataRequests, ExportPersonal, ManageWebhooks:
 		return r == Owner
+	case ViewAnalytics, ExportAggregates:
+		return r == Owner || r == Analyst
 	case Moderate, ViewEntrants, ReviewVotes, MessageEntrants:
 		return r == Owner || r == Moderator
 	case WatchEntries:
@@ -74,6 +76,14 @@ const (
 	// HandleDataRequests: export or delete an entrant's data on their
 	// request, and see retention runs.
 	HandleDataRequests Action = "data_requests"
+	ViewAnalytics      Action = "view_analytics" // a campaign's funnel, series, sources, top entries, vote integrity
+	// ExportAggregates downloads CSVs without personal data: the daily
+	// funnel and the entries' public facts and figures.
+	ExportAggregates Action = "export_aggregates"
+	// ExportPersonal downloads CSVs with personal data: entrants and their
+	// consents, ballots, messages.
+	ExportPersonal Action = "export_personal"
+	ManageWebhooks Action = "manage_webhooks" // endpoints, secrets, delivery log, replay
 )
 
 // ParseRole accepts one of the four role names.

@@ -44,11 +44,10 @@ func Analyze(bs []Ballot) (clusters []Cluster, score int) {
 		add("subnet", b.Signals.SubnetHash)
 		add("device", b.Signals.Device)
 		add("burst", b.At.UTC().Truncate(time.Minute).Format("2006-01-02 15:04"))
-		if b.Signals.SincePageMS >= 0 && b.Signals.SincePageMS < 2000 || b.Signals.SincePageMS < 0 && b.Signals.Challenge == "" {
+		if fast(b) {
 			add("fast", "no page view or under 2 s")
 		}
-		switch b.Signals.UAFamily {
-		case "headless", "curl", "python", "go-http", "bot", "none":
+		if automated(b) {
 			add("browser", b.Signals.UAFamily)
 		}
 	}
@@ -107,12 +106,31 @@ func InCluster(b Ballot, kind, key string) bool {
 	case "burst":
 		return b.At.UTC().Truncate(time.Minute).Format("2006-01-02 15:04") == key
 	case "fast":
-		return b.Signals.SincePageMS >= 0 && b.Signals.SincePageMS < 2000 || b.Signals.SincePageMS < 0 && b.Signals.Challenge == ""
+		return fast(b)
 	case "browser":
 		return b.Signals.UAFamily == key
 	}
 	return false
 }
+
+// fast: cast with no page view (and no challenge solved) or within 2 s of it.
+func fast(b Ballot) bool {
+	return b.Signals.SincePageMS >= 0 && b.Signals.SincePageMS < 2000 || b.Signals.SincePageMS < 0 && b.Signals.Challenge == ""
+}
+
+// automated: sent by an automation browser or a script.
+func automated(b Ballot) bool {
+	switch b.Signals.UAFamily {
+	case "headless", "curl", "python", "go-http", "bot", "none":
+		return true
+	}
+	return false
+}
+
+// Flagged reports whether one ballot, on its own, carries a sign fraud
+// review groups by: no page view or under 2 s, or an automation browser
+// (the campaign's integrity summary counts these as ballots are counted).
+func Flagged(b Ballot) bool { return fast(b) || automated(b) }
 
 // Review discounts and restores ballots for fraud review.
 type Review struct {

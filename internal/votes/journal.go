@@ -120,6 +120,9 @@ type Drainer struct {
 	Tally Tally
 	// OnDropped is told of each such ballot.
 	OnDropped func(b Ballot)
+	// Figures names more counters each counted ballot adds to (the
+	// campaign's analytics), in the same transaction as the daily figures.
+	Figures func(b Ballot) []Figure
 	// MaxLag and Quiet pace Run (see there); MaxLag 0 drains at once.
 	MaxLag, Quiet time.Duration
 }
@@ -213,6 +216,7 @@ func (d *Drainer) Once(ctx context.Context) (int, error) {
 	var unreadable []journalEntry
 	moved := 0
 	days := map[string]int64{} // the entrant's daily figures
+	more := map[Figure]int64{}
 entries:
 	for _, e := range entries {
 		if e.unreadable != nil {
@@ -228,6 +232,11 @@ entries:
 		for i := e.from; i < e.to; i++ {
 			if errs[i] == nil || have[bs[i].ID] {
 				days[j.Keys.DayKey(bs[i].EntryID, bs[i].At)]++
+				if d.Figures != nil {
+					for _, f := range d.Figures(bs[i]) {
+						more[f]++
+					}
+				}
 				continue
 			}
 			if d.Tally != nil {
@@ -240,7 +249,7 @@ entries:
 		done = append(done, e.id)
 		moved += e.to - e.from
 	}
-	if err := j.remove(wctx, done, days, unreadable); err != nil {
+	if err := j.remove(wctx, done, days, more, unreadable); err != nil {
 		return 0, err
 	}
 	if len(unreadable) > 0 {
@@ -260,7 +269,7 @@ func (j *Journal) unreadableKey() string { return j.stream() + ":unreadable" }
 // (as duplicates of themselves) and counts them then, so each is counted
 // once. Unreadable entries are moved, as they are, to a stream of their
 // own for a person to look at, so they neither block the drain nor vanish.
-func (j *Journal) remove(ctx context.Context, done []string, days map[string]int64, unreadable []journalEntry) error {
+func (j *Journal) remove(ctx context.Context, done []string, days map[string]int64, more map[Figure]int64, unreadable []journalEntry) error {
 	if len(done) == 0 && len(unreadable) == 0 {
 		return nil
 	}
@@ -268,6 +277,9 @@ func (j *Journal) remove(ctx context.Context, done []string, days map[string]int
 		for k, n := range days {
 			p.HIncrBy(ctx, k, "votes", n)
 			p.Expire(ctx, k, dayKeep)
+		}
+		for f, n := range more {
+			p.HIncrBy(ctx, f.Key, f.Field, n)
 		}
 		for _, e := range unreadable {
 			values := []any{"journal_id", e.id}

@@ -41,7 +41,10 @@ type Service struct {
 	Days interface {
 		AddDay(ctx context.Context, entryID, field string, n int64, at time.Time) error
 	}
-	Now func() time.Time
+	// Figures names more counters each counted ballot adds to (the
+	// campaign's analytics); with a journal the drain adds them instead.
+	Figures func(b Ballot) []Figure
+	Now     func() time.Time
 	// OnTallyError is told when a durable ballot could not be added to the
 	// counters (reconcile mends them).
 	OnTallyError func(b Ballot, err error)
@@ -221,7 +224,26 @@ func (s *Service) tally(ctx context.Context, b Ballot) {
 			s.OnTallyError(b, err)
 		}
 	}
+	if fs := s.figures(b); len(fs) > 0 {
+		p := s.Gate.Redis.Pipeline()
+		for _, f := range fs {
+			p.HIncrBy(ctx, f.Key, f.Field, 1)
+		}
+		if _, err := p.Exec(ctx); err != nil && s.OnTallyError != nil {
+			s.OnTallyError(b, err)
+		}
+	}
 }
+
+func (s *Service) figures(b Ballot) []Figure {
+	if s.Figures == nil || s.Gate == nil {
+		return nil
+	}
+	return s.Figures(b)
+}
+
+// Figure is one Redis hash field a counted ballot adds one to.
+type Figure struct{ Key, Field string }
 
 // Standing is a voter's position in a campaign's current period.
 type Standing struct {
