@@ -89,15 +89,34 @@ func (a *Admin) login(c *gin.Context) {
 // loginLocked reports, without counting an attempt, whether either sign-in
 // limit is already reached for this address or client.
 func (a *Admin) loginLocked(c *gin.Context, email string) (bool, time.Duration) {
-	for _, check := range []struct {
+	return a.loginLimits(c, email, func(l limiter, key string) (bool, time.Duration, error) {
+		return l.Over(c, key)
+	})
+}
+
+// allowLogin counts an attempt against both sign-in limits and reports
+// whether it may go ahead.
+func (a *Admin) allowLogin(c *gin.Context, email string) (bool, time.Duration) {
+	over, wait := a.loginLimits(c, email, func(l limiter, key string) (bool, time.Duration, error) {
+		ok, wait, err := l.Allow(c, key)
+		return !ok, wait, err
+	})
+	return !over, wait
+}
+
+// loginLimits asks check of the per-address and per-client sign-in limits
+// in turn; the first that is over wins. A limit Redis cannot answer is
+// skipped (bcrypt still slows guessing).
+func (a *Admin) loginLimits(c *gin.Context, email string, check func(l limiter, key string) (over bool, wait time.Duration, err error)) (bool, time.Duration) {
+	for _, lim := range []struct {
 		ok  bool
 		key string
-		lim limiter
+		l   limiter
 	}{{email != "", email, a.LoginLimit}, {true, c.ClientIP(), a.LoginIPLimit}} {
-		if !check.ok || check.lim == nil {
+		if !lim.ok || lim.l == nil {
 			continue
 		}
-		over, wait, err := check.lim.Over(c, check.key)
+		over, wait, err := check(lim.l, lim.key)
 		if err != nil {
 			a.Log.Warn("admin: login rate limit unavailable", "err", err)
 			continue
@@ -107,28 +126,6 @@ func (a *Admin) loginLocked(c *gin.Context, email string) (bool, time.Duration) 
 		}
 	}
 	return false, 0
-}
-
-// allowLogin applies both sign-in limits.
-func (a *Admin) allowLogin(c *gin.Context, email string) (bool, time.Duration) {
-	for _, check := range []struct {
-		ok  bool
-		key string
-		lim limiter
-	}{{email != "", email, a.LoginLimit}, {true, c.ClientIP(), a.LoginIPLimit}} {
-		if !check.ok || check.lim == nil {
-			continue
-		}
-		ok, wait, err := check.lim.Allow(c, check.key)
-		if err != nil {
-			a.Log.Warn("admin: login rate limit unavailable", "err", err)
-			continue // Redis down: bcrypt still slows guessing
-		}
-		if !ok {
-			return false, wait
-		}
-	}
-	return true, 0
 }
 
 // authenticate loads the staff session; without one, pages redirect to the

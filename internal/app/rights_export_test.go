@@ -15,6 +15,7 @@ import (
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/rights"
 	"github.com/tryout/tryout/internal/testkit"
+	"github.com/tryout/tryout/internal/webhooks"
 )
 
 // noEntrantData names every collection that holds no data about an
@@ -22,6 +23,11 @@ import (
 // here or to the export (rights.Collections), or the completeness test
 // fails.
 var noEntrantData = map[string]string{
+	"judging_setups":  "a campaign's rubric",
+	"judging_rounds":  "rounds and which entries are in them, by entry id",
+	"judging_scores":  "judges' scores of entries, by entry id: the team's assessments, never shown to entrants",
+	"prize_draws":     "seeds and eligible entry ids, published on the winners page",
+	"webhooks":        "a campaign's webhook endpoints",
 	"campaigns":       "campaign settings",
 	"staff":           "staff accounts",
 	"staff_sessions":  "staff sessions",
@@ -53,6 +59,12 @@ func TestExportCompleteness(t *testing.T) {
 		"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(48 * time.Hour),
 		"guardian_age": 16, "countries": []string{"FR", "DE"}, "rules_text": "Be kind. One video each.",
 	})
+	// The brand's CRM hears of new entries (the endpoint is planted in the
+	// store: its address is never called here).
+	if err := e.app.Webhooks.Store.CreateEndpoint(ctx, webhooks.Endpoint{ID: "wh_export", CampaignID: c.ID, URL: "https://crm.example.com/in",
+		Events: []webhooks.EventType{webhooks.EntryReceived}, Secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
 	other := e.liveEntry(t, "export-all", "Someone else's clip", "Bo")
 	const email = "ana-export@example.com"
 	ana := e.signIn(email)
@@ -205,7 +217,7 @@ func checkCollections(t *testing.T, e *env, d rights.Data) {
 		t.Fatal(err)
 	}
 	parts := map[string]int{"entrant": 1, "entries": len(d.Entries), "messages": len(d.Messages), "share_links": len(d.ShareLinks),
-		"perks": len(d.Perks), "votes": len(d.Votes), "reports": len(d.Reports)}
+		"perks": len(d.Perks), "votes": len(d.Votes), "reports": len(d.Reports), "webhook_events": len(d.WebhookEvents)}
 	for _, en := range d.Entries {
 		if en.Guardian != nil {
 			parts["guardian_consents"]++

@@ -182,6 +182,33 @@ func TestEntrantDeletedWebhook(t *testing.T) {
 	if got.Type != "entrant.deleted" || got.Data["entrant_id"] != en.EntrantID || got.Data["entrant_email"] != "forget-me@example.com" {
 		t.Errorf("webhook %+v", got)
 	}
+	// Once delivered, the log keeps no trace of the address.
+	for i := 0; ; i++ {
+		n, err := e.app.DB.Collection("webhook_deliveries").CountDocuments(ctx, map[string]any{"type": "entrant.deleted", "status": "delivered"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			break
+		}
+		if i == 300 {
+			t.Fatal("the delivery was never marked delivered")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var left []map[string]any
+	cur, err := e.app.DB.Collection("webhook_deliveries").Find(ctx, map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cur.All(ctx, &left); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range left {
+		if b, _ := json.Marshal(d); strings.Contains(string(b), "forget-me@example.com") || strings.Contains(string(b), en.EntrantID) {
+			t.Errorf("a delivery still holds the deleted entrant: %s", b)
+		}
+	}
 	if err := e.app.Rights.Deleter.Run(ctx, en.EntrantID); err != nil { // a retry after the fact
 		t.Fatal(err)
 	}

@@ -51,5 +51,5 @@ func (n *Notifier) emit(ctx context.Context, stage messages.Stage, who entrants.
 	case messages.Team:
 		data["subject"], data["broadcast_id"] = m.Subject, m.Broadcast
 	}
-	return n.Events.Emit(ctx, webhooks.Event{Type: t, CampaignID: c.ID, Key: key, Data: data})
+	return n.Events.Emit(ctx, webhooks.Event{Type: t, CampaignID: c.ID, Key: key, Data: data, EntrantID: who.ID})
 }

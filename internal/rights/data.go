@@ -1,6 +1,7 @@
 package rights
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/tryout/tryout/internal/campaigns"
@@ -24,7 +25,20 @@ type Data struct {
 	Perks       []PerkData        `json:"perks"`
 	Votes       []VoteData        `json:"votes"` // votes cast while signed in; votes as a device are not tied to the account
 	Reports     []ReportData      `json:"reports"`
-	Deletion    *DeletionData     `json:"deletion,omitempty"`
+	// WebhookEvents are the events about the entrant the brand's systems
+	// were sent (webhooks), with what they carried.
+	WebhookEvents []WebhookEventData `json:"webhook_events"`
+	Deletion      *DeletionData      `json:"deletion,omitempty"`
+}
+
+// WebhookEventData is one event about the entrant sent to a campaign's
+// webhook endpoint.
+type WebhookEventData struct {
+	Type       string          `json:"type"`
+	CampaignID string          `json:"campaign_id"`
+	At         time.Time       `json:"at"`
+	Status     string          `json:"status"`
+	Payload    json.RawMessage `json:"payload"`
 }
 
 // EntrantData is the account.

@@ -74,6 +74,11 @@ type Deleter struct {
 	Webhooks interface {
 		EntrantDeleted(ctx context.Context, campaignIDs []string, entrantID, email string) error
 	}
+	// WebhookLog erases the payloads of the events about the entrant
+	// already sent or waiting (entrant.deleted is erased once delivered).
+	WebhookLog interface {
+		ScrubEntrant(ctx context.Context, entrantID string) (int64, error)
+	}
 	Audit audit.Store
 	Queue interface {
 		EnqueueDeletion(ctx context.Context, entrantID string) error

@@ -15,6 +15,7 @@ import (
 	"github.com/tryout/tryout/internal/perks"
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/votes"
+	"github.com/tryout/tryout/internal/webhooks"
 )
 
 // Sources are the stores that hold entrant data, read for an export. Each
@@ -54,6 +55,9 @@ type Sources struct {
 	Guardians interface {
 		ByEntrant(ctx context.Context, id string) ([]guardians.Consent, error)
 	}
+	Webhooks interface {
+		OfEntrant(ctx context.Context, entrantID string) ([]webhooks.Delivery, error)
+	}
 	Deletions Store
 }
 
@@ -77,6 +81,7 @@ type Exporter struct {
 var Collections = map[string]string{
 	"entrant": "entrants", "entries": "entries", "messages": "outbox", "replies": "replies", "share_links": "share_links",
 	"perks": "perk_claims", "votes": "ballots", "reports": "reports", "guardian_consents": "guardian_consents", "deletion": "deletions",
+	"webhook_events": "webhook_deliveries",
 }
 
 // Export gathers everything Tryout holds about the entrant.
@@ -99,6 +104,9 @@ func (x *Exporter) Export(ctx context.Context, entrantID string) (Data, error) {
 		return Data{}, err
 	}
 	if err := x.addLinks(ctx, &d, entrantID); err != nil {
+		return Data{}, err
+	}
+	if err := x.addWebhooks(ctx, &d, entrantID); err != nil {
 		return Data{}, err
 	}
 	if del, err := x.Deletions.Get(ctx, entrantID); err == nil {
@@ -239,6 +247,22 @@ func (x *Exporter) addLinks(ctx context.Context, d *Data, entrantID string) erro
 	d.Reports = []ReportData{}
 	for _, r := range reports {
 		d.Reports = append(d.Reports, ReportData{EntryID: r.EntryID, Reason: r.Reason, Text: r.Text, At: r.CreatedAt})
+	}
+	return nil
+}
+
+// addWebhooks lists the events about the entrant sent to webhooks.
+func (x *Exporter) addWebhooks(ctx context.Context, d *Data, entrantID string) error {
+	d.WebhookEvents = []WebhookEventData{}
+	if x.Webhooks == nil {
+		return nil
+	}
+	list, err := x.Webhooks.OfEntrant(ctx, entrantID)
+	if err != nil {
+		return err
+	}
+	for _, w := range list {
+		d.WebhookEvents = append(d.WebhookEvents, WebhookEventData{Type: string(w.Type), CampaignID: w.CampaignID, At: w.CreatedAt, Status: w.Status, Payload: w.Body})
 	}
 	return nil
 }

@@ -123,7 +123,12 @@ func (d *Deleter) scrubMessages(ctx context.Context, rec Deletion) error {
 	if _, err := d.Replies.Scrub(ctx, rec.EntrantID, rec.Anon); err != nil {
 		return err
 	}
-	_, err = d.Broadcasts.ScrubEntrant(ctx, rec.EntrantID, rec.Anon)
+	if _, err := d.Broadcasts.ScrubEntrant(ctx, rec.EntrantID, rec.Anon); err != nil {
+		return err
+	}
+	if d.WebhookLog != nil {
+		_, err = d.WebhookLog.ScrubEntrant(ctx, rec.EntrantID)
+	}
 	return err
 }
 

@@ -60,11 +60,12 @@ type deliveryDoc struct {
 	Attempts   []attemptDoc `bson:"attempts"`
 	ReplayOf   string       `bson:"replay_of,omitempty"`
 	CreatedAt  time.Time    `bson:"created_at"`
+	EntrantID  string       `bson:"entrant_id,omitempty"`
 }
 
 func (d deliveryDoc) delivery() Delivery {
 	out := Delivery{ID: d.ID, EndpointID: d.EndpointID, CampaignID: d.CampaignID, EventID: d.EventID, Type: EventType(d.Type),
-		Body: d.Body, Status: d.Status, ReplayOf: d.ReplayOf, CreatedAt: d.CreatedAt}
+		Body: d.Body, Status: d.Status, ReplayOf: d.ReplayOf, CreatedAt: d.CreatedAt, EntrantID: d.EntrantID}
 	for _, a := range d.Attempts {
 		out.Attempts = append(out.Attempts, Attempt(a))
 	}
@@ -129,7 +130,7 @@ func (s *MongoStore) DeleteEndpoint(ctx context.Context, id string) error {
 // InsertDelivery implements Store.
 func (s *MongoStore) InsertDelivery(ctx context.Context, d Delivery) error {
 	doc := deliveryDoc{ID: d.ID, EndpointID: d.EndpointID, CampaignID: d.CampaignID, EventID: d.EventID, Type: string(d.Type),
-		Body: d.Body, Status: d.Status, Attempts: []attemptDoc{}, ReplayOf: d.ReplayOf, CreatedAt: d.CreatedAt}
+		Body: d.Body, Status: d.Status, Attempts: []attemptDoc{}, ReplayOf: d.ReplayOf, CreatedAt: d.CreatedAt, EntrantID: d.EntrantID}
 	_, err := s.deliveries.InsertOne(ctx, doc)
 	if mongo.IsDuplicateKeyError(err) {
 		return ErrDuplicate
@@ -180,4 +181,52 @@ func (s *MongoStore) Deliveries(ctx context.Context, campaignID string, limit in
 		out = append(out, d.delivery())
 	}
 	return out, nil
+}
+
+// OfEntrant implements Store.
+func (s *MongoStore) OfEntrant(ctx context.Context, entrantID string) ([]Delivery, error) {
+	out, err := mongodb.FindAll(ctx, s.deliveries, bson.D{{Key: "entrant_id", Value: entrantID}}, bson.D{{Key: "created_at", Value: 1}}, 0, deliveryDoc.delivery)
+	if err != nil {
+		return nil, fmt.Errorf("webhooks: deliveries of entrant: %w", err)
+	}
+	return out, nil
+}
+
+// erasedBody is what an erased delivery's payload becomes.
+func erasedBody(t string) []byte {
+	return []byte(`{"type":"` + t + `","data":{"erased":true}}`)
+}
+
+// EraseBody implements Store.
+func (s *MongoStore) EraseBody(ctx context.Context, id string) error {
+	d, err := s.Delivery(ctx, id)
+	if err != nil {
+		return err
+	}
+	_, err = s.deliveries.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
+		{Key: "$set", Value: bson.D{{Key: "body", Value: erasedBody(string(d.Type))}}},
+		{Key: "$unset", Value: bson.D{{Key: "entrant_id", Value: ""}}}})
+	if err != nil {
+		return fmt.Errorf("webhooks: erase body: %w", err)
+	}
+	return nil
+}
+
+// ScrubEntrant implements Store.
+func (s *MongoStore) ScrubEntrant(ctx context.Context, entrantID string) (int64, error) {
+	list, err := s.OfEntrant(ctx, entrantID)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, d := range list {
+		if d.Type == EntrantDeleted && d.Status == Pending {
+			continue // erased once delivered
+		}
+		if err := s.EraseBody(ctx, d.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

@@ -45,6 +45,9 @@ type Event struct {
 	CampaignID string
 	Key        string
 	Data       map[string]any
+	// EntrantID names the entrant the event is about ("": none), so their
+	// deliveries can be exported and erased with the rest of their data.
+	EntrantID string
 }
 
 // eventID is the webhook-id of an event: derived from its key.
@@ -106,7 +109,7 @@ func (s *Service) Emit(ctx context.Context, ev Event) error {
 			continue
 		}
 		d := Delivery{ID: "wd_" + strings.TrimPrefix(eventID(Event{Type: ev.Type, CampaignID: ep.ID, Key: id}), "msg_"), EndpointID: ep.ID,
-			CampaignID: ev.CampaignID, EventID: id, Type: ev.Type, Body: body, Status: Pending, CreatedAt: now}
+			CampaignID: ev.CampaignID, EventID: id, Type: ev.Type, Body: body, Status: Pending, CreatedAt: now, EntrantID: ev.EntrantID}
 		if err := s.Store.InsertDelivery(ctx, d); err != nil && !errors.Is(err, ErrDuplicate) {
 			errs = append(errs, err)
 			continue
@@ -128,7 +131,7 @@ func (s *Service) Emit(ctx context.Context, ev Event) error {
 func (s *Service) EntrantDeleted(ctx context.Context, campaignIDs []string, entrantID, email string) error {
 	var errs []error
 	for _, cid := range campaignIDs {
-		errs = append(errs, s.Emit(ctx, Event{Type: EntrantDeleted, CampaignID: cid, Key: "entrant|" + entrantID,
+		errs = append(errs, s.Emit(ctx, Event{Type: EntrantDeleted, CampaignID: cid, Key: "entrant|" + entrantID, EntrantID: entrantID,
 			Data: map[string]any{"campaign_id": cid, "entrant_id": entrantID, "entrant_email": email}}))
 	}
 	return errors.Join(errs...)
@@ -142,7 +145,7 @@ func (s *Service) Replay(ctx context.Context, deliveryID string) (Delivery, erro
 		return Delivery{}, err
 	}
 	d := Delivery{ID: ids.New("wd_"), EndpointID: old.EndpointID, CampaignID: old.CampaignID, EventID: old.EventID, Type: old.Type,
-		Body: old.Body, Status: Pending, ReplayOf: old.ID, CreatedAt: s.Now().UTC()}
+		Body: old.Body, Status: Pending, ReplayOf: old.ID, CreatedAt: s.Now().UTC(), EntrantID: old.EntrantID}
 	if err := s.Store.InsertDelivery(ctx, d); err != nil {
 		return Delivery{}, err
 	}
@@ -164,6 +167,9 @@ func (s *Service) Deliver(ctx context.Context, id string, last bool) error {
 	ep, err := s.Store.Endpoint(ctx, d.EndpointID)
 	if errors.Is(err, ErrNotFound) {
 		_ = s.Store.AddAttempt(ctx, id, Attempt{At: s.Now().UTC(), Error: "the endpoint was deleted"}, Failed)
+		if d.Type == EntrantDeleted {
+			_ = s.Store.EraseBody(ctx, id)
+		}
 		return ErrGone
 	}
 	if err != nil {
@@ -179,6 +185,12 @@ func (s *Service) Deliver(ctx context.Context, id string, last bool) error {
 	}
 	if err := s.Store.AddAttempt(ctx, id, a, status); err != nil {
 		return err
+	}
+	if d.Type == EntrantDeleted && status != Pending {
+		// The deleted entrant's email was kept only to tell this endpoint.
+		if err := s.Store.EraseBody(ctx, id); err != nil {
+			return err
+		}
 	}
 	if a.Error != "" {
 		return fmt.Errorf("webhooks: delivery %s: %s", id, a.Error)

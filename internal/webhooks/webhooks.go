@@ -90,6 +90,7 @@ type Delivery struct {
 	Attempts   []Attempt
 	ReplayOf   string // the delivery this one replays, if any
 	CreatedAt  time.Time
+	EntrantID  string // the entrant the event is about ("": none, or erased)
 }
 
 // Last is the latest attempt (zero when none).
@@ -112,6 +113,14 @@ type Store interface {
 	Delivery(ctx context.Context, id string) (Delivery, error)
 	AddAttempt(ctx context.Context, id string, a Attempt, status string) error
 	Deliveries(ctx context.Context, campaignID string, limit int) ([]Delivery, error)
+	// OfEntrant lists the deliveries of events about an entrant.
+	OfEntrant(ctx context.Context, entrantID string) ([]Delivery, error)
+	// EraseBody replaces a delivery's payload with an erased one.
+	EraseBody(ctx context.Context, id string) error
+	// ScrubEntrant erases the payloads of the events about an entrant
+	// (but entrant.deleted, erased once delivered) and forgets whom they
+	// were about; it returns how many changed.
+	ScrubEntrant(ctx context.Context, entrantID string) (int64, error)
 }
 
 // ErrDuplicate says a delivery with this id exists (the event was already
