@@ -55,7 +55,7 @@ func (f *fixture) tellEntrants(t *testing.T) {
 func newFixture(t *testing.T, maxSeconds int) *fixture {
 	t.Helper()
 	k := testkit.New(t)
-	r, err := media.NewRunner(media.Limits{FFprobe: "ffprobe", FFmpeg: "ffmpeg", Timeout: time.Minute, MemoryBytes: 1 << 30, MaxPixels: 1920 * 1080})
+	r, err := media.NewRunner(media.Limits{FFprobe: "ffprobe", FFmpeg: "ffmpeg", Fpcalc: "fpcalc", Timeout: time.Minute, MemoryBytes: 1 << 30, MaxPixels: 1920 * 1080})
 	if err != nil {
 		t.Fatal(err)
 	}
