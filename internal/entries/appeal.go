@@ -10,17 +10,17 @@ import (
 // Codes recorded with automatic status changes: the finding or failure
 // behind the decision, so pages can explain it without parsing reasons.
 const (
-	CodeDuplicate  = "duplicate"   // exactly the same as another entry
-	CodeBlack      = "black"       // black from start to end
-	CodeTooShort   = "too_short"   // under the campaign's minimum length
-	CodeTooLong    = "too_long"    // over the campaign's maximum length
-	CodeTooLarge   = "too_large"   // frames over the pixel limit
-	CodeNotVideo   = "not_video"   // unreadable, or sound without picture
-	CodeTimeout    = "timeout"     // processing ran out of time
-	CodeNoLength   = "no_length"   // no playable length
-	CodeInternal   = "internal"    // a problem on Tryout's side
-	CodeScreened   = "screened"    // passed (or not stopped by) the automatic checks
-	CodeAppeal     = "appeal"      // the entrant asked a person to look
+	CodeDuplicate  = "duplicate" // exactly the same as another entry
+	CodeBlack      = "black"     // black from start to end
+	CodeTooShort   = "too_short" // under the campaign's minimum length
+	CodeTooLong    = "too_long"  // over the campaign's maximum length
+	CodeTooLarge   = "too_large" // frames over the pixel limit
+	CodeNotVideo   = "not_video" // unreadable, or sound without picture
+	CodeTimeout    = "timeout"   // processing ran out of time
+	CodeNoLength   = "no_length" // no playable length
+	CodeInternal   = "internal"  // a problem on Tryout's side
+	CodeScreened   = "screened"  // passed (or not stopped by) the automatic checks
+	CodeAppeal     = "appeal"    // the entrant asked a person to look
 	appealedReason = "You asked a person to look at the automatic decision."
 )
 

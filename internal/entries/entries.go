@@ -37,9 +37,9 @@ type Entry struct {
 	Renditions   *Renditions
 	Findings     []Finding   // what automatic screening noticed
 	Fingerprint  Fingerprint // what the duplicate check compares
-	Stage        string    // pipeline stage in progress: probe, transcode, ...
-	Progress     int       // percent of the pipeline done
-	Captions     string    // WebVTT captions key under the renditions prefix; "" for none
+	Stage        string      // pipeline stage in progress: probe, transcode, ...
+	Progress     int         // percent of the pipeline done
+	Captions     string      // WebVTT captions key under the renditions prefix; "" for none
 	// Counters, flushed from Redis in batches (the gallery's read model has
 	// the live figures).
 	Views         int64
