@@ -157,7 +157,7 @@ func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
 			}
 		}
 	}
-	a.render(c, status, "review.html", map[string]any{"Winner": winner, "Captions": media(e.Captions),
+	a.render(c, status, "review.html", map[string]any{"Winner": winner, "Captions": media(e.Captions), "Evidence": a.evidence(c, e, poster),
 		"E": e, "Campaign": cp, "Entrant": who, "Audit": log, "Play": play, "Poster": poster,
 		"Seen": e.UpdatedAt.UTC().Format(time.RFC3339Nano), "Templates": templatesFor(cp),
 		"Prev": prev, "Next": next, "Query": queueQuery(c), "Problem": problem, "Done": c.Query("done"),
@@ -209,6 +209,9 @@ func (a *Admin) decide(c *gin.Context) {
 	case errors.Is(err, moderation.ErrAlreadyDecided):
 		a.showEntry(c, http.StatusConflict, "Someone else changed this entry while you were looking at it (it is now "+e.Status.Label()+"). Nothing was changed: check it again.")
 		return
+	case errors.Is(err, moderation.ErrNotPlayable):
+		a.showEntry(c, http.StatusConflict, "This entry has no playable video, so it cannot go live. Ask for changes (the entrant can upload a new video) or reject it. Nothing was changed.")
+		return
 	case errors.Is(err, moderation.ErrUnknownDecision), errors.Is(err, entries.ErrIllegalTransition):
 		a.showEntry(c, http.StatusBadRequest, "That decision is not possible for this entry. Nothing was changed.")
 		return
@@ -259,7 +262,7 @@ func (a *Admin) bulkApprove(c *gin.Context) {
 			continue
 		}
 		if _, err := a.Moderation.Decide(c, actor(u), id, moderation.Approve, "", seen); err != nil {
-			if !errors.Is(err, moderation.ErrAlreadyDecided) && !errors.Is(err, entries.ErrNotFound) {
+			if !errors.Is(err, moderation.ErrAlreadyDecided) && !errors.Is(err, entries.ErrNotFound) && !errors.Is(err, moderation.ErrNotPlayable) {
 				a.Log.Error("admin: bulk approve", "entry", id, "err", err)
 			}
 			skipped++
@@ -269,7 +272,7 @@ func (a *Admin) bulkApprove(c *gin.Context) {
 	}
 	msg := plural(approved, "entry", "entries") + " approved."
 	if skipped > 0 {
-		msg += " " + plural(skipped, "entry was", "entries were") + " not changed because someone else decided first; check them again."
+		msg += " " + plural(skipped, "entry was", "entries were") + " not changed because someone else decided first or there is no playable video; check them again."
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/queue?done="+url.QueryEscape(msg)+amp(queueQuery(c)))
 }

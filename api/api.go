@@ -99,6 +99,7 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	me.GET("/entries/:id/uploads/current", short, a.uploadStatus)
 	me.POST("/entries/:id/uploads/current/complete", httpx.Deadlines(5*time.Minute, 5*time.Minute), a.sameOrigin, a.completeUpload)
 	me.POST("/entries/:id/withdraw", short, a.sameOrigin, a.withdraw)
+	me.POST("/entries/:id/appeal", short, a.sameOrigin, a.appeal)
 }
 
 // translate maps domain errors to the error shape.

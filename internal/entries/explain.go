@@ -45,3 +45,15 @@ func (e Entry) DecidedBy() string {
 	}
 	return ""
 }
+
+// Notices are the automatic findings the entrant should hear about, in
+// words for them: a file that plays for much less than it says.
+func (e Entry) Notices() []string {
+	var out []string
+	for _, f := range e.Findings {
+		if f.Kind == "truncated" { // screening.Truncated
+			out = append(out, f.Detail)
+		}
+	}
+	return out
+}
