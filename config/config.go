@@ -84,7 +84,7 @@ type Config struct {
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
 	FFprobePath       string        // TRYOUT_FFPROBE_PATH
 	FFmpegPath        string        // TRYOUT_FFMPEG_PATH
-	FpcalcPath        string        // TRYOUT_FPCALC_PATH ("": no sound in the duplicate check)
+	FpcalcPath        string        // TRYOUT_FPCALC_PATH ("off" in the environment, "" here: no sound in the duplicate check)
 	MediaTimeout      time.Duration // TRYOUT_MEDIA_TIMEOUT
 	MediaMemoryBytes  int64         // TRYOUT_MEDIA_MEMORY_BYTES
 	MediaMaxPixels    int64         // TRYOUT_MEDIA_MAX_PIXELS
@@ -168,7 +168,7 @@ var Vars = []Var{
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
 	{"TRYOUT_FFPROBE_PATH", "ffprobe", "ffprobe binary"},
 	{"TRYOUT_FFMPEG_PATH", "ffmpeg", "ffmpeg binary"},
-	{"TRYOUT_FPCALC_PATH", "fpcalc", "Chromaprint's fpcalc binary (Debian package libchromaprint-tools), for the sound in the duplicate check; empty leaves sound out"},
+	{"TRYOUT_FPCALC_PATH", "fpcalc", "Chromaprint's fpcalc binary (Debian package libchromaprint-tools), for the sound in the duplicate check; off leaves sound out"},
 	{"TRYOUT_MEDIA_TIMEOUT", "30m", "hard timeout for one ffmpeg or ffprobe call"},
 	{"TRYOUT_MEDIA_MEMORY_BYTES", "3221225472", "address-space limit for each ffmpeg or ffprobe process"},
 	{"TRYOUT_MEDIA_MAX_PIXELS", "8847360", "largest frame (width x height) ffmpeg will decode; 4096x2160"},
@@ -247,6 +247,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.S3PublicEndpoint == "" {
 		c.S3PublicEndpoint = c.S3Endpoint
+	}
+	if c.FpcalcPath == "off" {
+		c.FpcalcPath = ""
 	}
 	c.S3PublicUseTLS = p.bool("TRYOUT_S3_PUBLIC_USE_TLS", c.S3UseTLS)
 	if c.MediaTempDir == "" {

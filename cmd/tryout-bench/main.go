@@ -45,6 +45,9 @@ func run(ctx context.Context, args []string) error {
 		if err := benchMail(ctx); err != nil {
 			return err
 		}
+		if err := benchDup(ctx); err != nil {
+			return err
+		}
 		return benchTranscode(ctx)
 	case "gallery":
 		return benchGallery(ctx)
@@ -56,8 +59,10 @@ func run(ctx context.Context, args []string) error {
 		return benchTranscode(ctx)
 	case "mail":
 		return benchMail(ctx)
+	case "dup":
+		return benchDup(ctx)
 	}
-	return fmt.Errorf("unknown benchmark %q (want gallery, votes, upload, mail, transcode or all)", which)
+	return fmt.Errorf("unknown benchmark %q (want gallery, votes, upload, mail, dup, transcode or all)", which)
 }
 
 // bench prints one BENCH line.

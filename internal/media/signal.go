@@ -13,9 +13,10 @@ import (
 // Sampling of the duplicate check's signal: SignalRate frames a second,
 // each the average of the pictures of its quarter second (so a trim or a
 // new frame rate that shifts the pictures a little changes nothing), as
-// the centre of the picture at each of CentreShares of its width and
-// height (a cropped copy's centre at one share is the original's at the
-// next) shrunk to CentreSide x CentreSide grey pixels.
+// a square at the centre of the picture, its side each of CentreShares of
+// the picture's shorter side (a cropped copy's centre at one share is the
+// original's at the next; a square keeps a portrait picture apart from a
+// landscape one), shrunk to CentreSide x CentreSide grey pixels.
 const (
 	SignalRate = 4
 	CentreSide = 32
@@ -71,8 +72,9 @@ func (r *Runner) Signal(ctx context.Context, src string, p Probe, workDir string
 		graph += fmt.Sprintf("[s%d]", i)
 	}
 	for i, share := range CentreShares {
-		graph += fmt.Sprintf(";[s%d]crop=iw*%g:ih*%g,scale=%d:%d:flags=area,format=gray,tmix=frames=%d,fps=%d[c%d]",
-			i, share, share, CentreSide, CentreSide, smoothRate/SignalRate, SignalRate, i)
+		side := fmt.Sprintf("trunc(min(iw\\,ih)*%g/2)*2", share)
+		graph += fmt.Sprintf(";[s%d]crop=w=%s:h=%s,scale=%d:%d:flags=area,format=gray,tmix=frames=%d,fps=%d[c%d]",
+			i, side, side, CentreSide, CentreSide, smoothRate/SignalRate, SignalRate, i)
 	}
 	args = append(args, "-filter_complex", graph)
 	for i := range n {

@@ -44,6 +44,10 @@ type Frame struct {
 type View struct {
 	DCT    [dctCoefs]int8 // unit length, scaled to 127
 	Blocks [16]int8       // zero mean, scaled
+	// Mean and Spread are the crop's brightness and contrast (grey
+	// levels): a re-encode keeps them, a paler or darker picture with the
+	// same shapes does not.
+	Mean, Spread uint8
 }
 
 const (
@@ -61,9 +65,10 @@ func NewFingerprint(s media.Signal, fileHash string) Fingerprint {
 	for i := range s.Centres[0] {
 		var f Frame
 		for v := range Views {
-			var spread float64
-			f.Views[v].Blocks, spread = blocks(s.Centres[v][i])
+			var mean, spread float64
+			f.Views[v].Blocks, mean, spread = blocks(s.Centres[v][i])
 			f.Views[v].DCT = lowFrequencies(s.Centres[v][i])
+			f.Views[v].Mean, f.Views[v].Spread = uint8(min(255, math.Round(mean))), uint8(min(255, math.Round(spread)))
 			if v == 0 {
 				f.Flat = spread < flatSpread
 			}
@@ -74,8 +79,8 @@ func NewFingerprint(s media.Signal, fileHash string) Fingerprint {
 }
 
 // blocks averages a grey picture into 4x4 blocks, removes the mean and
-// scales to int8; it also returns the picture's pixel spread.
-func blocks(px []byte) ([16]int8, float64) {
+// scales to int8; it also returns the picture's mean and pixel spread.
+func blocks(px []byte) ([16]int8, float64, float64) {
 	const side = media.CentreSide
 	var sum [16]float64
 	var total, sq float64
@@ -96,7 +101,7 @@ func blocks(px []byte) ([16]int8, float64) {
 	for i, s := range sum {
 		out[i] = int8(max(-127, min(127, (s/per-mean)/2)))
 	}
-	return out, spread
+	return out, mean, spread
 }
 
 // lowFrequencies is the DCT of the picture, its dctSide x dctSide lowest
@@ -167,8 +172,8 @@ func cosine(a, b []int8) float64 {
 // Encoding: a version byte, then the header and the frames in a fixed
 // binary layout, so a campaign's fingerprints stay small in the database.
 const (
-	encVersion = 2
-	frameBytes = Views*(dctCoefs+16) + 1
+	encVersion = 3
+	frameBytes = Views*(dctCoefs+16+2) + 1
 )
 
 // ErrBadFingerprint means stored bytes are not a fingerprint of this version.
@@ -189,6 +194,7 @@ func (f Fingerprint) MarshalBinary() []byte {
 			for _, c := range v.Blocks {
 				b = append(b, byte(c))
 			}
+			b = append(b, v.Mean, v.Spread)
 		}
 		flat := byte(0)
 		if fr.Flat {
@@ -229,6 +235,8 @@ func UnmarshalFingerprint(b []byte, f Fingerprint) (Fingerprint, error) {
 				fr.Views[v].Blocks[j] = int8(b[k])
 				k++
 			}
+			fr.Views[v].Mean, fr.Views[v].Spread = b[k], b[k+1]
+			k += 2
 		}
 		fr.Flat = b[k] == 1
 		b = b[frameBytes:]

@@ -18,6 +18,8 @@ type Match struct {
 	// The matching time ranges, in seconds: in the first video (A) and in
 	// the second (B).
 	AStart, AEnd, BStart, BEnd float64
+	// moving: the matched run includes enough motion that agrees.
+	moving bool
 }
 
 // Thresholds of the duplicate check, calibrated on the generated corpus
@@ -29,8 +31,8 @@ const (
 	MinVisual    = 0.5
 	// dctMin and blocksMin decide whether two sampled pictures are the
 	// same: how alike their low frequencies and their blocks must be.
-	dctMin    = 0.8
-	blocksMin = 0.8
+	dctMin    = 0.75
+	blocksMin = 0.75
 	// gapSeconds of unmatched pictures may interrupt one aligned run
 	// (a glitch, a re-encode's blur), no more.
 	gapSeconds = 1.0
@@ -40,11 +42,23 @@ const (
 	// audioBER is the highest mean bit error rate over a second of
 	// Chromaprint items that still counts as the same sound.
 	audioBER = 0.3
+	// maxMeanShift and maxSpreadRatio bound how much brighter and how much
+	// more contrasted one picture may be than the other and still be the
+	// same (a re-encode shifts them by a few grey levels).
+	maxMeanShift   = 24
+	maxSpreadRatio = 1.25
+	// minMovingSeconds: a match must include at least this much motion
+	// that agrees in both videos. Still pictures alone (a test card, a
+	// title) are too weak a proof: two different stills can look alike,
+	// and only an exact copy of a video that never moves is caught.
+	minMovingSeconds = 1.0
+	// motionAgrees is the motion likeness at which a moving match counts.
+	motionAgrees = 0.5
 )
 
 // Similar reports whether the match should go to a person.
 func (m Match) Similar() bool {
-	return m.Identical != "" || (m.Score >= SimilarScore && m.Visual >= MinVisual)
+	return m.Identical != "" || (m.Score >= SimilarScore && m.Visual >= MinVisual && m.moving)
 }
 
 // Compare lines the two fingerprints up in time and measures how much of
@@ -82,6 +96,7 @@ func Compare(a, b Fingerprint) Match {
 		return m
 	}
 	m.Visual = min(1, float64(best.matched)/float64(judged))
+	m.moving = float64(best.moving) >= minMovingSeconds*a.Rate
 	m.AStart, m.AEnd = float64(best.from)/a.Rate, float64(best.to+1)/a.Rate
 	m.BStart = max(0, float64(best.from-best.offset)/a.Rate)
 	m.BEnd = min(float64(len(b.Frames)), float64(best.to+1-best.offset)) / a.Rate
@@ -127,14 +142,15 @@ func newPairing(a, b []Frame, va, vb int) *pairing {
 	return p
 }
 
-// motion is each sample's block change since the previous one, and
-// whether it is large enough to mean anything.
+// motion is each sample's block change over the last motionSamples
+// samples (slow motion adds up), and whether it is large enough to mean
+// anything.
 func motion(fs []Frame, v int) ([][16]int8, []bool) {
 	m, moves := make([][16]int8, len(fs)), make([]bool, len(fs))
-	for i := 1; i < len(fs); i++ {
+	for i := motionSamples; i < len(fs); i++ {
 		var energy int
 		for k := range m[i] {
-			d := int(fs[i].Views[v].Blocks[k]) - int(fs[i-1].Views[v].Blocks[k])
+			d := int(fs[i].Views[v].Blocks[k]) - int(fs[i-motionSamples].Views[v].Blocks[k])
 			m[i][k] = int8(max(-127, min(127, d)))
 			energy += d * d
 		}
@@ -144,30 +160,53 @@ func motion(fs []Frame, v int) ([][16]int8, []bool) {
 }
 
 // minMotion is the mean block change (in scaled grey levels) under which
-// a sample counts as still.
-const minMotion = 1.5
+// a sample counts as still; motionSamples is the span motion is measured
+// over (a second at media.SignalRate).
+const (
+	minMotion     = 1.5
+	motionSamples = 4
+)
 
 // like decides whether A's picture i and B's picture j are the same, and
-// how strongly: their likeness, plus how alike their motion is.
-func (p *pairing) like(i, j int) (bool, float64) {
+// how strongly: their likeness, plus how alike their motion is (0 when
+// either stands still); moving says that motion agrees.
+func (p *pairing) like(i, j int) (same bool, strength float64, moving bool) {
 	x, y := &p.a[i], &p.b[j]
 	if x.Flat || y.Flat {
-		return false, 0
+		return false, 0, false
 	}
 	vx, vy := &x.Views[p.va], &y.Views[p.vb]
+	if abs(int(vx.Mean)-int(vy.Mean)) > maxMeanShift || ratio(vx.Spread, vy.Spread) > maxSpreadRatio {
+		return false, 0, false
+	}
 	bl := cosine(vx.Blocks[:], vy.Blocks[:])
 	if bl < blocksMin {
-		return false, 0
+		return false, 0, false
 	}
 	d := cosine(vx.DCT[:], vy.DCT[:])
 	if d < dctMin {
-		return false, 0
+		return false, 0, false
 	}
-	strength := min(bl, d)
+	strength = min(bl, d)
 	if p.movesA[i] && p.movesB[j] {
-		strength += max(0, cosine(p.ma[i][:], p.mb[j][:]))
+		mc := max(0, cosine(p.ma[i][:], p.mb[j][:]))
+		strength += mc
+		moving = mc >= motionAgrees
 	}
-	return true, strength
+	return true, strength, moving
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// ratio is the larger of two spreads over the smaller (1 for two flat ones).
+func ratio(a, b uint8) float64 {
+	lo, hi := float64(min(a, b)), float64(max(a, b))
+	return (hi + 1) / (lo + 1)
 }
 
 // sameSound reports whether two videos with the same pictures also have
@@ -206,7 +245,7 @@ func (p *pairing) candidateOffsets() []int {
 			continue
 		}
 		for j := range p.b {
-			if ok, s := p.like(i, j); ok {
+			if ok, s, _ := p.like(i, j); ok {
 				votes[i-j] += s
 			}
 		}
@@ -234,6 +273,7 @@ const candidates = 5
 // offset (B index = A index - offset), with matched pictures in it.
 type run struct {
 	from, to, offset, matched int
+	moving                    int     // matches whose motion agrees
 	strength                  float64 // the matches' summed likeness: the true offset is the strongest
 }
 
@@ -248,11 +288,11 @@ func (p *pairing) alignedRun(off, gap int) run {
 		if p.a[i].Flat {
 			continue
 		}
-		hit, like := false, 0.0
+		hit, like, moving := false, 0.0, false
 		for k := -1; k <= 1; k++ {
 			if j := i - off + k; j >= 0 && j < len(p.b) {
-				if ok, l := p.like(i, j); ok {
-					hit, like = true, max(like, l)
+				if ok, l, mv := p.like(i, j); ok {
+					hit, like, moving = true, max(like, l), moving || mv
 				}
 			}
 		}
@@ -264,6 +304,9 @@ func (p *pairing) alignedRun(off, gap int) run {
 			cur.to, misses = i, 0
 			cur.matched++
 			cur.strength += like
+			if moving {
+				cur.moving++
+			}
 		case cur.from >= 0:
 			misses++
 			if misses > gap {

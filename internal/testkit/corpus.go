@@ -25,6 +25,10 @@ type CorpusPair struct {
 	Same bool
 	// Identical: B has A's exact bytes or exact decoded pictures and sound.
 	Identical bool
+	// Lookalike: not the same video, but the same moving test card drawn
+	// at another aspect ratio: any check robust to cropping may flag it for
+	// a person; none may refuse it. Not counted in precision or recall.
+	Lookalike bool
 }
 
 // corpusScene is a lavfi video source graph for a size and duration,
@@ -84,10 +88,23 @@ type part struct {
 // clipSpec is a generated clip: its parts played in turn, a sound under
 // the whole, its size.
 type clipSpec struct {
-	parts []part
-	sound string
-	w, h  int
-	rate  int // output frame rate (25 when 0)
+	parts  []part
+	sound  string
+	w, h   int
+	rate   int    // output frame rate (25 when 0)
+	codec  string // "" (H.264 in MP4), "vp9" (WebM) or "mpeg4" (AVI)
+	rotate int    // display rotation metadata, degrees (MP4 only)
+}
+
+// ext is the clip's file extension.
+func (c clipSpec) ext() string {
+	switch c.codec {
+	case "vp9":
+		return "webm"
+	case "mpeg4":
+		return "avi"
+	}
+	return "mp4"
 }
 
 func (c clipSpec) seconds() float64 {
@@ -148,13 +165,14 @@ var variants = []variant{
 	{"remux", []string{"-c", "copy"}, "mkv"},
 }
 
-// DupCorpus generates the corpus into dir (about 60 short clips; workers
-// ffmpeg processes at a time) and returns its pairs.
+// DupCorpus generates the corpus into dir (about 60 short clips, workers
+// ffmpeg processes at a time; a clip already in dir is kept) and returns
+// its pairs.
 func DupCorpus(dir string, workers int) ([]CorpusPair, error) {
 	var jobs []job
 	path := func(name, ext string) string { return filepath.Join(dir, name+"."+ext) }
 	clip := func(name string, c clipSpec) string {
-		out := path(name, "mp4")
+		out := path(name, c.ext())
 		jobs = append(jobs, job{name, func() error { return keep(out, func() error { return makeClip(out, c) }) }})
 		return out
 	}
@@ -168,6 +186,9 @@ func DupCorpus(dir string, workers int) ([]CorpusPair, error) {
 	for _, o := range []string{"o1", "o2", "o3"} {
 		src := originals[o]
 		for _, v := range variants {
+			if o == "o3" && (v.name == "up720" || v.name == "down180" || v.name == "vp9") {
+				continue // the same kinds as o1's and o2's: keep the corpus quick
+			}
 			out := path(o+"-"+v.name, v.ext)
 			args := v.args
 			second = append(second, job{o + v.name, func() error { return keep(out, func() error { return reencode(src, out, args) }) }})
@@ -201,18 +222,27 @@ func DupCorpus(dir string, workers int) ([]CorpusPair, error) {
 	// The same music under different pictures.
 	differ("shared music", clipSpec{parts: []part{{scene: "life", seconds: 12}}, sound: "melody1", w: 480, h: 270},
 		clipSpec{parts: []part{{scene: "mandelbrot", seconds: 12}}, sound: "melody1", w: 480, h: 270})
-	// The case: a 15 s 1080p pattern and an unrelated 5 s 720p one.
-	differ("15 s 1080p and 5 s 720p", clipSpec{parts: []part{{scene: "testsrc", seconds: 15}}, sound: "melody1", w: 1920, h: 1080, rate: 10},
-		clipSpec{parts: []part{{scene: "smptehdbars", seconds: 5}}, sound: "melody1", w: 1280, h: 720})
+	// The case: a 15 s 1080p pattern and an unrelated 5 s 720p one;
+	// and the same moving test card drawn upright at 720x1280 for 5 s.
+	hd := clip("pattern-testsrc2-1080p", clipSpec{parts: []part{{scene: "testsrc2", seconds: 15}}, sound: "melody1", w: 1920, h: 1080, rate: 10})
+	bars := clip("pattern-smptehdbars-720p", clipSpec{parts: []part{{scene: "smptehdbars", seconds: 5}}, sound: "melody1", w: 1280, h: 720})
+	upright := clip("pattern-testsrc2-720x1280", clipSpec{parts: []part{{scene: "testsrc2", seconds: 5}}, w: 720, h: 1280, codec: "mpeg4"})
+	pairs = append(pairs, CorpusPair{Case: "different: 15 s 1080p and 5 s 720p", A: hd, B: bars},
+		CorpusPair{Case: "lookalike: the 1080p test card and an upright 5 s one", A: hd, B: upright, Lookalike: true})
+	// Two test cards the old check took for one (its 9x8 difference hash
+	// sees the same vertical edges in both).
+	differ("rgbtestsrc and yuvtestsrc", clipSpec{parts: []part{{scene: "rgbtestsrc", seconds: 6}}, w: 640, h: 360},
+		clipSpec{parts: []part{{scene: "yuvtestsrc", seconds: 6}}, w: 640, h: 360, codec: "vp9"})
 	// Plain test patterns of different sizes, orientations and lengths.
 	patterns := []struct {
-		scene string
-		w, h  int
-		s     float64
-	}{{"rgbtestsrc", 640, 480, 6}, {"yuvtestsrc", 360, 640, 8}, {"smptebars", 480, 270, 10}, {"testsrc2", 270, 480, 7}, {"cellauto", 320, 240, 9}}
+		scene, codec string
+		w, h, rotate int
+		s            float64
+	}{{"rgbtestsrc", "vp9", 640, 480, 0, 6}, {"yuvtestsrc", "", 360, 640, 0, 8}, {"smptebars", "mpeg4", 480, 270, 0, 10},
+		{"mandelbrot", "", 480, 270, 90, 7}, {"cellauto", "vp9", 320, 240, 0, 9}, {"testsrc", "mpeg4", 352, 288, 0, 4}}
 	var pat []string
 	for _, p := range patterns {
-		pat = append(pat, clip("pattern-"+p.scene, clipSpec{parts: []part{{scene: p.scene, seconds: p.s}}, w: p.w, h: p.h}))
+		pat = append(pat, clip("pattern-"+p.scene, clipSpec{parts: []part{{scene: p.scene, seconds: p.s}}, w: p.w, h: p.h, codec: p.codec, rotate: p.rotate}))
 	}
 	for i := range pat {
 		for j := i + 1; j < len(pat); j++ {
@@ -274,14 +304,29 @@ func keep(out string, make func() error) error {
 func makeClip(out string, c clipSpec) error {
 	args := []string{"-filter_complex", c.graph(), "-map", "[v]"}
 	if c.sound != "" {
-		args = append(args, "-map", "[a]", "-c:a", "aac", "-b:a", "128k")
+		acodec := map[string]string{"vp9": "libopus", "mpeg4": "libmp3lame"}[c.codec]
+		if acodec == "" {
+			acodec = "aac"
+		}
+		args = append(args, "-map", "[a]", "-c:a", acodec, "-b:a", "128k")
 	}
 	rate := c.rate
 	if rate == 0 {
 		rate = 25
 	}
-	args = append(args, "-r", fmt.Sprint(rate), "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p", out)
-	return ffmpegCLI(args...)
+	args = append(args, "-r", fmt.Sprint(rate))
+	switch c.codec {
+	case "vp9":
+		args = append(args, "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "400k")
+	case "mpeg4":
+		args = append(args, "-c:v", "mpeg4", "-q:v", "5")
+	default:
+		args = append(args, "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p")
+	}
+	if c.rotate != 0 {
+		args = append(args, "-metadata:s:v:0", fmt.Sprintf("rotate=%d", c.rotate))
+	}
+	return ffmpegCLI(append(args, out)...)
 }
 
 func reencode(src, out string, args []string) error {
@@ -312,4 +357,62 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// CorpusVerdict is what a duplicate check said about a pair: flagged for
+// a person (similar), or refused outright (an exact copy).
+type CorpusVerdict struct{ Flagged, Refused bool }
+
+// CorpusScore is how a duplicate check did on the corpus. Precision is
+// the share of flagged or refused pairs that are the same video (1 when
+// none is); Recall the share of same-video pairs flagged or refused.
+// Wrong lists each mistake: a different pair flagged or refused, a same
+// pair missed, a pair refused that is not an exact copy, an exact copy not
+// refused, a lookalike refused.
+type CorpusScore struct {
+	Precision, Recall             float64
+	Wrong                         []string
+	Lookalikes, LookalikesFlagged int
+}
+
+// ScoreCorpus judges every pair.
+func ScoreCorpus(pairs []CorpusPair, judge func(CorpusPair) CorpusVerdict) CorpusScore {
+	var sc CorpusScore
+	var flagged, flaggedSame, same int
+	for _, p := range pairs {
+		v := judge(p)
+		hit := v.Flagged || v.Refused
+		if v.Refused != p.Identical {
+			sc.Wrong = append(sc.Wrong, fmt.Sprintf("refused=%v: %s", v.Refused, p.Case))
+		}
+		switch {
+		case p.Lookalike:
+			sc.Lookalikes++
+			if hit {
+				sc.LookalikesFlagged++
+			}
+			continue
+		case p.Same:
+			same++
+			if !hit {
+				sc.Wrong = append(sc.Wrong, "missed: "+p.Case)
+			}
+		case hit:
+			sc.Wrong = append(sc.Wrong, "flagged: "+p.Case)
+		}
+		if hit {
+			flagged++
+			if p.Same {
+				flaggedSame++
+			}
+		}
+	}
+	sc.Precision, sc.Recall = 1, 1
+	if flagged > 0 {
+		sc.Precision = float64(flaggedSame) / float64(flagged)
+	}
+	if same > 0 {
+		sc.Recall = float64(flaggedSame) / float64(same)
+	}
+	return sc
 }
