@@ -2,14 +2,21 @@ package worker_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/screening"
@@ -154,5 +161,84 @@ func TestTruncatedFileIsAFinding(t *testing.T) {
 	}
 	if got.Status != entries.InReview || cut == nil || cut.End < 7.9 || cut.Start > 6 || !strings.Contains(cut.Detail, "says it lasts 0:08") {
 		t.Errorf("truncated file: %s %+v", got.Status, got.Findings)
+	}
+}
+
+// The moderation provider is shown the poster and sampled pictures as
+// signed, time-limited URLs it can fetch (and an empty transcript), and
+// its findings are recorded with their time; the pictures are never
+// public, not even once the entry is live.
+func TestProviderSeesPictures(t *testing.T) {
+	f := newFixture(t, 60)
+	signer, err := blob.NewPresigner(blob.Options{Endpoint: f.kit.Config.S3Endpoint, AccessKey: f.kit.Config.S3AccessKey,
+		SecretKey: f.kit.Config.S3SecretKey.Reveal(), Region: f.kit.Config.S3Region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.h.Sign, f.h.SignedTTL = signer, 10*time.Minute
+	type seen struct {
+		raw      map[string]any
+		in       screening.Input
+		statuses []string
+	}
+	got := make(chan seen, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var s seen
+		_ = json.Unmarshal(body, &s.raw)
+		_ = json.Unmarshal(body, &s.in)
+		urls := []string{s.in.PosterURL}
+		for _, fr := range s.in.Frames {
+			urls = append(urls, fr.URL)
+		}
+		client := &http.Client{Timeout: 10 * time.Second}
+		for _, u := range urls {
+			res, err := client.Get(u)
+			if err != nil {
+				s.statuses = append(s.statuses, err.Error())
+				continue
+			}
+			res.Body.Close()
+			s.statuses = append(s.statuses, fmt.Sprintf("%d %s", res.StatusCode, res.Header.Get("Content-Type")))
+		}
+		select {
+		case got <- s:
+		default:
+		}
+		_, _ = w.Write([]byte(`{"findings":[{"kind":"violence","detail":"a fight","value":0.81,"at_seconds":2.5}]}`))
+	}))
+	defer srv.Close()
+	f.h.Provider = screening.NewHTTP(srv.URL, 20*time.Second, true) // a loopback provider: allowed for the test only
+	e := f.received(t, clip(t, "testsrc2=size=320x240:rate=25", "4"))
+	if err := f.run(t, e); err != nil {
+		t.Fatal(err)
+	}
+	var s seen
+	select {
+	case s = <-got:
+	default:
+		t.Fatal("the provider was never called")
+	}
+	if s.in.PosterURL == "" || len(s.in.Frames) != 4 || s.in.Frames[0].AtSeconds != 0.5 || !s.in.URLsExpireAt.After(time.Now().Add(5*time.Minute)) {
+		t.Errorf("provider input: %+v", s.in)
+	}
+	if v, ok := s.raw["transcript"]; !ok || v != "" {
+		t.Errorf("transcript field: %v (present %v), want an empty string", v, ok)
+	}
+	for _, st := range s.statuses {
+		if st != "200 image/jpeg" {
+			t.Errorf("fetching a signed picture URL: %s", st)
+		}
+	}
+	entry := f.get(t, e.ID)
+	if len(entry.Findings) != 1 || entry.Findings[0].Kind != screening.External || entry.Findings[0].Start != 2.5 {
+		t.Errorf("findings: %+v", entry.Findings)
+	}
+	entry.Status = entries.Live
+	if _, access := entry.MediaFile("frames/f0.jpg", ""); access != entries.NoAccess {
+		t.Error("a sampled picture is public")
+	}
+	if _, access := entry.MediaFile("poster.jpg", ""); access != entries.PublicAccess {
+		t.Error("the poster of a live entry is not public")
 	}
 }
