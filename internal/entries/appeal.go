@@ -56,13 +56,13 @@ func (e Entry) Appealed() bool {
 	return ok && e.Status == InReview && last.Code == CodeAppeal
 }
 
-// AppealedDecision is the automatic decision an appeal is about (ok false
-// when the entry is not waiting on an appeal).
-func (e Entry) AppealedDecision() (StatusChange, bool) {
+// AppealedDecision is the automatic decision an appeal is about (the zero
+// StatusChange when the entry is not waiting on an appeal).
+func (e Entry) AppealedDecision() StatusChange {
 	if !e.Appealed() || len(e.History) < 2 {
-		return StatusChange{}, false
+		return StatusChange{}
 	}
-	return e.History[len(e.History)-2], true
+	return e.History[len(e.History)-2]
 }
 
 // CheckAppeal says whether the entrant may ask a person to look: only at
