@@ -31,7 +31,7 @@ function render(entries) {
     if (e.next_step) card.append(el("p", { class: "muted" }, e.next_step));
     const actions = el("div", { class: "row" });
     if (e.can_appeal) {
-      const b = el("button", { type: "button", class: "appeal" }, "Ask a person to look");
+      const b = el("button", { type: "button", class: e.status === "failed" ? "appeal quiet" : "appeal" }, "Ask a person to look");
       b.addEventListener("click", async () => {
         b.disabled = true;
         try { await call("POST", `/api/entries/${e.id}/appeal`); load(); } catch (err) { b.disabled = false; alert(err.message); }
