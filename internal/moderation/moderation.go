@@ -108,8 +108,8 @@ func (s *Service) Decide(ctx context.Context, who Actor, id string, d Decision, 
 	if e.Status != from || (!seen.IsZero() && !e.UpdatedAt.Equal(seen)) {
 		return e, ErrAlreadyDecided
 	}
-	if to == entries.Live && !e.Renditions.Ready() {
-		return e, ErrNotPlayable
+	if to == entries.Live && e.Appealed() && !e.Renditions.Ready() {
+		return e, ErrNotPlayable // an appealed processing failure has nothing to show
 	}
 	moved, err := entries.MoveWith(ctx, s.Entries, e, entries.Change{To: to, Reason: reason, At: s.Now(), IfUpdatedAt: e.UpdatedAt})
 	if errors.Is(err, entries.ErrConflict) {
