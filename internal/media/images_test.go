@@ -109,4 +109,7 @@ func TestImagesOfATinyClip(t *testing.T) {
 	if len(img.Frames) == 0 {
 		t.Error("no frames sampled")
 	}
+	if _, err := r.Signal(context.Background(), src, p, filepath.Join(dir, "signal")); err != nil {
+		t.Errorf("signal of a tiny clip: %v", err)
+	}
 }

@@ -145,10 +145,7 @@ func readFrames(path string, size int) ([][]byte, error) {
 	for i := 0; i+size <= len(b); i += size {
 		out = append(out, b[i:i+size:i+size])
 	}
-	if len(out) == 0 {
-		return nil, errors.New("media: signal: no frames decoded")
-	}
-	return out, nil
+	return out, nil // none for a clip shorter than a sample: nothing to compare
 }
 
 // chromaprint runs fpcalc on the WAV the hardened decode wrote, under the
