@@ -7,10 +7,11 @@ RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/tryout ./cmd/tryout
 
-# Runtime stage: Debian with ffmpeg (ffprobe included) and prlimit, no Go toolchain.
+# Runtime stage: Debian with ffmpeg (ffprobe included), fpcalc (Chromaprint, for
+# the duplicate check's sound) and prlimit, no Go toolchain.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg util-linux ca-certificates curl \
+ && apt-get install -y --no-install-recommends ffmpeg libchromaprint-tools util-linux ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /var/lib/tryout --create-home tryout
 COPY --from=build /out/tryout /usr/local/bin/tryout

@@ -165,7 +165,7 @@ func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
 	if blind {
 		who, log = entrants.Entrant{}, nil
 	}
-	a.render(c, status, "review.html", map[string]any{"Winner": winner, "Captions": media(e.Captions), "Blind": blind,
+	a.render(c, status, "review.html", map[string]any{"Winner": winner, "Captions": media(e.Captions), "Blind": blind, "Evidence": a.evidence(c, e, poster),
 		"E": e, "Campaign": cp, "Entrant": who, "Audit": log, "Play": play, "Poster": poster,
 		"Seen": e.UpdatedAt.UTC().Format(time.RFC3339Nano), "Templates": templatesFor(cp),
 		"Prev": prev, "Next": next, "Query": queueQuery(c), "Problem": problem, "Done": c.Query("done"),
@@ -219,6 +219,8 @@ func (a *Admin) decide(c *gin.Context) {
 		return
 	case errors.Is(err, entries.ErrGuardianPending):
 		a.showEntry(c, http.StatusConflict, "The entrant's parent or guardian has not consented yet, so this entry cannot go live. It stays in review; approve it once they have. Nothing was changed.")
+	case errors.Is(err, moderation.ErrNotPlayable):
+		a.showEntry(c, http.StatusConflict, "This entry has no playable video, so it cannot go live. Ask for changes (the entrant can upload a new video) or reject it. Nothing was changed.")
 		return
 	case errors.Is(err, moderation.ErrUnknownDecision), errors.Is(err, entries.ErrIllegalTransition):
 		a.showEntry(c, http.StatusBadRequest, "That decision is not possible for this entry. Nothing was changed.")
@@ -273,7 +275,7 @@ func (a *Admin) bulkApprove(c *gin.Context) {
 			guardian++
 			continue
 		} else if err != nil {
-			if !errors.Is(err, moderation.ErrAlreadyDecided) && !errors.Is(err, entries.ErrNotFound) {
+			if !errors.Is(err, moderation.ErrAlreadyDecided) && !errors.Is(err, entries.ErrNotFound) && !errors.Is(err, moderation.ErrNotPlayable) {
 				a.Log.Error("admin: bulk approve", "entry", id, "err", err)
 			}
 			skipped++
@@ -283,7 +285,7 @@ func (a *Admin) bulkApprove(c *gin.Context) {
 	}
 	msg := plural(approved, "entry", "entries") + " approved."
 	if skipped > 0 {
-		msg += " " + plural(skipped, "entry was", "entries were") + " not changed because someone else decided first; check them again."
+		msg += " " + plural(skipped, "entry was", "entries were") + " not changed because someone else decided first or there is no playable video; check them again."
 	}
 	if guardian > 0 {
 		msg += " " + plural(guardian, "entry waits", "entries wait") + " for a parent or guardian's consent and stayed in review."

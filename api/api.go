@@ -109,6 +109,7 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	me.POST("/entries/:id/withdraw", short, a.sameOrigin, a.withdraw)
 	me.GET("/me/export", httpx.Deadlines(30*time.Second, 5*time.Minute), a.export)
 	me.POST("/me/deletion", short, a.sameOrigin, a.requestDeletion)
+	me.POST("/entries/:id/appeal", short, a.sameOrigin, a.appeal)
 }
 
 // translate maps domain errors to the error shape.

@@ -31,13 +31,24 @@ type EntryView struct {
 	Meaning     string       `json:"status_message"`
 	NextStep    string       `json:"next_step,omitempty"`
 	Reason      string       `json:"reason,omitempty"`
-	Stage       string       `json:"stage,omitempty"`    // processing stage: probe, transcode, publish, done
-	Progress    int          `json:"progress,omitempty"` // percent of processing done
-	History     []ChangeView `json:"history"`
-	Media       *MediaView   `json:"media,omitempty"`
-	Playback    *Playback    `json:"playback,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	// DecidedBy says who made the decision the status stands for:
+	// automatic_check or campaign_team (absent while nothing is decided).
+	DecidedBy string `json:"decided_by,omitempty"`
+	// CanAppeal: the entrant may ask a person to look at the automatic
+	// decision (POST /api/entries/{id}/appeal); Appealed: they did, and the
+	// entry waits for a person.
+	CanAppeal bool `json:"can_appeal"`
+	Appealed  bool `json:"appealed,omitempty"`
+	// Notices are what the automatic checks found that the entrant should
+	// know (a file that plays for less than it says).
+	Notices   []string     `json:"notices,omitempty"`
+	Stage     string       `json:"stage,omitempty"`    // processing stage: probe, transcode, publish, done
+	Progress  int          `json:"progress,omitempty"` // percent of processing done
+	History   []ChangeView `json:"history"`
+	Media     *MediaView   `json:"media,omitempty"`
+	Playback  *Playback    `json:"playback,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
+	UpdatedAt time.Time    `json:"updated_at"`
 
 	// Waiting says what must happen before the entry can go live.
 	Waiting string `json:"waiting_for,omitempty"`
@@ -101,10 +112,11 @@ func NewPlayback(e entries.Entry, owner bool) *Playback {
 
 // NewEntryView builds the public view of an entry.
 func NewEntryView(e entries.Entry) EntryView {
-	meaning, next := e.Status.Describe()
+	meaning, next := e.Explain()
 	v := EntryView{
 		ID: e.ID, Title: e.Title, Description: e.Description, CreatorName: e.CreatorName, Status: string(e.Status), StatusLabel: e.Status.Label(),
 		Meaning: meaning, NextStep: next, Reason: e.StatusReason, Stage: e.Stage, Progress: e.Progress,
+		DecidedBy: e.DecidedBy(), CanAppeal: e.CheckAppeal() == nil, Appealed: e.Appealed(), Notices: e.Notices(),
 		History: []ChangeView{}, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 	}
 	for _, h := range e.History {

@@ -63,6 +63,12 @@ type Config struct {
 
 	ModerationURL     string        // TRYOUT_MODERATION_URL (empty: no external provider)
 	ModerationTimeout time.Duration // TRYOUT_MODERATION_TIMEOUT
+	// ModerationAllowPrivate lets the provider hook reach private and
+	// loopback addresses (a provider inside the same network; tests).
+	ModerationAllowPrivate bool // TRYOUT_MODERATION_ALLOW_PRIVATE
+	// ModerationURLTTL is how long the signed picture URLs the provider
+	// is shown keep working.
+	ModerationURLTTL time.Duration // TRYOUT_MODERATION_URL_TTL
 
 	ViewAfter      time.Duration // TRYOUT_VIEW_AFTER
 	TrustedProxies []string      // TRYOUT_TRUSTED_PROXIES
@@ -84,6 +90,7 @@ type Config struct {
 	WorkerConcurrency int           // TRYOUT_WORKER_CONCURRENCY
 	FFprobePath       string        // TRYOUT_FFPROBE_PATH
 	FFmpegPath        string        // TRYOUT_FFMPEG_PATH
+	FpcalcPath        string        // TRYOUT_FPCALC_PATH ("off" in the environment, "" here: no sound in the duplicate check)
 	MediaTimeout      time.Duration // TRYOUT_MEDIA_TIMEOUT
 	MediaMemoryBytes  int64         // TRYOUT_MEDIA_MEMORY_BYTES
 	MediaMaxPixels    int64         // TRYOUT_MEDIA_MAX_PIXELS
@@ -160,8 +167,10 @@ var Vars = []Var{
 	{"TRYOUT_MAIL_PER_CAMPAIGN_PER_MINUTE", "600", "most emails one campaign sends per minute; the rest wait in the queue (sign-in links are never held)"},
 	{"TRYOUT_MAIL_QUIET_FROM", "22", "UTC hour when quiet hours start: vote milestone emails wait until they end"},
 	{"TRYOUT_MAIL_QUIET_TO", "7", "UTC hour when quiet hours end (equal to the start: no quiet hours)"},
-	{"TRYOUT_MODERATION_URL", "(empty: none)", "external moderation service: Tryout POSTs each entry's text as JSON and reads back findings"},
+	{"TRYOUT_MODERATION_URL", "(empty: none)", "external moderation service: Tryout POSTs each entry's text and signed URLs of its poster and sampled pictures as JSON and reads back findings (docs/SCREENING.md)"},
 	{"TRYOUT_MODERATION_TIMEOUT", "10s", "time limit for one call to the moderation service (three attempts)"},
+	{"TRYOUT_MODERATION_ALLOW_PRIVATE", "false", "let the moderation service be on a private or loopback address (refused by default)"},
+	{"TRYOUT_MODERATION_URL_TTL", "30m", "how long the signed picture URLs shown to the moderation service work"},
 	{"TRYOUT_TRUSTED_PROXIES", "(empty: none)", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed; with none, the client address is the connection's (rate limits cannot be dodged with a forged header)"},
 	{"TRYOUT_VOTE_JOURNAL", "auto", "auto: votes are journaled in Redis and drained to MongoDB when Redis fsyncs every write (appendonly yes, appendfsync always), else written to MongoDB by group commit; off: always group commit"},
 	{"TRYOUT_VOTE_DRAIN_MAX_LAG", "60s", "with the journal: while votes pour in, ballots wait in Redis (durable) up to this long before they are moved to MongoDB, so voting keeps the processor; they move at once when voting pauses; 0: always at once"},
@@ -177,6 +186,7 @@ var Vars = []Var{
 	{"TRYOUT_WORKER_CONCURRENCY", "2", "media tasks processed at once per worker"},
 	{"TRYOUT_FFPROBE_PATH", "ffprobe", "ffprobe binary"},
 	{"TRYOUT_FFMPEG_PATH", "ffmpeg", "ffmpeg binary"},
+	{"TRYOUT_FPCALC_PATH", "fpcalc", "Chromaprint's fpcalc binary (Debian package libchromaprint-tools), for the sound in the duplicate check; off leaves sound out"},
 	{"TRYOUT_MEDIA_TIMEOUT", "30m", "hard timeout for one ffmpeg or ffprobe call"},
 	{"TRYOUT_MEDIA_MEMORY_BYTES", "3221225472", "address-space limit for each ffmpeg or ffprobe process"},
 	{"TRYOUT_MEDIA_MAX_PIXELS", "8847360", "largest frame (width x height) ffmpeg will decode; 4096x2160"},
@@ -236,8 +246,10 @@ func Load(getenv func(string) string) (Config, error) {
 		MailQuietFrom:            p.int("TRYOUT_MAIL_QUIET_FROM", 22),
 		MailQuietTo:              p.int("TRYOUT_MAIL_QUIET_TO", 7),
 
-		ModerationURL:     p.str("TRYOUT_MODERATION_URL", ""),
-		ModerationTimeout: p.duration("TRYOUT_MODERATION_TIMEOUT", 10*time.Second),
+		ModerationURL:          p.str("TRYOUT_MODERATION_URL", ""),
+		ModerationTimeout:      p.duration("TRYOUT_MODERATION_TIMEOUT", 10*time.Second),
+		ModerationAllowPrivate: p.bool("TRYOUT_MODERATION_ALLOW_PRIVATE", false),
+		ModerationURLTTL:       p.duration("TRYOUT_MODERATION_URL_TTL", 30*time.Minute),
 
 		ViewAfter:      p.duration("TRYOUT_VIEW_AFTER", 5*time.Second),
 		TrustedProxies: splitList(p.str("TRYOUT_TRUSTED_PROXIES", "")),
@@ -256,6 +268,7 @@ func Load(getenv func(string) string) (Config, error) {
 		WorkerConcurrency: p.int("TRYOUT_WORKER_CONCURRENCY", 2),
 		FFprobePath:       p.str("TRYOUT_FFPROBE_PATH", "ffprobe"),
 		FFmpegPath:        p.str("TRYOUT_FFMPEG_PATH", "ffmpeg"),
+		FpcalcPath:        p.str("TRYOUT_FPCALC_PATH", "fpcalc"),
 		MediaTimeout:      p.duration("TRYOUT_MEDIA_TIMEOUT", 30*time.Minute),
 		MediaMemoryBytes:  p.int64("TRYOUT_MEDIA_MEMORY_BYTES", 3<<30),
 		MediaMaxPixels:    p.int64("TRYOUT_MEDIA_MAX_PIXELS", 4096*2160),
@@ -272,6 +285,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.S3PublicEndpoint == "" {
 		c.S3PublicEndpoint = c.S3Endpoint
+	}
+	if c.FpcalcPath == "off" {
+		c.FpcalcPath = ""
 	}
 	c.S3PublicUseTLS = p.bool("TRYOUT_S3_PUBLIC_USE_TLS", c.S3UseTLS)
 	if c.MediaTempDir == "" {
@@ -391,6 +407,9 @@ func (c Config) validate() []error {
 	}
 	if c.ModerationTimeout < 100*time.Millisecond {
 		bad("TRYOUT_MODERATION_TIMEOUT", "must be at least 100ms")
+	}
+	if c.ModerationURLTTL < time.Minute || c.ModerationURLTTL > 7*24*time.Hour {
+		bad("TRYOUT_MODERATION_URL_TTL", "want 1m..168h (a signed URL lives at most 7 days), got %s", c.ModerationURLTTL)
 	}
 	if c.VotePoWBits < 1 || c.VotePoWBits > 28 {
 		bad("TRYOUT_VOTE_CHALLENGE_BITS", "want 1..28, got %d", c.VotePoWBits)

@@ -27,16 +27,21 @@ func TestLoadDefaults(t *testing.T) {
 	if c.MediaTempDir != "./.data/tmp" {
 		t.Errorf("MediaTempDir = %q, want it under the data dir", c.MediaTempDir)
 	}
+	if c.FpcalcPath != "fpcalc" || c.ModerationAllowPrivate || c.ModerationURLTTL != 30*time.Minute {
+		t.Errorf("screening defaults: fpcalc %q, allow private %v, URL TTL %s", c.FpcalcPath, c.ModerationAllowPrivate, c.ModerationURLTTL)
+	}
 }
 
 func TestLoadOverrides(t *testing.T) {
 	c, err := Load(env(map[string]string{
-		"TRYOUT_HTTP_ADDR":        "0.0.0.0:9999",
-		"TRYOUT_MONGO_URI":        "mongodb://u:p@db:27017/?replicaSet=rs0",
-		"TRYOUT_SHUTDOWN_TIMEOUT": "3s",
-		"TRYOUT_LOG_LEVEL":        "debug",
-		"TRYOUT_S3_USE_TLS":       "true",
-		"TRYOUT_PUBLIC_URL":       "https://contest.example.com/",
+		"TRYOUT_HTTP_ADDR":                "0.0.0.0:9999",
+		"TRYOUT_MONGO_URI":                "mongodb://u:p@db:27017/?replicaSet=rs0",
+		"TRYOUT_SHUTDOWN_TIMEOUT":         "3s",
+		"TRYOUT_LOG_LEVEL":                "debug",
+		"TRYOUT_S3_USE_TLS":               "true",
+		"TRYOUT_PUBLIC_URL":               "https://contest.example.com/",
+		"TRYOUT_MODERATION_ALLOW_PRIVATE": "true",
+		"TRYOUT_FPCALC_PATH":              "off",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +51,9 @@ func TestLoadOverrides(t *testing.T) {
 	}
 	if c.Embedded() {
 		t.Error("a Mongo URI must not mean embedded")
+	}
+	if !c.ModerationAllowPrivate || c.FpcalcPath != "" {
+		t.Errorf("screening overrides not applied: %v %q", c.ModerationAllowPrivate, c.FpcalcPath)
 	}
 	if c.PublicURL != "https://contest.example.com" {
 		t.Errorf("PublicURL = %q, want trailing slash trimmed", c.PublicURL)
@@ -77,6 +85,9 @@ func TestLoadRejects(t *testing.T) {
 		{"upload url ttl", "TRYOUT_UPLOAD_URL_TTL", "400h", "7 days"},
 		{"no workers", "TRYOUT_WORKER_CONCURRENCY", "0", "1..64"},
 		{"tiny memory", "TRYOUT_MEDIA_MEMORY_BYTES", "1000", "256 MiB"},
+		{"provider url ttl", "TRYOUT_MODERATION_URL_TTL", "200h", "7 days"},
+		{"provider url ttl short", "TRYOUT_MODERATION_URL_TTL", "5s", "1m..168h"},
+		{"provider private", "TRYOUT_MODERATION_ALLOW_PRIVATE", "sometimes", "true or false"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

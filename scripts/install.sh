@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what Tryout needs and is missing: Redis, ffmpeg, curl and (for
+# Installs what Tryout needs and is missing: Redis, ffmpeg, fpcalc, curl and (for
 # browser tests) Chromium from Debian packages, and MinIO built from source at the pinned version (about
 # 6 minutes the first time, then cached). Idempotent.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,6 +21,8 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 { command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; } || missing+=(ffmpeg)
+# fpcalc (Chromaprint) fingerprints the sound for the duplicate check.
+command -v fpcalc >/dev/null || missing+=(libchromaprint-tools)
 command -v curl >/dev/null || missing+=(curl)
 command -v prlimit >/dev/null || missing+=(util-linux)
 # Browser tests drive Debian's Chromium headless.

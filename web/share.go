@@ -49,7 +49,7 @@ func (w *Web) entry(c *gin.Context) {
 		w.fail(c, err)
 		return
 	}
-	meaning, next := e.Status.Describe()
+	meaning, next := e.Explain()
 	data := map[string]any{"E": e, "C": cp, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)),
 		"Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons, "Share": w.share(e), "Views": e.Views, "Votes": e.Votes}
 	if card, ok, err := w.Gallery.Card(c, e.ID); err == nil && ok { // Redis has the live counts

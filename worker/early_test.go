@@ -179,6 +179,12 @@ func assertOneOutputSet(t *testing.T, k *testkit.Kit, e entries.Entry) {
 		return string(b)
 	}
 	want := []string{r.Master, r.Fallback, r.Poster, r.Sprite, r.SpriteVTT, r.Preview, r.Prefix + "ladder.json", r.FirstPlayable}
+	if len(r.Frames) == 0 {
+		t.Error("no pictures sampled for the moderation provider")
+	}
+	for _, f := range r.Frames {
+		want = append(want, f.Key)
+	}
 	_, variants := parsePlaylist(get(r.Master))
 	if len(variants) != len(r.Variants) {
 		t.Errorf("master lists %d variants, entry records %d", len(variants), len(r.Variants))

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -31,7 +32,7 @@ type Media interface {
 	Transcode(ctx context.Context, src string, p media.Probe, outDir string, progress func(int)) (media.Ladder, error)
 	Images(ctx context.Context, src string, p media.Probe, outDir string) (media.Images, error)
 	Detect(ctx context.Context, src string, p media.Probe) (media.Detections, error)
-	Fingerprint(ctx context.Context, src string, p media.Probe, hash func([]byte) uint64) ([]uint64, error)
+	Signal(ctx context.Context, src string, p media.Probe, workDir string) (media.Signal, error)
 }
 
 // MediaHandler runs media:process. Each run is idempotent: it picks up from
@@ -49,6 +50,10 @@ type MediaHandler struct {
 	RenditionsBucket string
 	TempDir          string
 	MaxPixels        int64
+	// Sign makes the signed URLs of the poster and sampled pictures the
+	// moderation provider is shown (valid SignedTTL); nil shows none.
+	Sign      URLSigner
+	SignedTTL time.Duration
 	// Notify tells the entrant when processing ends their entry's turn
 	// here: live, not accepted, or failed; nil tells nobody.
 	Notify Notifier
@@ -87,11 +92,11 @@ func (h *MediaHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	err = h.process(ctx, e)
 	var hopeless *hopelessError
 	if errors.As(err, &hopeless) || (err != nil && tasks.LastAttempt(ctx)) {
-		reason := "We could not process your video because of a problem on our side. Please upload it again."
+		reason, code := "We could not process your video because of a problem on our side. Please upload it again.", entries.CodeInternal
 		if hopeless != nil {
-			reason = hopeless.reason
+			reason, code = hopeless.reason, hopeless.code
 		}
-		failed, ferr := entries.Move(ctx, h.Entries, e, entries.Failed, reason, h.Now())
+		failed, ferr := entries.MoveWith(ctx, h.Entries, e, entries.Change{To: entries.Failed, Reason: reason, At: h.Now(), Automatic: true, Code: code})
 		if ferr != nil {
 			return fmt.Errorf("media: mark failed: %w (after %v)", ferr, err)
 		}
@@ -122,8 +127,8 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 	if err := mediaFailure(err); err != nil {
 		return err
 	}
-	if reason := validate(probe, c, h.MaxPixels); reason != "" {
-		return hopeless(reason, errors.New(reason))
+	if reason, code := validate(probe, c, h.MaxPixels); reason != "" {
+		return hopeless(reason, code, errors.New(reason))
 	}
 	m := entries.Media{
 		FormatName: probe.FormatName, DurationSeconds: probe.DurationSeconds,
@@ -174,14 +179,14 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 		return err
 	}
 	h.progress(ctx, e.ID, "screen", 97)
-	d, err := h.screen(ctx, e, c, src, probe)
+	d, err := h.screen(ctx, e, c, src, dir, probe, *r)
 	if err != nil {
 		return err
 	}
-	to, reason := entries.InReview, ""
+	to, reason, code := entries.InReview, "", entries.CodeScreened
 	switch d.Verdict {
 	case screening.Reject:
-		to, reason = entries.Rejected, d.Reason
+		to, reason, code = entries.Rejected, d.Reason, d.Code
 	case screening.Approve:
 		to = entries.Live
 		if e.GuardianPending {
@@ -189,7 +194,8 @@ func (h *MediaHandler) process(ctx context.Context, e entries.Entry) error {
 		}
 	}
 	h.progress(ctx, e.ID, "done", 100)
-	moved, err := entries.Move(ctx, h.Entries, e, to, reason, h.Now())
+	// Every move made here is Tryout's own decision, and recorded as one.
+	moved, err := entries.MoveWith(ctx, h.Entries, e, entries.Change{To: to, Reason: reason, At: h.Now(), Automatic: true, Code: code})
 	if errors.Is(err, entries.ErrConflict) {
 		return nil // withdrawn or decided meanwhile
 	}
@@ -227,13 +233,13 @@ func mediaFailure(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &tooLarge):
-		return hopeless(pixelReason(tooLarge.Width, tooLarge.Height), err)
+		return hopeless(pixelReason(tooLarge.Width, tooLarge.Height), entries.CodeTooLarge, err)
 	case errors.Is(err, media.ErrNoPicture):
-		return hopeless("Your file has sound but no picture. Upload the video itself (MP4 or MOV).", err)
+		return hopeless("Your file has sound but no picture. Upload the video itself (MP4 or MOV).", entries.CodeNotVideo, err)
 	case errors.Is(err, media.ErrNotVideo):
-		return hopeless("We could not read your file as a video. Export it as MP4 (H.264) or MOV and upload it again.", err)
+		return hopeless("We could not read your file as a video. Export it as MP4 (H.264) or MOV and upload it again.", entries.CodeNotVideo, err)
 	case errors.Is(err, media.ErrTimeout):
-		return hopeless("Your video took too long to process. Export it again as MP4 (H.264) and upload it again.", err)
+		return hopeless("Your video took too long to process. Export it again as MP4 (H.264) and upload it again.", entries.CodeTimeout, err)
 	}
 	return err
 }
@@ -246,27 +252,44 @@ func (h *MediaHandler) progress(ctx context.Context, id, stage string, pct int) 
 }
 
 // validate checks the probe against the campaign and returns a reason the
-// entrant can act on, or "".
-func validate(p media.Probe, c campaigns.Campaign, maxPixels int64) string {
+// entrant can act on and its code, or "".
+func validate(p media.Probe, c campaigns.Campaign, maxPixels int64) (string, string) {
 	if p.DurationSeconds <= 0 {
-		return "Your video has no playable length. Export it again and upload it again."
+		return "Your video has no playable length. Export it again and upload it again.", entries.CodeNoLength
 	}
 	if p.DurationSeconds > float64(c.MaxDurationSeconds) {
 		return fmt.Sprintf("Your video is %s long; this contest takes videos up to %s. Trim it and upload it again.",
-			humanDuration(p.DurationSeconds), humanDuration(float64(c.MaxDurationSeconds)))
+			humanDuration(p.DurationSeconds), humanDuration(float64(c.MaxDurationSeconds))), entries.CodeTooLong
+	}
+	if reason := tooShort(p.DurationSeconds, c); reason != "" {
+		return reason, entries.CodeTooShort
 	}
 	if int64(p.Width)*int64(p.Height) > maxPixels {
-		return pixelReason(p.Width, p.Height)
+		return pixelReason(p.Width, p.Height), entries.CodeTooLarge
 	}
-	return ""
+	return "", ""
+}
+
+// tooShort is the reason a video of this length is under the campaign's
+// minimum, or "".
+func tooShort(seconds float64, c campaigns.Campaign) string {
+	if c.MinDurationSeconds <= 0 || seconds >= float64(c.MinDurationSeconds) {
+		return ""
+	}
+	return fmt.Sprintf("Your video is %s long; this contest takes videos of at least %s. Upload a longer video.",
+		humanDuration(seconds), humanDuration(float64(c.MinDurationSeconds)))
 }
 
 func pixelReason(w, h int) string {
 	return fmt.Sprintf("Your video is %dx%d pixels, larger than we can accept. Export it at a lower resolution (1080p plays everywhere) and upload it again.", w, h)
 }
 
-// humanDuration writes 14 minutes, 3 minutes 20 seconds, or 45 seconds.
+// humanDuration writes 14 minutes, 3 minutes 20 seconds, 45 seconds, or
+// under ten seconds to a tenth: 0.4 seconds.
 func humanDuration(sec float64) string {
+	if sec < 9.95 && math.Round(sec) != math.Round(sec*10)/10 {
+		return strconv.FormatFloat(math.Round(sec*10)/10, 'f', 1, 64) + " seconds"
+	}
 	s := int(math.Round(sec))
 	m, s := s/60, s%60
 	plural := func(n int, unit string) string {
@@ -284,13 +307,16 @@ func humanDuration(sec float64) string {
 	return plural(m, "minute") + " " + plural(s, "second")
 }
 
-// hopelessError is a failure no retry can fix; reason is for the entrant.
+// hopelessError is a failure no retry can fix; reason is for the entrant,
+// code names it (entries.Code*).
 type hopelessError struct {
-	reason string
-	err    error
+	reason, code string
+	err          error
 }
 
 func (e *hopelessError) Error() string { return e.err.Error() }
 func (e *hopelessError) Unwrap() error { return e.err }
 
-func hopeless(reason string, err error) error { return &hopelessError{reason: reason, err: err} }
+func hopeless(reason, code string, err error) error {
+	return &hopelessError{reason: reason, code: code, err: err}
+}

@@ -55,7 +55,7 @@ func (f *fixture) tellEntrants(t *testing.T) {
 func newFixture(t *testing.T, maxSeconds int) *fixture {
 	t.Helper()
 	k := testkit.New(t)
-	r, err := media.NewRunner(media.Limits{FFprobe: "ffprobe", FFmpeg: "ffmpeg", Timeout: time.Minute, MemoryBytes: 1 << 30, MaxPixels: 1920 * 1080})
+	r, err := media.NewRunner(media.Limits{FFprobe: "ffprobe", FFmpeg: "ffmpeg", Fpcalc: "fpcalc", Timeout: time.Minute, MemoryBytes: 1 << 30, MaxPixels: 1920 * 1080})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,8 +194,10 @@ func TestProcessFailsWithActionableReason(t *testing.T) {
 					told = append(told, m)
 				}
 			}
-			if len(told) != 1 || !strings.Contains(told[0].Subject, "could not process") || !strings.Contains(told[0].Text, tt.wantReason) ||
-				!strings.Contains(told[0].Text, "http://tryout.test/c/worker-test?entry="+e.ID) {
+			// The message says the decision was automatic and offers a person.
+			if len(told) != 1 || !strings.Contains(told[0].Subject, "needs a new video") || !strings.Contains(told[0].Text, tt.wantReason) ||
+				!strings.Contains(told[0].Text, "No person has looked at it yet") || !strings.Contains(told[0].Text, "ask a person to look: http://tryout.test/e/"+e.ID+"#appeal") ||
+				strings.Contains(told[0].Text, "could not process") || !strings.Contains(told[0].Text, "http://tryout.test/c/worker-test?entry="+e.ID) {
 				t.Errorf("the entrant was told %d times: %+v", len(told), told)
 			}
 		})

@@ -70,6 +70,9 @@ func (h *MediaHandler) publish(ctx context.Context, outDir, prefix string, l med
 	for _, g := range l.Rungs {
 		r.Variants = append(r.Variants, entries.Variant{Name: g.Name, Width: g.Width, Height: g.Height, VideoKbps: g.VideoKbps})
 	}
+	for _, f := range img.Frames {
+		r.Frames = append(r.Frames, entries.Still{Key: prefix + f.Name, At: f.At})
+	}
 	b, _ := json.Marshal(r)
 	marker := filepath.Join(outDir, markerName)
 	if err := os.WriteFile(marker, b, 0o600); err != nil {
@@ -94,6 +97,8 @@ func contentType(name string) (string, string) {
 		return "video/iso.segment", forever
 	case strings.HasSuffix(name, ".mp4"):
 		return "video/mp4", forever
+	case strings.HasPrefix(name, entries.FramesDir):
+		return "image/jpeg", "private, no-store"
 	case strings.HasSuffix(name, ".jpg"):
 		return "image/jpeg", forever
 	case strings.HasSuffix(name, ".vtt"):

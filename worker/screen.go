@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/eligibility"
@@ -12,10 +13,12 @@ import (
 )
 
 // screen gathers findings with their evidence, records them and the
-// fingerprint on the entry, and decides what happens next.
-func (h *MediaHandler) screen(ctx context.Context, e entries.Entry, c campaigns.Campaign, src string, p media.Probe) (screening.Decision, error) {
+// fingerprint on the entry, and decides what happens next. A video that
+// decodes to less than the campaign's minimum length is refused here (a
+// hopeless error), however its file describes itself.
+func (h *MediaHandler) screen(ctx context.Context, e entries.Entry, c campaigns.Campaign, src, dir string, p media.Probe, r entries.Renditions) (screening.Decision, error) {
 	det, err := h.Media.Detect(ctx, src, p)
-	if err != nil {
+	if err := mediaFailure(err); err != nil {
 		return screening.Decision{}, err
 	}
 	var fs []screening.Finding
@@ -27,35 +30,38 @@ func (h *MediaHandler) screen(ctx context.Context, e entries.Entry, c campaigns.
 	add(screening.Black, "black", det.Black)
 	add(screening.Frozen, "frozen picture", det.Frozen)
 	add(screening.Silence, "silence", det.Silent)
-	if p.DurationSeconds < float64(c.MinDurationSeconds) {
-		fs = append(fs, screening.Finding{Kind: screening.TooShort, Value: p.DurationSeconds,
-			Detail: fmt.Sprintf("%.1f s long; the campaign expects at least %d s", p.DurationSeconds, c.MinDurationSeconds)})
+	sig, err := h.Media.Signal(ctx, src, p, filepath.Join(dir, "signal"))
+	if err := mediaFailure(err); err != nil {
+		return screening.Decision{}, err
+	}
+	if f, ok := truncated(p.DurationSeconds, sig.DecodedSeconds); ok {
+		fs = append(fs, f)
+	}
+	if reason := tooShort(sig.DecodedSeconds, c); reason != "" && sig.DecodedSeconds > 0 {
+		return screening.Decision{}, hopeless(reason, entries.CodeTooShort, fmt.Errorf("decoded %.2f s", sig.DecodedSeconds))
 	}
 	fs = append(fs, screening.BlockedWords(c.BlockedWords, e.Title, e.Description)...)
 	if eligibility.Mismatch(e.Country, e.CountrySignal) {
 		fs = append(fs, screening.Finding{Kind: screening.CountryMismatch,
 			Detail: fmt.Sprintf("declared %s (%s); the network it came from suggests %s (%s)", eligibility.Name(e.Country), e.Country, eligibility.Name(e.CountrySignal), e.CountrySignal)})
 	}
-	fp, err := h.Media.Fingerprint(ctx, src, p, screening.DHash)
+	fileHash, err := screening.HashFile(src)
 	if err != nil {
 		return screening.Decision{}, err
 	}
-	if f, ok, err := h.duplicate(ctx, e, fp); err != nil {
+	fp := screening.NewFingerprint(sig, fileHash)
+	dups, err := h.duplicates(ctx, e, fp)
+	if err != nil {
 		return screening.Decision{}, err
-	} else if ok {
-		fs = append(fs, f)
 	}
-	ext, err := h.Provider.Screen(ctx, screening.Input{EntryID: e.ID, CampaignID: c.ID, Title: e.Title, Description: e.Description})
-	if err != nil { // the outside service is down: a person looks instead
-		h.Log.Warn("screening provider failed", "entry", e.ID, "err", err)
-		fs = append(fs, screening.Finding{Kind: screening.External, Detail: "the external moderation service could not be reached"})
-	}
-	fs = append(fs, ext...)
+	fs = append(fs, dups...)
+	fs = append(fs, h.external(ctx, e, c, p, r)...)
 	recorded := make([]entries.Finding, 0, len(fs))
 	for _, f := range fs {
 		recorded = append(recorded, entries.Finding(f))
 	}
-	if err := h.Entries.SetScreening(ctx, e.ID, recorded, fp, h.Now()); err != nil {
+	stored := entries.Fingerprint{Data: fp.MarshalBinary(), FileHash: fp.FileHash, VideoHash: fp.VideoHash, AudioHash: fp.AudioHash}
+	if err := h.Entries.SetScreening(ctx, e.ID, recorded, stored, h.Now()); err != nil {
 		return screening.Decision{}, err
 	}
 	d := screening.Decide(screening.Mode(c.ModerationMode), p.DurationSeconds, fs)
@@ -65,24 +71,15 @@ func (h *MediaHandler) screen(ctx context.Context, e entries.Entry, c campaigns.
 	return d, nil
 }
 
-// duplicate compares the fingerprint with the campaign's other entries.
-func (h *MediaHandler) duplicate(ctx context.Context, e entries.Entry, fp []uint64) (screening.Finding, bool, error) {
-	others, err := h.Entries.ListByCampaign(ctx, e.CampaignID, 5000)
-	if err != nil {
-		return screening.Finding{}, false, err
+// truncated is the finding for a file that plays for much less than it
+// declares (cut off, or damaged part way): at least a second and a tenth
+// of its length missing.
+func truncated(declared, decoded float64) (screening.Finding, bool) {
+	missing := declared - decoded
+	if decoded <= 0 || missing < 1 || missing < 0.1*declared {
+		return screening.Finding{}, false
 	}
-	best, title := 65.0, ""
-	for _, o := range others {
-		if o.ID == e.ID || o.Status == entries.Withdrawn || len(o.Fingerprint) == 0 {
-			continue
-		}
-		if d := screening.Distance(fp, o.Fingerprint); d < best {
-			best, title = d, o.Title
-		}
-	}
-	if best > screening.DuplicateDistance {
-		return screening.Finding{}, false, nil
-	}
-	return screening.Finding{Kind: screening.Duplicate, Value: best,
-		Detail: fmt.Sprintf("looks like the entry %q (distance %.1f of 64)", title, best)}, true, nil
+	return screening.Finding{Kind: screening.Truncated, Start: decoded, End: declared, Value: decoded,
+		Detail: fmt.Sprintf("The file says it lasts %s, but only %s of it could be played: it may be damaged or cut off.",
+			screening.Clock(declared), screening.Clock(decoded))}, true
 }

@@ -51,6 +51,9 @@ func run(ctx context.Context, args []string) error {
 		if err := benchAnalytics(ctx); err != nil {
 			return err
 		}
+		if err := benchDup(ctx); err != nil {
+			return err
+		}
 		return benchTranscode(ctx)
 	case "gallery":
 		return benchGallery(ctx)
@@ -64,8 +67,10 @@ func run(ctx context.Context, args []string) error {
 		return benchMail(ctx)
 	case "analytics":
 		return benchAnalytics(ctx)
+	case "dup":
+		return benchDup(ctx)
 	}
-	return fmt.Errorf("unknown benchmark %q (want gallery, votes, upload, mail, analytics, transcode or all)", which)
+	return fmt.Errorf("unknown benchmark %q (want gallery, votes, upload, mail, analytics, dup, transcode or all)", which)
 }
 
 // bench prints one BENCH line.

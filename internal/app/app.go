@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"path/filepath"
 	"time"
 
@@ -150,7 +149,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, allowEmbedde
 // New builds the app on clients that are already connected.
 func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	runner, err := media.NewRunner(media.Limits{
-		FFprobe: cfg.FFprobePath, FFmpeg: cfg.FFmpegPath, Timeout: cfg.MediaTimeout,
+		FFprobe: cfg.FFprobePath, FFmpeg: cfg.FFmpegPath, Fpcalc: cfg.FpcalcPath, Timeout: cfg.MediaTimeout,
 		MemoryBytes: cfg.MediaMemoryBytes, MaxPixels: cfg.MediaMaxPixels,
 	})
 	if err != nil {
@@ -227,7 +226,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 			a.countShare(ctx, l, kind)
 		}}
 	if cfg.ModerationURL != "" {
-		a.Provider = &screening.HTTP{URL: cfg.ModerationURL, Client: &http.Client{}, Timeout: cfg.ModerationTimeout, Attempts: 3, Backoff: time.Second}
+		a.Provider = screening.NewHTTP(cfg.ModerationURL, cfg.ModerationTimeout, cfg.ModerationAllowPrivate)
 	}
 	a.Auth = &entrants.Auth{Store: a.Entrants, Signer: a.Signer, LinkTTL: cfg.LoginLinkTTL, SessionTTL: cfg.SessionTTL}
 	a.Mailer = &mail.Mailer{Store: a.Outbox, Queue: a.Queue, Enabled: cfg.SMTPHost != "", Now: a.now}

@@ -262,6 +262,11 @@ func TestEveryLifecycleMessage(t *testing.T) {
 		x.History = append(append([]entries.StatusChange(nil), en.History...), entries.StatusChange{To: s, Reason: reason})
 		return x
 	}
+	auto := func(s entries.Status, reason string) entries.Entry { // decided by the automatic checks
+		x := at(s, reason)
+		x.History[len(x.History)-1].Auto = true
+		return x
+	}
 	for _, tc := range []struct {
 		stage   messages.Stage
 		entry   entries.Entry
@@ -270,8 +275,8 @@ func TestEveryLifecycleMessage(t *testing.T) {
 		body    []string
 	}{
 		{messages.Received, at(entries.Received, ""), notify.Note{}, "Thanks for your entry to Campaign stages", []string{"We have your video \"Every Stage\"", e.app.Cfg.PublicURL + "/me"}},
-		{messages.Failed, at(entries.Failed, "Your file has sound but no picture."), notify.Note{Reason: "Your file has sound but no picture."},
-			"We could not process your entry", []string{"Your file has sound but no picture.", "Upload a new version:\n" + resubmit}},
+		{messages.Failed, auto(entries.Failed, "Your file has sound but no picture."), notify.Note{Reason: "Your file has sound but no picture."},
+			"needs a new video", []string{"Your file has sound but no picture.", "No person has looked at it yet", "ask a person to look: " + share + "#appeal", "Upload a new version:\n" + resubmit}},
 		{messages.Live, en, notify.Note{}, "is live", []string{share}},
 		{messages.NeedsChanges, at(entries.NeedsChanges, "Trim the last 5 seconds."), notify.Note{Reason: "Trim the last 5 seconds."},
 			"A change is needed", []string{"Trim the last 5 seconds.", resubmit}},
@@ -297,6 +302,32 @@ func TestEveryLifecycleMessage(t *testing.T) {
 		}
 		if m.Header.Get("List-Unsubscribe") == "" {
 			t.Errorf("%s: no unsubscribe link", tc.stage)
+		}
+	}
+	// Decisions the automatic checks made have their own words (the
+	// subjects match the team's, so these are read from the outbox).
+	for _, tc := range []struct {
+		entry entries.Entry
+		want  []string
+	}{
+		{auto(entries.Rejected, "Your video is black from start to end."), []string{"Our automatic check did not accept", "Your video is black from start to end.",
+			"no person has looked at it yet", "ask a person to look: " + share + "#appeal", "Entries are still open"}},
+		{auto(entries.Live, ""), []string{"passed our automatic checks", share}},
+	} {
+		if err := e.app.Notify.Decision(ctx, tc.entry, tc.entry.StatusReason); err != nil {
+			t.Fatal(err)
+		}
+		msgs, _ := e.app.Outbox.List(ctx, 100)
+		found := false
+		for _, m := range msgs {
+			ok := !strings.Contains(m.Text, "The team reviewed") && !strings.Contains(m.Text, "was approved")
+			for _, w := range tc.want {
+				ok = ok && strings.Contains(m.Text, w)
+			}
+			found = found || ok
+		}
+		if !found {
+			t.Errorf("no automatic %s message saying %q", tc.entry.Status, tc.want)
 		}
 	}
 }

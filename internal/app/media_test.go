@@ -20,7 +20,7 @@ func TestMediaAccess(t *testing.T) {
 	e.startWorker()
 	now := time.Now()
 	c := e.createCampaign("media-access", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60)
-	video := readFile(t, testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 2, Width: 320, Height: 240, Audio: true}))
+	video := readFile(t, testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 3, Width: 320, Height: 240, Audio: true}))
 	owner := e.signIn("owner-of-video@example.com")
 	other := e.signIn("someone-else@example.com")
 	var created map[string]any

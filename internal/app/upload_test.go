@@ -18,7 +18,7 @@ func TestUploadToReview(t *testing.T) {
 	e.startWorker()
 	now := time.Now()
 	c := e.createCampaign("summer-tricks", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60)
-	video := readFile(t, testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 2, Width: 320, Height: 240, Audio: true}))
+	video := readFile(t, testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 3, Width: 320, Height: 240, Audio: true}))
 	fan := e.signIn("skater@example.com")
 
 	var created map[string]any
@@ -57,8 +57,8 @@ func TestUploadToReview(t *testing.T) {
 	if media["width"] != float64(320) || media["height"] != float64(240) || media["video_codec"] != "h264" || media["audio_codec"] != "aac" {
 		t.Errorf("media = %v", media)
 	}
-	if d, _ := media["duration_seconds"].(float64); d < 1.9 || d > 2.2 {
-		t.Errorf("duration = %v, want about 2", d)
+	if d, _ := media["duration_seconds"].(float64); d < 2.9 || d > 3.2 {
+		t.Errorf("duration = %v, want about 3", d)
 	}
 	var seen []string
 	for _, h := range got["history"].([]any) {

@@ -78,6 +78,7 @@ func (a *App) MediaHandler() *worker.MediaHandler {
 	return &worker.MediaHandler{
 		Entries: a.Entries, Campaigns: a.Campaigns, Blobs: a.Blobs, Media: a.Media, Outputs: a.Blobs, Provider: a.Provider,
 		Bucket: a.Cfg.S3BucketOriginals, RenditionsBucket: a.Cfg.S3BucketRenditions, TempDir: a.Cfg.MediaTempDir, MaxPixels: a.Cfg.MediaMaxPixels,
+		Sign: a.Presign, SignedTTL: a.Cfg.ModerationURLTTL,
 		Notify: a.Notify, Guardians: a.Rights.Guardians, Now: a.now, Log: a.Log,
 	}
 }

@@ -141,3 +141,14 @@ func (p *Presigner) PartURL(ctx context.Context, bucket, key, uploadID string, n
 	}
 	return u.String(), nil
 }
+
+// SignedGet returns a URL valid for ttl that downloads one object (for an
+// outside service that must see a private file, such as a moderation
+// provider looking at sampled pictures).
+func (p *Presigner) SignedGet(ctx context.Context, bucket, key string, ttl time.Duration) (string, error) {
+	u, err := p.c.PresignedGetObject(ctx, bucket, key, ttl, nil)
+	if err != nil {
+		return "", fmt.Errorf("blob: presign get: %w", err)
+	}
+	return u.String(), nil
+}

@@ -53,7 +53,7 @@ type Campaign struct {
 	// Screening.
 	ModerationMode     string   // review_all (default), auto_approve_clean, auto_approve_all
 	BlockedWords       []string // matched in titles and descriptions
-	MinDurationSeconds int      // shorter videos are flagged; default 3
+	MinDurationSeconds int      // shorter videos are refused (automatically, with the reason); default 3
 	ReportThreshold    int      // fan reports that send a live entry back to review; default 3
 	ReasonTemplates    []string // offered to moderators when rejecting; the built-in list when empty
 	// Fans.

@@ -35,11 +35,11 @@ type Entry struct {
 	Consents     []Consent // audit record of what the entrant accepted
 	Media        *Media    // nil until probed
 	Renditions   *Renditions
-	Findings     []Finding // what automatic screening noticed
-	Fingerprint  []uint64  // perceptual hashes of sampled frames
-	Stage        string    // pipeline stage in progress: probe, transcode, ...
-	Progress     int       // percent of the pipeline done
-	Captions     string    // WebVTT captions key under the renditions prefix; "" for none
+	Findings     []Finding   // what automatic screening noticed
+	Fingerprint  Fingerprint // what the duplicate check compares
+	Stage        string      // pipeline stage in progress: probe, transcode, ...
+	Progress     int         // percent of the pipeline done
+	Captions     string      // WebVTT captions key under the renditions prefix; "" for none
 	// Counters, flushed from Redis in batches (the gallery's read model has
 	// the live figures).
 	Views         int64
@@ -64,6 +64,11 @@ type StatusChange struct {
 	From, To Status
 	Reason   string
 	At       time.Time
+	// Auto says Tryout decided this by itself (processing, automatic
+	// screening), not a person; Code names the finding or failure behind
+	// it (see the Code constants), or CodeAppeal for an appeal.
+	Auto bool
+	Code string
 }
 
 // Consent is one thing the entrant accepted, with the version of the text,
@@ -102,6 +107,20 @@ type Finding struct {
 	Detail     string
 	Start, End float64 // seconds
 	Value      float64
+	// Other is the entry a duplicate finding compares with, and
+	// OtherStart..OtherEnd the matching time range in it.
+	Other                string
+	OtherStart, OtherEnd float64
+}
+
+// Fingerprint is what the duplicate check keeps of the current video:
+// the encoded descriptors (package screening reads them) and the
+// identities of the file and of its decoded pictures and sound.
+type Fingerprint struct {
+	Data      []byte
+	FileHash  string
+	VideoHash string
+	AudioHash string
 }
 
 // Renditions are the playable outputs, in the renditions bucket under an
@@ -119,6 +138,15 @@ type Renditions struct {
 	// (source.mp4), or the lowest rung's growing playlist.
 	FirstPlayable string
 	Variants      []Variant
+	// Frames are a few pictures sampled across the video for an external
+	// moderation service: private, never served to the public.
+	Frames []Still
+}
+
+// Still is one sampled picture's key and the time it shows.
+type Still struct {
+	Key string
+	At  float64
 }
 
 // Ready reports whether the full ladder is published.
@@ -156,7 +184,7 @@ type Store interface {
 	Apply(ctx context.Context, id string, from Status, ch Change) (Entry, error)
 	SetMedia(ctx context.Context, id string, m Media, at time.Time) error
 	SetRenditions(ctx context.Context, id string, r Renditions, at time.Time) error
-	SetScreening(ctx context.Context, id string, findings []Finding, fingerprint []uint64, at time.Time) error
+	SetScreening(ctx context.Context, id string, findings []Finding, fp Fingerprint, at time.Time) error
 	// SetProgress records the pipeline stage and percent done.
 	SetProgress(ctx context.Context, id, stage string, percent int, at time.Time) error
 	// SetCaptions records the captions file's key.
@@ -186,6 +214,10 @@ type Change struct {
 	// IfUpdatedAt, when set, makes the change only if the entry was last
 	// updated at exactly this time: the version a moderator looked at.
 	IfUpdatedAt time.Time
+	// Automatic and Code are recorded with the status change (see
+	// StatusChange).
+	Automatic bool
+	Code      string
 }
 
 // OwnedBy reports whether the entrant made this entry.
@@ -245,6 +277,10 @@ func Update(ctx context.Context, s Store, e Entry, ch Change) (Entry, error) {
 // staff ever get it, even once the entry is live.
 const SourceRemux = "source.mp4"
 
+// FramesDir holds, under the rendition prefix, the pictures sampled for
+// the moderation provider: only the entrant and staff may fetch them.
+const FramesDir = "frames/"
+
 // Access says who may fetch a media file of an entry.
 type Access int
 
@@ -263,7 +299,7 @@ func (e Entry) MediaFile(file, entrantID string) (string, Access) {
 	}
 	key := e.Renditions.Prefix + file
 	switch {
-	case e.Status == Live && file != SourceRemux:
+	case e.Status == Live && file != SourceRemux && !strings.HasPrefix(file, FramesDir):
 		return key, PublicAccess
 	case e.OwnedBy(entrantID):
 		return key, PrivateAccess

@@ -60,7 +60,10 @@ type entryDoc struct {
 	Media        *mediaDoc      `bson:"media,omitempty"`
 	Renditions   *renditionsDoc `bson:"renditions,omitempty"`
 	Findings     []findingDoc   `bson:"findings,omitempty"`
-	Fingerprint  []int64        `bson:"fingerprint,omitempty"`
+	Print        []byte         `bson:"dup_print,omitempty"`
+	FileHash     string         `bson:"file_hash,omitempty"`
+	VideoHash    string         `bson:"video_hash,omitempty"`
+	AudioHash    string         `bson:"audio_hash,omitempty"`
 	Stage        string         `bson:"stage,omitempty"`
 	Progress     int            `bson:"progress"`
 	Captions     string         `bson:"captions,omitempty"`
@@ -79,14 +82,19 @@ type changeDoc struct {
 	To     string    `bson:"to"`
 	Reason string    `bson:"reason,omitempty"`
 	At     time.Time `bson:"at"`
+	Auto   bool      `bson:"auto,omitempty"`
+	Code   string    `bson:"code,omitempty"`
 }
 
 type findingDoc struct {
-	Kind   string  `bson:"kind"`
-	Detail string  `bson:"detail"`
-	Start  float64 `bson:"start"`
-	End    float64 `bson:"end"`
-	Value  float64 `bson:"value"`
+	Kind       string  `bson:"kind"`
+	Detail     string  `bson:"detail"`
+	Start      float64 `bson:"start"`
+	End        float64 `bson:"end"`
+	Value      float64 `bson:"value"`
+	Other      string  `bson:"other,omitempty"`
+	OtherStart float64 `bson:"other_start,omitempty"`
+	OtherEnd   float64 `bson:"other_end,omitempty"`
 }
 
 type renditionsDoc struct {
@@ -99,6 +107,12 @@ type renditionsDoc struct {
 	Preview  string       `bson:"preview"`
 	First    string       `bson:"first_playable,omitempty"`
 	Variants []variantDoc `bson:"variants"`
+	Frames   []stillDoc   `bson:"frames,omitempty"`
+}
+
+type stillDoc struct {
+	Key string  `bson:"key"`
+	At  float64 `bson:"at"`
 }
 
 type variantDoc struct {
@@ -113,6 +127,9 @@ func toRenditionsDoc(r Renditions) *renditionsDoc {
 	for _, v := range r.Variants {
 		d.Variants = append(d.Variants, variantDoc(v))
 	}
+	for _, f := range r.Frames {
+		d.Frames = append(d.Frames, stillDoc(f))
+	}
 	return d
 }
 
@@ -123,6 +140,9 @@ func (d *renditionsDoc) renditions() *Renditions {
 	r := &Renditions{Prefix: d.Prefix, Master: d.Master, Fallback: d.Fallback, Poster: d.Poster, Sprite: d.Sprite, SpriteVTT: d.VTT, Preview: d.Preview, FirstPlayable: d.First}
 	for _, v := range d.Variants {
 		r.Variants = append(r.Variants, Variant(v))
+	}
+	for _, f := range d.Frames {
+		r.Frames = append(r.Frames, Still(f))
 	}
 	return r
 }
@@ -173,7 +193,7 @@ func toDoc(e Entry) entryDoc {
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), Rights: toRightsDoc(e),
 	}
 	for _, h := range e.History {
-		d.History = append(d.History, changeDoc{string(h.From), string(h.To), h.Reason, h.At.UTC()})
+		d.History = append(d.History, changeDoc{string(h.From), string(h.To), h.Reason, h.At.UTC(), h.Auto, h.Code})
 	}
 	if e.Media != nil {
 		m := mediaDoc(*e.Media)
@@ -198,7 +218,7 @@ func (d entryDoc) entry() Entry {
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 	for _, h := range d.History {
-		e.History = append(e.History, StatusChange{Status(h.From), Status(h.To), h.Reason, h.At})
+		e.History = append(e.History, StatusChange{Status(h.From), Status(h.To), h.Reason, h.At, h.Auto, h.Code})
 	}
 	if d.Media != nil {
 		m := Media(*d.Media)
@@ -216,9 +236,7 @@ func (d entryDoc) entry() Entry {
 	for _, f := range d.Findings {
 		e.Findings = append(e.Findings, Finding(f))
 	}
-	for _, h := range d.Fingerprint {
-		e.Fingerprint = append(e.Fingerprint, uint64(h))
-	}
+	e.Fingerprint = Fingerprint{Data: d.Print, FileHash: d.FileHash, VideoHash: d.VideoHash, AudioHash: d.AudioHash}
 	return e
 }
 
@@ -259,7 +277,7 @@ func (s *MongoStore) Apply(ctx context.Context, id string, from Status, ch Chang
 	update := bson.D{}
 	if ch.To != from {
 		set = append(set, bson.E{Key: "status", Value: string(ch.To)}, bson.E{Key: "status_reason", Value: ch.Reason})
-		update = append(update, bson.E{Key: "$push", Value: bson.D{{Key: "history", Value: changeDoc{string(from), string(ch.To), ch.Reason, at}}}})
+		update = append(update, bson.E{Key: "$push", Value: bson.D{{Key: "history", Value: changeDoc{string(from), string(ch.To), ch.Reason, at, ch.Automatic, ch.Code}}}})
 	}
 	if ch.Upload != nil {
 		u := uploadDoc(*ch.Upload)
@@ -269,7 +287,8 @@ func (s *MongoStore) Apply(ctx context.Context, id string, from Status, ch Chang
 	if ch.Original != nil { // a new video: what was known of the old one no longer applies
 		set = append(set, bson.E{Key: "original", Value: objectDoc(*ch.Original)}, bson.E{Key: "media", Value: nil},
 			bson.E{Key: "renditions", Value: nil}, bson.E{Key: "stage", Value: ""}, bson.E{Key: "progress", Value: 0},
-			bson.E{Key: "findings", Value: bson.A{}}, bson.E{Key: "fingerprint", Value: bson.A{}})
+			bson.E{Key: "findings", Value: bson.A{}}, bson.E{Key: "dup_print", Value: nil}, bson.E{Key: "file_hash", Value: ""},
+			bson.E{Key: "video_hash", Value: ""}, bson.E{Key: "audio_hash", Value: ""})
 	}
 	if ch.Title != nil {
 		set = append(set, bson.E{Key: "title", Value: *ch.Title})
@@ -331,18 +350,14 @@ func (s *MongoStore) SetRenditions(ctx context.Context, id string, r Renditions,
 	return s.set(ctx, id, bson.D{{Key: "renditions", Value: toRenditionsDoc(r)}, {Key: "updated_at", Value: at.UTC()}})
 }
 
-// SetScreening records findings and the fingerprint (stored as int64: BSON
-// has no unsigned integers).
-func (s *MongoStore) SetScreening(ctx context.Context, id string, findings []Finding, fingerprint []uint64, at time.Time) error {
+// SetScreening records findings and the fingerprint.
+func (s *MongoStore) SetScreening(ctx context.Context, id string, findings []Finding, fp Fingerprint, at time.Time) error {
 	fd := []findingDoc{}
 	for _, f := range findings {
 		fd = append(fd, findingDoc(f))
 	}
-	fp := []int64{}
-	for _, h := range fingerprint {
-		fp = append(fp, int64(h))
-	}
-	return s.set(ctx, id, bson.D{{Key: "findings", Value: fd}, {Key: "fingerprint", Value: fp}, {Key: "updated_at", Value: at.UTC()}})
+	return s.set(ctx, id, bson.D{{Key: "findings", Value: fd}, {Key: "dup_print", Value: fp.Data}, {Key: "file_hash", Value: fp.FileHash},
+		{Key: "video_hash", Value: fp.VideoHash}, {Key: "audio_hash", Value: fp.AudioHash}, {Key: "updated_at", Value: at.UTC()}})
 }
 
 // SetProgress records the pipeline stage and percent done.
@@ -438,7 +453,7 @@ func (s *MongoStore) Delete(ctx context.Context, id string) error {
 // reading in batches (the gallery rebuild walks 100k entries this way).
 func (s *MongoStore) EachLive(ctx context.Context, campaignID string, fn func(Entry) error) error {
 	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(1000).
-		SetProjection(bson.D{{Key: "consents", Value: 0}, {Key: "fingerprint", Value: 0}, {Key: "findings", Value: 0}})
+		SetProjection(bson.D{{Key: "consents", Value: 0}, {Key: "dup_print", Value: 0}, {Key: "findings", Value: 0}})
 	cur, err := s.c.Find(ctx, bson.D{{Key: "campaign_id", Value: campaignID}, {Key: "status", Value: string(Live)}}, opts)
 	if err != nil {
 		return fmt.Errorf("entries: each live: %w", err)

@@ -18,8 +18,11 @@ const AllowedFormats = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi"
 
 // Limits bound every ffprobe and ffmpeg process.
 type Limits struct {
-	FFprobe     string        // binary path
-	FFmpeg      string        // binary path
+	FFprobe string // binary path
+	FFmpeg  string // binary path
+	// Fpcalc is Chromaprint's fpcalc (Debian's libchromaprint-tools), for
+	// the sound's fingerprint; "" leaves sound out of the duplicate check.
+	Fpcalc      string
 	Timeout     time.Duration // hard wall-clock limit per call
 	MemoryBytes int64         // address-space limit per process
 	MaxPixels   int64         // largest frame any decoder will accept
@@ -36,6 +39,11 @@ func NewRunner(l Limits) (*Runner, error) {
 	for _, b := range []string{l.FFprobe, l.FFmpeg} {
 		if _, err := exec.LookPath(b); err != nil {
 			return nil, fmt.Errorf("media: %s not found (install ffmpeg): %w", b, err)
+		}
+	}
+	if l.Fpcalc != "" {
+		if _, err := exec.LookPath(l.Fpcalc); err != nil {
+			return nil, fmt.Errorf("media: %s not found (install libchromaprint-tools): %w", l.Fpcalc, err)
 		}
 	}
 	r := &Runner{lim: l}
@@ -85,7 +93,8 @@ func (r *Runner) command(ctx context.Context, bin string, args ...string) (*exec
 }
 
 // run executes a command and returns its stdout and a bounded head of its
-// stderr; on failure the error holds that stderr too.
+// stderr; on failure the error holds that stderr too (and stdout is what
+// the process wrote before it failed).
 func (r *Runner) run(ctx context.Context, bin string, args ...string) (stdoutB, stderrB []byte, err error) {
 	return r.runCapture(ctx, bin, 4<<10, args...)
 }
@@ -99,7 +108,7 @@ func (r *Runner) runCapture(ctx context.Context, bin string, stderrMax int, args
 	stdout.max, stderr.max = 8<<20, stderrMax
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, stderr.Bytes(), failure(ctx, bin, err, stderr.Bytes())
+		return stdout.Bytes(), stderr.Bytes(), failure(ctx, bin, err, stderr.Bytes())
 	}
 	return stdout.Bytes(), stderr.Bytes(), nil
 }

@@ -2,7 +2,6 @@ package media
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -78,37 +77,6 @@ func pairs(ms [][]string, duration float64) []Span {
 }
 
 func atof(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }
-
-// FingerprintFrames is how many frames a fingerprint samples.
-const FingerprintFrames = 16
-
-// Fingerprint samples frames evenly across the video, shrinks each to 9x8
-// grey pixels, and hashes it (difference hash): close fingerprints mean the
-// same pictures, even after re-encoding or rescaling.
-func (r *Runner) Fingerprint(ctx context.Context, src string, p Probe, hash func([]byte) uint64) ([]uint64, error) {
-	if p.DurationSeconds <= 0 {
-		return nil, errors.New("media: fingerprint: unknown duration")
-	}
-	rate := float64(FingerprintFrames) / p.DurationSeconds
-	args, err := r.input(src, "-hide_banner", "-nostdin", "-v", "error")
-	if err != nil {
-		return nil, err
-	}
-	args = append(args, "-vf", fmt.Sprintf("fps=%s,scale=9:8:flags=area,format=gray", strconv.FormatFloat(rate, 'f', 6, 64)),
-		"-frames:v", strconv.Itoa(FingerprintFrames), "-f", "rawvideo", "pipe:1")
-	out, _, err := r.run(ctx, r.lim.FFmpeg, args...)
-	if err != nil {
-		return nil, err
-	}
-	var hashes []uint64
-	for i := 0; i+72 <= len(out); i += 72 {
-		hashes = append(hashes, hash(out[i:i+72]))
-	}
-	if len(hashes) == 0 {
-		return nil, errors.New("media: fingerprint: no frames")
-	}
-	return hashes, nil
-}
 
 // Describe writes a detection for people: "black from 0:00 to 0:02".
 func Describe(kind string, s Span) string {

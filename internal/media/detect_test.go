@@ -2,11 +2,12 @@ package media_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/tryout/tryout/internal/media"
-	"github.com/tryout/tryout/internal/screening"
 )
 
 func TestDetect(t *testing.T) {
@@ -43,38 +44,67 @@ func TestDetect(t *testing.T) {
 	}
 }
 
-func TestFingerprintFindsTheSameVideo(t *testing.T) {
-	r := runner(t)
-	dir := t.TempDir()
-	make := func(name, source, size string) string {
-		out := filepath.Join(dir, name)
-		if err := runFixture("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", source+"=size="+size+":rate=25:duration=6",
-			"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", out); err != nil {
-			t.Fatal(err)
-		}
-		return out
+// Signal decodes once: the sampled centre crops at the steady rate, the
+// sound's fingerprint, the decoded hashes (the same for a remux, not for a
+// re-encode) and how long the decode really lasted (short for a file cut
+// in half that still declares its full length).
+func TestSignal(t *testing.T) {
+	r, err := media.NewRunner(media.Limits{FFprobe: "ffprobe", FFmpeg: "ffmpeg", Fpcalc: "fpcalc", Timeout: time.Minute, MemoryBytes: 1 << 30, MaxPixels: 4096 * 2160})
+	if err != nil {
+		t.Fatal(err)
 	}
-	fp := func(path string) []uint64 {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "a.mp4")
+	if err := runFixture("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=8",
+		"-f", "lavfi", "-i", "sine=frequency=440:duration=8", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+		"-movflags", "+faststart", src); err != nil {
+		t.Fatal(err)
+	}
+	remux, reenc := filepath.Join(dir, "b.mkv"), filepath.Join(dir, "c.mp4")
+	if err := runFixture("ffmpeg", "-hide_banner", "-loglevel", "error", "-i", src, "-c", "copy", remux); err != nil {
+		t.Fatal(err)
+	}
+	if err := runFixture("ffmpeg", "-hide_banner", "-loglevel", "error", "-i", src, "-c:v", "libx264", "-crf", "35", "-preset", "ultrafast", "-c:a", "copy", reenc); err != nil {
+		t.Fatal(err)
+	}
+	signal := func(path string) media.Signal {
 		p, err := r.Probe(context.Background(), path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := r.Fingerprint(context.Background(), path, p, screening.DHash)
+		s, err := r.Signal(context.Background(), path, p, filepath.Join(dir, "work-"+filepath.Base(path)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(h) < media.FingerprintFrames-1 {
-			t.Fatalf("%d frame hashes", len(h))
-		}
-		return h
+		return s
 	}
-	orig := fp(make("a.mp4", "testsrc2", "640x360"))
-	reencoded := fp(make("b.mp4", "testsrc2", "320x180")) // the same pictures, smaller
-	other := fp(make("c.mp4", "smptebars", "640x360"))
-	if d := screening.Distance(orig, reencoded); d > screening.RejectDistance {
-		t.Errorf("same video rescaled: distance %.1f, want <= %d", d, screening.RejectDistance)
+	a := signal(src)
+	if n := len(a.Centres[0]); n < 31 || n > 33 || a.Rate != media.SignalRate || len(a.Centres[0][0]) != media.CentreSide*media.CentreSide {
+		t.Errorf("%d samples at %v a second", n, a.Rate)
 	}
-	if d := screening.Distance(orig, other); d <= screening.DuplicateDistance {
-		t.Errorf("different videos: distance %.1f, want > %d", d, screening.DuplicateDistance)
+	if len(a.Audio) < 40 || a.AudioRate < 8 || a.VideoHash == "" || a.AudioHash == "" || a.DecodedSeconds < 7.9 {
+		t.Errorf("audio %d items at %v, hashes %q %q, decoded %.2f s", len(a.Audio), a.AudioRate, a.VideoHash, a.AudioHash, a.DecodedSeconds)
+	}
+	if b := signal(remux); b.VideoHash != a.VideoHash {
+		t.Errorf("a remux decodes to other pictures: %s vs %s", b.VideoHash, a.VideoHash)
+	}
+	if c := signal(reenc); c.VideoHash == a.VideoHash {
+		t.Error("a re-encode has the same decoded hash")
+	}
+	b, _ := os.ReadFile(src)
+	cut := filepath.Join(dir, "cut.mp4")
+	if err := os.WriteFile(cut, b[:len(b)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.Probe(context.Background(), cut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := r.Signal(context.Background(), cut, p, filepath.Join(dir, "work-cut"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.DurationSeconds < 7.9 || s.DecodedSeconds > 6 || s.DecodedSeconds < 1 {
+		t.Errorf("cut file: declared %.2f s, decoded %.2f s", p.DurationSeconds, s.DecodedSeconds)
 	}
 }

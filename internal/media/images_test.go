@@ -66,4 +66,50 @@ func TestImages(t *testing.T) {
 	if err != nil || pp.Width != 320 || pp.AudioCodec != "" || pp.DurationSeconds > 3.2 {
 		t.Errorf("preview = %+v, %v", pp, err)
 	}
+	if len(img.Frames) != 4 || img.Frames[0].At != 1.5 || img.Frames[3].At != 10.5 {
+		t.Errorf("sampled frames = %+v, want 4 at 1.5, 4.5, 7.5, 10.5 s", img.Frames)
+	}
+	for _, fr := range img.Frames {
+		if st, err := os.Stat(filepath.Join(out, fr.Name)); err != nil || st.Size() == 0 {
+			t.Errorf("frame %s: %v", fr.Name, err)
+		}
+	}
+}
+
+// A clip shorter than a second still gets its poster, sprite and frames
+// (the poster's one-frame-a-second sampling used to give none, so the
+// advertised poster was a 404).
+func TestImagesOfATinyClip(t *testing.T) {
+	r := runner(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "tiny.mp4")
+	if err := runFixture("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+		"-t", "0.4", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", src); err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.Probe(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	img, err := r.Images(context.Background(), src, p, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{img.Poster, img.Sprite} {
+		f, err := os.Open(filepath.Join(out, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := jpeg.Decode(f); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		f.Close()
+	}
+	if len(img.Frames) == 0 {
+		t.Error("no frames sampled")
+	}
+	if _, err := r.Signal(context.Background(), src, p, filepath.Join(dir, "signal")); err != nil {
+		t.Errorf("signal of a tiny clip: %v", err)
+	}
 }

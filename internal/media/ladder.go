@@ -34,10 +34,16 @@ func bitsPerPixel(h int) float64 {
 // MaxLadderFPS caps the frame rate of every rendition.
 const MaxLadderFPS = 30
 
+// rungTolerance: a source this much smaller than a rung still gets it, at
+// its own size (a 1918x1078 export is a 1080p video, not a 720p one).
+const rungTolerance = 0.03
+
 // PlanLadder picks the rungs for a source: every standard height up to the
-// source's displayed height (never upscaling), or a single rung at the
-// source's own size when it is smaller than the lowest. Widths follow the
-// displayed aspect ratio (after rotation) and are even, as H.264 needs.
+// source's displayed height (never upscaling; a source within
+// rungTolerance of a rung gets that rung at its own size), or a single
+// rung at the source's own size when it is smaller than the lowest.
+// Widths follow the displayed aspect ratio (after rotation) and are even,
+// as H.264 needs.
 func PlanLadder(p Probe) []Rung {
 	w, h := p.DisplaySize()
 	if w <= 0 || h <= 0 {
@@ -50,13 +56,15 @@ func PlanLadder(p Probe) []Rung {
 	short := min(w, h) // for portrait video the rung names the short side
 	var rungs []Rung
 	for _, target := range ladderHeights {
-		if target > short {
+		if float64(target) > float64(short)*(1+rungTolerance) {
 			break
 		}
 		rungs = append(rungs, rung(w, h, target, fps))
 	}
 	if len(rungs) == 0 {
-		rungs = append(rungs, rung(w, h, short, fps))
+		r := rung(w, h, short, fps)
+		r.Name = fmt.Sprintf("%dp", min(r.Width, r.Height))
+		rungs = append(rungs, r)
 	}
 	return rungs
 }
@@ -73,7 +81,7 @@ func rung(w, h, target int, fps float64) Rung {
 	}
 	rw, rh = min(rw, w&^1), min(rh, h&^1) // rounding must never upscale
 	kbps := int(math.Round(float64(rw*rh) * fps * bitsPerPixel(target) / 1000))
-	return Rung{Name: fmt.Sprintf("%dp", min(rw, rh)), Width: rw, Height: rh, VideoKbps: kbps, MaxKbps: kbps * 3 / 2, BufKbps: kbps * 2}
+	return Rung{Name: fmt.Sprintf("%dp", target), Width: rw, Height: rh, VideoKbps: kbps, MaxKbps: kbps * 3 / 2, BufKbps: kbps * 2}
 }
 
 // even rounds to the nearest even number (H.264 needs even dimensions).

@@ -52,8 +52,11 @@ type Probe struct {
 	VideoCodec      string
 	PixelFormat     string // yuv420p, yuv420p10le, ...
 	AudioCodec      string
-	FrameRate       float64
-	BitRate         int64
+	// FrameRate is the video's average rate: frames counted over the
+	// duration when the container's own figure disagrees (a variable-rate
+	// phone video in Matroska reports its first frames' rate).
+	FrameRate float64
+	BitRate   int64
 }
 
 // DisplaySize is the picture size after rotation.
@@ -103,7 +106,8 @@ func (r *Runner) Probe(ctx context.Context, path string) (Probe, error) {
 	if err != nil {
 		return Probe{}, err
 	}
-	args = append(args, "-print_format", "json", "-show_format", "-show_streams")
+	// -count_packets demuxes the whole file (no decode) to count frames.
+	args = append(args, "-print_format", "json", "-show_format", "-show_streams", "-count_packets")
 	out, stderr, err := r.run(ctx, r.lim.FFprobe, args...)
 	if ferr := frameTooLarge(stderr); ferr != nil { // ffprobe may report it and still exit 0
 		return Probe{}, ferr
@@ -134,6 +138,7 @@ type probeJSON struct {
 		Width        int               `json:"width"`
 		Height       int               `json:"height"`
 		AvgFrameRate string            `json:"avg_frame_rate"`
+		Packets      string            `json:"nb_read_packets"`
 		Duration     string            `json:"duration"`
 		Tags         map[string]string `json:"tags"`
 		SideDataList []struct {
@@ -157,11 +162,16 @@ func parseProbe(out []byte) (Probe, error) {
 		case s.CodecType == "video" && !foundVideo && s.Disposition["attached_pic"] == 0:
 			foundVideo = true
 			p.VideoCodec, p.PixelFormat, p.Width, p.Height = s.CodecName, s.PixFmt, s.Width, s.Height
-			p.FrameRate = parseRate(s.AvgFrameRate)
 			p.Rotation = rotation(s.Tags["rotate"], s.SideDataList)
 			if p.DurationSeconds == 0 {
 				p.DurationSeconds, _ = strconv.ParseFloat(s.Duration, 64)
 			}
+			streamSeconds, _ := strconv.ParseFloat(s.Duration, 64)
+			if streamSeconds <= 0 {
+				streamSeconds = p.DurationSeconds
+			}
+			packets, _ := strconv.Atoi(s.Packets)
+			p.FrameRate = averageRate(parseRate(s.AvgFrameRate), packets, streamSeconds)
 		case s.CodecType == "audio" && p.AudioCodec == "":
 			p.AudioCodec = s.CodecName
 		}
@@ -173,6 +183,19 @@ func parseProbe(out []byte) (Probe, error) {
 		return p, fmt.Errorf("media: %w: the file has no video track", ErrNotVideo)
 	}
 	return p, nil
+}
+
+// averageRate is the container's average frame rate, unless the frames
+// counted over the duration disagree by more than 2%: then the count.
+func averageRate(declared float64, frames int, seconds float64) float64 {
+	if frames < 2 || seconds <= 0 {
+		return declared
+	}
+	counted := math.Round(float64(frames)/seconds*1000) / 1000
+	if declared > 0 && math.Abs(counted-declared) <= 0.02*declared {
+		return declared
+	}
+	return counted
 }
 
 func parseRate(s string) float64 {

@@ -171,3 +171,34 @@ func TestTranscodeRotatedPhoneClip(t *testing.T) {
 		t.Errorf("fallback = %+v, want upright 360x640 without audio", fp)
 	}
 }
+
+// A variable-frame-rate source (two seconds at 10 frames a second, then
+// 30) keeps its average rate in the renditions; its Matroska header
+// claims 30.
+func TestTranscodeVariableFrameRate(t *testing.T) {
+	r := runner(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "vfr.mkv")
+	if err := runFixture("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=6",
+		"-vf", `select='not(mod(n\,3))+gte(t\,2)'`, "-fps_mode", "vfr", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", src); err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.Probe(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.FrameRate < 22.5 || p.FrameRate > 24 {
+		t.Fatalf("probed rate %.3f, want the average 23.3", p.FrameRate)
+	}
+	l, err := r.Transcode(context.Background(), src, p, filepath.Join(dir, "out"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, err := r.Probe(context.Background(), filepath.Join(dir, "out", l.Fallback))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fb.FrameRate < 22.5 || fb.FrameRate > 24 {
+		t.Errorf("rendition at %.3f frames a second, want the average 23.3", fb.FrameRate)
+	}
+}

@@ -6,14 +6,26 @@ var Defaults = map[Stage]Template{
 	Received: {
 		Subject: "Thanks for your entry to {{campaign}}",
 		Body: "Hi {{name}},\n\nThank you for entering {{campaign}}! We have your video \"{{entry_title}}\".\n\n" +
-			"We are preparing it now, then the campaign team will review it. You will hear from us at each step.\n\n{{perk}}",
+			"We are preparing it now, then it is checked before it goes live. You will hear from us at each step.\n\n{{perk}}",
 		Action: "See where your entry stands",
 	},
 	Failed: {
-		Subject: "We could not process your entry to {{campaign}}",
-		Body: "Hi {{name}},\n\nWe could not prepare \"{{entry_title}}\" for the gallery:\n\n{{reason}}\n\n" +
-			"Your entry is kept. Upload a new version and we will try again.",
+		Subject: "Your entry to {{campaign}} needs a new video",
+		Body: "Hi {{name}},\n\nOur automatic checks could not accept the video of \"{{entry_title}}\" as it is:\n\n{{reason}}\n\n" +
+			"No person has looked at it yet. Your entry is kept: upload a new version and we will check it again.\n\n{{appeal}}",
 		Action: "Upload a new version",
+	},
+	AutoRejected: {
+		Subject: "About your entry to {{campaign}}",
+		Body: "Hi {{name}},\n\nThank you for entering {{campaign}}. Our automatic check did not accept \"{{entry_title}}\":\n\n{{reason}}\n\n" +
+			"This was decided automatically: no person has looked at it yet. {{appeal}}\n\n{{resubmit}}",
+		Action: "Ask a person to look",
+	},
+	AutoLive: {
+		Subject: "Your entry to {{campaign}} is live",
+		Body: "Hi {{name}},\n\nGood news: \"{{entry_title}}\" passed our automatic checks and is now live in the {{campaign}} gallery. " +
+			"Share it with your friends, every vote counts:\n{{share_link}}\n\n{{perk}}",
+		Action: "See your entry",
 	},
 	Live: {
 		Subject: "Your entry to {{campaign}} is live",

@@ -26,7 +26,9 @@ const (
 	Failed        Stage = "failed"         // processing failed: what went wrong, how to fix it
 	Live          Stage = "live"           // approved and in the gallery
 	NeedsChanges  Stage = "needs_changes"  // the team asks for a change
-	Rejected      Stage = "rejected"       // not accepted
+	Rejected      Stage = "rejected"       // not accepted by the team
+	AutoRejected  Stage = "auto_rejected"  // not accepted by the automatic checks (no person looked)
+	AutoLive      Stage = "auto_live"      // live after the automatic checks (no person looked)
 	Removed       Stage = "removed"        // taken down after going live
 	Milestone     Stage = "milestone"      // the entry reached a vote milestone
 	Finalist      Stage = "finalist"       // shortlisted
@@ -38,7 +40,7 @@ const (
 )
 
 // Stages lists the stages a campaign can edit, in the order shown.
-var Stages = []Stage{Received, Failed, Live, NeedsChanges, Rejected, Removed, Milestone, Finalist, Advanced, Winner, Closing, VotesAdjusted}
+var Stages = []Stage{Received, Failed, Live, AutoLive, NeedsChanges, Rejected, AutoRejected, Removed, Milestone, Finalist, Advanced, Winner, Closing, VotesAdjusted}
 
 // Label is the stage as staff read it.
 func (s Stage) Label() string {
@@ -46,13 +48,17 @@ func (s Stage) Label() string {
 	case Received:
 		return "Received (thank-you)"
 	case Failed:
-		return "Processing failed"
+		return "Refused by the automatic checks (can upload again)"
 	case Live:
-		return "Live"
+		return "Live (approved by the team)"
+	case AutoLive:
+		return "Live (after the automatic checks)"
+	case AutoRejected:
+		return "Not accepted by the automatic checks"
 	case NeedsChanges:
 		return "Needs changes"
 	case Rejected:
-		return "Not accepted"
+		return "Not accepted (by the team)"
 	case Removed:
 		return "Taken down"
 	case Milestone:
@@ -82,7 +88,7 @@ func (s Stage) Kind() mail.Kind {
 	switch s {
 	case Received:
 		return mail.KindEntryReceived
-	case Failed, Live, NeedsChanges, Rejected, Removed:
+	case Failed, Live, AutoLive, NeedsChanges, Rejected, AutoRejected, Removed:
 		return mail.KindDecision
 	case Milestone:
 		return mail.KindMilestone
@@ -115,7 +121,8 @@ var Fields = []Field{
 	{"share_link", "the entry's public page, to share", "https://tryout.example/e/en_sample"},
 	{"resubmit_link", "where the entrant uploads a new version", "https://tryout.example/c/summer-tricks?entry=en_sample"},
 	{"link", "the message's call to action", "https://tryout.example/me"},
-	{"reason", "the team's reason (needs changes, rejected, taken down, failed, vote review)", "The music is not yours to use."},
+	{"reason", "the reason: the team's words (needs changes, rejected, taken down, vote review) or what the automatic checks found (failed, not accepted automatically)", "The music is not yours to use."},
+	{"appeal", "after an automatic decision: how to ask a person to look (a sentence with the link)", "If you think the check got it wrong, ask a person to look: https://tryout.example/e/en_sample#appeal"},
 	{"resubmit", "whether a new version may be uploaded (a sentence)", "You can upload a new version."},
 	{"votes", "the entry's vote total", "128"},
 	{"rank", "the entry's place by votes among live entries", "7"},

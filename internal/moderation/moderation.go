@@ -35,6 +35,10 @@ var (
 	// ErrAlreadyDecided: someone else changed the entry since the moderator
 	// opened it (it wraps entries.ErrConflict).
 	ErrAlreadyDecided = fmt.Errorf("the entry changed since you opened it: %w", entries.ErrConflict)
+	// ErrNotPlayable: an entry with no playable video cannot go live (an
+	// appeal against a failed processing can only be answered with a
+	// request for changes or a rejection).
+	ErrNotPlayable = errors.New("the entry has no playable video")
 )
 
 // MaxReason bounds the reason or note sent to the entrant.
@@ -104,6 +108,9 @@ func (s *Service) Decide(ctx context.Context, who Actor, id string, d Decision, 
 	if e.Status != from || (!seen.IsZero() && !e.UpdatedAt.Equal(seen)) {
 		return e, ErrAlreadyDecided
 	}
+	if to == entries.Live && e.Appealed() && !e.Renditions.Ready() {
+		return e, ErrNotPlayable // an appealed processing failure has nothing to show
+	}
 	moved, err := entries.MoveWith(ctx, s.Entries, e, entries.Change{To: to, Reason: reason, At: s.Now(), IfUpdatedAt: e.UpdatedAt})
 	if errors.Is(err, entries.ErrConflict) {
 		return e, ErrAlreadyDecided
@@ -126,7 +133,7 @@ var System = Actor{ID: "system", Email: "tryout", Role: "system"}
 // ReturnToReview sends a live entry back to the queue (after fan reports),
 // audited as a system action. The entrant is not told: nothing is decided.
 func (s *Service) ReturnToReview(ctx context.Context, e entries.Entry, reason string) (entries.Entry, error) {
-	moved, err := entries.MoveWith(ctx, s.Entries, e, entries.Change{To: entries.InReview, Reason: reason, At: s.Now(), IfUpdatedAt: e.UpdatedAt})
+	moved, err := entries.MoveWith(ctx, s.Entries, e, entries.Change{To: entries.InReview, Reason: reason, At: s.Now(), IfUpdatedAt: e.UpdatedAt, Automatic: true})
 	if errors.Is(err, entries.ErrConflict) {
 		return e, ErrAlreadyDecided
 	}

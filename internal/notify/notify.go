@@ -91,16 +91,25 @@ type Note struct {
 
 // Decision tells the entrant what happened to their entry after a status
 // change: live, needs changes, rejected, taken down or processing failed,
-// with the reason in the team's words and what they can do next.
+// with the reason and what they can do next. A decision Tryout made by
+// itself has its own messages, which say so and offer an appeal: the
+// team's messages speak of what the team did.
 func (n *Notifier) Decision(ctx context.Context, e entries.Entry, reason string) error {
 	var stage messages.Stage
+	auto := e.Automatic()
 	switch e.Status {
 	case entries.Live:
 		stage = messages.Live
+		if auto {
+			stage = messages.AutoLive
+		}
 	case entries.NeedsChanges:
 		stage = messages.NeedsChanges
 	case entries.Rejected:
 		stage = messages.Rejected
+		if auto {
+			stage = messages.AutoRejected
+		}
 	case entries.Removed:
 		stage = messages.Removed
 	case entries.Failed:
@@ -315,6 +324,15 @@ func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.
 		if c.EntryOpen(n.Mailer.Now()) == nil {
 			v["resubmit"] += " Entries are still open, so you are welcome to enter with a different video."
 		}
+	case messages.AutoRejected:
+		if c.EntryOpen(n.Mailer.Now()) == nil {
+			v["resubmit"] = "Entries are still open, so you are also welcome to enter with a different video."
+		}
+	}
+	if stage == messages.AutoRejected || stage == messages.Failed {
+		if e.CheckAppeal() == nil {
+			v["appeal"] = "If you think the check got it wrong, ask a person to look: " + share + "#appeal"
+		}
 	}
 	if n.Perks != nil && perkDue(c.PerkStage, stage) {
 		code, ok, err := n.Perks.Give(ctx, c.ID, who.ID)
@@ -326,8 +344,10 @@ func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.
 	switch stage {
 	case messages.Failed, messages.NeedsChanges:
 		link = resubmit
-	case messages.Live, messages.Milestone, messages.Finalist, messages.Advanced, messages.VotesAdjusted:
+	case messages.Live, messages.AutoLive, messages.Milestone, messages.Finalist, messages.Advanced, messages.VotesAdjusted:
 		link = share
+	case messages.AutoRejected:
+		link = share + "#appeal"
 	case messages.Winner, messages.Closing:
 		link = n.PublicURL + "/c/" + c.Slug + "/winners"
 	}
@@ -341,7 +361,7 @@ func perkDue(perkStage string, stage messages.Stage) bool {
 	case campaigns.PerkAtReceived:
 		return stage == messages.Received
 	case campaigns.PerkAtLive:
-		return stage == messages.Live
+		return stage == messages.Live || stage == messages.AutoLive
 	case campaigns.PerkAtClose:
 		return stage == messages.Closing || stage == messages.Winner
 	}

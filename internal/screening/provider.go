@@ -9,13 +9,28 @@ import (
 	"time"
 )
 
-// Input is what an external moderation service is shown.
+// Input is what an external moderation service is shown (the contract is
+// documented in docs/SCREENING.md): the texts, and signed, time-limited
+// URLs of the poster and of a few pictures sampled across the video.
 type Input struct {
-	EntryID     string `json:"entry_id"`
-	CampaignID  string `json:"campaign_id"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	PosterURL   string `json:"poster_url,omitempty"`
+	EntryID         string     `json:"entry_id"`
+	CampaignID      string     `json:"campaign_id"`
+	Title           string     `json:"title"`
+	Description     string     `json:"description"`
+	DurationSeconds float64    `json:"duration_seconds"`
+	PosterURL       string     `json:"poster_url,omitempty"`
+	Frames          []FrameURL `json:"frames"`
+	// Transcript is what is said in the video; empty until a speech
+	// provider fills it.
+	Transcript string `json:"transcript"`
+	// URLsExpireAt is when the signed URLs stop working.
+	URLsExpireAt time.Time `json:"urls_expire_at"`
+}
+
+// FrameURL is one sampled picture: a signed URL and the time it shows.
+type FrameURL struct {
+	URL       string  `json:"url"`
+	AtSeconds float64 `json:"at_seconds"`
 }
 
 // Provider is an external moderation service.
@@ -30,8 +45,10 @@ type None struct{}
 func (None) Screen(context.Context, Input) ([]Finding, error) { return nil, nil }
 
 // HTTP posts the input as JSON to a moderation endpoint and reads back
-// {"findings": [{"kind", "detail", "value"}]}, with a timeout per attempt
-// and retries with backoff on network errors and 5xx answers.
+// {"findings": [{"kind", "detail", "value", "at_seconds"}]}, with a
+// timeout per attempt and retries with backoff on network errors and 5xx
+// answers. It never connects to a private, loopback or link-local address
+// unless AllowPrivate is set (see NewHTTP).
 type HTTP struct {
 	URL      string
 	Client   *http.Client
@@ -40,10 +57,17 @@ type HTTP struct {
 	Backoff  time.Duration
 }
 
+// NewHTTP is the provider hook for url, with a client that refuses
+// private and loopback addresses unless allowPrivate.
+func NewHTTP(url string, timeout time.Duration, allowPrivate bool) *HTTP {
+	return &HTTP{URL: url, Client: PublicClient(allowPrivate), Timeout: timeout, Attempts: 3, Backoff: time.Second}
+}
+
 type httpFinding struct {
-	Kind   string  `json:"kind"`
-	Detail string  `json:"detail"`
-	Value  float64 `json:"value"`
+	Kind      string   `json:"kind"`
+	Detail    string   `json:"detail"`
+	Value     float64  `json:"value"`
+	AtSeconds *float64 `json:"at_seconds"`
 }
 
 // Screen implements Provider.
@@ -97,7 +121,11 @@ func (h *HTTP) once(ctx context.Context, body []byte) ([]Finding, bool, error) {
 	}
 	var out []Finding
 	for _, f := range got.Findings {
-		out = append(out, Finding{Kind: External, Detail: f.Kind + ": " + f.Detail, Value: f.Value})
+		fd := Finding{Kind: External, Detail: f.Kind + ": " + f.Detail, Value: f.Value}
+		if f.AtSeconds != nil && *f.AtSeconds >= 0 {
+			fd.Start, fd.End = *f.AtSeconds, *f.AtSeconds
+		}
+		out = append(out, fd)
 	}
 	return out, false, nil
 }

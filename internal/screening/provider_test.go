@@ -3,8 +3,10 @@ package screening
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -55,5 +57,36 @@ func TestHTTPProviderGivesUp(t *testing.T) {
 	p = &HTTP{URL: bad.URL, Client: bad.Client(), Timeout: time.Second, Attempts: 3, Backoff: time.Millisecond}
 	if _, err := p.Screen(context.Background(), Input{}); err == nil {
 		t.Error("401 reported as success")
+	}
+}
+
+// The provider hook never reaches a private or loopback address unless
+// configured to (tests and a provider inside the same network do).
+func TestHTTPProviderRefusesPrivateAddresses(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		_, _ = w.Write([]byte(`{"findings":[{"kind":"violence","detail":"a fight","value":0.8,"at_seconds":4.5}]}`))
+	}))
+	defer srv.Close()
+	p := NewHTTP(srv.URL, time.Second, false)
+	p.Backoff = time.Millisecond
+	if _, err := p.Screen(context.Background(), Input{}); !errors.Is(err, ErrPrivateAddress) {
+		t.Errorf("loopback provider without permission: %v, want ErrPrivateAddress", err)
+	}
+	if calls.Load() != 0 {
+		t.Errorf("the refused provider was called %d times", calls.Load())
+	}
+	p = NewHTTP(srv.URL, time.Second, true)
+	got, err := p.Screen(context.Background(), Input{})
+	if err != nil || len(got) != 1 || got[0].Start != 4.5 || got[0].Detail != "violence: a fight" {
+		t.Errorf("allowed provider: %+v, %v", got, err)
+	}
+	for addr, want := range map[string]bool{"127.0.0.1": true, "10.1.2.3": true, "192.168.0.9": true, "172.16.5.5": true, "169.254.169.254": true,
+		"::1": true, "fc00::1": true, "fe80::1": true, "100.64.1.1": true, "0.0.0.0": true, "::ffff:127.0.0.1": true,
+		"93.184.216.34": false, "2606:4700::1111": false, "8.8.8.8": false} {
+		if got := internal(netip.MustParseAddr(addr)); got != want {
+			t.Errorf("internal(%s) = %v, want %v", addr, got, want)
+		}
 	}
 }

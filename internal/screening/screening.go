@@ -5,7 +5,6 @@ package screening
 
 import (
 	"fmt"
-	"math/bits"
 	"strings"
 	"unicode"
 
@@ -19,8 +18,9 @@ const (
 	Black     = "black"
 	Frozen    = "frozen"
 	Silence   = "silence"
-	TooShort  = "too_short"
-	Duplicate = "duplicate"
+	Truncated = "truncated" // plays for much less than it says
+	Duplicate = "duplicate" // exactly the same as another entry: may be refused
+	Similar   = "similar"   // looks like another entry: a person decides
 	Words     = "blocked_words"
 	External  = "external"
 	// CountryMismatch: the country a trusted proxy saw differs from the
@@ -34,7 +34,11 @@ type Finding struct {
 	Detail string  // for people: "black from 0:00 to 0:02"
 	Start  float64 // seconds into the video, when it applies
 	End    float64
-	Value  float64 // the measure: seconds, distance, share of the video
+	Value  float64 // the measure: seconds, score, share of the video
+	// Other is the entry a duplicate or similar finding compares with, and
+	// OtherStart..OtherEnd the matching time range in it.
+	Other                string
+	OtherStart, OtherEnd float64
 }
 
 // Mode is the campaign's moderation mode.
@@ -57,39 +61,41 @@ const (
 	Approve Verdict = "approve"
 )
 
-// Decision is the verdict and, for a rejection, the reason the entrant reads.
+// Decision is the verdict and, for a rejection, the reason the entrant
+// reads (the finding in plain words) and the finding's code.
 type Decision struct {
 	Verdict Verdict
 	Reason  string
+	Code    string // entries.Code* of the finding behind a rejection
 }
 
-// Thresholds for automatic rejection.
-const (
-	// RejectBlackShare: a video black for this share of its length shows nothing.
-	RejectBlackShare = 0.9
-	// DuplicateDistance: mean Hamming distance (of 64) at or under which two
-	// videos are the same; reject at or under RejectDistance.
-	DuplicateDistance = 10
-	RejectDistance    = 4
-)
+// RejectBlackShare: a video black for this share of its length shows nothing.
+const RejectBlackShare = 0.9
 
-// Decide turns findings into a decision under the campaign's mode.
+// Decide turns findings into a decision under the campaign's mode. Only
+// certainties are refused automatically (an exact copy of another entry,
+// a video black from start to end); a video that merely looks like
+// another always goes to a person, whatever the mode.
 func Decide(mode Mode, duration float64, findings []Finding) Decision {
-	black, person := 0.0, false
+	black, similar, person := 0.0, false, false
 	for _, f := range findings {
-		if f.Kind == Black {
+		switch f.Kind {
+		case Black:
 			black += f.Value
-		}
-		person = person || f.Kind == CountryMismatch
-		if f.Kind == Duplicate && f.Value <= RejectDistance {
-			return Decision{Reject, "Your video is the same as one already entered in this contest. Each entry needs its own video."}
+		case Duplicate:
+			return Decision{Reject, "Your video is exactly the same as a video already entered in this contest, and each entry needs its own video.", Duplicate}
+		case Similar:
+			similar = true
+		case CountryMismatch:
+			person = true
 		}
 	}
 	if duration > 0 && black/duration >= RejectBlackShare {
-		return Decision{Reject, "Your video is black from start to end. Check the export and upload it again."}
+		return Decision{Reject, "Your video is black from start to end, so there is nothing to watch. Check the export.", Black}
 	}
 	switch {
-	case person:
+	case similar, person:
+		return Decision{Verdict: Review}
 	case mode == AutoApproveAll:
 		return Decision{Verdict: Approve}
 	case mode == AutoApproveClean && len(findings) == 0:
@@ -145,40 +151,6 @@ func spacedOut(hay, w string) bool {
 		b.WriteRune(r)
 	}
 	return strings.Contains(hay, " "+b.String()+" ")
-}
-
-// Distance is the mean Hamming distance between two fingerprints (lists of
-// 64-bit frame hashes sampled at the same relative positions), or 64 when
-// they cannot be compared.
-func Distance(a, b []uint64) float64 {
-	n := min(len(a), len(b))
-	if n == 0 {
-		return 64
-	}
-	total := 0
-	for i := 0; i < n; i++ {
-		total += bits.OnesCount64(a[i] ^ b[i])
-	}
-	return float64(total) / float64(n)
-}
-
-// DHash computes a 64-bit difference hash from a 9x8 grayscale image (each
-// bit says whether a pixel is brighter than its right neighbour), which
-// survives re-encoding and rescaling.
-func DHash(gray []byte) uint64 {
-	var h uint64
-	if len(gray) < 72 {
-		return 0
-	}
-	for y := 0; y < 8; y++ {
-		for x := 0; x < 8; x++ {
-			h <<= 1
-			if gray[y*9+x] > gray[y*9+x+1] {
-				h |= 1
-			}
-		}
-	}
-	return h
 }
 
 // Clock writes seconds as m:ss for findings people read.

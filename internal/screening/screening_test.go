@@ -41,8 +41,8 @@ func FuzzNormalize(f *testing.F) {
 func TestDecide(t *testing.T) {
 	black := Finding{Kind: Black, Value: 9.5}
 	brief := Finding{Kind: Black, Value: 1}
-	dup := Finding{Kind: Duplicate, Value: 2}
-	near := Finding{Kind: Duplicate, Value: 8}
+	dup := Finding{Kind: Duplicate, Value: 1}
+	near := Finding{Kind: Similar, Value: 0.9}
 	tests := []struct {
 		mode     Mode
 		findings []Finding
@@ -51,33 +51,19 @@ func TestDecide(t *testing.T) {
 		{ReviewAll, nil, Review},
 		{AutoApproveClean, nil, Approve},
 		{AutoApproveClean, []Finding{brief}, Review},
-		{AutoApproveAll, []Finding{brief, near}, Approve},
+		{AutoApproveAll, []Finding{brief}, Approve},
+		{AutoApproveAll, []Finding{near}, Review}, // merely similar: always a person
+		{AutoApproveAll, []Finding{brief, near}, Review},
 		{AutoApproveAll, []Finding{black}, Reject},
-		{ReviewAll, []Finding{dup}, Reject},
+		{ReviewAll, []Finding{dup}, Reject}, // an exact copy
 		{ReviewAll, []Finding{near}, Review},
 		{ReviewAll, []Finding{{Kind: Black, Value: 5}, {Kind: Black, Value: 4.5}}, Reject}, // black in two stretches
 	}
 	for _, tt := range tests {
 		d := Decide(tt.mode, 10, tt.findings)
-		if d.Verdict != tt.want || (d.Verdict == Reject) != (d.Reason != "") {
+		if d.Verdict != tt.want || (d.Verdict == Reject) != (d.Reason != "") || (d.Verdict == Reject) != (d.Code != "") {
 			t.Errorf("Decide(%s, %v) = %+v, want %s", tt.mode, tt.findings, d, tt.want)
 		}
-	}
-}
-
-func TestDHashAndDistance(t *testing.T) {
-	ramp := make([]byte, 72)
-	for i := range ramp {
-		ramp[i] = byte(255 - (i%9)*20) // every pixel brighter than its right neighbour
-	}
-	if h := DHash(ramp); h != ^uint64(0) {
-		t.Errorf("DHash(falling ramp) = %x, want all ones", h)
-	}
-	if d := Distance([]uint64{0, 0}, []uint64{0, 0xff}); d != 4 {
-		t.Errorf("Distance = %v, want 4", d)
-	}
-	if d := Distance(nil, []uint64{1}); d != 64 {
-		t.Errorf("Distance with nothing to compare = %v", d)
 	}
 	if Clock(61.6) != "1:02" {
 		t.Errorf("Clock(61.6) = %s", Clock(61.6))

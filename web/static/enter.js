@@ -85,7 +85,7 @@ async function go(run) {
   } catch (e) {
     say(status, e.message, true);
     pauseBtn.disabled = true;
-    resumeBtn.disabled = !uploader || e.code === "different_file";
+    resumeBtn.disabled = !uploader || e.code === "different_file" || e.code === "not_a_video";
   }
 }
 

@@ -28,8 +28,17 @@ function render(entries) {
     if (e.status === "processing" && e.progress) card.append(el("progress", { max: "100", value: String(e.progress), "aria-label": "Processing" }));
     if (e.reason) card.append(el("p", { class: "reason" }, e.reason));
     if (e.waiting_for && e.waiting_for !== e.reason) card.append(el("p", { class: "reason" }, e.waiting_for));
+    for (const n of e.notices || []) card.append(el("p", { class: "notice" }, n));
     if (e.next_step) card.append(el("p", { class: "muted" }, e.next_step));
     const actions = el("div", { class: "row" });
+    if (e.can_appeal) {
+      const b = el("button", { type: "button", class: e.status === "failed" ? "appeal quiet" : "appeal" }, "Ask a person to look");
+      b.addEventListener("click", async () => {
+        b.disabled = true;
+        try { await call("POST", `/api/entries/${e.id}/appeal`); load(); } catch (err) { b.disabled = false; alert(err.message); }
+      });
+      actions.append(b);
+    }
     if (e.campaign && ["draft", "uploading", "needs_changes", "failed"].includes(e.status)) {
       const label = e.status === "uploading" ? "Resume upload" : e.status === "draft" ? "Upload video" : "Upload a new video";
       actions.append(el("a", { class: "button", href: `/c/${e.campaign.slug}?entry=${e.id}` }, label));

@@ -3,6 +3,7 @@
 // is retried with backoff, and after a pause, a dropped connection or a
 // closed tab the server says which parts arrived so only the rest are sent.
 import { call, APIError } from "/static/api.js";
+import { checkVideo } from "/static/sniff.js";
 
 const PARALLEL = 3;
 const MAX_BACKOFF_MS = 30000;
@@ -22,7 +23,11 @@ export class Uploader {
   base() { return `/api/entries/${encodeURIComponent(this.entryId)}/uploads`; }
 
   // begin starts a new upload (fresh) or continues the one in progress.
+  // A file whose first bytes are not a video is refused before anything
+  // is sent.
   async begin(fresh) {
+    const refused = await checkVideo(this.file);
+    if (refused) throw new APIError(0, "not_a_video", refused);
     let t;
     if (!fresh) {
       try {
