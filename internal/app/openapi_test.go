@@ -261,6 +261,7 @@ func (k *conformance) exercise(t *testing.T) {
 	k.call(fan, "POST", "/api/entries/"+id+"/uploads", 201, []byte(`{"size":1048576,"filename":"a.mp4","content_type":"video/mp4"}`))
 	k.call(fan, "GET", "/api/entries/"+id+"/uploads/current", 200, nil)
 	k.call(fan, "POST", "/api/entries/"+id+"/uploads/current/complete", 409, nil)
+	k.call(fan, "POST", "/api/entries/"+id+"/appeal", 409, nil) // a draft has no automatic decision to appeal
 	k.call(fan, "POST", "/api/entries/"+id+"/withdraw", 200, nil)
 
 	var mp bytes.Buffer
