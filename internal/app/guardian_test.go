@@ -31,7 +31,7 @@ func TestGuardianConsent(t *testing.T) {
 		map[string]any{"guardian_age": 16, "moderation_mode": "auto_approve_all", "max_entries_per_entrant": 2})
 	kid := e.signIn("kid@example.com")
 	born := now.AddDate(-14, 0, 0).Format("2006-01-02")
-	video := readFile(t, testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 2, Width: 320, Height: 240, Audio: true}))
+	video := readFile(t, testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 4, Width: 320, Height: 240, Audio: true}))
 	fields := func(title string, extra ...part) []part {
 		return append(append(consents(), part{name: "title", content: title}, part{name: "birth_date", content: born}), extra...)
 	}

@@ -51,7 +51,7 @@ func TestAccountDeletion(t *testing.T) {
 	}
 	const email = "ana-delete@example.com"
 	ana := e.signIn(email)
-	video := readFile(t, testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 2, Width: 320, Height: 240, Audio: true}))
+	video := readFile(t, testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 4, Width: 320, Height: 240, Audio: true}))
 	var created map[string]any
 	if res := e.upload(ana, c.Slug, append(consents(), part{name: "title", content: "Ana's last clip"}, part{name: "file", filename: "last.mp4", content: video}), &created); res.StatusCode != http.StatusCreated {
 		t.Fatalf("upload: %d %v", res.StatusCode, created)
