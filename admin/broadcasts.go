@@ -17,6 +17,7 @@ import (
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/outreach"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/staff"
 )
 
@@ -108,13 +109,9 @@ func recipientsText(n int) string {
 	return strconv.Itoa(n) + " entrants will get this."
 }
 
-// problemText is a validation error without its sentinel prefix.
+// problemText is a validation error's text for people.
 func problemText(err error) string {
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i >= 0 {
-		s = s[i+2:]
-	}
-	return strings.ToUpper(s[:1]) + s[1:] + "."
+	return problem.TextOf(err, "The message cannot be sent as it is.")
 }
 
 // sendBroadcast queues a staff message for now or its scheduled time. A

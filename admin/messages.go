@@ -13,6 +13,7 @@ import (
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/messages"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/staff"
 )
 
@@ -80,7 +81,7 @@ func (a *Admin) saveMessage(c *gin.Context) {
 	t := messages.Template{Subject: c.PostForm("subject"), Body: c.PostForm("body"), Action: c.PostForm("action")}
 	milestones, err := parseMilestones(c.PostForm("milestones"))
 	if err != nil {
-		a.showMessages(c, http.StatusUnprocessableEntity, cp, stage, t, err.Error())
+		a.showMessages(c, http.StatusUnprocessableEntity, cp, stage, t, problem.TextOf(err, "Not saved: check the vote milestones."))
 		return
 	}
 	set := messages.Set{}
@@ -122,9 +123,11 @@ func templateProblem(err error) string {
 	if errors.As(err, &fe) {
 		return fe.Error()
 	}
-	s := err.Error()
-	return strings.TrimPrefix(s, messages.ErrTemplate.Error()+": ")
+	return strings.TrimSuffix(problem.TextOf(err, "The message cannot be used."), ".")
 }
+
+// errMilestones says the vote milestones typed are not usable.
+var errMilestones = errors.New("admin: invalid vote milestones")
 
 // parseMilestones reads "10, 100, 1000": up to ten increasing totals.
 func parseMilestones(s string) ([]int, error) {
@@ -132,12 +135,12 @@ func parseMilestones(s string) ([]int, error) {
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
 		n, err := strconv.Atoi(f)
 		if err != nil || n < 1 || n > 100_000_000 || (len(out) > 0 && n <= out[len(out)-1]) {
-			return nil, errors.New("Not saved: give vote milestones as increasing whole numbers, such as 10, 100, 1000")
+			return nil, problem.New(errMilestones, "Not saved: give vote milestones as increasing whole numbers, such as 10, 100, 1000.")
 		}
 		out = append(out, n)
 	}
 	if len(out) > 10 {
-		return nil, errors.New("Not saved: give at most ten vote milestones")
+		return nil, problem.New(errMilestones, "Not saved: give at most ten vote milestones.")
 	}
 	return out, nil
 }

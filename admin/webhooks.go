@@ -3,12 +3,12 @@ package admin
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/webhooks"
 )
@@ -67,8 +67,7 @@ func (a *Admin) addWebhook(c *gin.Context) {
 		a.showWebhooks(c, cp, http.StatusUnprocessableEntity, "", "That address is on a private, loopback or link-local network, which webhooks may not reach. Use the receiver's public address. Nothing was saved.")
 		return
 	case errors.Is(err, webhooks.ErrInvalid):
-		msg := strings.TrimPrefix(err.Error(), webhooks.ErrInvalid.Error()+": ")
-		a.showWebhooks(c, cp, http.StatusUnprocessableEntity, "", "Check the endpoint: "+msg+". Nothing was saved.")
+		a.showWebhooks(c, cp, http.StatusUnprocessableEntity, "", "Check the endpoint: "+problem.TextOf(err, "its address is not usable.")+" Nothing was saved.")
 		return
 	case err != nil:
 		httpx.Fail(c, a.Log, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/notify"
@@ -126,7 +127,7 @@ func translate(err error) error {
 	case errors.Is(err, campaigns.ErrNotFound):
 		return httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign at this address.")
 	case errors.Is(err, campaigns.ErrNotOpen):
-		return httpx.E(http.StatusForbidden, "entry_window_closed", "This campaign is not taking entries right now ("+afterColon(err)+").")
+		return httpx.E(http.StatusForbidden, "entry_window_closed", problem.TextOf(err, "This campaign is not taking entries right now."))
 	case errors.As(err, &tooLarge):
 		return httpx.E(http.StatusRequestEntityTooLarge, "file_too_large", "Your file is larger than this campaign accepts ("+humanBytes(tooLarge.Limit)+"). Trim or compress it and try again.")
 	case errors.Is(err, intake.ErrNotVideo):
@@ -134,15 +135,15 @@ func translate(err error) error {
 	case errors.Is(err, intake.ErrEmptyFile):
 		return httpx.E(http.StatusBadRequest, "empty_file", "The file you sent is empty.")
 	case errors.Is(err, intake.ErrInvalid):
-		return httpx.E(http.StatusBadRequest, "invalid_entry", capitalise(afterColon(err))+".")
+		return httpx.E(http.StatusBadRequest, "invalid_entry", problem.TextOf(err, "Some of what you sent cannot be used. Check the form and try again."))
 	case errors.Is(err, intake.ErrConsentRequired):
-		return httpx.E(http.StatusBadRequest, "consent_required", capitalise(afterColon(err))+".")
+		return httpx.E(http.StatusBadRequest, "consent_required", problem.TextOf(err, "Accept the official rules and the media release to enter."))
 	case errors.Is(err, intake.ErrTooYoung):
-		return httpx.E(http.StatusForbidden, "age_requirement", capitalise(afterColon(err))+".")
+		return httpx.E(http.StatusForbidden, "age_requirement", problem.TextOf(err, "You are below this contest's minimum age."))
 	case errors.Is(err, intake.ErrTooManyEntries):
-		return httpx.E(http.StatusConflict, "too_many_entries", capitalise(afterColon(err))+".")
+		return httpx.E(http.StatusConflict, "too_many_entries", problem.TextOf(err, "You have sent as many entries as this contest takes."))
 	case errors.Is(err, intake.ErrSizeInvalid):
-		return httpx.E(http.StatusBadRequest, "invalid_size", "Send the file's size in bytes; "+afterColon(err)+".")
+		return httpx.E(http.StatusBadRequest, "invalid_size", problem.TextOf(err, "Send the file's size in bytes."))
 	case errors.As(err, &incomplete):
 		return &httpx.Error{Status: http.StatusConflict, Code: "upload_incomplete", Message: "Some parts of your video have not arrived yet (" + incomplete.Error() + "). Resume the upload to send them."}
 	case errors.Is(err, intake.ErrNoUpload):
@@ -150,7 +151,7 @@ func translate(err error) error {
 	case errors.Is(err, intake.ErrUnavailable):
 		return httpx.Unavailable("We could not save your entry just now: our storage or database is not answering. Nothing was kept; please send it again in a minute.", err)
 	case errors.Is(err, entries.ErrIllegalTransition):
-		return httpx.E(http.StatusConflict, "illegal_transition", "This entry cannot do that in its current status ("+afterColon(err)+").")
+		return httpx.E(http.StatusConflict, "illegal_transition", problem.TextOf(err, "This entry cannot do that in its current status."))
 	case errors.Is(err, entries.ErrConflict):
 		return httpx.E(http.StatusConflict, "conflict", "This entry just changed. Reload and try again.")
 	case errors.Is(err, entries.ErrNotFound), errors.Is(err, entrants.ErrNotFound):

@@ -5,24 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
-
-// afterColon returns the text after an error's last ": ", the part written
-// for people.
-func afterColon(err error) string {
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i >= 0 {
-		return s[i+2:]
-	}
-	return s
-}
-
-func capitalise(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
-}
 
 // humanBytes writes 500 MB, 1.5 GB and so on (decimal units, as phones show).
 func humanBytes(n int64) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/rights"
 )
@@ -96,9 +97,9 @@ func translateRights(err error) error {
 	var ne *eligibility.NotEligibleError
 	switch {
 	case errors.As(err, &ne):
-		return httpx.E(http.StatusForbidden, "country_not_eligible", capitalise(ne.Error())+". Check the official rules for who may enter.")
+		return httpx.E(http.StatusForbidden, "country_not_eligible", ne.Text()+" Check the official rules for who may enter.")
 	case errors.Is(err, intake.ErrGuardianRequired):
-		return httpx.E(http.StatusBadRequest, "guardian_required", capitalise(afterColon(err))+".")
+		return httpx.E(http.StatusBadRequest, "guardian_required", problem.TextOf(err, "A parent or guardian must agree to your entry. Give their email address."))
 	case errors.Is(err, entries.ErrGuardianPending):
 		return httpx.E(http.StatusConflict, "guardian_consent_pending", "This entry is waiting for a parent or guardian's consent and cannot go live before it arrives.")
 	}

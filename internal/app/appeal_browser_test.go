@@ -17,7 +17,6 @@ import (
 	"github.com/tryout/tryout/internal/testkit"
 )
 
-
 // TestBrowserAutomaticVerdictAndAppeal: the entrant sees that a machine
 // refused their entry, what it found, and asks a person to look, on the
 // entry page and from My entries, on a phone and a desktop.

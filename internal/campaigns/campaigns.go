@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tryout/tryout/internal/messages"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/votes"
 )
 
@@ -117,9 +118,9 @@ const (
 func (c Campaign) EntryOpen(now time.Time) error {
 	switch {
 	case now.Before(c.EntryOpensAt):
-		return fmt.Errorf("%w: entries open %s", ErrNotOpen, c.EntryOpensAt.UTC().Format(time.RFC1123))
+		return problem.New(ErrNotOpen, "This campaign is not taking entries yet (entries open %s).", c.EntryOpensAt.UTC().Format(time.RFC1123))
 	case !now.Before(c.EntryClosesAt):
-		return fmt.Errorf("%w: entries closed %s", ErrNotOpen, c.EntryClosesAt.UTC().Format(time.RFC1123))
+		return problem.New(ErrNotOpen, "This campaign is not taking entries any more (entries closed %s).", c.EntryClosesAt.UTC().Format(time.RFC1123))
 	}
 	return nil
 }

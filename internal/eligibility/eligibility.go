@@ -29,7 +29,12 @@ type NotEligibleError struct {
 }
 
 func (e *NotEligibleError) Error() string {
-	return fmt.Sprintf("this contest is open only to residents of %s", Describe(e.Allowed))
+	return "eligibility: " + e.Text()
+}
+
+// Text is the refusal for people.
+func (e *NotEligibleError) Text() string {
+	return fmt.Sprintf("This contest is open only to residents of %s.", Describe(e.Allowed))
 }
 
 // Unwrap lets errors.Is(err, ErrNotEligible) match.

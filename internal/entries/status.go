@@ -1,8 +1,9 @@
 package entries
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/tryout/tryout/internal/problem"
 )
 
 // Status is where an entry stands in its life.
@@ -68,7 +69,7 @@ func CanTransition(from, to Status) bool {
 // is not allowed.
 func CheckTransition(from, to Status) error {
 	if !CanTransition(from, to) {
-		return fmt.Errorf("%w: %s to %s", ErrIllegalTransition, from, to)
+		return problem.New(ErrIllegalTransition, "This entry cannot do that while it is %s.", strings.ToLower(from.Label()))
 	}
 	return nil
 }

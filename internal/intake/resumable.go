@@ -12,6 +12,7 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/media"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/tasks"
 )
 
@@ -91,7 +92,7 @@ func (s *Service) StartUpload(ctx context.Context, entrantID, entryID string, si
 	}
 	limit := min(c.MaxFileBytes, s.MaxUploadBytes)
 	if size <= 0 {
-		return Ticket{}, fmt.Errorf("%w: the file is empty", ErrSizeInvalid)
+		return Ticket{}, problem.New(ErrSizeInvalid, "Send the file's size in bytes; the file is empty.")
 	}
 	if size > limit {
 		return Ticket{}, &TooLargeError{Limit: limit}

@@ -11,6 +11,7 @@ import (
 	"github.com/tryout/tryout/internal/eligibility"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/problem"
 )
 
 // Refusals of eligibility and guardian consent.
@@ -38,7 +39,7 @@ type rights struct {
 func checkRights(c campaigns.Campaign, d Details, born, now time.Time) (rights, error) {
 	country, err := eligibility.Check(c.Countries, d.Country)
 	if errors.Is(err, eligibility.ErrUnknownCountry) {
-		return rights{}, fmt.Errorf("%w: give your country as a two-letter ISO code such as FR, DE or US", ErrInvalid)
+		return rights{}, problem.New(ErrInvalid, "Give your country as a two-letter ISO code such as FR, DE or US.")
 	}
 	if err != nil {
 		return rights{}, err
@@ -49,10 +50,10 @@ func checkRights(c campaigns.Campaign, d Details, born, now time.Time) (rights, 
 	}
 	email, err := entrants.NormalizeEmail(d.GuardianEmail)
 	if strings.TrimSpace(d.GuardianEmail) == "" {
-		return rights{}, fmt.Errorf("%w: you are under %d, so a parent or guardian must agree to your entry. Give their email address", ErrGuardianRequired, c.GuardianAge)
+		return rights{}, problem.New(ErrGuardianRequired, "You are under %d, so a parent or guardian must agree to your entry. Give their email address.", c.GuardianAge)
 	}
 	if err != nil {
-		return rights{}, fmt.Errorf("%w: the parent or guardian's email address is not valid", ErrInvalid)
+		return rights{}, problem.New(ErrInvalid, "The parent or guardian's email address is not valid.")
 	}
 	r.GuardianEmail = email
 	return r, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/tryout/tryout/internal/analytics"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/problem"
 )
 
 // Rule refusals the HTTP layer translates.
@@ -45,10 +46,10 @@ func (s *Service) checkDetails(ctx context.Context, c campaigns.Campaign, entran
 		return nil, rights{}, err
 	}
 	if d.AcceptRules != c.RulesVersion {
-		return nil, rights{}, fmt.Errorf("%w: accept the official rules (version %s) to enter", ErrConsentRequired, c.RulesVersion)
+		return nil, rights{}, problem.New(ErrConsentRequired, "Accept the official rules (version %s) to enter.", c.RulesVersion)
 	}
 	if !d.MediaRelease {
-		return nil, rights{}, fmt.Errorf("%w: accept the media release so your video can be shown", ErrConsentRequired)
+		return nil, rights{}, problem.New(ErrConsentRequired, "Accept the media release so your video can be shown.")
 	}
 	now := s.Now()
 	var born time.Time
@@ -56,10 +57,10 @@ func (s *Service) checkDetails(ctx context.Context, c campaigns.Campaign, entran
 		var err error
 		born, err = time.Parse("2006-01-02", strings.TrimSpace(d.BirthDate))
 		if err != nil || born.After(now) || born.Year() < 1900 {
-			return nil, rights{}, fmt.Errorf("%w: give your date of birth as YYYY-MM-DD", ErrInvalid)
+			return nil, rights{}, problem.New(ErrInvalid, "Give your date of birth as YYYY-MM-DD.")
 		}
 		if age(born, now) < c.MinAge {
-			return nil, rights{}, fmt.Errorf("%w: you must be %d or older to enter this contest", ErrTooYoung, c.MinAge)
+			return nil, rights{}, problem.New(ErrTooYoung, "You must be %d or older to enter this contest.", c.MinAge)
 		}
 	}
 	r, err := checkRights(c, d, born, now)
@@ -81,15 +82,15 @@ func (s *Service) checkDetails(ctx context.Context, c campaigns.Campaign, entran
 func checkText(title, description, creator string) error {
 	switch n := utf8.RuneCountInString(strings.TrimSpace(title)); {
 	case n == 0:
-		return fmt.Errorf("%w: give your entry a title (send the title field before the file)", ErrInvalid)
+		return problem.New(ErrInvalid, "Give your entry a title (send the title field before the file).")
 	case n > 100:
-		return fmt.Errorf("%w: keep the title to 100 characters", ErrInvalid)
+		return problem.New(ErrInvalid, "Keep the title to 100 characters.")
 	}
 	if utf8.RuneCountInString(description) > 2000 {
-		return fmt.Errorf("%w: keep the description to 2000 characters", ErrInvalid)
+		return problem.New(ErrInvalid, "Keep the description to 2000 characters.")
 	}
 	if utf8.RuneCountInString(strings.TrimSpace(creator)) > 60 {
-		return fmt.Errorf("%w: keep the name shown with your entry to 60 characters", ErrInvalid)
+		return problem.New(ErrInvalid, "Keep the name shown with your entry to 60 characters.")
 	}
 	return nil
 }
@@ -101,13 +102,6 @@ func age(born, now time.Time) int {
 		y-- // birthday not reached yet this year
 	}
 	return y
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // CreateDraft saves the entrant's title, description and consents before
@@ -150,8 +144,10 @@ func (s *Service) CreateDraft(ctx context.Context, slug, entrantID string, d Det
 func (s *Service) claimSlot(ctx context.Context, c campaigns.Campaign, entrantID, entryID string) error {
 	err := s.Slots.Claim(ctx, c.ID, entrantID, entryID, c.MaxEntriesPerEntrant)
 	if errors.Is(err, entries.ErrNoSlot) {
-		return fmt.Errorf("%w: this contest takes %d %s per person and you have used %s", ErrTooManyEntries,
-			c.MaxEntriesPerEntrant, plural(c.MaxEntriesPerEntrant, "entry", "entries"), plural(c.MaxEntriesPerEntrant, "it", "them all"))
+		if c.MaxEntriesPerEntrant == 1 {
+			return problem.New(ErrTooManyEntries, "This contest takes one entry per person and you have sent yours.")
+		}
+		return problem.New(ErrTooManyEntries, "This contest takes %d entries per person and you have used them all.", c.MaxEntriesPerEntrant)
 	}
 	return err
 }

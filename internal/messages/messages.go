@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/tryout/tryout/internal/mail"
+
+	"github.com/tryout/tryout/internal/problem"
 )
 
 // Stage is a moment in a contest that an entrant hears about.
@@ -183,15 +185,15 @@ const (
 func (t Template) Validate() error {
 	switch {
 	case strings.TrimSpace(t.Subject) == "":
-		return fmt.Errorf("%w: give a subject", ErrTemplate)
+		return problem.New(ErrTemplate, "Give a subject.")
 	case strings.TrimSpace(t.Body) == "":
-		return fmt.Errorf("%w: give a body", ErrTemplate)
+		return problem.New(ErrTemplate, "Give a body.")
 	case utf8.RuneCountInString(t.Subject) > MaxSubject:
-		return fmt.Errorf("%w: keep the subject under %d characters", ErrTemplate, MaxSubject)
+		return problem.New(ErrTemplate, "Keep the subject under %d characters.", MaxSubject)
 	case utf8.RuneCountInString(t.Body) > MaxBody:
-		return fmt.Errorf("%w: keep the body under %d characters", ErrTemplate, MaxBody)
+		return problem.New(ErrTemplate, "Keep the body under %d characters.", MaxBody)
 	case utf8.RuneCountInString(t.Action) > MaxAction:
-		return fmt.Errorf("%w: keep the call to action under %d characters", ErrTemplate, MaxAction)
+		return problem.New(ErrTemplate, "Keep the call to action under %d characters.", MaxAction)
 	}
 	for _, p := range []struct{ part, text string }{{"subject", t.Subject}, {"body", t.Body}, {"call to action", t.Action}} {
 		if _, err := expand(p.text, nil); err != nil {
@@ -278,7 +280,7 @@ func (s Set) For(stage Stage) Template {
 func (s Set) Validate() error {
 	for stage, t := range s {
 		if !stage.Valid() || stage == Team {
-			return fmt.Errorf("%w: no stage %q", ErrTemplate, stage)
+			return problem.New(ErrTemplate, "No stage %q.", stage)
 		}
 		if err := t.Validate(); err != nil {
 			return fmt.Errorf("%s: %w", stage.Label(), err)

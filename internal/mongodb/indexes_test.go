@@ -123,3 +123,18 @@ func TestMigrateOneFieldKeys(t *testing.T) {
 		t.Errorf("a second link for an old one's sharer and entry: %v, want a duplicate-key error", err)
 	}
 }
+
+// TestDetect: the embedded server (FerretDB 1.24, which reports its
+// version as "unknown") is the single-writer kind; a server given by
+// TRYOUT_TEST_MONGO_URI is what its buildInfo says.
+func TestDetect(t *testing.T) {
+	k := testkit.New(t)
+	b := mongodb.Detect(context.Background(), k.Mongo)
+	if k.Embedded && (b.Kind != mongodb.KindFerretDB1 || b.Concurrent()) {
+		t.Errorf("the embedded FerretDB 1.24 is detected as %s (concurrent %v)", b, b.Concurrent())
+	}
+	if b != k.Backend {
+		t.Errorf("Detect says %s, the kit connected as %s", b, k.Backend)
+	}
+	t.Logf("backend: %s", b)
+}

@@ -135,25 +135,37 @@ func (b Backend) Concurrent() bool { return b.Kind != KindFerretDB1 }
 // String is the kind and version, for logs and bench lines.
 func (b Backend) String() string { return b.Kind + "-" + strings.TrimPrefix(b.Version, "v") }
 
-// Detect reads the server's buildInfo: FerretDB names its own version in
-// ferretdbVersion (v1.x or v2.x); anything else is MongoDB. A server that
-// will not say is taken for the cautious kind, FerretDB 1.x.
+// Detect reads the server's buildInfo: FerretDB 1.x names its own version
+// in ferretdbVersion (the embedded 1.24 says "unknown": its version is set
+// only when its own binary is built), FerretDB 2 in ferretdb.version
+// (v2.x); anything else is MongoDB. A server that will
+// not say is taken for the cautious kind, FerretDB 1.x.
 func Detect(ctx context.Context, c *mongo.Client) Backend {
 	var info struct {
-		Version  string `bson:"version"`
-		FerretDB string `bson:"ferretdbVersion"`
+		Version   string `bson:"version"`
+		FerretDB  string `bson:"ferretdbVersion"` // FerretDB 1.x
+		FerretDB2 struct {
+			Version string `bson:"version"`
+		} `bson:"ferretdb"` // FerretDB 2.x
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := c.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
 		return Backend{Kind: KindFerretDB1, Version: "unknown"}
 	}
+	if info.FerretDB == "" {
+		info.FerretDB = info.FerretDB2.Version
+	}
+	v := strings.TrimPrefix(info.FerretDB, "v")
 	switch {
 	case info.FerretDB == "":
 		return Backend{Kind: KindMongoDB, Version: info.Version}
-	case strings.HasPrefix(info.FerretDB, "v1.") || strings.HasPrefix(info.FerretDB, "1."):
-		return Backend{Kind: KindFerretDB1, Version: info.FerretDB}
-	default:
+	case v != "" && v[0] >= '2' && v[0] <= '9' && (len(v) == 1 || v[1] == '.'):
 		return Backend{Kind: KindFerretDB2, Version: info.FerretDB}
+	default:
+		// FerretDB 1.x, and any FerretDB that does not say which (the
+		// embedded 1.24 reports "unknown": its version is set only when
+		// its own binary is built): the cautious kind.
+		return Backend{Kind: KindFerretDB1, Version: info.FerretDB}
 	}
 }

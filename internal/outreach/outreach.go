@@ -13,6 +13,8 @@ import (
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/messages"
+
+	"github.com/tryout/tryout/internal/problem"
 )
 
 // Errors callers can test with errors.Is.
@@ -139,7 +141,7 @@ func (s *Service) Compose(ctx context.Context, b Broadcast) (Broadcast, error) {
 		b.SendAt = now
 	}
 	if b.SendAt.After(now.AddDate(1, 0, 0)) {
-		return Broadcast{}, fmt.Errorf("%w: schedule it within a year", ErrInvalid)
+		return Broadcast{}, problem.New(ErrInvalid, "Schedule it within a year.")
 	}
 	rs, err := s.Recipients(ctx, b.CampaignID, b.Segment)
 	if err != nil {
@@ -252,7 +254,7 @@ const MaxReply = 4000
 func (s *Service) Reply(ctx context.Context, entrantID, messageID, text string) (Reply, error) {
 	text = strings.TrimSpace(text)
 	if text == "" || utf8.RuneCountInString(text) > MaxReply {
-		return Reply{}, fmt.Errorf("%w: write a reply of 1 to %d characters", ErrInvalid, MaxReply)
+		return Reply{}, problem.New(ErrInvalid, "Write a reply of 1 to %d characters.", MaxReply)
 	}
 	m, err := s.Outbox.Get(ctx, messageID)
 	if errors.Is(err, mail.ErrNotFound) || (err == nil && (m.EntrantID != entrantID || m.Kind.Transactional())) {

@@ -10,6 +10,8 @@ import (
 	"slices"
 
 	"github.com/tryout/tryout/internal/entries"
+
+	"github.com/tryout/tryout/internal/problem"
 )
 
 // Segment kinds.
@@ -78,11 +80,11 @@ func (s Segment) Label() string {
 func (s Segment) Validate() error {
 	switch {
 	case s.Kind == Top && (s.TopN < 1 || s.TopN > MaxTop):
-		return fmt.Errorf("%w: give a number from 1 to %d for the top entries", ErrInvalid, MaxTop)
+		return problem.New(ErrInvalid, "Give a number from 1 to %d for the top entries.", MaxTop)
 	case s.Kind == One && s.EntrantID == "":
-		return fmt.Errorf("%w: no entrant chosen", ErrInvalid)
+		return problem.New(ErrInvalid, "No entrant chosen.")
 	case s.Kind != One && s.Kind != Results && !slices.Contains(SegmentKinds, s.Kind):
-		return fmt.Errorf("%w: no segment %q", ErrInvalid, s.Kind)
+		return problem.New(ErrInvalid, "No segment %q.", s.Kind)
 	}
 	return nil
 }

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/tryout/tryout/internal/ids"
+
+	"github.com/tryout/tryout/internal/problem"
 )
 
 // Queue sends a delivery through the task queue.
@@ -69,7 +71,7 @@ func (s *Service) AddEndpoint(ctx context.Context, campaignID, rawURL string, ev
 		}
 	}
 	if len(chosen) == 0 {
-		return Endpoint{}, fmt.Errorf("%w: choose at least one event", ErrInvalid)
+		return Endpoint{}, problem.New(ErrInvalid, "Choose at least one event.")
 	}
 	e := Endpoint{ID: ids.New("wh_"), CampaignID: campaignID, URL: u.String(), Events: chosen, Secret: NewSecret(), CreatedAt: s.Now().UTC()}
 	defer s.forget(campaignID)

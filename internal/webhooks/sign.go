@@ -5,10 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tryout/tryout/internal/problem"
 )
 
 // SecretPrefix starts every signing secret.
@@ -25,7 +26,7 @@ func NewSecret() string {
 func secretKey(secret string) ([]byte, error) {
 	k, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, SecretPrefix))
 	if err != nil || len(k) == 0 {
-		return nil, fmt.Errorf("%w: the secret is not whsec_ and base64", ErrInvalid)
+		return nil, problem.New(ErrInvalid, "The secret is not whsec_ and base64.")
 	}
 	return k, nil
 }

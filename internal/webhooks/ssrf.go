@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"syscall"
 	"time"
+
+	"github.com/tryout/tryout/internal/problem"
 )
 
 // blockedNets are the ranges no webhook may reach unless allowed: besides
@@ -49,22 +51,22 @@ func CheckURL(ctx context.Context, raw string, allowPrivate bool, r Resolver) (*
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil || len(raw) > 2000:
-		return nil, fmt.Errorf("%w: not a URL", ErrInvalid)
+		return nil, problem.New(ErrInvalid, "Not a URL.")
 	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, fmt.Errorf("%w: the address must start with https:// (or http://)", ErrInvalid)
+		return nil, problem.New(ErrInvalid, "The address must start with https:// (or http://).")
 	case u.Hostname() == "":
-		return nil, fmt.Errorf("%w: the address has no host", ErrInvalid)
+		return nil, problem.New(ErrInvalid, "The address has no host.")
 	case u.User != nil:
-		return nil, fmt.Errorf("%w: put no user name or password in the address", ErrInvalid)
+		return nil, problem.New(ErrInvalid, "Put no user name or password in the address.")
 	case u.Fragment != "":
-		return nil, fmt.Errorf("%w: the address has a #fragment", ErrInvalid)
+		return nil, problem.New(ErrInvalid, "The address has a #fragment.")
 	}
 	if allowPrivate {
 		return u, nil
 	}
 	ips, err := r.LookupNetIP(ctx, "ip", u.Hostname())
 	if err != nil || len(ips) == 0 {
-		return nil, fmt.Errorf("%w: the host %s does not resolve", ErrInvalid, u.Hostname())
+		return nil, problem.New(ErrInvalid, "The host %s does not resolve.", u.Hostname())
 	}
 	for _, ip := range ips {
 		if Blocked(ip) {
