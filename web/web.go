@@ -89,7 +89,7 @@ type Web struct {
 func (w *Web) Routes(r gin.IRoutes) error {
 	funcs := template.FuncMap{
 		"fmtTime": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
-		"mb":      func(n int64) int64 { return n / 1e6 },
+		"mb":      campaigns.MB,
 		"minutes": func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
 		"count":   func(n int64) string { return humanCount(n) },
 		"counted": countedText,

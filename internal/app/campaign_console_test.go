@@ -66,7 +66,7 @@ func TestCampaignConsoleForms(t *testing.T) {
 		t.Fatalf("create: %d %s", res.StatusCode, body)
 	}
 	cp, err := e.app.Campaigns.GetBySlug(ctx, "summer-skate")
-	if err != nil || cp.MaxFileBytes != 500<<20 || cp.MaxEntriesPerEntrant != 2 || len(cp.BlockedWords) != 2 || cp.BrandColor != "#e8590c" {
+	if err != nil || cp.MaxFileBytes != 500_000_000 || cp.MaxEntriesPerEntrant != 2 || len(cp.BlockedWords) != 2 || cp.BrandColor != "#e8590c" {
 		t.Fatalf("created: %+v %v", cp, err)
 	}
 	// Edit: new name, mode and reject reasons; the audit has only what changed.
