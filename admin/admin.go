@@ -226,6 +226,7 @@ var funcs = template.FuncMap{
 	"num":   func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
 	"fixed": func(f float64, n int) string { return strconv.FormatFloat(f, 'f', n, 64) },
 	"inc":   func(i int) int { return i + 1 },
+	"links": linkify,
 }
 
 // clock writes seconds as m:ss.

@@ -28,6 +28,7 @@ import (
 	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/referrals"
+	"github.com/tryout/tryout/internal/sharecard"
 	"github.com/tryout/tryout/internal/signing"
 	"github.com/tryout/tryout/internal/webauth"
 )
@@ -79,25 +80,37 @@ type Web struct {
 	Signer signing.Signer
 	// Rights serves the rules, guardian consent and account deletion pages.
 	Rights Rights
-	Now    func() time.Time
-	Log    *slog.Logger
-	pages  map[string]*template.Template
+	// Cards draws and keeps the 1200x630 images shared links unfurl into.
+	Cards *sharecard.Maker
+	Now   func() time.Time
+	Log   *slog.Logger
+	pages map[string]*template.Template
 }
 
 // Routes registers the pages and /static. Every template is parsed here, so
 // a broken template stops start-up instead of failing a visitor.
 func (w *Web) Routes(r gin.IRoutes) error {
 	funcs := template.FuncMap{
-		"fmtTime": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
-		"mb":      campaigns.MB,
-		"minutes": func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
-		"count":   func(n int64) string { return humanCount(n) },
-		"counted": countedText,
-		"cards":   cardsHTML,
-		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"int":     func(f float64) int { return int(f + 0.5) },
+		"fmtTime":  func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
+		"mb":       campaigns.MB,
+		"minutes":  func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
+		"count":    func(n int64) string { return humanCount(n) },
+		"counted":  countedText,
+		"cards":    cardsHTML,
+		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"when":     when,
+		"deadline": deadline,
+		"until":    until,
+		"int":      func(f float64) int { return int(f + 0.5) },
 		"tab": func(c campaigns.Campaign, tab string) map[string]any {
 			return map[string]any{"C": c, "Tab": tab}
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i].(string)] = kv[i+1]
+			}
+			return m
 		},
 		"countries":   eligibility.Describe,
 		"countryName": eligibility.Name,
@@ -120,6 +133,10 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		return fmt.Errorf("web: static: %w", err)
 	}
 	r.StaticFS("/static", http.FS(static))
+	r.GET("/favicon.ico", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=86400")
+		c.FileFromFS("favicon.png", http.FS(static))
+	})
 	deadlines := httpx.Deadlines(30*time.Second, 60*time.Second)
 	page := func(h gin.HandlerFunc) []gin.HandlerFunc { return []gin.HandlerFunc{deadlines, w.Sessions.Load, h} }
 	r.GET("/", page(w.home)...)
@@ -140,11 +157,12 @@ func (w *Web) Routes(r gin.IRoutes) error {
 	r.GET("/auth/callback", page(w.confirmSignin)...)
 	r.POST("/auth/callback", page(w.redeem)...)
 	w.rightsRoutes(r, page)
+	w.shareRoutes(r, page)
 	return nil
 }
 
 func (w *Web) render(c *gin.Context, status int, page string, data any) {
-	w.renderFramed(c, status, page, "layout", "'none'", data)
+	w.renderFramed(c, status, page, "layout", "'none'", withNav(c, data))
 }
 
 // renderFramed renders a page with a layout, the site's security headers
@@ -219,7 +237,8 @@ func (w *Web) campaign(c *gin.Context) {
 	}
 	id, signedIn := webauth.EntrantID(c)
 	data := map[string]any{"C": cp, "Open": cp.EntryOpen(w.Now()) == nil, "Soon": w.Now().Before(cp.EntryOpensAt), "SignedIn": signedIn,
-		"Resume": c.Query("entry"), "Voting": w.votingState(cp), "HideVotes": cp.VoteRules().TotalsHidden(w.Now())}
+		"Resume": c.Query("entry"), "Voting": w.votingState(cp), "HideVotes": cp.VoteRules().TotalsHidden(w.Now()),
+		"Meta": w.campaignMeta(cp, "/c/"+cp.Slug, cp.Name)}
 	if page, err := w.Gallery.Page(c, gallery.Query{CampaignID: cp.ID, Order: gallery.Shuffle, Seed: w.shuffleSeed(c), Limit: 6}); err == nil {
 		data["Preview"], data["Total"] = page.Cards, page.Total
 	} else {

@@ -15,6 +15,7 @@ import (
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
 	"github.com/tryout/tryout/internal/ratelimit"
+	"github.com/tryout/tryout/internal/sharecard"
 	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/internal/webauth"
 	"github.com/tryout/tryout/web"
@@ -79,7 +80,8 @@ func (a *App) Handler() (http.Handler, error) {
 		scheme = "https://"
 	}
 	pages := &web.Web{PageToken: a.Pages().Token, Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Draws: a.Judging, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
-		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log, Rights: a.webRights()}
+		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log, Rights: a.webRights(),
+		Cards: &sharecard.Maker{Store: a.Blobs, Bucket: a.Cfg.S3BucketRenditions}}
 	if err := pages.Routes(r); err != nil {
 		return nil, err
 	}
