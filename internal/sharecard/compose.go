@@ -101,7 +101,7 @@ func Entry(in EntryCard) ([]byte, error) {
 	} else {
 		fillGradient(img, bg, shade(bg, 0.72))
 	}
-	band(img, 300)
+	band(img, 380)
 	playMark(img, Width/2, 230, 64)
 	t := newTexter()
 	white, grey := color.RGBA{0xff, 0xff, 0xff, 0xff}, color.RGBA{0xe4, 0xe4, 0xea, 0xff}

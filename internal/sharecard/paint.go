@@ -66,7 +66,7 @@ func band(dst *image.RGBA, h int) {
 	r := dst.Bounds()
 	for y := r.Max.Y - h; y < r.Max.Y; y++ {
 		t := float64(y-(r.Max.Y-h)) / float64(h)
-		keep := 1 - 0.82*math.Sqrt(t)
+		keep := 1 - 0.85*t*t*(3-2*t) // smoothstep: no visible edge where it starts
 		for x := r.Min.X; x < r.Max.X; x++ {
 			c := dst.RGBAAt(x, y)
 			dst.SetRGBA(x, y, color.RGBA{uint8(float64(c.R) * keep), uint8(float64(c.G) * keep), uint8(float64(c.B) * keep), 0xff})
@@ -111,10 +111,11 @@ func playMark(dst *image.RGBA, cx, cy, rad int) {
 	}
 	// The triangle, pointing right, its centre of mass on the circle's.
 	h := float64(rad) * 0.9
-	left := float64(cx) - h/3
+	w := h * 0.866
+	left := float64(cx) - w/3
 	for y := cy - int(h/2); y <= cy+int(h/2); y++ {
 		half := (h / 2) - math.Abs(float64(y-cy))
-		right := left + half*2*0.866*2
+		right := left + w*half/(h/2)
 		for x := int(left); x <= int(right); x++ {
 			blend(dst, x, y, white, min(1, right-float64(x)+0.5))
 		}
