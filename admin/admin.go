@@ -34,6 +34,7 @@ import (
 	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/outreach"
 	"github.com/tryout/tryout/internal/perks"
+	"github.com/tryout/tryout/internal/sharecard"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
 )
@@ -77,6 +78,9 @@ type Admin struct {
 
 	// Rights exports and deletes entrants' data on request (owners).
 	Rights Rights
+	// Cards draws a campaign's share card when it is saved (nil: the
+	// public pages draw it on first request).
+	Cards *sharecard.Maker
 }
 
 // Routes registers the console and its API under r, mounted at /admin.

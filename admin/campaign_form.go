@@ -144,6 +144,7 @@ func (a *Admin) saveCampaign(c *gin.Context) {
 		}
 		a.audit(c, u, "campaign.update", cp.ID, b, after)
 	}
+	a.drawCard(c, cp)
 	c.Redirect(http.StatusSeeOther, "/admin/?done="+url.QueryEscape("Saved “"+cp.Name+"”."))
 }
 

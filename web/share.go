@@ -52,7 +52,7 @@ func (w *Web) entry(c *gin.Context) {
 	meaning, next := e.Status.Describe()
 	data := map[string]any{"E": e, "C": cp, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)),
 		"Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons, "Share": w.share(e), "Views": e.Views, "Votes": e.Votes,
-		"Meta": w.entryMeta(e, cp)}
+		"Meta": w.entryMeta(e, cp), "Action": nextAction(e, cp)}
 	if card, ok, err := w.Gallery.Card(c, e.ID); err == nil && ok { // Redis has the live counts
 		data["Views"], data["Votes"] = card.Views, card.Votes
 	}

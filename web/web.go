@@ -14,6 +14,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -91,8 +93,10 @@ type Web struct {
 // a broken template stops start-up instead of failing a visitor.
 func (w *Web) Routes(r gin.IRoutes) error {
 	funcs := template.FuncMap{
-		"fmtTime":  func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
-		"mb":       campaigns.MB,
+		"fmtTime": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
+		"mb": func(n int64) string { // decimal MB, to a tenth: "500", "104.9"
+			return strings.TrimSuffix(strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64), ".0")
+		},
 		"minutes":  func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
 		"count":    func(n int64) string { return humanCount(n) },
 		"counted":  countedText,

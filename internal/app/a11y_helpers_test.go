@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -107,10 +109,18 @@ type tabReport struct {
 
 func tabWalk(max int) chromedp.Action[tabReport] {
 	return func(ctx context.Context, tg *chromedp.Target) (tabReport, error) {
+		// Tab past the last control leaves the page for the browser's own
+		// UI, and an unfocused page shows no focus ring: keep the page
+		// focused, as a person's window is.
+		if _, err := cdp.Call(ctx, tg, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+			return tabReport{}, err
+		}
 		if _, err := chromedp.Evaluate[any](`(() => { window.__seen = new Set(); window.__stops = [];
 			document.activeElement && document.activeElement.blur();
 			document.addEventListener("focusin", (ev) => {
-				const el = ev.target, cs = getComputedStyle(el);
+				const el = ev.target;
+				if (window.__seen.has(el)) return; // round again: seen
+				const cs = getComputedStyle(el);
 				const ring = (cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) > 0) || (cs.boxShadow && cs.boxShadow !== "none");
 				window.__seen.add(el);
 				window.__stops.push({ what: el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " + (el.getAttribute("aria-label") || el.textContent || el.name || "").trim().slice(0, 40), visible: ring });
@@ -123,7 +133,8 @@ func tabWalk(max int) chromedp.Action[tabReport] {
 			}
 		}
 		out, err := chromedp.Evaluate[string](`JSON.stringify({ stops: window.__stops, unreached: [...document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])")]
-			.filter((el) => !el.disabled && el.type !== "hidden" && el.offsetParent !== null && el.getClientRects().length && !window.__seen.has(el) && !el.closest("[hidden], [inert]"))
+			.filter((el) => !el.disabled && el.type !== "hidden" && el.offsetParent !== null && el.getClientRects().length && !window.__seen.has(el) && !el.closest("[hidden], [inert]")
+				&& !(el.closest("details") && !el.closest("details").open && !el.closest("summary"))) // inside a closed disclosure: reached by opening it
 			.map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " + (el.getAttribute("aria-label") || el.textContent || el.name || "").trim().slice(0, 40)) })`)(ctx, tg)
 		if err != nil {
 			return tabReport{}, err

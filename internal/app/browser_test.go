@@ -102,7 +102,7 @@ func TestBrowserEntryFlow(t *testing.T) {
 	if err := os.WriteFile(video, videoOfSize(t, 30<<20), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx := browser(t)
+	ctx := browserFor(t, 5*time.Minute)
 	page := e.srv.URL + "/c/browser-tricks"
 	act := func(f func()) chromedp.Action[chromedp.Void] {
 		return func(context.Context, *chromedp.Target) (chromedp.Void, error) { f(); return chromedp.Void{}, nil }
@@ -180,7 +180,7 @@ func TestBrowserEntryFlow(t *testing.T) {
 		// they typed, its link clickable.
 		waitJS(`!!document.getElementById("nav-me") && !!document.getElementById("nav-signout") && !document.getElementById("nav-signin")`),
 		waitJS(`!!document.querySelector('.entry-summary h2 a[href="/e/`+id+`"]') && !!document.querySelector(".entry-summary .next-action")`),
-		waitJS(`[...document.querySelectorAll(".message-card .pre")].some((p) => p.textContent.startsWith("Hi Maya,") && p.querySelector("a[href^='/']"))`),
+		waitJS(`[...document.querySelectorAll(".message-card .pre")].some((p) => p.textContent.startsWith("Hi Maya,") && p.querySelector("a[href$='/me']"))`),
 		chromedp.EmulateViewport(1280, 900),
 		shot(t, ctx, "8-received-desktop"),
 		chromedp.Navigate(page+"?entry="+id),

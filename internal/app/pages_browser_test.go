@@ -16,6 +16,13 @@ import (
 	"github.com/tryout/tryout/internal/webauth"
 )
 
+func or(a, b string) string {
+	if a != "" {
+		return "return " + a
+	}
+	return "return " + b
+}
+
 // timeZone makes the browser live in an IANA time zone.
 func timeZone(id string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
@@ -53,7 +60,8 @@ func staffSignIn(e *env) chromedp.Action[chromedp.Void] {
 // TestBrowserEveryPage opens every public and console page at 1280 px and
 // on a 390x844 phone, signed out, as an entrant and as staff: axe-core
 // finds no serious or critical accessibility problem, the phone never
-// scrolls sideways, the header offers the visitor's own links, the
+// scrolls sideways, times are in the visitor's zone (New York here) with
+// the zone named, the header offers the visitor's own links, the
 // favicon is there, Tab reaches every control with a visible focus ring,
 // and each page is kept as a screenshot to look at.
 func TestBrowserEveryPage(t *testing.T) {
@@ -63,44 +71,48 @@ func TestBrowserEveryPage(t *testing.T) {
 	type page struct {
 		name, path, ready string
 		as                string // "", entrant, staff
+		check             string // JavaScript that must hold on the page
 	}
 	pages := []page{
-		{"home", "/", "main h1", ""},
-		{"campaign", "/c/" + slug, "#signin", ""},
-		{"gallery", "/c/" + slug + "/gallery", ".entry-card", ""},
-		{"leaderboard", "/c/" + slug + "/leaderboard", "table.leaderboard", ""},
-		{"winners", "/c/" + slug + "/winners", ".winners", ""},
-		{"rules", "/c/" + slug + "/rules", "#rules-text", ""},
-		{"entry", "/e/" + live, "#controls:not([hidden])", ""},
-		{"signin", "/signin?next=/me", "#signin", ""},
-		{"notfound", "/c/no-such-campaign", "main h1", ""},
-		{"unsubscribe-bad", "/unsubscribe?t=broken", "#problem", ""},
-		{"guardian-bad", "/guardian?t=broken", "#problem", ""},
-		{"embed-entry", "/embed/e/" + live, "#controls:not([hidden])", ""},
-		{"embed-gallery", "/embed/c/" + slug, ".cards", ""},
-		{"campaign-signed-in", "/c/" + slug, "#details", "entrant"},
-		{"me", "/me", ".entry-summary", "entrant"},
-		{"entry-own", "/e/" + s.mine.ID, "#status", "entrant"},
-		{"staff-login", "/admin/login", "#login", ""},
-		{"console", "/admin/", ".console-links", "staff"},
-		{"queue", "/admin/queue", "main h1", "staff"},
-		{"reports", "/admin/reports", "main h1", "staff"},
-		{"review", "/admin/entries/" + live, "#takedown", "staff"},
-		{"votes", "/admin/entries/" + live + "/votes", "main h1", "staff"},
-		{"entrants", "/admin/entrants", "main h1", "staff"},
-		{"entrant", "/admin/entrants/" + s.mine.EntrantID, "#timeline", "staff"},
-		{"audit", "/admin/audit", "main h1", "staff"},
-		{"outbox", "/admin/outbox", ".outbox article", "staff"},
-		{"retention", "/admin/retention", "main h1", "staff"},
-		{"campaign-new", "/admin/campaigns/new", "#campaign", "staff"},
-		{"campaign-edit", "/admin/campaigns/" + s.cp.ID + "/edit", "#campaign", "staff"},
-		{"messages", "/admin/campaigns/" + s.cp.ID + "/messages", "#template-form", "staff"},
-		{"perks", "/admin/campaigns/" + s.cp.ID + "/perks", "main h1", "staff"},
-		{"broadcasts", "/admin/campaigns/" + s.cp.ID + "/broadcasts", "#broadcast-form", "staff"},
-		{"broadcast", "/admin/broadcasts/" + s.broadcast, "#delivery", "staff"},
-		{"judging", "/admin/campaigns/" + s.cp.ID + "/judging", "main h1", "staff"},
-		{"round", "/admin/rounds/" + s.round.ID, "main h1", "staff"},
-		{"ranking", "/admin/rounds/" + s.round.ID + "/ranking", "main h1", "staff"},
+		{"home", "/", "main h1", "", ""},
+		{"campaign", "/c/" + slug, "#signin", "", `document.querySelector("main").textContent.includes("Videos up to 500 MB")
+			&& document.querySelector('meta[property="og:site_name"]').content === "Acme Boards" && !!document.querySelector('a[href="/c/summer-tricks/rules"]')
+			&& / E[SD]T your time\)$/.test(document.querySelector("time[data-zone] + .yourtime").textContent)`},
+		{"gallery", "/c/" + slug + "/gallery", ".entry-card", "", ""},
+		{"leaderboard", "/c/" + slug + "/leaderboard", "table.leaderboard", "", ""},
+		{"winners", "/c/" + slug + "/winners", ".winners", "", ""},
+		{"rules", "/c/" + slug + "/rules", "#rules-text", "", `document.getElementById("rules-text").textContent.includes("Film it yourself")`},
+		{"entry", "/e/" + live, "#controls:not([hidden])", "", ""},
+		{"signin", "/signin?next=/me", "#signin", "", ""},
+		{"notfound", "/c/no-such-campaign", "main h1", "", ""},
+		{"unsubscribe-bad", "/unsubscribe?t=broken", "#problem", "", ""},
+		{"guardian-bad", "/guardian?t=broken", "#problem", "", ""},
+		{"embed-entry", "/embed/e/" + live, "#controls:not([hidden])", "", ""},
+		{"embed-gallery", "/embed/c/" + slug, ".cards", "", ""},
+		{"campaign-signed-in", "/c/" + slug, "#details", "entrant", ""},
+		{"me", "/me", ".entry-summary", "entrant", `/\d\d:\d\d E[SD]T$/.test(document.querySelector(".message-card time").textContent)
+			&& !!document.querySelector('.entry-summary h2 a[href="/e/` + s.mine.ID + `"]') && !!document.querySelector(".message-card .pre a")`},
+		{"entry-own", "/e/" + s.mine.ID, `#next-action[href="/c/summer-tricks?entry=` + s.mine.ID + `"]`, "entrant", ""},
+		{"staff-login", "/admin/login", "#login", "", ""},
+		{"console", "/admin/", ".console-links", "staff", ""},
+		{"queue", "/admin/queue", "main h1", "staff", ""},
+		{"reports", "/admin/reports", "main h1", "staff", ""},
+		{"review", "/admin/entries/" + live, "#takedown", "staff", ""},
+		{"votes", "/admin/entries/" + live + "/votes", "main h1", "staff", ""},
+		{"entrants", "/admin/entrants", "main h1", "staff", ""},
+		{"entrant", "/admin/entrants/" + s.mine.EntrantID, "#timeline", "staff", ""},
+		{"audit", "/admin/audit", "main h1", "staff", ""},
+		{"outbox", "/admin/outbox", ".outbox article", "staff", ""},
+		{"retention", "/admin/retention", "main h1", "staff", ""},
+		{"campaign-new", "/admin/campaigns/new", "#campaign", "staff", ""},
+		{"campaign-edit", "/admin/campaigns/" + s.cp.ID + "/edit", "#campaign", "staff", `document.getElementById("max_file_mb").value === "500" && document.getElementById("brand_name").value === "Acme Boards"`},
+		{"messages", "/admin/campaigns/" + s.cp.ID + "/messages", "#template-form", "staff", ""},
+		{"perks", "/admin/campaigns/" + s.cp.ID + "/perks", "main h1", "staff", ""},
+		{"broadcasts", "/admin/campaigns/" + s.cp.ID + "/broadcasts", "#broadcast-form", "staff", ""},
+		{"broadcast", "/admin/broadcasts/" + s.broadcast, "#delivery", "staff", ""},
+		{"judging", "/admin/campaigns/" + s.cp.ID + "/judging", "main h1", "staff", ""},
+		{"round", "/admin/rounds/" + s.round.ID, "main h1", "staff", ""},
+		{"ranking", "/admin/rounds/" + s.round.ID + "/ranking", "main h1", "staff", ""},
 	}
 	b := browserFor(t, 15*time.Minute)
 	if err := chromedp.Do(b, timeZone("America/New_York")); err != nil {
@@ -131,6 +143,7 @@ func TestBrowserEveryPage(t *testing.T) {
 				chromedp.Navigate(e.srv.URL+p.path),
 				chromedp.WaitReady(p.ready),
 				waitJS(`document.readyState === "complete"`),
+				waitJS(`(() => { `+or(p.check, "true")+` })() !== false`),
 			)
 			cancel()
 			if err != nil {

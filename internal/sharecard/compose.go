@@ -17,7 +17,6 @@ import (
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // logos may be WebP too
-
 )
 
 // Size of every card: the 1.91:1 image Open Graph and X recommend.
