@@ -35,6 +35,7 @@ import (
 	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/outreach"
 	"github.com/tryout/tryout/internal/perks"
+	"github.com/tryout/tryout/internal/sharecard"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/internal/webhooks"
@@ -83,6 +84,9 @@ type Admin struct {
 
 	// Rights exports and deletes entrants' data on request (owners).
 	Rights Rights
+	// Cards draws a campaign's share card when it is saved (nil: the
+	// public pages draw it on first request).
+	Cards *sharecard.Maker
 }
 
 // Routes registers the console and its API under r, mounted at /admin.
@@ -237,6 +241,7 @@ var funcs = template.FuncMap{
 	"num":   func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
 	"fixed": func(f float64, n int) string { return strconv.FormatFloat(f, 'f', n, 64) },
 	"inc":   func(i int) int { return i + 1 },
+	"links": linkify,
 }
 
 // clock writes seconds as m:ss.

@@ -189,7 +189,8 @@ func (a *Admin) broadcastPage(c *gin.Context) {
 		return
 	}
 	a.render(c, http.StatusOK, "broadcast.html", map[string]any{"B": b, "Campaign": cp, "Copies": copies, "Counts": counts,
-		"Statuses": []mail.Status{mail.Queued, mail.Sent, mail.Failed, mail.Suppressed, mail.Kept}, "Done": c.Query("done")})
+		"Statuses": []mail.Status{mail.Queued, mail.Sent, mail.Failed, mail.Suppressed, mail.Kept}, "Done": c.Query("done"),
+		"State": broadcastState(b, len(copies), a.Now())})
 }
 
 // cancelBroadcast stops a scheduled staff message before it is sent.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -35,7 +36,7 @@ func campaignFields(c campaigns.Campaign) map[string]string {
 		"slug": c.Slug, "name": c.Name, "description": c.Description,
 		"entry_opens_at": t(c.EntryOpensAt), "entry_closes_at": t(c.EntryClosesAt),
 		"voting_opens_at": t(c.VotingOpensAt), "voting_closes_at": t(c.VotingClosesAt),
-		"max_file_mb":             strconv.FormatInt(c.MaxFileBytes>>20, 10),
+		"max_file_mb":             campaigns.MB(c.MaxFileBytes),
 		"max_duration_seconds":    strconv.Itoa(c.MaxDurationSeconds),
 		"min_duration_seconds":    strconv.Itoa(c.MinDurationSeconds),
 		"max_entries_per_entrant": strconv.Itoa(c.MaxEntriesPerEntrant),
@@ -43,7 +44,7 @@ func campaignFields(c campaigns.Campaign) map[string]string {
 		"rules_version":           c.RulesVersion, "rules_text": c.RulesText, "media_release_text": c.MediaReleaseText,
 		"moderation_mode": c.ModerationMode, "blocked_words": strings.Join(c.BlockedWords, "\n"),
 		"report_threshold": strconv.Itoa(c.ReportThreshold), "reason_templates": strings.Join(c.ReasonTemplates, "\n"),
-		"perks_text": c.PerksText, "brand_color": c.BrandColor,
+		"perks_text": c.PerksText, "brand_color": c.BrandColor, "brand_name": c.BrandName,
 		"vote_frequency": c.VoteFrequency, "vote_scope": c.VoteScope, "votes_per_period": strconv.Itoa(max(c.VotesPerPeriod, 1)),
 		"voter_identity": c.VoterIdentity, "self_vote": strconv.FormatBool(c.SelfVote), "hide_totals": strconv.FormatBool(c.HideTotals),
 	}
@@ -143,6 +144,7 @@ func (a *Admin) saveCampaign(c *gin.Context) {
 		}
 		a.audit(c, u, "campaign.update", cp.ID, b, after)
 	}
+	a.drawCard(c, cp)
 	c.Redirect(http.StatusSeeOther, "/admin/?done="+url.QueryEscape("Saved “"+cp.Name+"”."))
 }
 
@@ -216,15 +218,18 @@ func parseCampaignForm(c *gin.Context, base campaigns.Campaign) (campaigns.Campa
 	}
 	cp.Slug, cp.Name, cp.Description = str("slug"), str("name"), str("description")
 	cp.RulesVersion, cp.RulesText, cp.MediaReleaseText = str("rules_version"), str("rules_text"), str("media_release_text")
-	cp.ModerationMode, cp.PerksText, cp.BrandColor = str("moderation_mode"), str("perks_text"), str("brand_color")
+	cp.ModerationMode, cp.PerksText, cp.BrandColor, cp.BrandName = str("moderation_mode"), str("perks_text"), str("brand_color"), str("brand_name")
 	cp.BlockedWords, cp.ReasonTemplates = lines("blocked_words"), lines("reason_templates")
 	tm("entry_opens_at", &cp.EntryOpensAt, true)
 	tm("entry_closes_at", &cp.EntryClosesAt, true)
 	tm("voting_opens_at", &cp.VotingOpensAt, false)
 	tm("voting_closes_at", &cp.VotingClosesAt, false)
-	var mb int
-	num("max_file_mb", &mb)
-	cp.MaxFileBytes = int64(mb) << 20
+	// Decimal megabytes, stored exactly as typed (500 is 500,000,000 bytes).
+	if mb, err := strconv.ParseFloat(str("max_file_mb"), 64); err != nil || mb <= 0 || mb > 1e7 {
+		fe["max_file_mb"] = "enter a size in megabytes, such as 500"
+	} else {
+		cp.MaxFileBytes = int64(math.Round(mb * 1e6))
+	}
 	num("max_duration_seconds", &cp.MaxDurationSeconds)
 	num("min_duration_seconds", &cp.MinDurationSeconds)
 	num("max_entries_per_entrant", &cp.MaxEntriesPerEntrant)

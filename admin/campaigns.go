@@ -43,6 +43,7 @@ type campaignInput struct {
 	HideTotals           bool      `json:"hide_totals"`
 	PerksText            string    `json:"perks_text"`
 	BrandColor           string    `json:"brand_color"`
+	BrandName            string    `json:"brand_name"`
 	rightsInput
 }
 
@@ -58,7 +59,7 @@ func newCampaignView(c campaigns.Campaign) campaignView {
 		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText,
 		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds, c.ReportThreshold,
 		c.ReasonTemplates, c.VotingOpensAt, c.VotingClosesAt, c.VoteFrequency, c.VoteScope, c.VotesPerPeriod, c.VoterIdentity,
-		c.SelfVote, c.HideTotals, c.PerksText, c.BrandColor, rightsInputOf(c)}, c.CreatedBy, c.CreatedAt}
+		c.SelfVote, c.HideTotals, c.PerksText, c.BrandColor, c.BrandName, rightsInputOf(c)}, c.CreatedBy, c.CreatedAt}
 }
 
 func (a *Admin) createCampaign(c *gin.Context) {
@@ -75,7 +76,7 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		MaxEntriesPerEntrant: in.MaxEntriesPerEntrant, MinAge: in.MinAge,
 		RulesVersion: in.RulesVersion, RulesText: in.RulesText, MediaReleaseText: in.MediaReleaseText,
 		ModerationMode: in.ModerationMode, BlockedWords: in.BlockedWords, MinDurationSeconds: in.MinDurationSeconds, ReportThreshold: in.ReportThreshold,
-		ReasonTemplates: in.ReasonTemplates, VotingOpensAt: in.VotingOpensAt, VotingClosesAt: in.VotingClosesAt, PerksText: in.PerksText, BrandColor: in.BrandColor,
+		ReasonTemplates: in.ReasonTemplates, VotingOpensAt: in.VotingOpensAt, VotingClosesAt: in.VotingClosesAt, PerksText: in.PerksText, BrandColor: in.BrandColor, BrandName: in.BrandName,
 		VoteFrequency: in.VoteFrequency, VoteScope: in.VoteScope, VotesPerPeriod: in.VotesPerPeriod, VoterIdentity: in.VoterIdentity,
 		SelfVote: in.SelfVote, HideTotals: in.HideTotals,
 		CreatedBy: u.ID, CreatedAt: a.Now(),

@@ -47,7 +47,12 @@ func (a *Admin) loginPage(c *gin.Context) {
 func (a *Admin) renderLogin(c *gin.Context, status int, problem string) {
 	token := ids.New("")
 	a.setCookie(c, loginCookie, token, 3600)
-	a.render(c, status, "login.html", map[string]any{"CSRF": token, "Problem": problem, "Next": safeNext(c.Query("next"))})
+	next := safeNext(c.Query("next"))
+	if c.Request.Method == http.MethodPost {
+		next = safeNext(c.PostForm("next"))
+	}
+	// A refused attempt keeps the email typed (never the password).
+	a.render(c, status, "login.html", map[string]any{"CSRF": token, "Problem": problem, "Next": next, "Email": strings.TrimSpace(c.PostForm("email"))})
 }
 
 // login checks the password (rate limited per address and per client),

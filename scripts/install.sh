@@ -27,6 +27,8 @@ command -v curl >/dev/null || missing+=(curl)
 command -v prlimit >/dev/null || missing+=(util-linux)
 # Browser tests drive Debian's Chromium headless.
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# The unfurl test runs open-graph-scraper (npm) under Node.
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   command -v apt-get >/dev/null || die "install these yourself: ${missing[*]}"
   apt_install "${missing[@]}"
@@ -47,4 +49,5 @@ if [[ ! -x $minio_cached ]]; then
   mv "$minio_cached.tmp" "$minio_cached"
 fi
 ln -sf "$minio_cached" "$BIN/minio"
+"$ROOT/scripts/vendor.sh" node-tools
 say "dependencies ready: redis-server $(redis-server --version | awk '{print $3}'), $(ffmpeg -version | head -1 | awk '{print $1, $3}'), minio $MINIO_VERSION"

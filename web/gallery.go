@@ -94,7 +94,8 @@ func (w *Web) galleryPage(c *gin.Context) {
 		w.fail(c, err)
 		return
 	}
-	key := strings.Join([]string{cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, q.Cursor, strconv.FormatUint(q.Seed, 10), strconv.FormatBool(hidden)}, "\x00")
+	hdr := nav(c) // the header differs signed in and out: part of the keys
+	key := strings.Join([]string{cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, q.Cursor, strconv.FormatUint(q.Seed, 10), strconv.FormatBool(hidden), strconv.FormatBool(hdr.SignedIn)}, "\x00")
 	if p, ok := w.Pages.get(key, w.Now()); ok {
 		w.send(c, http.StatusOK, "'none'", p)
 		return
@@ -138,11 +139,12 @@ func (w *Web) galleryPage(c *gin.Context) {
 	// The page around the cards is the same for every visitor of this
 	// order (whatever their seed): render it once per version and moment,
 	// and write only the cards per request.
-	frameKey := strings.Join([]string{"frame", cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, strconv.FormatBool(q.Cursor == ""), strconv.FormatBool(hidden)}, "\x00")
+	frameKey := strings.Join([]string{"frame", cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, strconv.FormatBool(q.Cursor == ""), strconv.FormatBool(hidden), strconv.FormatBool(hdr.SignedIn)}, "\x00")
 	frame, ok := w.Pages.get(frameKey, w.Now())
 	if !ok {
 		if frame, err = w.build("gallery.html", "layout", map[string]any{"C": cp, "Page": page, "Tabs": tabs, "Search": q.Search,
-			"Voting": w.votingState(cp), "Body": template.HTML(bodyMarker)}); err != nil {
+			"Voting": w.votingState(cp), "Body": template.HTML(bodyMarker), "Nav": hdr,
+			"Meta": w.campaignMeta(cp, "/c/"+cp.Slug+"/gallery", "Watch the entries: "+cp.Name)}); err != nil {
 			w.fail(c, err)
 			return
 		}
@@ -164,7 +166,7 @@ func (w *Web) leaderboard(c *gin.Context) {
 	}
 	if cp.VoteRules().TotalsHidden(w.Now()) {
 		c.Header("Cache-Control", "public, no-cache")
-		w.render(c, http.StatusOK, "leaderboard.html", map[string]any{"C": cp, "Hidden": true, "Voting": w.votingState(cp)})
+		w.render(c, http.StatusOK, "leaderboard.html", map[string]any{"C": cp, "Hidden": true, "Voting": w.votingState(cp), "Meta": w.leaderboardMeta(cp)})
 		return
 	}
 	page, err := w.Gallery.Page(c, gallery.Query{CampaignID: cp.ID, Order: gallery.Top, Limit: 50})
@@ -185,7 +187,7 @@ func (w *Web) leaderboard(c *gin.Context) {
 		rows = append(rows, row{rank, card})
 	}
 	c.Header("Cache-Control", "public, no-cache")
-	w.render(c, http.StatusOK, "leaderboard.html", map[string]any{"C": cp, "Rows": rows, "Total": page.Total, "Voting": w.votingState(cp)})
+	w.render(c, http.StatusOK, "leaderboard.html", map[string]any{"C": cp, "Rows": rows, "Total": page.Total, "Voting": w.votingState(cp), "Meta": w.leaderboardMeta(cp)})
 }
 
 // winnerView is a winner with the entry's public card.
@@ -216,7 +218,8 @@ func (w *Web) winners(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "public, no-cache")
-	w.render(c, http.StatusOK, "winners.html", map[string]any{"C": cp, "Winners": list, "Voting": w.votingState(cp), "Draws": draws, "Method": judging.Method})
+	w.render(c, http.StatusOK, "winners.html", map[string]any{"C": cp, "Winners": list, "Voting": w.votingState(cp), "Draws": draws, "Method": judging.Method,
+		"Meta": w.campaignMeta(cp, "/c/"+cp.Slug+"/winners", "The winners of "+cp.Name)})
 }
 
 func (w *Web) winnersOf(c *gin.Context, cp campaigns.Campaign) ([]winnerView, error) {
@@ -241,6 +244,7 @@ func (w *Web) winnersOf(c *gin.Context, cp campaigns.Campaign) ([]winnerView, er
 type voting struct {
 	State string // none, soon, open, closed
 	At    time.Time
+	C     campaigns.Campaign // whose zone the deadline is shown in
 }
 
 func (w *Web) votingState(cp campaigns.Campaign) voting {
@@ -249,11 +253,11 @@ func (w *Web) votingState(cp campaigns.Campaign) voting {
 	case cp.VotingOpensAt.IsZero():
 		return voting{State: "none"}
 	case now.Before(cp.VotingOpensAt):
-		return voting{"soon", cp.VotingOpensAt}
+		return voting{"soon", cp.VotingOpensAt, cp}
 	case now.Before(cp.VotingClosesAt):
-		return voting{"open", cp.VotingClosesAt}
+		return voting{"open", cp.VotingClosesAt, cp}
 	}
-	return voting{"closed", cp.VotingClosesAt}
+	return voting{"closed", cp.VotingClosesAt, cp}
 }
 
 // publicEntry is an entry anyone may see, or ErrNotFound.

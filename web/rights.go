@@ -38,7 +38,8 @@ func (w *Web) rules(c *gin.Context) {
 		w.fail(c, err)
 		return
 	}
-	w.render(c, http.StatusOK, "rules.html", map[string]any{"C": cp, "Countries": eligibility.Describe(cp.Countries)})
+	w.render(c, http.StatusOK, "rules.html", map[string]any{"C": cp, "Countries": eligibility.Describe(cp.Countries),
+		"Meta": w.campaignMeta(cp, "/c/"+cp.Slug+"/rules", "Official rules: "+cp.Name)})
 }
 
 // guardianPage shows a parent or guardian exactly what they would agree

@@ -51,7 +51,8 @@ func (w *Web) entry(c *gin.Context) {
 	}
 	meaning, next := e.Explain()
 	data := map[string]any{"E": e, "C": cp, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)),
-		"Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons, "Share": w.share(e), "Views": e.Views, "Votes": e.Votes}
+		"Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons, "Share": w.share(e), "Views": e.Views, "Votes": e.Votes,
+		"Meta": w.entryMeta(e, cp), "Action": nextAction(e, cp)}
 	if card, ok, err := w.Gallery.Card(c, e.ID); err == nil && ok { // Redis has the live counts
 		data["Views"], data["Votes"] = card.Views, card.Votes
 	}
@@ -223,7 +224,7 @@ func (w *Web) oembed(c *gin.Context) {
 				resp.ThumbnailWidth, resp.ThumbnailHeight = 1280, 720
 			}
 		}
-	case len(parts) == 2 && parts[0] == "c":
+	case parts[0] == "c" && (len(parts) == 2 || len(parts) == 3 && campaignTab(parts[2])):
 		cp, err := w.Campaigns.GetBySlug(c, parts[1])
 		if err != nil {
 			httpx.Fail(c, w.Log, httpx.E(http.StatusNotFound, "not_embeddable", "There is no campaign at that address."))
@@ -241,6 +242,12 @@ func (w *Web) oembed(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=300")
 	c.JSON(http.StatusOK, resp)
+}
+
+// campaignTab reports whether a campaign page's last part is one that
+// embeds as the campaign's gallery widget.
+func campaignTab(s string) bool {
+	return s == "gallery" || s == "leaderboard" || s == "winners" || s == "rules"
 }
 
 func iframe(src, title string, w, h int) string {

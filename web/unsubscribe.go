@@ -13,6 +13,8 @@ type unsubscribePage struct {
 	Token string
 	Label string
 	All   bool
+	Nav   navState
+	Meta  *shareMeta // none: nothing here to share
 }
 
 // unsubscribe shows what an unsubscribe link stops and asks to confirm:

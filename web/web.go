@@ -14,6 +14,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,6 +30,7 @@ import (
 	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/referrals"
+	"github.com/tryout/tryout/internal/sharecard"
 	"github.com/tryout/tryout/internal/signing"
 	"github.com/tryout/tryout/internal/webauth"
 )
@@ -81,9 +84,11 @@ type Web struct {
 	Rights Rights
 	// Analytics counts landing visits and their sources; nil for none.
 	Analytics Visits
-	Now       func() time.Time
-	Log       *slog.Logger
-	pages     map[string]*template.Template
+	// Cards draws and keeps the 1200x630 images shared links unfurl into.
+	Cards *sharecard.Maker
+	Now   func() time.Time
+	Log   *slog.Logger
+	pages map[string]*template.Template
 }
 
 // Routes registers the pages and /static. Every template is parsed here, so
@@ -91,15 +96,27 @@ type Web struct {
 func (w *Web) Routes(r gin.IRoutes) error {
 	funcs := template.FuncMap{
 		"fmtTime": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
-		"mb":      func(n int64) int64 { return n / 1e6 },
-		"minutes": func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
-		"count":   func(n int64) string { return humanCount(n) },
-		"counted": countedText,
-		"cards":   cardsHTML,
-		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"int":     func(f float64) int { return int(f + 0.5) },
+		"mb": func(n int64) string { // decimal MB, to a tenth: "500", "104.9"
+			return strings.TrimSuffix(strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64), ".0")
+		},
+		"minutes":  func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
+		"count":    func(n int64) string { return humanCount(n) },
+		"counted":  countedText,
+		"cards":    cardsHTML,
+		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"when":     when,
+		"deadline": deadline,
+		"until":    until,
+		"int":      func(f float64) int { return int(f + 0.5) },
 		"tab": func(c campaigns.Campaign, tab string) map[string]any {
 			return map[string]any{"C": c, "Tab": tab}
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i].(string)] = kv[i+1]
+			}
+			return m
 		},
 		"countries":   eligibility.Describe,
 		"countryName": eligibility.Name,
@@ -122,6 +139,10 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		return fmt.Errorf("web: static: %w", err)
 	}
 	r.StaticFS("/static", http.FS(static))
+	r.GET("/favicon.ico", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=86400")
+		c.FileFromFS("favicon.png", http.FS(static))
+	})
 	deadlines := httpx.Deadlines(30*time.Second, 60*time.Second)
 	page := func(h gin.HandlerFunc) []gin.HandlerFunc { return []gin.HandlerFunc{deadlines, w.Sessions.Load, h} }
 	r.GET("/", page(w.home)...)
@@ -142,11 +163,12 @@ func (w *Web) Routes(r gin.IRoutes) error {
 	r.GET("/auth/callback", page(w.confirmSignin)...)
 	r.POST("/auth/callback", page(w.redeem)...)
 	w.rightsRoutes(r, page)
+	w.shareRoutes(r, page)
 	return nil
 }
 
 func (w *Web) render(c *gin.Context, status int, page string, data any) {
-	w.renderFramed(c, status, page, "layout", "'none'", data)
+	w.renderFramed(c, status, page, "layout", "'none'", withNav(c, data))
 }
 
 // renderFramed renders a page with a layout, the site's security headers
@@ -222,7 +244,8 @@ func (w *Web) campaign(c *gin.Context) {
 	w.landed(c, cp.ID)
 	id, signedIn := webauth.EntrantID(c)
 	data := map[string]any{"C": cp, "Open": cp.EntryOpen(w.Now()) == nil, "Soon": w.Now().Before(cp.EntryOpensAt), "SignedIn": signedIn,
-		"Resume": c.Query("entry"), "Voting": w.votingState(cp), "HideVotes": cp.VoteRules().TotalsHidden(w.Now())}
+		"Resume": c.Query("entry"), "Voting": w.votingState(cp), "HideVotes": cp.VoteRules().TotalsHidden(w.Now()),
+		"Meta": w.campaignMeta(cp, "/c/"+cp.Slug, cp.Name)}
 	if page, err := w.Gallery.Page(c, gallery.Query{CampaignID: cp.ID, Order: gallery.Shuffle, Seed: w.shuffleSeed(c), Limit: 6}); err == nil {
 		data["Preview"], data["Total"] = page.Cards, page.Total
 	} else {

@@ -18,6 +18,13 @@ import (
 // browser starts Debian's Chromium headless for the test.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserFor(t, 2*time.Minute)
+}
+
+// browserFor is browser with a longer hang guard, for tests that walk
+// through many pages.
+func browserFor(t *testing.T, guard time.Duration) context.Context {
+	t.Helper()
 	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
 		t.Fatal("Chromium is not installed: run scripts/install.sh (make test does)")
 	}
@@ -29,7 +36,7 @@ func browser(t *testing.T) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute) // a hang guard, not a speed check
+	ctx, cancelT := context.WithTimeout(ctx, guard) // a hang guard, not a speed check
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	return ctx
 }
@@ -90,12 +97,12 @@ func TestBrowserEntryFlow(t *testing.T) {
 	e.startWorker()
 	now := time.Now()
 	e.createCampaign("browser-tricks", now.Add(-time.Hour), now.Add(24*time.Hour), 100<<20, 60,
-		map[string]any{"rules_text": "Be kind. One entry each.", "min_age": 13})
+		map[string]any{"rules_text": "Be kind. Two entries each.", "min_age": 13, "max_entries_per_entrant": 2})
 	video := filepath.Join(t.TempDir(), "my-trick.mp4")
 	if err := os.WriteFile(video, videoOfSize(t, 30<<20), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx := browser(t)
+	ctx := browserFor(t, 5*time.Minute)
 	page := e.srv.URL + "/c/browser-tricks"
 	act := func(f func()) chromedp.Action[chromedp.Void] {
 		return func(context.Context, *chromedp.Target) (chromedp.Void, error) { f(); return chromedp.Void{}, nil }
@@ -126,6 +133,7 @@ func TestBrowserEntryFlow(t *testing.T) {
 		chromedp.WaitVisible("#details"),
 		chromedp.SendKeys("#title", "Kickflip down the stairs"),
 		chromedp.SendKeys("#description", "Third try was the charm."),
+		chromedp.SendKeys("#creator_name", "Maya"),
 		chromedp.SetValue("#birth_date", born.Format("2006-01-02")),
 		chromedp.Click(`input[name="accept_rules"]`),
 		chromedp.Click(`input[name="media_release"]`),
@@ -144,22 +152,35 @@ func TestBrowserEntryFlow(t *testing.T) {
 	}
 	id := list[0].ID
 
-	// 3. Upload; a third of the way in, storage becomes unreachable for 3 s.
+	// 3. Upload; the meter says how far, how fast and how long; a third
+	// of the way in, storage becomes unreachable for 3 s.
 	err = chromedp.Do(ctx,
 		chromedp.SetUploadFiles("#file", []string{video}),
+		waitJS(`/^\d+%$/.test(document.getElementById("up-pct").textContent) && / of 31\.5 MB$/.test(document.getElementById("up-bytes").textContent)
+			&& / MB\/s$/.test(document.getElementById("up-speed").textContent) && /^about .+ left$/.test(document.getElementById("up-left").textContent)`),
+		shot(t, ctx, "4b-uploading-phone"),
 		waitJS(`document.getElementById("progress").value >= 30`),
 		act(func() { proxy.Outage(3 * time.Second) }),
 		waitJS(`document.getElementById("upload-status").textContent.includes("Connection problem")`),
 		shot(t, ctx, "5-connection-lost-phone"),
 		// It recovers by itself; then the entrant pauses and resumes.
 		waitJS(`document.getElementById("progress").value >= 65 && !document.getElementById("pause").disabled`),
+		waitJS(`(window.__before = document.getElementById("progress").value) > 0`),
 		chromedp.Click("#pause"),
-		waitJS(`document.getElementById("upload-status").textContent.includes("Paused")`),
+		waitJS(`document.getElementById("upload-status").textContent.includes("Paused at")`),
+		// Pausing keeps the progress made (it used to drop the bar to 0).
+		waitJS(`document.getElementById("progress").value >= window.__before && document.getElementById("up-pct").textContent === document.getElementById("progress").value + "%"`),
 		shot(t, ctx, "6-paused-phone"),
 		chromedp.Click("#resume"),
 		// The worker may already have moved it on by the time the page shows.
 		waitJS(`location.pathname === "/me" && document.querySelector('[data-status="received"], [data-status="processing"], [data-status="in_review"]') !== null`),
 		shot(t, ctx, "7-received-phone"),
+		// The entrant's way around: the header, a link to the entry's page,
+		// the next thing to do, and the thank-you addressed by the name
+		// they typed, its link clickable.
+		waitJS(`!!document.getElementById("nav-me") && !!document.getElementById("nav-signout") && !document.getElementById("nav-signin")`),
+		waitJS(`!!document.querySelector('.entry-summary h2 a[href="/e/`+id+`"]') && !!document.querySelector(".entry-summary .next-action")`),
+		waitJS(`[...document.querySelectorAll(".message-card .pre")].some((p) => p.textContent.startsWith("Hi Maya,") && p.querySelector("a[href$='/me']"))`),
 		chromedp.EmulateViewport(1280, 900),
 		shot(t, ctx, "8-received-desktop"),
 		chromedp.Navigate(page+"?entry="+id),
@@ -181,6 +202,32 @@ func TestBrowserEntryFlow(t *testing.T) {
 	}
 	e.smtp.WaitFor(t, "rider@example.com", "Thanks for your entry")
 	t.Logf("proxy carried %d MB for a %d MB file (retries after the outage resend only the parts that broke)", proxy.Uploaded()>>20, 30)
+	// A second entry with a file that is not a video: the upload is
+	// refused, the meter goes back to zero, Resume stays off and the file
+	// picker has the focus for another try; the details are kept.
+	junk := filepath.Join(t.TempDir(), "not-a-video.mp4")
+	if err := os.WriteFile(junk, []byte(strings.Repeat("not a video at all ", 120000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(page),
+		chromedp.WaitVisible("#details"),
+		chromedp.SendKeys("#title", "Second try"),
+		chromedp.SetValue("#birth_date", born.Format("2006-01-02")),
+		chromedp.Click(`input[name="accept_rules"]`),
+		chromedp.Click(`input[name="media_release"]`),
+		chromedp.Click(`#details button[type="submit"]`),
+		chromedp.WaitVisible("#uploader"),
+		chromedp.SetUploadFiles("#file", []string{junk}),
+		waitJS(`document.getElementById("upload-status").textContent.includes("not a video") && document.getElementById("upload-status").classList.contains("error")`),
+		waitJS(`document.getElementById("progress").value === 0 && document.getElementById("up-pct").textContent === "0%"`),
+		waitJS(`document.getElementById("resume").disabled && document.getElementById("pause").disabled && document.activeElement.id === "file"`),
+		shot(t, ctx, "10-refused-file-phone"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Desktop width of the entry form, for the record.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(page), chromedp.WaitVisible("body"), shot(t, ctx, "9-campaign-desktop")); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tryout/tryout/internal/sharecard"
 	"github.com/tryout/tryout/internal/testkit"
 )
 
@@ -66,8 +67,14 @@ func TestCampaignConsoleForms(t *testing.T) {
 		t.Fatalf("create: %d %s", res.StatusCode, body)
 	}
 	cp, err := e.app.Campaigns.GetBySlug(ctx, "summer-skate")
-	if err != nil || cp.MaxFileBytes != 500<<20 || cp.MaxEntriesPerEntrant != 2 || len(cp.BlockedWords) != 2 || cp.BrandColor != "#e8590c" {
+	if err != nil || cp.MaxFileBytes != 500_000_000 || cp.MaxEntriesPerEntrant != 2 || len(cp.BlockedWords) != 2 || cp.BrandColor != "#e8590c" {
 		t.Fatalf("created: %+v %v", cp, err)
+	}
+	// Its share card is drawn as it is saved (not left to the first visitor).
+	if o, err := e.app.Blobs.Open(ctx, e.app.Cfg.S3BucketRenditions, "campaigns/"+cp.ID+"/card-"+sharecard.CampaignVersion(cp)+".png"); err != nil {
+		t.Errorf("no share card drawn on save: %v", err)
+	} else {
+		o.Close()
 	}
 	// Edit: new name, mode and reject reasons; the audit has only what changed.
 	owner.page("/admin/campaigns/" + cp.ID + "/edit")

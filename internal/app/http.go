@@ -15,6 +15,7 @@ import (
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
 	"github.com/tryout/tryout/internal/ratelimit"
+	"github.com/tryout/tryout/internal/sharecard"
 	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/internal/webauth"
 	"github.com/tryout/tryout/web"
@@ -62,6 +63,7 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	pub.Routes(r.Group("/api"))
 
+	cards := &sharecard.Maker{Store: a.Blobs, Bucket: a.Cfg.S3BucketRenditions}
 	staffConsole := &admin.Admin{
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
 		Outbox: a.Outbox, Notify: a.Notify, Outreach: a.Outreach, Perks: a.Perks, Moderation: a.Moderate, Winners: a.Winners, Judging: a.Judging,
@@ -71,6 +73,7 @@ func (a *App) Handler() (http.Handler, error) {
 		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},
 		LoginIPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:ip:", Limit: 50, Window: 15 * time.Minute},
 		MaxUploadBytes: a.Cfg.MaxUploadBytes, Now: a.now, Log: a.Log, Rights: a.adminRights(),
+		Cards: cards,
 	}
 	if err := staffConsole.Routes(r.Group("/admin")); err != nil {
 		return nil, err
@@ -80,7 +83,8 @@ func (a *App) Handler() (http.Handler, error) {
 		scheme = "https://"
 	}
 	pages := &web.Web{PageToken: a.Pages().Token, Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Draws: a.Judging, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
-		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log, Rights: a.webRights(), Analytics: a.Analytics}
+		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log, Rights: a.webRights(), Analytics: a.Analytics,
+		Cards: cards}
 	if err := pages.Routes(r); err != nil {
 		return nil, err
 	}

@@ -111,7 +111,7 @@ func TestMediaAccess(t *testing.T) {
 	for _, want := range []string{
 		`<meta property="og:title" content="Mine">`,
 		`<meta property="og:url" content="` + base + `/e/` + id + `">`,
-		`<meta property="og:image" content="` + base + `/api/entries/` + id + `/media/poster.jpg">`,
+		`<meta property="og:image" content="` + base + `/e/` + id + `/card.jpg?v=`, // drawn from the poster (sharecard)
 		`<meta property="og:video" content="` + base + `/api/entries/` + id + `/media/fallback.mp4">`,
 		`<meta name="twitter:card" content="summary_large_image">`,
 		`id="share"`,

@@ -100,18 +100,12 @@ func (k *conformance) do(c *http.Client, req *http.Request, body []byte) (int, [
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
 		Body: io.NopCloser(bytes.NewReader(got)), Options: &openapi3filter.Options{IncludeResponseStatus: true}}
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-		k.t.Errorf("%s %s -> %d: the response does not match the document: %v\n%s", req.Method, route.Path, res.StatusCode, err, trim(got))
+		k.t.Errorf("%s %s -> %d: the response does not match the document: %v\n%s", req.Method, route.Path, res.StatusCode, err, trim(string(got), 400))
 	}
 	k.invalid = false
 	return res.StatusCode, got
 }
 
-func trim(b []byte) string {
-	if len(b) > 400 {
-		return string(b[:400]) + "..."
-	}
-	return string(b)
-}
 
 // call builds and sends a request; want is the status expected.
 func (k *conformance) call(c *http.Client, method, path string, want int, body []byte, hdr ...string) []byte {
@@ -125,7 +119,7 @@ func (k *conformance) call(c *http.Client, method, path string, want int, body [
 	}
 	st, got := k.do(c, req, body)
 	if st != want {
-		k.t.Errorf("%s %s: %d, want %d: %s", method, path, st, want, trim(got))
+		k.t.Errorf("%s %s: %d, want %d: %s", method, path, st, want, trim(string(got), 400))
 	}
 	return got
 }
@@ -197,7 +191,7 @@ func (k *conformance) exercise(t *testing.T) {
 		}
 		st, got := k.do(http.DefaultClient, req, body)
 		if st != want {
-			t.Errorf("%s %s: %d, want %d: %s", method, path, st, want, trim(got))
+			t.Errorf("%s %s: %d, want %d: %s", method, path, st, want, trim(string(got), 400))
 		}
 		return got
 	}

@@ -118,9 +118,19 @@ func TestBrowserPlaysEntry(t *testing.T) {
 		js(`(() => { const v = document.getElementById("player"); v.pause(); v.currentTime = 0; document.getElementById("scrub").focus(); })()`),
 		chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowRight),
 		waitJS(`document.getElementById("player").currentTime > 0`),
-		chromedp.Click("#share"),
-		chromedp.WaitVisible("#share-menu"),
-		waitJS(`(document.getElementById("share-box").dataset.shared || "").includes("?ref=")`),
+		// One seek bar: the browser's own controls give way to the player's
+		// bar, whose buttons are labelled and work from the keyboard.
+		waitJS(`document.querySelectorAll("input[type=range]").length === 1 && !document.getElementById("player").controls && !document.getElementById("controls").hidden`),
+		waitJS(`["play", "mute", "fullscreen"].every((id) => document.getElementById(id).getAttribute("aria-label")) && document.getElementById("scrub").getAttribute("aria-label") === "Seek"`),
+		chromedp.Focus("#play"),
+		chromedp.KeyEvent(kb.Enter),
+		waitJS(`!document.getElementById("player").paused && document.getElementById("play").getAttribute("aria-label") === "Pause"`),
+		chromedp.KeyEvent(kb.Enter),
+		waitJS(`document.getElementById("player").paused`),
+		// Share buttons: copy link (with the visitor's own ref link) says so.
+		chromedp.Click("#copy-link"),
+		waitJS(`(document.getElementById("share-box").dataset.shared || "").includes("?ref=") && document.querySelector("#share-box .message").textContent !== ""`),
+		waitJS(`document.querySelectorAll("#share-box a.share-btn[data-net]").length === 4 && [...document.querySelectorAll("#share-box a[data-net]")].every((a) => a.href.includes(encodeURIComponent("?ref=")) || a.href.includes("ref%3D"))`),
 		shot(t, b, "player-3-public-desktop"),
 		chromedp.EmulateViewport(390, 844),
 		shot(t, b, "player-4-public-phone"),

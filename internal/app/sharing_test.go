@@ -30,7 +30,7 @@ func TestOpenGraphOEmbedAndEmbeds(t *testing.T) {
 	res, page := e.get(anon, "/e/"+en.ID)
 	for _, want := range []string{
 		`<meta property="og:title" content="Kickflip at dawn">`,
-		`<meta property="og:image" content="` + base + `/api/entries/` + en.ID + `/media/poster.jpg">`,
+		`<meta property="og:image" content="` + base + `/e/` + en.ID + `/card.jpg?v=`, // drawn from the poster (sharecard)
 		`<meta property="og:video" content="` + base + `/api/entries/` + en.ID + `/media/fallback.mp4">`,
 		`<meta property="og:url" content="` + base + `/e/` + en.ID + `">`,
 		`<meta name="twitter:card" content="summary_large_image">`,

@@ -41,7 +41,7 @@ func TestPublicPages(t *testing.T) {
 	}{
 		{"home", anon, "/", 200, []string{"Campaign page-test", `href="/c/page-test"`}},
 		{"campaign signed out", anon, "/c/page-test", 200, []string{`id="signin"`, "1:30", "/static/signin.js"}},
-		{"campaign signed in", fan, "/c/page-test", 200, []string{`id="details"`, "fan@example.com", "I accept the official rules (version 1)", "/static/enter.js"}},
+		{"campaign signed in", fan, "/c/page-test", 200, []string{`id="details"`, "fan@example.com", `I accept the <a href="/c/page-test/rules" target="_blank">official rules</a> (version 1)`, "/static/enter.js"}},
 		{"own entry", fan, "/e/" + id, 200, []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "status-received", "/static/status.js"}},
 		{"someone else's entry before it is live", anon, "/e/" + id, 404, []string{"Not found"}},
 		{"my entries", fan, "/me", 200, []string{"fan@example.com", "/static/me.js"}},

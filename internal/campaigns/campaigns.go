@@ -31,7 +31,7 @@ const IDPrefix = "cp_"
 
 // Limits that apply when a campaign does not set its own.
 const (
-	DefaultMaxFileBytes       = 1 << 30 // 1 GiB
+	DefaultMaxFileBytes       = 1_000_000_000 // 1 GB (decimal, as phones show sizes)
 	DefaultMaxDurationSeconds = 180
 )
 
@@ -73,6 +73,7 @@ type Campaign struct {
 	Milestones []int        // vote totals that earn a message; default 10, 100, 1000
 	PerkStage  string       // when an entrant gets a perk code: received, live or close; "" for none
 	BrandColor string       // #rrggbb accent for the campaign's pages; "" for Tryout's
+	BrandName  string       // the brand running it, shown as the site name when its links are shared; "" for the campaign's name
 	LogoKey    string       // PNG, JPEG or WebP in the renditions bucket; "" for none
 	CreatedBy  string
 	CreatedAt  time.Time
@@ -178,6 +179,7 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	}
 	fe := FieldErrors{}
 	c.validateRights(fe)
+	c.validateBrand(fe)
 	for k, v := range c.VoteRules().Validate() {
 		fe[k] = v
 	}
@@ -198,8 +200,8 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	} else if !c.EntryClosesAt.After(c.EntryOpensAt) {
 		fe["entry_closes_at"] = "entries must close after they open"
 	}
-	if c.MaxFileBytes < 1<<20 || c.MaxFileBytes > maxUploadBytes {
-		fe["max_file_bytes"] = fmt.Sprintf("must be between 1 MiB and the server limit of %d bytes", maxUploadBytes)
+	if c.MaxFileBytes < 1_000_000 || c.MaxFileBytes > maxUploadBytes {
+		fe["max_file_bytes"] = fmt.Sprintf("must be between 1 MB and the server's limit of %s MB", MB(maxUploadBytes))
 	}
 	if c.MaxDurationSeconds < 1 || c.MaxDurationSeconds > 3600 {
 		fe["max_duration_seconds"] = "must be between 1 and 3600 seconds"

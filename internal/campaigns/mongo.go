@@ -54,6 +54,7 @@ type campaignDoc struct {
 	Milestones           []int        `bson:"milestones,omitempty"`
 	PerkStage            string       `bson:"perk_stage,omitempty"`
 	BrandColor           string       `bson:"brand_color"`
+	BrandName            string       `bson:"brand_name,omitempty"`
 	LogoKey              string       `bson:"logo_key"`
 	CreatedBy            string       `bson:"created_by"`
 	CreatedAt            time.Time    `bson:"created_at"`

@@ -117,7 +117,7 @@ type Field struct {
 
 // Fields are every merge field, with what it means and the value previews use.
 var Fields = []Field{
-	{"name", "the entrant's name", "Sam"},
+	{"name", "the name the entrant gave with their entry (\"there\" if they gave none)", "Sam"},
 	{"campaign", "the campaign's name", "Summer Tricks"},
 	{"entry_title", "the entry's title", "Kickflip at dawn"},
 	{"share_link", "the entry's public page, to share", "https://tryout.example/e/en_sample"},

@@ -165,7 +165,11 @@ func (n *Notifier) MilestoneDigest(ctx context.Context, items []Reached) error {
 	if err != nil {
 		return err
 	}
-	lines := []string{fmt.Sprintf("Hi %s,", who.DisplayName), "", "Your entries reached new vote milestones:", ""}
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = it.Entry.CreatorName
+	}
+	lines := []string{fmt.Sprintf("Hi %s,", greetingName(who, names...)), "", "Your entries reached new vote milestones:", ""}
 	var keys []string
 	for _, it := range items {
 		c, err := n.Campaigns.Get(ctx, it.Entry.CampaignID)
@@ -295,7 +299,7 @@ func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.
 	share := n.PublicURL + "/e/" + e.ID
 	resubmit := n.PublicURL + "/c/" + c.Slug + "?entry=" + e.ID
 	v := messages.Vars{
-		"name": who.DisplayName, "campaign": c.Name, "entry_title": e.Title,
+		"name": greetingName(who, e.CreatorName), "campaign": c.Name, "entry_title": e.Title,
 		"share_link": share, "resubmit_link": resubmit, "reason": note.Reason,
 		"votes": strconv.FormatInt(e.Votes, 10), "views": strconv.FormatInt(e.Views, 10),
 		"milestone": strconv.FormatInt(note.Milestone, 10), "prize": note.Prize, "round": note.Round,

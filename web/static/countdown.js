@@ -1,6 +1,6 @@
-// Turns <time data-countdown> deadlines into a live "in 2 days 4 h" line;
-// the absolute date stays as the element's title (and is what shows
-// without JavaScript).
+// Adds a live "in 2 days 4 h" after each deadline marked data-until (the
+// deadline itself is written next to it, so it is there without
+// JavaScript and after the moment passes).
 const units = [["day", 86400], ["h", 3600], ["min", 60], ["s", 1]];
 
 function left(ms) {
@@ -15,12 +15,12 @@ function left(ms) {
   return parts.join(" ");
 }
 
-const els = [...document.querySelectorAll("time[data-countdown]")];
-for (const el of els) el.title = el.textContent;
+const els = [...document.querySelectorAll("[data-until]")];
 function tick() {
   for (const el of els) {
-    const ms = Date.parse(el.dateTime) - Date.now();
-    el.textContent = ms > 0 ? `in ${left(ms)}` : el.title;
+    const ms = Date.parse(el.dataset.until) - Date.now();
+    el.textContent = ms > 0 ? `in ${left(ms)}` : "";
+    el.hidden = ms <= 0;
   }
 }
 if (els.length) { tick(); setInterval(tick, 1000); }

@@ -68,24 +68,98 @@ form.addEventListener("submit", async (ev) => {
   }
 });
 
-function progress(sent, total) {
-  bar.value = Math.round((sent / total) * 100);
-  bar.setAttribute("aria-valuetext", `${Math.round(sent / 1e6)} of ${Math.round(total / 1e6)} MB`);
+// The meter: percent, megabytes, speed and time left. What it shows never
+// goes backwards: parts cut short by a pause or a dropped connection are
+// sent again from their start, and the meter waits for them to catch up.
+const meter = {
+  pct: document.getElementById("up-pct"),
+  bytes: document.getElementById("up-bytes"),
+  speed: document.getElementById("up-speed"),
+  left: document.getElementById("up-left"),
+};
+let shown = 0, total = 0, rate = 0, lastT = 0, lastSent = 0, moving = false;
+
+function size(n) {
+  const mb = n / 1e6;
+  return mb >= 100 ? `${Math.round(mb)} MB` : `${mb.toFixed(1)} MB`;
 }
+
+function duration(s) {
+  if (s < 60) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}
+
+function progress(sent, all) {
+  total = all;
+  const now = performance.now();
+  if (lastT === 0 || sent < lastSent) {
+    lastT = now;
+    lastSent = sent;
+  } else if (now - lastT >= 500) {
+    const r = ((sent - lastSent) * 1000) / (now - lastT);
+    rate = rate ? rate * 0.7 + r * 0.3 : r;
+    lastT = now;
+    lastSent = sent;
+  }
+  shown = Math.max(shown, sent);
+  draw();
+}
+
+function draw() {
+  const pct = total ? Math.floor((shown / total) * 100) : 0;
+  bar.value = pct;
+  bar.setAttribute("aria-valuetext", `${pct}%, ${size(shown)} of ${size(total)}`);
+  meter.pct.textContent = `${pct}%`;
+  meter.bytes.textContent = total ? `${size(shown)} of ${size(total)}` : "";
+  const live = moving && rate > 1000 && shown < total;
+  meter.speed.textContent = live ? `${size(rate)}/s` : "";
+  meter.left.textContent = live ? `about ${duration((total - shown) / rate)} left` : "";
+}
+
+function still() {
+  moving = false;
+  rate = 0;
+  lastT = 0;
+  draw();
+}
+
+function resetMeter() {
+  shown = 0;
+  total = 0;
+  still();
+}
+
+// Refusals that no retry can fix: choose another file (the entry and its
+// details are kept).
+const final = new Set(["not_a_video", "file_too_large", "empty_file", "invalid_size", "different_file", "entry_window_closed", "illegal_transition"]);
 
 async function go(run) {
   pauseBtn.disabled = false;
   resumeBtn.disabled = true;
+  moving = true;
   try {
     const entry = await run();
     if (entry) {
+      moving = false;
       say(status, "Received! Taking you to your entries…");
       location.href = "/me";
     }
   } catch (e) {
-    say(status, e.message, true);
+    still();
     pauseBtn.disabled = true;
-    resumeBtn.disabled = !uploader || e.code === "different_file" || e.code === "not_a_video";
+    if (final.has(e.code)) {
+      say(status, `${e.message} Your title and details are kept: choose another file to carry on.`, true);
+      resetMeter();
+      uploader = null;
+      resumeBtn.disabled = true;
+      fileInput.value = "";
+      fileInput.focus();
+    } else {
+      say(status, `The upload stopped: ${e.message} Press Resume to carry on from ${bar.value}%.`, true);
+      resumeBtn.disabled = !uploader;
+      if (uploader) resumeBtn.focus();
+    }
   }
 }
 
@@ -94,10 +168,12 @@ fileInput.addEventListener("change", () => {
   if (!file) return;
   const max = Number(form.dataset.maxBytes);
   if (file.size > max) {
-    say(status, `This file is larger than the contest accepts (${Math.round(max / 1e6)} MB). Trim or compress it first.`, true);
+    say(status, `This file is ${size(file.size)}, larger than the contest accepts (${size(max)}). Trim or compress it first, or choose another.`, true);
+    fileInput.value = "";
     return;
   }
   if (uploader) uploader.pause();
+  resetMeter();
   uploader = new Uploader(entryId, file, { onProgress: progress, onStatus: (t) => say(status, t) });
   const startFresh = fresh;
   fresh = false;
@@ -106,9 +182,15 @@ fileInput.addEventListener("change", () => {
 
 pauseBtn.addEventListener("click", () => {
   uploader.pause();
+  still();
+  say(status, `Paused at ${bar.value}% (${size(shown)} of ${size(total)}). Press Resume to carry on.`);
   pauseBtn.disabled = true;
   resumeBtn.disabled = false;
   resumeBtn.focus();
 });
 
 resumeBtn.addEventListener("click", () => go(() => uploader.resume()));
+
+window.addEventListener("offline", () => {
+  if (moving) say(status, "You are offline. The upload carries on by itself when the connection comes back: keep this page open.", true);
+});

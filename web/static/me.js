@@ -1,6 +1,7 @@
 // "My entries": each entry's status, what it means, why, and what to do
 // next, kept current while anything is still being processed.
 import { call, say } from "/static/api.js";
+import { formatLocal } from "/static/localtime.js";
 
 const list = document.getElementById("entries");
 const inbox = document.getElementById("messages");
@@ -13,15 +14,31 @@ function el(tag, attrs, ...children) {
   return n;
 }
 
+// primary is the one next thing to do at each status, as a link.
+function primary(e) {
+  const page = `/e/${encodeURIComponent(e.id)}`;
+  const enter = e.campaign ? `/c/${encodeURIComponent(e.campaign.slug)}?entry=${encodeURIComponent(e.id)}` : "";
+  const campaign = e.campaign ? `/c/${encodeURIComponent(e.campaign.slug)}` : "/";
+  switch (e.status) {
+    case "draft": return enter && ["Upload your video", enter];
+    case "uploading": return enter && ["Resume the upload", enter];
+    case "needs_changes": case "failed": return enter && ["Upload a new video", enter];
+    case "live": return ["View and share it", page];
+    case "received": case "processing": case "in_review": return ["Open your entry", page];
+    default: return ["See the campaign", campaign];
+  }
+}
+
 function render(entries) {
   list.replaceChildren();
   if (entries.length === 0) {
-    list.append(el("p", { class: "muted" }, "No entries yet. Find a campaign on the home page."));
+    list.append(el("p", { class: "muted" }, "No entries yet. ", el("a", { href: "/" }, "Find a campaign to enter"), "."));
     return;
   }
   for (const e of entries) {
-    const card = el("article", { class: "card", "data-entry": e.id, "data-status": e.status },
-      el("h2", {}, e.title),
+    const page = `/e/${encodeURIComponent(e.id)}`;
+    const card = el("article", { class: "card entry-summary", "data-entry": e.id, "data-status": e.status },
+      el("h2", {}, el("a", { href: page, class: "entry-link" }, e.title || "Untitled entry")),
       el("p", { class: "muted" }, e.campaign ? e.campaign.name : ""),
       el("p", {}, el("span", { class: `status status-${e.status}` }, e.status_label)),
       el("p", {}, e.status_message));
@@ -30,7 +47,9 @@ function render(entries) {
     if (e.waiting_for && e.waiting_for !== e.reason) card.append(el("p", { class: "reason" }, e.waiting_for));
     for (const n of e.notices || []) card.append(el("p", { class: "notice" }, n));
     if (e.next_step) card.append(el("p", { class: "muted" }, e.next_step));
-    const actions = el("div", { class: "row" });
+    const actions = el("div", { class: "row actions" });
+    const next = primary(e);
+    if (next) actions.append(el("a", { class: "button next-action", href: next[1] }, next[0]));
     if (e.can_appeal) {
       const b = el("button", { type: "button", class: e.status === "failed" ? "appeal quiet" : "appeal" }, "Ask a person to look");
       b.addEventListener("click", async () => {
@@ -38,10 +57,6 @@ function render(entries) {
         try { await call("POST", `/api/entries/${e.id}/appeal`); load(); } catch (err) { b.disabled = false; alert(err.message); }
       });
       actions.append(b);
-    }
-    if (e.campaign && ["draft", "uploading", "needs_changes", "failed"].includes(e.status)) {
-      const label = e.status === "uploading" ? "Resume upload" : e.status === "draft" ? "Upload video" : "Upload a new video";
-      actions.append(el("a", { class: "button", href: `/c/${e.campaign.slug}?entry=${e.id}` }, label));
     }
     if (!["withdrawn", "rejected", "removed"].includes(e.status)) {
       const b = el("button", { type: "button", class: "secondary" }, "Withdraw");
@@ -55,6 +70,28 @@ function render(entries) {
     if (["live", "removed"].includes(e.status)) card.append(statsFor(e));
     list.append(card);
   }
+}
+
+// linked writes a message's text with its web addresses as links (sign-in
+// links are never in the inbox; these are the brand's links and ours).
+const urlRE = /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]/g;
+function linked(text) {
+  const out = [];
+  let at = 0;
+  for (const m of text.matchAll(urlRE)) {
+    out.push(text.slice(at, m.index));
+    let href = m[0];
+    try {
+      const u = new URL(href);
+      if (u.origin === location.origin) href = u.pathname + u.search + u.hash; // ours: stay on this site
+    } catch { out.push(m[0]); at = m.index + m[0].length; continue; }
+    const a = el("a", { href }, m[0]);
+    if (!href.startsWith("/")) a.setAttribute("rel", "noopener noreferrer");
+    out.push(a);
+    at = m.index + m[0].length;
+  }
+  out.push(text.slice(at));
+  return out;
 }
 
 // The entry over time: views and votes per day for the last two weeks,
@@ -131,8 +168,8 @@ function renderMessages(messages) {
     });
     inbox.append(el("article", { class: "card message-card", "data-id": m.id },
       el("h3", {}, m.subject),
-      el("p", { class: "muted" }, new Date(m.at).toLocaleString()),
-      el("p", { class: "pre" }, m.text),
+      el("p", { class: "muted" }, el("time", { datetime: m.at }, formatLocal(m.at))),
+      el("p", { class: "pre" }, ...linked(m.text)),
       replies,
       el("details", {}, el("summary", {}, "Reply"), form)));
   }
@@ -192,10 +229,6 @@ prefsForm.addEventListener("submit", async (ev) => {
   } catch (e) { say(prefsStatus, e.message, true); }
 });
 
-document.getElementById("logout").addEventListener("click", async () => {
-  await call("POST", "/api/auth/logout");
-  location.href = "/";
-});
 
 load();
 loadPrefs();

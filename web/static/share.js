@@ -1,10 +1,10 @@
-// Share an entry: the system share sheet where there is one (phones),
-// otherwise a menu with copy link and the usual networks. The link shared
-// is the visitor's own (with a ref code), so they can see what their
-// sharing brought; without it the plain address is shared.
+// Share buttons: the system share sheet where there is one (phones), copy
+// link with feedback, and the usual networks. On an entry, the link
+// shared is the visitor's own (with a ref code, fetched on the first
+// press), so they can see what their sharing brought; the plain address
+// otherwise.
 const box = document.getElementById("share-box");
-const menu = document.getElementById("share-menu");
-const msg = menu.querySelector(".message");
+const msg = box.querySelector(".message");
 const { title, entry } = box.dataset;
 let url = box.dataset.url;
 
@@ -12,39 +12,58 @@ const nets = {
   x: (u) => `https://twitter.com/intent/tweet?url=${encodeURIComponent(u)}&text=${encodeURIComponent(title)}`,
   facebook: (u) => `https://www.facebook.com/sharer/sharer.php?u=${encodeURIComponent(u)}`,
   whatsapp: (u) => `https://wa.me/?text=${encodeURIComponent(`${title} ${u}`)}`,
-  linkedin: (u) => `https://www.linkedin.com/sharing/share-offsite/?url=${encodeURIComponent(u)}`,
   email: (u) => `mailto:?subject=${encodeURIComponent(title)}&body=${encodeURIComponent(u)}`,
 };
 
 let personal = null;
-async function personalLink() {
+function personalLink() {
+  if (!entry) return Promise.resolve();
   if (!personal) {
     personal = fetch(`/api/entries/${encodeURIComponent(entry)}/share-links`, { method: "POST", credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((r) => (r.ok ? r.json() : null)).then((d) => {
         if (d && d.url) {
           url = d.url;
           box.dataset.shared = url;
-          for (const a of menu.querySelectorAll("a[data-net]")) a.href = nets[a.dataset.net](url);
+          for (const a of box.querySelectorAll("a[data-net]")) a.href = nets[a.dataset.net](url);
         }
       }).catch(() => {});
   }
-  await personal;
+  return personal;
 }
 
-document.getElementById("share").addEventListener("click", async () => {
-  await personalLink();
-  if (navigator.share) {
-    try { await navigator.share({ title, url }); return; } catch (e) { if (e.name === "AbortError") return; }
-  }
-  menu.hidden = !menu.hidden;
-  if (!menu.hidden) menu.querySelector("button, a").focus();
-});
+const native = document.getElementById("share");
+if (navigator.share) {
+  native.hidden = false;
+  native.addEventListener("click", async () => {
+    await personalLink();
+    try { await navigator.share({ title, url }); } catch { /* closed: nothing to say */ }
+  });
+}
 
-document.getElementById("copy-link").addEventListener("click", async () => {
+const copy = document.getElementById("copy-link");
+const copyLabel = copy.querySelector("span");
+copy.addEventListener("click", async () => {
+  await personalLink();
   try {
     await navigator.clipboard.writeText(url);
-    msg.textContent = "Link copied.";
+    msg.textContent = "Link copied: paste it anywhere.";
+    copyLabel.textContent = "Copied";
+    copy.classList.add("done");
+    setTimeout(() => { copyLabel.textContent = "Copy link"; copy.classList.remove("done"); }, 2500);
   } catch {
-    msg.textContent = url; // no clipboard access: show it to copy by hand
+    msg.textContent = `Copy this link: ${url}`; // no clipboard access: show it to copy by hand
   }
 });
+
+// The networks open with the personal link: fetched first, then opened
+// (still within the press, so no pop-up blocker stops it).
+for (const a of box.querySelectorAll("a[data-net]")) {
+  a.addEventListener("click", async (ev) => {
+    if (!entry || box.dataset.shared) return;
+    ev.preventDefault();
+    await personalLink();
+    const href = nets[a.dataset.net](url);
+    if (a.dataset.net === "email") location.href = href;
+    else window.open(href, "_blank", "noopener");
+  });
+}

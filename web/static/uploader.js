@@ -40,7 +40,7 @@ export class Uploader {
       t = await call("POST", this.base(), { size: this.file.size, filename: this.file.name, content_type: this.file.type });
     }
     if (t.size !== this.file.size) {
-      throw new APIError(0, "different_file", `This upload was started with a different file (${Math.round(t.size / 1e6)} MB). Choose that same file to resume, or start again with this one.`);
+      throw new APIError(0, "different_file", `This upload was started with a different file (${(t.size / 1e6).toFixed(1)} MB). Choose that same file to resume, or start again with this one.`);
     }
     this.ticket = t;
     return this.run();
@@ -58,7 +58,7 @@ export class Uploader {
     this.queue = t.missing.slice();
     this.report();
     if (this.queue.length > 0) {
-      this.onStatus(t.received.length > 0 ? `Resuming: ${t.received.length} of ${t.parts} parts already arrived.` : "Uploading…");
+      this.onStatus(t.received.length > 0 ? `Resuming: ${t.received.length} of ${t.parts} parts had already arrived.` : "Uploading… you can pause at any time.");
       await Promise.all(Array.from({ length: Math.min(PARALLEL, this.queue.length) }, () => this.worker()));
     }
     if (this.paused) return null;
@@ -92,7 +92,8 @@ export class Uploader {
           try { await this.refresh(); part.url = (this.ticket.missing.find((p) => p.number === part.number) || part).url; } catch { /* retry below */ }
         }
         const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) * (0.75 + Math.random() / 2);
-        this.onStatus(`Connection problem: retrying in ${Math.round(wait / 1000)} s. Keep this page open.`);
+        this.troubled = true;
+        this.onStatus(`Connection problem: retrying in ${Math.round(wait / 1000)} s. Keep this page open; nothing sent is lost.`);
         await new Promise((r) => { const id = setTimeout(r, wait); window.addEventListener("online", () => { clearTimeout(id); r(); }, { once: true }); });
       }
     }
@@ -114,7 +115,8 @@ export class Uploader {
         if (xhr.status >= 200 && xhr.status < 300) {
           this.done += blob.size;
           this.report();
-          if (!this.paused) this.onStatus("Uploading…");
+          if (!this.paused && this.troubled) this.onStatus("Connection is back: uploading…");
+          this.troubled = false;
           resolve();
         } else {
           reject(xhr.status);
@@ -139,7 +141,6 @@ export class Uploader {
   pause() {
     this.paused = true;
     for (const xhr of this.inflight.values()) xhr.abort();
-    this.onStatus("Paused. Press Resume to carry on.");
   }
 
   async resume() {

@@ -5,18 +5,17 @@
 // instead (a signed-in voter is never asked for the puzzle). On load it
 // asks what the visitor has left, so a fan who already voted is told so
 // at once instead of after pressing the button.
+import { formatLocal } from "/static/localtime.js";
+
 const box = document.getElementById("vote-box");
 const button = document.getElementById("vote");
 const msg = box.querySelector(".message");
 
 const periodWords = { once: "in this campaign", hour: "this hour", day: "today", week: "this week" };
 
-// when says a moment as the API's messages do: "Mon 30 Nov, 00:00 UTC".
+// when says a moment in the visitor's own zone: "Mon 30 Nov, 01:00 CET".
 function when(iso) {
-  const d = new Date(iso);
-  const day = d.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).replace(",", "");
-  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
-  return `${day}, ${time} UTC`;
+  return formatLocal(iso, { year: false });
 }
 
 async function standing() {
@@ -99,6 +98,9 @@ button.addEventListener("click", async () => {
     }
     const e = data.error || {};
     msg.textContent = e.message || "Your vote was not saved. Please try again.";
+    if (e.fields && e.fields.next_vote_at) { // the server says it in UTC: say it in the visitor's time
+      msg.textContent = msg.textContent.replace(/ You can vote again .*$/, ` You can vote again ${when(e.fields.next_vote_at)}.`);
+    }
     if (e.code === "verify_required") {
       const a = document.createElement("a");
       a.href = `/signin?next=${encodeURIComponent(location.pathname)}`;

@@ -1,0 +1,39 @@
+package web
+
+import (
+	"html/template"
+	"time"
+
+	"github.com/tryout/tryout/internal/campaigns"
+)
+
+// Moments on the pages: the server writes them in UTC (or, for deadlines,
+// the campaign's zone) inside <time datetime>, and localtime.js rewrites
+// them in the visitor's zone with the zone named.
+
+const whenLayout = "Mon 2 Jan 2006, 15:04 MST"
+
+// campaignZone is the time zone a campaign's deadlines are shown in.
+// Campaigns do not name a zone on this branch yet: UTC until they do (the
+// one place to plug a campaign's IANA zone in).
+func campaignZone(campaigns.Campaign) *time.Location { return time.UTC }
+
+// when writes a moment for the visitor's own time zone (UTC without
+// JavaScript).
+func when(t time.Time) template.HTML {
+	return template.HTML(`<time datetime="` + t.UTC().Format(time.RFC3339) + `">` + //nolint:gosec // only formatted times
+		template.HTMLEscapeString(t.UTC().Format(whenLayout)) + `</time>`)
+}
+
+// deadline writes a campaign's deadline in the campaign's zone, named;
+// the visitor's own time is added beside it when their zone differs.
+func deadline(cp campaigns.Campaign, t time.Time) template.HTML {
+	loc := campaignZone(cp)
+	return template.HTML(`<time datetime="` + t.UTC().Format(time.RFC3339) + `" data-zone="` + template.HTMLEscapeString(loc.String()) + `">` + //nolint:gosec // only formatted times and a zone name
+		template.HTMLEscapeString(t.In(loc).Format(whenLayout)) + `</time>`)
+}
+
+// until is the live countdown beside a deadline (countdown.js fills it).
+func until(t time.Time) template.HTML {
+	return template.HTML(`<span class="until" data-until="` + t.UTC().Format(time.RFC3339) + `"></span>`) //nolint:gosec // a formatted time
+}
