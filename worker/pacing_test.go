@@ -12,6 +12,7 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/tasks"
 	"github.com/tryout/tryout/internal/testkit"
@@ -65,8 +66,8 @@ func TestMilestonePacing(t *testing.T) {
 	f.tellEntrants(t)
 	ctx := context.Background()
 	clock := time.Date(2026, 11, 23, 23, 0, 0, 0, time.UTC)
-	h := &worker.MilestoneHandler{Entries: f.entries, Notify: f.h.Notify.(worker.Teller), Redis: f.kit.Redis, QuietFrom: 22, QuietTo: 7,
-		Now: func() time.Time { return clock }}
+	h := &worker.MilestoneHandler{Pacer: &notify.Pacer{Entries: f.entries, Teller: f.h.Notify.(*notify.Notifier), Store: notify.RedisPacing{Redis: f.kit.Redis},
+		QuietFrom: 22, QuietTo: 7, Now: func() time.Time { return clock }}}
 	live := func() entries.Entry {
 		now := time.Now()
 		e := entries.Entry{ID: ids.New(entries.IDPrefix), CampaignID: f.campaign.ID, EntrantID: f.entrant, Title: "Loop", Status: entries.Live,

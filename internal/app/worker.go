@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/tryout/tryout/internal/mail"
+	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/tasks"
 	"github.com/tryout/tryout/internal/votes"
@@ -44,8 +45,7 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 			a.Log.Debug("view counts flushed", "entries", n)
 		}
 		return err
-	}), Milestone: &worker.MilestoneHandler{Entries: a.Entries, Notify: a.Notify, Redis: a.Redis,
-		QuietFrom: a.Cfg.MailQuietFrom, QuietTo: a.Cfg.MailQuietTo, Now: a.now}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach},
+	}), Milestone: &worker.MilestoneHandler{Pacer: a.Pacer()}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach},
 		Webhooks: &worker.WebhookHandler{Webhooks: a.Webhooks}}
 	if a.Cfg.SMTPHost != "" {
 		h.Mail = &worker.MailHandler{
@@ -132,3 +132,10 @@ func (l asynqLogger) Error(args ...any) { l.l.Error(sprint(args)) }
 func (l asynqLogger) Fatal(args ...any) { l.l.Error(sprint(args)) }
 
 func sprint(args []any) string { return fmt.Sprint(args...) }
+
+// Pacer paces vote milestone messages (quiet hours, one a day per
+// entrant, digests).
+func (a *App) Pacer() *notify.Pacer {
+	return &notify.Pacer{Entries: a.Entries, Teller: a.Notify, Store: notify.RedisPacing{Redis: a.Redis},
+		QuietFrom: a.Cfg.MailQuietFrom, QuietTo: a.Cfg.MailQuietTo, Now: a.now}
+}

@@ -22,7 +22,7 @@ func TestCheck(t *testing.T) {
 	}
 	var ne *eligibility.NotEligibleError
 	if _, err := eligibility.Check(allowed, "US"); !errors.As(err, &ne) || !errors.Is(err, eligibility.ErrNotEligible) ||
-		err.Error() != "this contest is open only to residents of France (FR), Germany (DE)" {
+		ne.Text() != "This contest is open only to residents of France (FR), Germany (DE)." {
 		t.Errorf("Check(US) = %v", err)
 	}
 	if _, err := eligibility.Check(allowed, ""); !errors.Is(err, eligibility.ErrNotEligible) {
