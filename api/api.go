@@ -18,12 +18,12 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/intake"
-	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/moderation"
 	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/outreach"
 	"github.com/tryout/tryout/internal/perks"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/webauth"
 )

@@ -106,7 +106,6 @@ func (k *conformance) do(c *http.Client, req *http.Request, body []byte) (int, [
 	return res.StatusCode, got
 }
 
-
 // call builds and sends a request; want is the status expected.
 func (k *conformance) call(c *http.Client, method, path string, want int, body []byte, hdr ...string) []byte {
 	k.t.Helper()
