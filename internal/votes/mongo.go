@@ -114,19 +114,24 @@ func (s *MongoBallots) Voted(ctx context.Context, entryID, voter, period string)
 }
 
 // RequestOf implements Ballots.
-func (s *MongoBallots) RequestOf(ctx context.Context, entryID, voter, period string) (string, bool, error) {
+func (s *MongoBallots) RequestOf(ctx context.Context, entryID, voter, period string) (string, []string, bool, error) {
 	var d struct {
-		Request string `bson:"request"`
+		Request string   `bson:"request"`
+		Held    bool     `bson:"held"`
+		Hold    []string `bson:"hold"`
 	}
 	err := s.c.FindOne(ctx, bson.D{{Key: "entry_voter_period", Value: EntryVoterPeriod(entryID, voter, period)}},
-		options.FindOne().SetProjection(bson.D{{Key: "request", Value: 1}})).Decode(&d)
+		options.FindOne().SetProjection(bson.D{{Key: "request", Value: 1}, {Key: "held", Value: 1}, {Key: "hold", Value: 1}})).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return "", false, nil
+		return "", nil, false, nil
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("votes: request of: %w", err)
+		return "", nil, false, fmt.Errorf("votes: request of: %w", err)
 	}
-	return d.Request, true, nil
+	if !d.Held {
+		d.Hold = nil
+	}
+	return d.Request, d.Hold, true, nil
 }
 
 // ByVoter lists the voter's ballots in a campaign and period.

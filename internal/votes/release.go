@@ -25,6 +25,11 @@ const maxReleased = 5000
 // machine; the others are released when none of their checks would fire
 // again. Released ballots count in public at once (cleared by "auto").
 func (r *Review) Release(ctx context.Context, campaignID string, now time.Time) ([]Released, error) {
+	if r.Drain != nil { // held ballots still in the journal are checked too
+		if err := r.Drain(ctx); err != nil {
+			return nil, err
+		}
+	}
 	w := r.Limits.holdWindow()
 	held, err := r.Ballots.HeldBefore(ctx, campaignID, now.Add(-w), maxReleased)
 	if err != nil || len(held) == 0 {

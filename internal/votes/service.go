@@ -16,8 +16,9 @@ type Ballots interface {
 	Voted(ctx context.Context, entryID, voter, period string) (bool, error)
 	ByVoter(ctx context.Context, campaignID, voter, period string) ([]Ballot, error)
 	// RequestOf is the idempotency key the voter's ballot for the entry
-	// in the period came with ("" when none, found false when no ballot).
-	RequestOf(ctx context.Context, entryID, voter, period string) (request string, found bool, err error)
+	// in the period came with ("" when none, found false when no ballot),
+	// and the checks holding it (none when it counts).
+	RequestOf(ctx context.Context, entryID, voter, period string) (request string, hold []string, found bool, err error)
 }
 
 // Tally keeps the fast counters (the gallery card and its Top order).
@@ -219,11 +220,12 @@ func (s *Service) replay(ctx context.Context, b Ballot, slots int, next time.Tim
 	if b.Request == "" {
 		return Cast{}, false, nil
 	}
-	req, found, err := s.Ballots.RequestOf(ctx, b.EntryID, b.Voter, b.Period)
+	req, hold, found, err := s.Ballots.RequestOf(ctx, b.EntryID, b.Voter, b.Period)
 	if err != nil || !found || req != b.Request {
 		return Cast{}, false, err
 	}
 	c := Cast{Ballot: b, NextAt: next, Votes: -1, Replayed: true}
+	c.Held, _ = ParseChecks(hold)
 	if slots > 0 {
 		bs, err := s.Ballots.ByVoter(ctx, b.CampaignID, b.Voter, b.Period)
 		if err != nil {
