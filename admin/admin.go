@@ -95,6 +95,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	api := r.Group("/api", a.basicAuth)
 	api.GET("/campaigns", a.can(staff.ViewConsole), a.listCampaigns)
 	api.POST("/campaigns", a.can(staff.ManageCampaigns), a.createCampaign)
+	api.PUT("/campaigns/:id/vote-checks", a.can(staff.ManageCampaigns), a.putVoteChecks)
 	api.GET("/campaigns/:id/entries", a.can(staff.Moderate), a.listEntries)
 	api.GET("/outbox", a.can(staff.ViewOutbox), a.outboxJSON)
 
@@ -111,6 +112,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	p.POST("/entries/:id/winner", a.can(staff.ManageCampaigns), a.pickWinner)
 	p.GET("/entries/:id/votes", a.can(staff.ReviewVotes), a.votesPage)
 	p.POST("/entries/:id/votes/discount", a.can(staff.ReviewVotes), a.discountVotes)
+	p.POST("/entries/:id/votes/clear", a.can(staff.ReviewVotes), a.clearVotes)
 	p.GET("/media/:id/*file", httpx.Deadlines(30*time.Second, 30*time.Minute), a.can(staff.WatchEntries), a.media)
 	p.GET("/campaigns/new", a.can(staff.ManageCampaigns), a.campaignForm)
 	p.GET("/campaigns/:id/edit", a.can(staff.ManageCampaigns), a.campaignForm)

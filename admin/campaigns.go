@@ -41,6 +41,8 @@ type campaignInput struct {
 	VoterIdentity        string    `json:"voter_identity"`
 	SelfVote             bool      `json:"self_vote"`
 	HideTotals           bool      `json:"hide_totals"`
+	TimeZone             string    `json:"time_zone"`
+	VoteChecksOff        []string  `json:"vote_checks_off"`
 	PerksText            string    `json:"perks_text"`
 	BrandColor           string    `json:"brand_color"`
 }
@@ -57,7 +59,7 @@ func newCampaignView(c campaigns.Campaign) campaignView {
 		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText,
 		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds, c.ReportThreshold,
 		c.ReasonTemplates, c.VotingOpensAt, c.VotingClosesAt, c.VoteFrequency, c.VoteScope, c.VotesPerPeriod, c.VoterIdentity,
-		c.SelfVote, c.HideTotals, c.PerksText, c.BrandColor}, c.CreatedBy, c.CreatedAt}
+		c.SelfVote, c.HideTotals, c.TimeZone, nonNil(c.VoteChecksOff), c.PerksText, c.BrandColor}, c.CreatedBy, c.CreatedAt}
 }
 
 func (a *Admin) createCampaign(c *gin.Context) {
@@ -76,7 +78,7 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		ModerationMode: in.ModerationMode, BlockedWords: in.BlockedWords, MinDurationSeconds: in.MinDurationSeconds, ReportThreshold: in.ReportThreshold,
 		ReasonTemplates: in.ReasonTemplates, VotingOpensAt: in.VotingOpensAt, VotingClosesAt: in.VotingClosesAt, PerksText: in.PerksText, BrandColor: in.BrandColor,
 		VoteFrequency: in.VoteFrequency, VoteScope: in.VoteScope, VotesPerPeriod: in.VotesPerPeriod, VoterIdentity: in.VoterIdentity,
-		SelfVote: in.SelfVote, HideTotals: in.HideTotals,
+		SelfVote: in.SelfVote, HideTotals: in.HideTotals, TimeZone: in.TimeZone, VoteChecksOff: in.VoteChecksOff,
 		CreatedBy: u.ID, CreatedAt: a.Now(),
 	}
 	var fe campaigns.FieldErrors

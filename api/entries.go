@@ -36,6 +36,7 @@ type EntryView struct {
 	History     []ChangeView `json:"history"`
 	Media       *MediaView   `json:"media,omitempty"`
 	Playback    *Playback    `json:"playback,omitempty"`
+	UnderReview *ReviewView  `json:"votes_under_review,omitempty"` // the entrant's own entries only
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
 }

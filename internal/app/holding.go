@@ -91,3 +91,9 @@ func (a *App) ReleaseHeldVotes(ctx context.Context) error {
 	}
 	return nil
 }
+
+// heldVotes is how many of one entry's votes are held for review.
+func (a *App) heldVotes(ctx context.Context, campaignID, entryID string) (votes.Held, error) {
+	m, err := a.Votes.Held(ctx, campaignID, entryID)
+	return m[entryID], err
+}

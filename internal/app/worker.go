@@ -52,6 +52,8 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 			a.Log.Debug("view counts flushed", "entries", n)
 		}
 		return err
+	}), Release: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
+		return a.ReleaseHeldVotes(ctx)
 	}), Milestone: &worker.MilestoneHandler{Entries: a.Entries, Notify: a.Notify, Redis: a.Redis,
 		QuietFrom: a.Cfg.MailQuietFrom, QuietTo: a.Cfg.MailQuietTo, Now: a.now}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach}}
 	if a.Cfg.SMTPHost != "" {
@@ -83,7 +85,8 @@ func (a *App) Cleanup() *worker.CleanupHandler {
 }
 
 // Scheduler queues the periodic cleanup every 15 minutes, the view count
-// flush every 30 seconds and the vote reconcile every 10 minutes.
+// flush every 30 seconds, the vote reconcile every 10 minutes and the
+// re-check of held votes every 5.
 func (a *App) Scheduler() (*asynq.Scheduler, error) {
 	// Its own connection: a scheduler on a shared client logs an error on
 	// every shutdown because it may not close it.
@@ -95,6 +98,9 @@ func (a *App) Scheduler() (*asynq.Scheduler, error) {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
 	if _, err := s.Register("@every 10m", tasks.NewVotesReconcile()); err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	if _, err := s.Register("@every 5m", tasks.NewVotesRelease()); err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
 	return s, nil

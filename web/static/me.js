@@ -28,6 +28,12 @@ function render(entries) {
     if (e.status === "processing" && e.progress) card.append(el("progress", { max: "100", value: String(e.progress), "aria-label": "Processing" }));
     if (e.reason) card.append(el("p", { class: "reason" }, e.reason));
     if (e.next_step) card.append(el("p", { class: "muted" }, e.next_step));
+    const held = e.votes_under_review;
+    if (held) {
+      card.append(el("p", { class: "notice under-review" },
+        el("strong", {}, `${held.count === 1 ? "1 vote" : `${held.count} votes`} under review`),
+        ` because ${held.because.join("; and ")}. ${held.note}`));
+    }
     const actions = el("div", { class: "row" });
     if (e.campaign && ["draft", "uploading", "needs_changes", "failed"].includes(e.status)) {
       const label = e.status === "uploading" ? "Resume upload" : e.status === "draft" ? "Upload video" : "Upload a new video";
