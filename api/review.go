@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strings"
 
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/votes"
@@ -20,18 +21,34 @@ func NewReviewView(h votes.Held) *ReviewView {
 	if h.Total <= 0 {
 		return nil
 	}
-	v := &ReviewView{Count: h.Total, Because: []string{}, Note: reviewNote}
+	v := &ReviewView{Count: h.Total, Because: []string{}}
 	for _, name := range votes.CheckNames() {
 		if h.ByCheck[name] > 0 {
 			v.Because = append(v.Because, votes.Plain(name))
 		}
 	}
+	v.Note = reviewNote(h, v.Because)
 	return v
 }
 
-// reviewNote is what happens to held votes.
-const reviewNote = "Our automatic checks held these votes: they are saved, but not in your public total yet. " +
-	"They count by themselves once the pattern that held them stops, or when the campaign team clears them."
+// reviewNote says, in plain words, that a machine held the votes, why,
+// and what happens next: votes held for automation count only when a
+// person clears them.
+func reviewNote(h votes.Held, because []string) string {
+	it, is, counts, self := "them", "They are", "they count", "by themselves "
+	if h.Total == 1 {
+		it, is, counts, self = "it", "It is", "it counts", "by itself "
+	}
+	why := strings.Join(because, "; and ")
+	if why == "" {
+		why = "of how they were cast"
+	}
+	if h.ByCheck["automation"] == h.Total {
+		return "Our automatic checks held " + it + " because " + why + ". " + is + " saved, but not in your public total: " + counts + " if the campaign team clears " + it + "."
+	}
+	return "Our automatic checks held " + it + " because " + why + ". " + is + " saved, but not in your public total yet: " + counts + " " + self +
+		"once the pattern stops, or when the campaign team clears " + it + "."
+}
 
 // underReview fills in the held votes of the entrant's live entries
 // (views[i] is list[i]'s view). A failure leaves them out: the list still

@@ -31,8 +31,8 @@ function render(entries) {
     const held = e.votes_under_review;
     if (held) {
       card.append(el("p", { class: "notice under-review" },
-        el("strong", {}, `${held.count === 1 ? "1 vote" : `${held.count} votes`} under review`),
-        ` because ${held.because.join("; and ")}. ${held.note}`));
+        el("strong", {}, `${held.count === 1 ? "1 vote" : `${held.count} votes`} under review.`),
+        ` ${held.note}`));
     }
     const actions = el("div", { class: "row" });
     if (e.campaign && ["draft", "uploading", "needs_changes", "failed"].includes(e.status)) {

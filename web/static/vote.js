@@ -24,12 +24,20 @@ function when(iso) {
   return `${day}, ${time} your time (${zone})`;
 }
 
+// campaignDays names the campaign's own zone when its days are not the
+// visitor's ("The campaign's days follow Asia/Tokyo time."); set once the
+// standing is known.
+let campaignDays = "";
+
 async function standing() {
   const res = await fetch(`/api/campaigns/${encodeURIComponent(box.dataset.campaign)}/votes/me`, { credentials: "same-origin", headers: { Accept: "application/json" } });
   if (!res.ok) return;
   const s = await res.json();
+  if (s.time_zone && s.time_zone !== zone && (s.frequency === "day" || s.frequency === "week")) {
+    campaignDays = ` The campaign's days follow ${s.time_zone} time.`;
+  }
   const period = periodWords[s.frequency] || "for now";
-  const again = s.next_period_at ? ` You can vote again ${when(s.next_period_at)}.` : "";
+  const again = s.next_period_at ? ` You can vote again ${when(s.next_period_at)}.${campaignDays}` : "";
   if ((s.voted || []).includes(box.dataset.entry)) {
     msg.textContent = `You voted for this entry ${period}.${again}`;
   } else if (s.scope === "campaign" && s.remaining === 0) {
@@ -114,7 +122,8 @@ button.addEventListener("click", async () => {
     const next = (e.fields || {}).next_vote_at;
     if (next && (e.code === "already_voted" || e.code === "no_votes_left")) {
       const period = periodWords[box.dataset.frequency] || "for now";
-      msg.textContent = e.code === "already_voted" ? `You already voted for this entry ${period}. You can vote again ${when(next)}.` : `You have used your votes ${period}. You can vote again ${when(next)}.`;
+      msg.textContent = (e.code === "already_voted" ? `You already voted for this entry ${period}.` : `You have used your votes ${period}.`) +
+        ` You can vote again ${when(next)}.${campaignDays}`;
     }
     if (e.code === "verify_required" || e.code === "confirm_email") {
       const a = document.createElement("a");
