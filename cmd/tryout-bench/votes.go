@@ -45,10 +45,15 @@ func benchVotes(ctx context.Context) error {
 	}
 	defer os.RemoveAll(work)
 	cfg := map[string]string{
-		// Every bench request comes from 127.0.0.1: the per-address limits
-		// and challenge thresholds are still counted but never bite.
+		// Every bench request comes from 127.0.0.1: the per-address limits,
+		// challenge thresholds, voter cap and hold checks are still counted
+		// and checked (the same script work, the played marker looked up)
+		// but never bite.
 		"TRYOUT_VOTE_LIMIT_PER_IP": "1000000000", "TRYOUT_VOTE_LIMIT_PER_NETWORK": "1000000000",
 		"TRYOUT_VOTE_CHALLENGE_PER_IP": "1000000000", "TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP": "1000000000",
+		"TRYOUT_VOTE_VOTER_CAP_PER_IP": "1000000000", "TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_IP": "1000000000",
+		"TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_NETWORK": "1000000000", "TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP": "1000000000",
+		"TRYOUT_VOTE_HOLD_REGULAR_STREAK": "1000000000",
 		"TRYOUT_VOTE_DRAIN_MAX_LAG": "60s", // the product's default
 	}
 	if lag := os.Getenv("TRYOUT_VOTE_DRAIN_MAX_LAG"); lag != "" { // 0: drain while voting
