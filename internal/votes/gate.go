@@ -2,8 +2,10 @@ package votes
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -336,15 +338,24 @@ func decodeOutcome(r []int64) (gateResult, error) {
 	return gateResult{}, fmt.Errorf("votes: gate: unknown outcome %d", r[0])
 }
 
-// Arguments the script reads by position: KEYS[1] is the journal, then
-// gateKeys keys per vote; ARGV holds gateHeader values, then gateFields
-// per vote; it answers gateOut numbers per vote.
+// Arguments the script reads by position (see gateScript). Shared keys
+// and values are sent once per group (an entry's, an address's) and each
+// vote's numbers packed in one binary argument (voteBin), so a batch's
+// arguments cost Redis little more than its votes' own keys and records.
 const (
-	gateKeys   = 11
-	gateHeader = 16
-	gateFields = 16
-	gateOut    = 5
+	gateHeader  = 18 // header values
+	entryArgs   = 4  // per entry group: entry id, slots, keep-until (ms), checks on
+	entryKeys   = 3  // per entry group: card, Top order, held hash
+	addressKeys = 5  // per address group: limit, network limit, burst, state, network state
+	voteArgs    = 5  // per vote: packed numbers, record, idempotency key, owner check, voter
+	voteKeys    = 3  // per vote: voter record, used-proof marker, played marker
+	gateOut     = 5  // numbers answered per vote
 )
+
+// voteBin is the layout of a vote's packed numbers (Redis's struct
+// library): entry group, address group, reason bits, verified, hold bits
+// from Go, proof bits, time (ms), page delay (ms), proof ttl (ms).
+const voteBin = ">HHBBBBddd"
 
 // encode lays a batch out for the script (see gateScript).
 func (g *Gate) encode(batch []*gateCall) (keys []string, args []any) {
@@ -353,36 +364,62 @@ func (g *Gate) encode(batch []*gateCall) (keys []string, args []any) {
 	if g.Journal != nil {
 		stream = g.Journal.stream()
 	}
+	type entryGroup struct {
+		entry, campaign string
+		slots           int
+		keepUntil       int64
+		checks          Checks
+	}
+	entries, addrs := map[entryGroup]int{}, map[[addressKeys]string]int{}
+	var eOrder []entryGroup
+	var aOrder [][addressKeys]string
 	hw := l.holdWindow()
-	keys = make([]string, 1, 1+gateKeys*len(batch))
+	voteIdx := make([][2]int, len(batch))
+	for i, c := range batch {
+		v := c.v
+		eg := entryGroup{v.entryID, v.campaignID, v.slots, v.at.Add(v.keep).UnixMilli(), v.checks}
+		e, ok := entries[eg]
+		if !ok {
+			e = len(eOrder) + 1
+			entries[eg] = e
+			eOrder = append(eOrder, eg)
+		}
+		ag := g.addressKeys(v, hw)
+		a, ok := addrs[ag]
+		if !ok {
+			a = len(aOrder) + 1
+			addrs[ag] = a
+			aOrder = append(aOrder, ag)
+		}
+		voteIdx[i] = [2]int{e, a}
+	}
+	keys = make([]string, 1, 1+entryKeys*len(eOrder)+addressKeys*len(aOrder)+voteKeys*len(batch))
 	keys[0] = stream
-	args = make([]any, 0, gateHeader+gateFields*len(batch))
-	args = append(args, len(batch), limitOrMax(l.PerIP), limitOrMax(l.PerNetwork), l.Window.Milliseconds(),
+	args = make([]any, 0, gateHeader+entryArgs*len(eOrder)+voteArgs*len(batch))
+	args = append(args, len(batch), limitOrMax(l.PerIP), limitOrMax(l.PerNetwork), max(l.Window.Milliseconds(), 1),
 		limitOrMax(l.Burst), l.BurstWindow.Milliseconds(), limitOrMax(l.Crowd), flag(l.Challenge), (2 * hw).Milliseconds(),
 		limitOrMax(l.NewPerIP), limitOrMax(l.NewPerNetwork), limitOrMax(l.UnwatchedPerIP), limitOrMax(l.RegularStreak),
-		limitOrMax(l.VoterCap), l.PowBits, max(l.PowMaxBits, l.PowBits))
-	for _, c := range batch {
+		limitOrMax(l.VoterCap), l.PowBits, max(l.PowMaxBits, l.PowBits), len(eOrder), len(aOrder))
+	for _, eg := range eOrder {
+		held := ""
+		if g.Journal != nil {
+			held = heldKey(eg.campaign)
+		}
+		keys = append(keys, g.Keys.CardKey(eg.entry), g.Keys.TopKey(eg.campaign), held)
+		args = append(args, eg.entry, eg.slots, eg.keepUntil, int64(eg.checks))
+	}
+	for _, ag := range aOrder {
+		keys = append(keys, ag[:]...)
+	}
+	for i, c := range batch {
 		v := c.v
-		var ip, net, burst, addr, nets, voterKey, proof, played, held string
-		var proofTTL, wait int64
+		var voterKey, proof, played, voter string
+		var proofTTL int64
 		proofBits := 0
-		if l.PerIP > 0 && v.ipHash != "" {
-			ip, wait = windowKey("rl:vote:ip:"+v.ipHash, v.at, l.Window)
-		}
-		if l.PerNetwork > 0 && v.subnetHash != "" {
-			net, wait = windowKey("rl:vote:net:"+v.subnetHash, v.at, l.Window)
-		}
-		if l.Challenge && l.Burst > 0 && v.ipHash != "" {
-			burst, _ = windowKey("rl:vote:burst:"+v.ipHash, v.at, l.BurstWindow)
-		}
-		if l.perAddress() && v.ipHash != "" {
-			addr, _ = windowKey("vote:addr:"+v.ipHash, v.at, hw)
-			if l.NewPerNetwork > 0 && v.subnetHash != "" {
-				nets, _ = windowKey("vote:net:"+v.subnetHash, v.at, hw)
-			}
-		}
 		if v.record != "" {
-			voterKey, held = v.voterKey, heldKey(v.campaignID)
+			voterKey = v.voterKey
+		} else {
+			voter = v.voter // without voter records, the address's state tells new voters by id
 		}
 		if v.proof != nil {
 			proof, proofBits = v.proof.UsedKey, v.proof.Bits
@@ -391,22 +428,60 @@ func (g *Gate) encode(batch []*gateCall) (keys []string, args []any) {
 		if g.PlayedKey != nil && l.UnwatchedPerIP > 0 && v.checks.Has(CheckNoPlayback) && !v.verified {
 			played = g.PlayedKey(v.voter)
 		}
-		keys = append(keys, g.Keys.CardKey(v.entryID), g.Keys.TopKey(v.campaignID), ip, net, burst, addr, nets, voterKey, proof, played, held)
-		args = append(args, v.entryID, v.ownerCheck, v.reasons, flag(v.verified), v.slots, max(int64(v.keep.Seconds()), 1),
-			v.voter, proofTTL, v.record, v.request, v.at.UnixMilli(), v.sincePage, int64(v.hold), int64(v.checks), proofBits, wait)
+		keys = append(keys, voterKey, proof, played)
+		args = append(args, packVote(voteIdx[i], v, proofBits, proofTTL), v.record, v.request, v.ownerCheck, voter)
 	}
 	return keys, args
 }
 
+// addressKeys are the keys of a vote's address and network in the current
+// windows ("" for those not kept).
+func (g *Gate) addressKeys(v gateVote, hw time.Duration) (out [addressKeys]string) {
+	l := g.Limits
+	if l.PerIP > 0 && v.ipHash != "" {
+		out[0] = windowKey("rl:vote:ip:"+v.ipHash, v.at, l.Window)
+	}
+	if l.PerNetwork > 0 && v.subnetHash != "" {
+		out[1] = windowKey("rl:vote:net:"+v.subnetHash, v.at, l.Window)
+	}
+	if l.Challenge && l.Burst > 0 && v.ipHash != "" {
+		out[2] = windowKey("rl:vote:burst:"+v.ipHash, v.at, l.BurstWindow)
+	}
+	if l.perAddress() && v.ipHash != "" {
+		out[3] = windowKey("vote:addr:"+v.ipHash, v.at, hw)
+		if l.NewPerNetwork > 0 && v.subnetHash != "" {
+			out[4] = windowKey("vote:net:"+v.subnetHash, v.at, hw)
+		}
+	}
+	return out
+}
+
+// packVote packs a vote's numbers as voteBin.
+func packVote(idx [2]int, v gateVote, proofBits int, proofTTL int64) string {
+	var b [32]byte
+	binary.BigEndian.PutUint16(b[0:], uint16(idx[0]))
+	binary.BigEndian.PutUint16(b[2:], uint16(idx[1]))
+	b[4], b[5], b[6], b[7] = byte(v.reasons), byte(flagInt(v.verified)), byte(v.hold), byte(proofBits)
+	binary.BigEndian.PutUint64(b[8:], math.Float64bits(float64(v.at.UnixMilli())))
+	binary.BigEndian.PutUint64(b[16:], math.Float64bits(float64(v.sincePage)))
+	binary.BigEndian.PutUint64(b[24:], math.Float64bits(float64(proofTTL)))
+	return string(b[:])
+}
+
+func flagInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // windowKey is the key of a fixed window's counter: its base and the
-// window's number (from the epoch), and how long until the window ends.
-func windowKey(base string, at time.Time, w time.Duration) (string, int64) {
+// window's number (from the epoch).
+func windowKey(base string, at time.Time, w time.Duration) string {
 	if w <= 0 {
 		w = time.Minute
 	}
-	ms := at.UnixMilli()
-	n := ms / w.Milliseconds()
-	return base + ":" + strconv.FormatInt(n, 36), (n+1)*w.Milliseconds() - ms
+	return base + ":" + strconv.FormatInt(at.UnixMilli()/w.Milliseconds(), 36)
 }
 
 func flag(b bool) string {

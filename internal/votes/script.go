@@ -5,33 +5,34 @@ import "github.com/redis/go-redis/v9"
 // gateScript checks, and with a journal records, a batch of votes in
 // order.
 //
-// KEYS: the journal, then per vote (gateKeys) its card, its campaign's Top
-// order, its address's limit counter, its network's, its address's burst
-// counter (each the current fixed window's), its address's state and its
-// network's state in the hold window (hashes: n new voters, u new voters
-// who watched nothing, and the timing of the last vote: t at, g gap, s
-// streak of regular gaps, p page delay, q streak of regular delays; without
-// voter records the address's hash also keeps "v:voter" for each voter
-// seen), its voter record, the used-proof marker, the voter's played
-// marker (exists while they lately watched a video), its campaign's held
-// hash ("" for a key not used).
+// KEYS: the journal; then per entry group (entryKeys) its card, its
+// campaign's Top order and held hash; per address group (addressKeys) its
+// address's limit counter, its network's, its address's burst counter
+// (each the current fixed window's), its address's state and its network's
+// state in the hold window (hashes: n new voters, u new voters who watched
+// nothing, and the timing of the last vote: t at, g gap, s streak of regular
+// gaps, p page delay, q streak of regular delays; without voter records the
+// address's hash also keeps "v:voter" for each voter seen); then per vote
+// (voteKeys) its voter record, the used-proof marker and the voter's played
+// marker (exists while they lately watched a video). "" is a key not used.
 //
 // ARGV: vote count, address limit, network limit, their window (ms), burst
 // limit, its window (ms), crowd limit, challenge on (1/0), how long state
-// hashes are kept (ms), then the hold limits (new voters per address, per
+// hashes are kept (ms), the hold limits (new voters per address, per
 // network, unwatched new voters per address, regular votes in a row), the
-// voter cap, the base and the highest proof-of-work bits; then per vote
-// (gateFields) the entry id, the entrant id its card's owner must not be
-// (""), reason bits found before (1 no page view, 2 too fast), verified
-// voter (1/0), slots (0: one vote per entry), seconds to keep the voter
-// record, voter id, the proof's ttl (ms), the journal record ("": check
-// only), the client's idempotency key ("": none), the vote's time (ms),
-// its page delay (ms, -1 unknown), checks that hold it already (bits, see
-// Checks), the checks its campaign keeps on, the proof's bits, and how
-// long until the limit window ends (ms). The voter record maps each entry
-// voted for to the key its vote came with ("1" without one), followed by
-// "|bits" when the vote was held, so a retry of a counted vote is known
-// before anything is counted again.
+// voter cap, the base and the highest proof-of-work bits, the number of
+// entry groups and of address groups; then per entry group (entryArgs) the
+// entry id, slots (0: one vote per entry), when its voter records expire
+// (ms) and the checks its campaign keeps on (bits, see Checks); then per
+// vote (voteArgs) its packed numbers (voteBin: entry group, address group,
+// reason bits found before (1 no page view, 2 too fast), verified voter,
+// checks that hold it already, the proof's bits, its time, its page delay
+// and the proof's ttl), the journal record ("": check only), the client's
+// idempotency key ("": none), the entrant id its card's owner must not be
+// (""), and the voter id (only without voter records). The voter record
+// maps each entry voted for to the key its vote came with ("1" without
+// one), followed by "|bits" when the vote was held, so a retry of a counted
+// vote is known before anything is counted again.
 //
 // An entry is live when it is in its campaign's Top order (the gallery
 // keeps card and member together); one ZMSCORE per campaign asks for the
@@ -65,13 +66,24 @@ var gateScript = redis.NewScript(`#!lua
 -- The shebang (Redis 7) makes Redis refuse the whole script when it is out
 -- of memory, before any write, instead of failing it part way.
 local n = tonumber(ARGV[1])
-local ipMax, netMax, win = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local ipMax, netMax, win, winMS = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[4])
 local burstMax, burstWin = tonumber(ARGV[5]), ARGV[6]
 local crowdMax, challengeOn, keepState = tonumber(ARGV[7]), ARGV[8] == '1', ARGV[9]
 local newIPMax, newNetMax, unwatchedMax, streakMax = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
 local voterCap, powBits, powMax = tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
-local NK, NH, NF = 11, 16, 16
+local nE, nA = tonumber(ARGV[17]), tonumber(ARGV[18])
+local AK, VK, VA = 1 + 3 * nE, 1 + 3 * nE + 5 * nA, 18 + 4 * nE
 local CH, CN = {'0', '1', '2'}, {'new_devices', 'no_playback', 'regular_timing', 'automation'}
+local E, A = {}, {}
+for g = 1, nE do
+  local k, a = 1 + 3 * (g - 1), 18 + 4 * (g - 1)
+  E[g] = {card = KEYS[k + 1], top = KEYS[k + 2], held = KEYS[k + 3], entry = ARGV[a + 1], slots = ARGV[a + 2],
+    keepUntil = tonumber(ARGV[a + 3]), checks = tonumber(ARGV[a + 4])}
+end
+for g = 1, nA do
+  local k = AK + 5 * (g - 1)
+  A[g] = {ip = KEYS[k + 1], net = KEYS[k + 2], burst = KEYS[k + 3], addr = KEYS[k + 4], nets = KEYS[k + 5]}
+end
 local live, owner, count, fresh, window, added = {}, {}, {}, {}, {}, {}
 local states, tally, held, recs, out = {}, {}, {}, {}, {}
 
@@ -120,8 +132,8 @@ end
 
 -- A live entry is in its campaign's Top order: one ZMSCORE per campaign.
 local asked = {}
-for i = 0, n - 1 do
-  local top, entry = KEYS[3 + i * NK], ARGV[NH + 1 + i * NF]
+for g = 1, nE do
+  local top, entry = E[g].top, E[g].entry
   local q = asked[top]
   if q == nil then
     q = {seen = {}, list = {}}
@@ -138,13 +150,14 @@ for top, q in pairs(asked) do
 end
 
 for i = 0, n - 1 do
-  local k, a = 1 + i * NK, NH + i * NF
-  local card, top, ip, net, burst, addr = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5], KEYS[k + 6]
-  local nets, vk, pk, played, hk = KEYS[k + 7], KEYS[k + 8], KEYS[k + 9], KEYS[k + 10], KEYS[k + 11]
-  local entry, notOwner, reasons, verified, slots = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
-  local keep, voter, pttl, rec, req = ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9], ARGV[a + 10]
-  local at, since, pre, checks = tonumber(ARGV[a + 11]), tonumber(ARGV[a + 12]), tonumber(ARGV[a + 13]), tonumber(ARGV[a + 14])
-  local bits, lwait = tonumber(ARGV[a + 15]), ARGV[a + 16]
+  local k, a = VK + 3 * i, VA + 5 * i
+  local vk, pk, played = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+  local eg, ag, reasons, verified, pre, bits, at, since, pttl = struct.unpack('>HHBBBBddd', ARGV[a + 1])
+  local rec, req, notOwner, voter = ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
+  local G, H = E[eg], A[ag]
+  local card, top, hk, entry, slots, checks = G.card, G.top, G.held, G.entry, G.slots, G.checks
+  local ip, net, burst, addr, nets = H.ip, H.net, H.burst, H.addr, H.nets
+  local keep = math.max(math.ceil((G.keepUntil - at) / 1000), 1)
   local code, x, y, ch, z = 0, 0, -1, 0, 0
   local mark, slot, isNew, st, ns = '1', '0', false, nil, nil
   if req ~= '' then mark = req end
@@ -172,9 +185,9 @@ for i = 0, n - 1 do
   end
   if code == 0 then
     local w = 0
-    if ip ~= '' and bump(ip, win) > ipMax then w = tonumber(lwait) end
-    if net ~= '' and bump(net, win) > netMax then w = tonumber(lwait) end
-    local r = tonumber(reasons)
+    if ip ~= '' and bump(ip, win) > ipMax then w = winMS - at % winMS end
+    if net ~= '' and bump(net, win) > netMax then w = winMS - at % winMS end
+    local r = reasons
     if burst ~= '' and bump(burst, burstWin) > burstMax then r = r + 4 end
     if addr ~= '' then
       st = state(addr)
@@ -187,7 +200,7 @@ for i = 0, n - 1 do
     elseif r > 0 and challengeOn then
       local need = 0
       if powBits > 0 and st then need = math.min(powMax, powBits + math.floor(math.max(st.n - 2, 0) / 2)) end
-      if verified == '1' then
+      if verified == 1 then
         ch = 1
       elseif pk ~= '' and bits >= need and redis.call('SET', pk, '1', 'NX', 'PX', pttl) then
         ch = 2
@@ -212,7 +225,7 @@ for i = 0, n - 1 do
     end
     if code == 0 then
       isNew = redis.call('EXPIRE', vk, keep, 'NX') == 1
-      if isNew and st and verified ~= '1' and st.n >= voterCap then
+      if isNew and st and verified ~= 1 and st.n >= voterCap then
         redis.call('DEL', vk)
         code, x = 8, 0
       end
@@ -220,7 +233,7 @@ for i = 0, n - 1 do
   elseif code == 0 and st then
     -- Without voter records the address's hash tells new voters.
     isNew = redis.call('HSETNX', addr, 'v:' .. voter, '1') == 1
-    if isNew and verified ~= '1' and st.n >= voterCap then
+    if isNew and verified ~= 1 and st.n >= voterCap then
       redis.call('HDEL', addr, 'v:' .. voter)
       code = 8
     end
@@ -235,7 +248,7 @@ for i = 0, n - 1 do
     end
     if isNew and ns then ns.n, ns.dirty = ns.n + 1, true end
     local hb = pre
-    if verified ~= '1' then
+    if verified ~= 1 then
       if bit.band(checks, 1) ~= 0 and (st and st.n > newIPMax or ns and ns.n > newNetMax) then hb = bit.bor(hb, 1) end
       if bit.band(checks, 2) ~= 0 and st and not watched and st.u > unwatchedMax then hb = bit.bor(hb, 2) end
       if bit.band(checks, 4) ~= 0 and st and (st.s >= streakMax or st.q >= streakMax) then hb = bit.bor(hb, 4) end
