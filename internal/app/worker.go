@@ -42,8 +42,9 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 	})
 	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup(), Reconcile: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
 		return a.ReconcileAllVotes(ctx, "", func(slug string, r votes.Report) {
-			if len(r.Differences) > 0 {
-				a.Log.Warn("votes: counters differed from ballots and were mended", "campaign", slug, "ballots", r.Ballots, "differences", r.Differences)
+			if len(r.Differences)+len(r.HeldDifferences) > 0 {
+				a.Log.Warn("votes: counters differed from ballots and were mended", "campaign", slug, "ballots", r.Ballots, "differences", r.Differences,
+					"held", r.Held, "held_differences", r.HeldDifferences)
 			}
 		})
 	}), Counters: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {

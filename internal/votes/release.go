@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Released is what one automatic release did for one entry.
@@ -25,15 +27,28 @@ const maxReleased = 5000
 // machine; the others are released when none of their checks would fire
 // again. Released ballots count in public at once (cleared by "auto").
 func (r *Review) Release(ctx context.Context, campaignID string, now time.Time) ([]Released, error) {
-	if r.Drain != nil { // held ballots still in the journal are checked too
+	w := r.Limits.holdWindow()
+	held, err := r.Ballots.HeldBefore(ctx, campaignID, now.Add(-w), maxReleased)
+	if err != nil {
+		return nil, err
+	}
+	if r.Drain != nil {
+		// Held ballots still in the journal are checked too, and so are
+		// the ballots around them; with nothing held, voting is left alone.
+		if len(held) == 0 {
+			if held, err = r.heldInJournal(ctx, campaignID, now.Add(-w)); err != nil || len(held) == 0 {
+				return nil, err
+			}
+		}
 		if err := r.Drain(ctx); err != nil {
 			return nil, err
 		}
+		if held, err = r.Ballots.HeldBefore(ctx, campaignID, now.Add(-w), maxReleased); err != nil {
+			return nil, err
+		}
 	}
-	w := r.Limits.holdWindow()
-	held, err := r.Ballots.HeldBefore(ctx, campaignID, now.Add(-w), maxReleased)
-	if err != nil || len(held) == 0 {
-		return nil, err
+	if len(held) == 0 {
+		return nil, nil
 	}
 	ips, nets := map[string]bool{}, map[string]bool{}
 	for _, b := range held {
@@ -170,4 +185,23 @@ func abs(n int64) int64 {
 		return -n
 	}
 	return n
+}
+
+// heldInJournal lists the campaign's held ballots cast before t that are
+// still in the journal (none without one).
+func (r *Review) heldInJournal(ctx context.Context, campaignID string, t time.Time) ([]Ballot, error) {
+	if r.Journal == nil {
+		return nil, nil
+	}
+	var out []Ballot
+	err := r.Journal.scan(ctx, "+", 1000, func(m redis.XMessage) bool {
+		bs, _ := decodeEntry(m.Values)
+		for _, b := range bs {
+			if b.CampaignID == campaignID && b.Held && b.At.Before(t) {
+				out = append(out, b)
+			}
+		}
+		return len(out) == 0
+	})
+	return out, err
 }
