@@ -108,7 +108,7 @@ func startProfile(suffix ...string) (stop func(), err error) {
 type loadResult struct {
 	rps      float64
 	p50, p99 time.Duration
-	cpu      time.Duration // this process's CPU time (user+system) per answer
+	cpu      time.Duration   // this process's CPU time (user+system) per answer
 	lat      []time.Duration // every answer's latency, sorted
 	elapsed  time.Duration
 }

@@ -55,7 +55,7 @@ func benchVotes(ctx context.Context) error {
 		"TRYOUT_VOTE_VOTER_CAP_PER_IP": "1000000000", "TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_IP": "1000000000",
 		"TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_NETWORK": "1000000000", "TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP": "1000000000",
 		"TRYOUT_VOTE_HOLD_REGULAR_STREAK": "1000000000",
-		"TRYOUT_VOTE_DRAIN_MAX_LAG": "60s", // the product's default
+		"TRYOUT_VOTE_DRAIN_MAX_LAG":       "60s", // the product's default
 	}
 	if lag := os.Getenv("TRYOUT_VOTE_DRAIN_MAX_LAG"); lag != "" { // 0: drain while voting
 		cfg["TRYOUT_VOTE_DRAIN_MAX_LAG"] = lag
