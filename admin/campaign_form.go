@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
+	"github.com/tryout/tryout/internal/votes"
 )
 
 // formTime is how the form shows and reads times (datetime-local, UTC).
@@ -47,9 +49,36 @@ func campaignFields(c campaigns.Campaign) map[string]string {
 		"perks_text": c.PerksText, "brand_color": c.BrandColor, "brand_name": c.BrandName,
 		"vote_frequency": c.VoteFrequency, "vote_scope": c.VoteScope, "votes_per_period": strconv.Itoa(max(c.VotesPerPeriod, 1)),
 		"voter_identity": c.VoterIdentity, "self_vote": strconv.FormatBool(c.SelfVote), "hide_totals": strconv.FormatBool(c.HideTotals),
+		"time_zone": c.TimeZone, "vote_checks_off": strings.Join(c.VoteChecksOff, ","),
 	}
 	rightsFields(c, m)
 	return m
+}
+
+// checkRow is one automatic vote check on the campaign form.
+type checkRow struct {
+	votes.CheckInfo
+	On bool
+}
+
+// checkRows are the campaign's automatic vote checks, on or off.
+func checkRows(c campaigns.Campaign) []checkRow {
+	var out []checkRow
+	for _, info := range votes.Explain() {
+		out = append(out, checkRow{info, !slices.Contains(c.VoteChecksOff, info.Name)})
+	}
+	return out
+}
+
+// checksOff are the checks a form (or JSON body) leaves off, given those on.
+func checksOff(on []string) []string {
+	var off []string
+	for _, name := range votes.CheckNames() {
+		if !slices.Contains(on, name) {
+			off = append(off, name)
+		}
+	}
+	return off
 }
 
 // campaignForm shows the form to create a campaign, or to edit one.
@@ -64,7 +93,8 @@ func (a *Admin) campaignForm(c *gin.Context) {
 			return
 		}
 	}
-	a.render(c, http.StatusOK, "campaign.html", map[string]any{"ID": cp.ID, "F": campaignFields(cp), "Errors": campaigns.FieldErrors{}, "Logo": cp.LogoKey != ""})
+	a.render(c, http.StatusOK, "campaign.html", map[string]any{"ID": cp.ID, "F": campaignFields(cp), "Errors": campaigns.FieldErrors{}, "Logo": cp.LogoKey != "",
+		"Checks": checkRows(cp)})
 }
 
 // saveCampaign creates or updates a campaign from the form. Any problem
@@ -129,7 +159,8 @@ func (a *Admin) saveCampaign(c *gin.Context) {
 		for k := range campaignFields(cp) {
 			form[k] = c.PostForm(k)
 		}
-		a.render(c, http.StatusUnprocessableEntity, "campaign.html", map[string]any{"ID": id, "F": form, "Errors": fe, "Logo": before.LogoKey != ""})
+		a.render(c, http.StatusUnprocessableEntity, "campaign.html", map[string]any{"ID": id, "F": form, "Errors": fe, "Logo": before.LogoKey != "",
+			"Checks": checkRows(cp)})
 		return
 	}
 	if id == "" {
@@ -241,5 +272,9 @@ func parseCampaignForm(c *gin.Context, base campaigns.Campaign) (campaigns.Campa
 	}
 	cp.SelfVote, cp.HideTotals = c.PostForm("self_vote") == "true", c.PostForm("hide_totals") == "true"
 	parseRightsFields(c, &cp, num)
+	cp.TimeZone = str("time_zone")
+	if c.PostForm("vote_checks_shown") == "1" { // a form that shows the checks (unticked boxes are not sent)
+		cp.VoteChecksOff = checksOff(c.PostFormArray("vote_check"))
+	}
 	return cp, fe
 }

@@ -41,6 +41,8 @@ type campaignInput struct {
 	VoterIdentity        string    `json:"voter_identity"`
 	SelfVote             bool      `json:"self_vote"`
 	HideTotals           bool      `json:"hide_totals"`
+	TimeZone             string    `json:"time_zone"`
+	VoteChecksOff        []string  `json:"vote_checks_off"`
 	PerksText            string    `json:"perks_text"`
 	BrandColor           string    `json:"brand_color"`
 	BrandName            string    `json:"brand_name"`
@@ -59,7 +61,7 @@ func newCampaignView(c campaigns.Campaign) campaignView {
 		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText,
 		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds, c.ReportThreshold,
 		c.ReasonTemplates, c.VotingOpensAt, c.VotingClosesAt, c.VoteFrequency, c.VoteScope, c.VotesPerPeriod, c.VoterIdentity,
-		c.SelfVote, c.HideTotals, c.PerksText, c.BrandColor, c.BrandName, rightsInputOf(c)}, c.CreatedBy, c.CreatedAt}
+		c.SelfVote, c.HideTotals, c.TimeZone, nonNil(c.VoteChecksOff), c.PerksText, c.BrandColor, c.BrandName, rightsInputOf(c)}, c.CreatedBy, c.CreatedAt}
 }
 
 func (a *Admin) createCampaign(c *gin.Context) {
@@ -78,7 +80,7 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		ModerationMode: in.ModerationMode, BlockedWords: in.BlockedWords, MinDurationSeconds: in.MinDurationSeconds, ReportThreshold: in.ReportThreshold,
 		ReasonTemplates: in.ReasonTemplates, VotingOpensAt: in.VotingOpensAt, VotingClosesAt: in.VotingClosesAt, PerksText: in.PerksText, BrandColor: in.BrandColor, BrandName: in.BrandName,
 		VoteFrequency: in.VoteFrequency, VoteScope: in.VoteScope, VotesPerPeriod: in.VotesPerPeriod, VoterIdentity: in.VoterIdentity,
-		SelfVote: in.SelfVote, HideTotals: in.HideTotals,
+		SelfVote: in.SelfVote, HideTotals: in.HideTotals, TimeZone: in.TimeZone, VoteChecksOff: in.VoteChecksOff,
 		CreatedBy: u.ID, CreatedAt: a.Now(),
 	}
 	in.rightsInput.apply(&cp)

@@ -31,20 +31,27 @@ func (a *Admin) showVotes(c *gin.Context, status int, problem string) {
 		return
 	}
 	clusters, score := votes.Analyze(bs)
-	counted, discounted := 0, 0
+	counted, discounted, held := 0, 0, 0
 	for _, b := range bs {
-		if b.Discounted {
+		switch {
+		case b.Discounted:
 			discounted++
-		} else {
+		case b.Held:
+			held++
+		default:
 			counted++
 		}
+	}
+	var checks []checkRow
+	if cp, err := a.Campaigns.Get(c, e.CampaignID); err == nil {
+		checks = checkRows(cp)
 	}
 	recent := bs
 	if len(recent) > 50 {
 		recent = recent[len(recent)-50:]
 	}
-	a.render(c, status, "votes.html", map[string]any{"E": e, "Clusters": clusters, "Score": score, "Counted": counted,
-		"Discounted": discounted, "Recent": recent, "Problem": problem, "Done": c.Query("done"), "Reason": c.PostForm("reason")})
+	a.render(c, status, "votes.html", map[string]any{"E": e, "Clusters": clusters, "Score": score, "Counted": counted, "Held": held,
+		"Discounted": discounted, "Recent": recent, "Problem": problem, "Done": c.Query("done"), "Reason": c.PostForm("reason"), "Checks": checks})
 }
 
 // discountVotes discounts (or counts again) the ballots of one cluster,
@@ -87,11 +94,51 @@ func (a *Admin) discountVotes(c *gin.Context) {
 		}
 	}
 	done := strconv.FormatInt(adj.Changed, 10) + " ballots "
+	if adj.HeldBefore != adj.HeldAfter {
+		done = strconv.FormatInt(adj.Changed, 10) + " ballots (" + strconv.FormatInt(adj.HeldBefore-adj.HeldAfter, 10) + " of them held) "
+	}
 	if discount {
 		done += "discounted"
 	} else {
 		done += "counted again"
 	}
 	done += "; the total went from " + strconv.FormatInt(adj.Before, 10) + " to " + strconv.FormatInt(adj.After, 10) + "."
+	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"/votes?done="+url.QueryEscape(done))
+}
+
+// clearVotes counts in public the entry's votes an automatic check held
+// (one check's, or all), audits it and tells the entrant their total
+// changed.
+func (a *Admin) clearVotes(c *gin.Context) {
+	u := c.MustGet(userKey).(staff.User)
+	e, ok := a.routeEntry(c)
+	if !ok {
+		return
+	}
+	check := c.PostForm("check") // a check's name, or "all"
+	if _, err := votes.ParseChecks([]string{check}); err != nil && check != "all" {
+		a.showVotes(c, http.StatusBadRequest, "This form names no known check. Reload the page and try again. Nothing was changed.")
+		return
+	}
+	if check == "all" {
+		check = ""
+	}
+	adj, err := a.Votes.Clear(c, e.CampaignID, e.ID, check, u.ID)
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	what := "all held"
+	if check != "" {
+		what = "held by " + check
+	}
+	a.audit(c, u, "votes.clear", e.ID, map[string]string{"votes": strconv.FormatInt(adj.Before, 10), "held": strconv.FormatInt(adj.HeldBefore, 10)},
+		map[string]string{"votes": strconv.FormatInt(adj.After, 10), "held": strconv.FormatInt(adj.HeldAfter, 10), "cluster": what, "ballots": strconv.FormatInt(adj.Changed, 10)})
+	if adj.After != adj.Before {
+		if err := a.Notify.VotesAdjusted(c, e, adj.Before, adj.After, "votes our automatic checks had held for review were checked by the campaign team and count now"); err != nil {
+			a.Log.Error("admin: votes adjusted message not queued", "entry", e.ID, "err", err)
+		}
+	}
+	done := strconv.FormatInt(adj.Changed, 10) + " held votes now count; the total went from " + strconv.FormatInt(adj.Before, 10) + " to " + strconv.FormatInt(adj.After, 10) + "."
 	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"/votes?done="+url.QueryEscape(done))
 }

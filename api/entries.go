@@ -41,14 +41,15 @@ type EntryView struct {
 	Appealed  bool `json:"appealed,omitempty"`
 	// Notices are what the automatic checks found that the entrant should
 	// know (a file that plays for less than it says).
-	Notices   []string     `json:"notices,omitempty"`
-	Stage     string       `json:"stage,omitempty"`    // processing stage: probe, transcode, publish, done
-	Progress  int          `json:"progress,omitempty"` // percent of processing done
-	History   []ChangeView `json:"history"`
-	Media     *MediaView   `json:"media,omitempty"`
-	Playback  *Playback    `json:"playback,omitempty"`
-	CreatedAt time.Time    `json:"created_at"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	Notices     []string     `json:"notices,omitempty"`
+	Stage       string       `json:"stage,omitempty"`    // processing stage: probe, transcode, publish, done
+	Progress    int          `json:"progress,omitempty"` // percent of processing done
+	History     []ChangeView `json:"history"`
+	Media       *MediaView   `json:"media,omitempty"`
+	Playback    *Playback    `json:"playback,omitempty"`
+	UnderReview *ReviewView  `json:"votes_under_review,omitempty"` // the entrant's own entries only
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
 
 	// Waiting says what must happen before the entry can go live.
 	Waiting string `json:"waiting_for,omitempty"`

@@ -40,9 +40,12 @@ type Voting struct {
 	}
 }
 
-// voteView is the answer to a counted vote.
+// voteView is the answer to a recorded vote: counted, or held for review
+// (it counts once cleared) with why in plain words.
 type voteView struct {
 	Counted   bool       `json:"counted"`
+	Held      bool       `json:"held,omitempty"`
+	Because   []string   `json:"held_because,omitempty"`
 	Votes     *int64     `json:"votes,omitempty"` // the entry's total; absent while the campaign hides totals
 	NextAt    *time.Time `json:"next_vote_at,omitempty"`
 	Remaining int        `json:"remaining"`
@@ -92,10 +95,13 @@ func (a *API) vote(c *gin.Context) {
 		// A retry of a vote that was counted: its outcome again, and none
 		// of what counting it did (credit, milestone) a second time.
 		c.Header("Idempotent-Replayed", "true")
-	} else {
+	} else if cast.Held == 0 {
 		a.counted(c, cp, id, voter, cast)
 	}
-	out := voteView{Counted: true, Remaining: cast.Remaining}
+	out := voteView{Counted: cast.Held == 0, Held: cast.Held != 0, Remaining: cast.Remaining}
+	for _, name := range cast.Held.Names() {
+		out.Because = append(out.Because, votes.Plain(name))
+	}
 	if !cast.NextAt.IsZero() {
 		out.NextAt = &cast.NextAt
 	}
@@ -139,6 +145,9 @@ func (a *API) counted(c *gin.Context, cp campaigns.Campaign, id string, voter vo
 func (a *API) voteSignals(c *gin.Context, entryID string) votes.Signals {
 	ip := c.ClientIP()
 	sig := votes.Signals{IPHash: a.HashIP(ip), SubnetHash: a.HashIP(subnet(ip)), UAFamily: uaFamily(c.GetHeader("User-Agent")), SincePageMS: -1}
+	if c.GetHeader("X-Webdriver") == "1" { // the page saw navigator.webdriver
+		sig.Automation = "webdriver"
+	}
 	if ck, err := c.Request.Cookie(webauth.DeviceCookie); err == nil {
 		sig.Device = ck.Value
 	}
@@ -156,11 +165,11 @@ func (a *API) voteProof(c *gin.Context, voter, entryID string) *votes.Proof {
 	if tok == "" || a.Voting.Challenger == nil {
 		return nil
 	}
-	until, err := a.Voting.Challenger.Check(voter+"|"+entryID, tok, nonce)
+	until, bits, err := a.Voting.Challenger.Check(voter+"|"+entryID, tok, nonce)
 	if err != nil {
 		return nil
 	}
-	return &votes.Proof{UsedKey: friction.UsedKey(tok), Until: until}
+	return &votes.Proof{UsedKey: friction.UsedKey(tok), Until: until, Bits: bits}
 }
 
 // voteFailed answers a vote that was not counted.
@@ -177,7 +186,7 @@ func (a *API) voteFailed(c *gin.Context, entryID string, voter votes.Voter, rule
 			out.Code, out.Message = "no_votes_left", "You have used your votes "+periodWord(rules)+"."
 		}
 		if !av.NextAt.IsZero() {
-			out.Message += " You can vote again " + av.NextAt.UTC().Format("Mon 2 Jan, 15:04 UTC") + "."
+			out.Message += " You can vote again " + nextVote(av.NextAt, rules) + "."
 			out.Fields = map[string]string{"next_vote_at": av.NextAt.UTC().Format(time.RFC3339)}
 		}
 		httpx.Fail(c, a.Log, out)
@@ -185,7 +194,11 @@ func (a *API) voteFailed(c *gin.Context, entryID string, voter votes.Voter, rule
 		c.Header("Retry-After", strconv.Itoa(int(limited.Wait.Seconds())+1))
 		httpx.Fail(c, a.Log, httpx.E(http.StatusTooManyRequests, "too_many_votes", "Many votes came from your network just now. Please wait a few minutes and vote again."))
 	case errors.As(err, &challenge):
-		a.challenge(c, entryID, voter, challenge.Reasons)
+		a.challenge(c, entryID, voter, challenge)
+	case errors.Is(err, votes.ErrConfirmEmail):
+		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusUnauthorized, Code: "confirm_email",
+			Message: "Many new voters have voted from your network in the last hour, so new voters here confirm their email to vote. Sign in with your email and vote again.",
+			Fields:  map[string]string{"verify_url": "/signin?next=" + url.QueryEscape("/e/"+entryID)}})
 	case errors.Is(err, votes.ErrNotVotable):
 		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
 	case errors.Is(err, votes.ErrVotingClosed):
@@ -222,11 +235,34 @@ func (a *API) myVotes(c *gin.Context) {
 		}
 	}
 	out := gin.H{"open": rules.Open(a.Now()), "frequency": rules.Frequency, "scope": rules.Scope, "votes_per_period": rules.PerPeriod,
-		"identity": rules.Identity, "voted": st.Voted, "remaining": st.Remaining, "totals_hidden": rules.TotalsHidden(a.Now())}
+		"identity": rules.Identity, "voted": st.Voted, "remaining": st.Remaining, "totals_hidden": rules.TotalsHidden(a.Now()),
+		"time_zone": zoneName(rules)}
 	if !st.NextAt.IsZero() {
 		out["next_period_at"] = st.NextAt
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// zoneName is the campaign's time zone as IANA names it.
+func zoneName(r votes.Rules) string {
+	if r.Location == nil {
+		return "UTC"
+	}
+	return r.Location.String()
+}
+
+// nextVote says when a voter may vote again, in the campaign's time zone
+// (the vote button shows it in the visitor's own).
+func nextVote(t time.Time, r votes.Rules) string {
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	s := t.In(loc).Format("Mon 2 Jan, 15:04 MST")
+	if loc != time.UTC {
+		s += " (" + loc.String() + " time)"
+	}
+	return s
 }
 
 func periodWord(r votes.Rules) string {
@@ -274,10 +310,10 @@ func uaFamily(ua string) string {
 // bound to the voter and entry. The client solves it and sends the vote
 // again with the answer (headers X-Challenge-Token and X-Challenge-Nonce),
 // or confirms their email instead: a signed-in voter is never challenged.
-func (a *API) challenge(c *gin.Context, entryID string, voter votes.Voter, reasons []string) {
-	ch := a.Voting.Challenger.Issue(voter.ID + "|" + entryID)
+func (a *API) challenge(c *gin.Context, entryID string, voter votes.Voter, ce *votes.ChallengeError) {
+	ch := a.Voting.Challenger.IssueBits(voter.ID+"|"+entryID, ce.Difficulty)
 	httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusForbidden, Code: "challenge_required",
 		Message: "Please wait a moment while your browser confirms this vote, or confirm your email instead.",
-		Fields: map[string]string{"challenge_token": ch.Token, "difficulty": strconv.Itoa(ch.Difficulty), "reasons": strings.Join(reasons, ","),
+		Fields: map[string]string{"challenge_token": ch.Token, "difficulty": strconv.Itoa(ch.Difficulty), "reasons": strings.Join(ce.Reasons, ","),
 			"verify_url": "/signin?next=" + url.QueryEscape("/e/"+entryID)}})
 }

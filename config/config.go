@@ -80,6 +80,14 @@ type Config struct {
 	VoteCrowd      int           // TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP
 	VotePoWBits    int           // TRYOUT_VOTE_CHALLENGE_BITS
 	EmbedAncestors string        // TRYOUT_EMBED_ANCESTORS
+	// Escalation and provisional (held) votes; see docs/VOTING.md.
+	VotePoWMaxBits    int           // TRYOUT_VOTE_CHALLENGE_MAX_BITS
+	VoteVoterCap      int           // TRYOUT_VOTE_VOTER_CAP_PER_IP
+	VoteHoldWindow    time.Duration // TRYOUT_VOTE_HOLD_WINDOW
+	VoteHoldNewIP     int           // TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_IP
+	VoteHoldNewNet    int           // TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_NETWORK
+	VoteHoldUnwatched int           // TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP
+	VoteHoldStreak    int           // TRYOUT_VOTE_HOLD_REGULAR_STREAK
 	// GalleryCheckInterval is how often serve checks that Redis still holds
 	// the gallery read models (and rebuilds them from MongoDB if not).
 	GalleryCheckInterval time.Duration // TRYOUT_GALLERY_CHECK_INTERVAL
@@ -177,8 +185,15 @@ var Vars = []Var{
 	{"TRYOUT_VOTE_LIMIT_PER_IP", "120", "votes accepted from one client address per 10 minutes (then 429 too_many_votes)"},
 	{"TRYOUT_VOTE_LIMIT_PER_NETWORK", "600", "votes accepted from one /24 (IPv6 /64) network per 10 minutes"},
 	{"TRYOUT_VOTE_CHALLENGE_PER_IP", "10", "votes per minute from one client address before further votes must solve a proof-of-work challenge"},
-	{"TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP", "30", "distinct voters per hour on one client address before their votes must solve a challenge"},
+	{"TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP", "6", "new voters in the hold window on one client address before further votes must solve a challenge"},
 	{"TRYOUT_VOTE_CHALLENGE_BITS", "16", "proof-of-work difficulty in leading zero bits (16: about a second in a phone's browser)"},
+	{"TRYOUT_VOTE_CHALLENGE_MAX_BITS", "22", "escalation: a challenge asks one more bit for every two voters an address has shown in the hold window beyond the first two, up to this many"},
+	{"TRYOUT_VOTE_VOTER_CAP_PER_IP", "12", "new voters on one client address in the hold window before a further new voter there must confirm an email to vote (0: no cap)"},
+	{"TRYOUT_VOTE_HOLD_WINDOW", "1h", "the window the per-address hold checks count over; a held vote is re-checked once this long has passed after it"},
+	{"TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_IP", "8", "new voters from one client address in the hold window before their votes are held for review (0: check off)"},
+	{"TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_NETWORK", "40", "new voters from one /24 (IPv6 /64) network in the hold window before their votes are held (0: off)"},
+	{"TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP", "3", "new voters from one client address who watched no video, in the hold window, before such voters' votes are held (0: off)"},
+	{"TRYOUT_VOTE_HOLD_REGULAR_STREAK", "3", "machine-regular votes in a row from one client address (same gap, or same delay after the page) before the next are held (0: off)"},
 	{"TRYOUT_VIEW_AFTER", "5s", "playback time before a view counts (then once per viewer and entry per hour)"},
 	{"TRYOUT_GALLERY_CHECK_INTERVAL", "5s", "how often serve checks that Redis still holds the galleries; after a loss one process rebuilds them from MongoDB with vote totals from the ballots"},
 	{"TRYOUT_EMBED_ANCESTORS", "*", "sites allowed to embed the player and gallery widget (CSP frame-ancestors, space separated)"},
@@ -258,9 +273,17 @@ func Load(getenv func(string) string) (Config, error) {
 		VoteDrainLag:   p.duration("TRYOUT_VOTE_DRAIN_MAX_LAG", time.Minute),
 		VoteLimitNet:   p.int("TRYOUT_VOTE_LIMIT_PER_NETWORK", 600),
 		VoteBurst:      p.int("TRYOUT_VOTE_CHALLENGE_PER_IP", 10),
-		VoteCrowd:      p.int("TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP", 30),
+		VoteCrowd:      p.int("TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP", 6),
 		VotePoWBits:    p.int("TRYOUT_VOTE_CHALLENGE_BITS", 16),
 		EmbedAncestors: p.str("TRYOUT_EMBED_ANCESTORS", "*"),
+
+		VotePoWMaxBits:    p.int("TRYOUT_VOTE_CHALLENGE_MAX_BITS", 22),
+		VoteVoterCap:      p.int("TRYOUT_VOTE_VOTER_CAP_PER_IP", 12),
+		VoteHoldWindow:    p.duration("TRYOUT_VOTE_HOLD_WINDOW", time.Hour),
+		VoteHoldNewIP:     p.int("TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_IP", 8),
+		VoteHoldNewNet:    p.int("TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_NETWORK", 40),
+		VoteHoldUnwatched: p.int("TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP", 3),
+		VoteHoldStreak:    p.int("TRYOUT_VOTE_HOLD_REGULAR_STREAK", 3),
 
 		GalleryCheckInterval: p.duration("TRYOUT_GALLERY_CHECK_INTERVAL", 5*time.Second),
 		WebhookAllowPrivate:  p.bool("TRYOUT_WEBHOOK_ALLOW_PRIVATE", false),
@@ -426,6 +449,7 @@ func (c Config) validate() []error {
 	if c.VoteLimitIP < 1 || c.VoteLimitNet < 1 {
 		bad("TRYOUT_VOTE_LIMIT_PER_IP", "the vote limits must be at least 1")
 	}
+	c.validateHolding(bad)
 	if c.ViewAfter < 0 || c.ViewAfter > time.Hour {
 		bad("TRYOUT_VIEW_AFTER", "want 0s..1h, got %s", c.ViewAfter)
 	}
@@ -620,4 +644,24 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// validateHolding checks the escalation and hold settings.
+func (c *Config) validateHolding(bad func(key, format string, args ...any)) {
+	if c.VotePoWMaxBits < c.VotePoWBits || c.VotePoWMaxBits > 28 {
+		bad("TRYOUT_VOTE_CHALLENGE_MAX_BITS", "want TRYOUT_VOTE_CHALLENGE_BITS (%d) to 28, got %d", c.VotePoWBits, c.VotePoWMaxBits)
+	}
+	if c.VoteHoldWindow < time.Minute || c.VoteHoldWindow > 24*time.Hour {
+		bad("TRYOUT_VOTE_HOLD_WINDOW", "want 1m to 24h, got %s", c.VoteHoldWindow)
+	}
+	for _, v := range []struct {
+		key string
+		n   int
+	}{{"TRYOUT_VOTE_VOTER_CAP_PER_IP", c.VoteVoterCap}, {"TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_IP", c.VoteHoldNewIP},
+		{"TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_NETWORK", c.VoteHoldNewNet}, {"TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP", c.VoteHoldUnwatched},
+		{"TRYOUT_VOTE_HOLD_REGULAR_STREAK", c.VoteHoldStreak}} {
+		if v.n < 0 {
+			bad(v.key, "want 0 (off) or more, got %d", v.n)
+		}
+	}
 }

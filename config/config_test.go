@@ -24,6 +24,9 @@ func TestLoadDefaults(t *testing.T) {
 	if !c.Embedded() {
 		t.Error("no TRYOUT_MONGO_URI must mean the embedded database")
 	}
+	if c.VoteHoldWindow != time.Hour || c.VoteVoterCap != 12 || c.VoteHoldNewIP != 8 || c.VoteHoldUnwatched != 3 || c.VotePoWMaxBits != 22 || c.VoteCrowd != 6 {
+		t.Errorf("vote hold defaults: %+v", c)
+	}
 	if c.MediaTempDir != "./.data/tmp" {
 		t.Errorf("MediaTempDir = %q, want it under the data dir", c.MediaTempDir)
 	}
@@ -88,6 +91,11 @@ func TestLoadRejects(t *testing.T) {
 		{"provider url ttl", "TRYOUT_MODERATION_URL_TTL", "200h", "7 days"},
 		{"provider url ttl short", "TRYOUT_MODERATION_URL_TTL", "5s", "1m..168h"},
 		{"provider private", "TRYOUT_MODERATION_ALLOW_PRIVATE", "sometimes", "true or false"},
+		{"max bits below base", "TRYOUT_VOTE_CHALLENGE_MAX_BITS", "8", "TRYOUT_VOTE_CHALLENGE_BITS (16) to 28"},
+		{"max bits too high", "TRYOUT_VOTE_CHALLENGE_MAX_BITS", "40", "TRYOUT_VOTE_CHALLENGE_MAX_BITS"},
+		{"hold window", "TRYOUT_VOTE_HOLD_WINDOW", "10s", "1m to 24h"},
+		{"negative cap", "TRYOUT_VOTE_VOTER_CAP_PER_IP", "-1", "0 (off) or more"},
+		{"negative hold", "TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP", "-2", "TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

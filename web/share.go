@@ -62,6 +62,11 @@ func (w *Web) entry(c *gin.Context) {
 	if w.PageToken != nil {
 		data["PageToken"] = w.PageToken(e.ID)
 	}
+	if e.OwnedBy(me) && w.HeldVotes != nil && (e.Status == entries.Live || e.Status == entries.Removed) {
+		if h, err := w.HeldVotes(c, e.CampaignID, e.ID); err == nil {
+			data["UnderReview"] = api.NewReviewView(h)
+		}
+	}
 	if e.Status == entries.Live && !e.OwnedBy(me) {
 		c.Header("Cache-Control", "private, no-cache")
 	} else {

@@ -32,6 +32,7 @@ import (
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/sharecard"
 	"github.com/tryout/tryout/internal/signing"
+	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/internal/webauth"
 )
 
@@ -71,6 +72,9 @@ type Web struct {
 	// button sends it back; a vote with none, or within two seconds,
 	// is challenged).
 	PageToken func(entryID string) string
+	// HeldVotes reads how many of an entry's votes are held for review
+	// (shown to its entrant); nil shows none.
+	HeldVotes func(ctx context.Context, campaignID, entryID string) (votes.Held, error)
 	// Referrals credits personal share links.
 	Referrals *referrals.Service
 	// EmbedAncestors is the CSP frame-ancestors of the embeddable player

@@ -13,10 +13,15 @@ import (
 
 const whenLayout = "Mon 2 Jan 2006, 15:04 MST"
 
-// campaignZone is the time zone a campaign's deadlines are shown in.
-// Campaigns do not name a zone on this branch yet: UTC until they do (the
-// one place to plug a campaign's IANA zone in).
-func campaignZone(campaigns.Campaign) *time.Location { return time.UTC }
+// campaignZone is the time zone a campaign's deadlines are shown in: its
+// own (time_zone), UTC when it names none.
+func campaignZone(cp campaigns.Campaign) *time.Location {
+	loc, err := campaigns.Location(cp.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
 
 // when writes a moment for the visitor's own time zone (UTC without
 // JavaScript).

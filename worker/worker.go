@@ -17,6 +17,9 @@ type Handlers struct {
 	Counters asynq.Handler
 	// Reconcile checks vote counters against ballots (votes:reconcile).
 	Reconcile asynq.Handler
+	// Release re-checks held votes and counts those whose cluster no
+	// longer looks suspicious (votes:release).
+	Release asynq.Handler
 	// Milestone and Broadcast send entrants their vote milestones and the
 	// campaign team's messages.
 	Milestone, Broadcast asynq.Handler
@@ -46,6 +49,9 @@ func (h Handlers) Mux() *asynq.ServeMux {
 	}
 	if h.Reconcile != nil {
 		mux.Handle(tasks.TypeVotesReconcile, h.Reconcile)
+	}
+	if h.Release != nil {
+		mux.Handle(tasks.TypeVotesRelease, h.Release)
 	}
 	return mux
 }

@@ -120,7 +120,9 @@ func startProfile(suffix ...string) (stop func(), err error) {
 type loadResult struct {
 	rps      float64
 	p50, p99 time.Duration
-	cpu      time.Duration // this process's CPU time (user+system) per answer
+	cpu      time.Duration   // this process's CPU time (user+system) per answer
+	lat      []time.Duration // every answer's latency, sorted
+	elapsed  time.Duration
 }
 
 // loadSpec is one run of the load tool.
@@ -131,6 +133,7 @@ type loadSpec struct {
 	url     func(i int) string    // the i-th request's address
 	header  func(r *http.Request) // optional: set headers
 	created *atomic.Int64         // optional: counts 201 answers
+	for_    time.Duration         // how long (0: loadDuration)
 }
 
 // load runs s.workers clients for loadDuration (no cookies kept) and
@@ -152,7 +155,11 @@ func load(ctx context.Context, s loadSpec) (loadResult, error) {
 	}
 	cpu0 := processCPU()
 	start := time.Now()
-	deadline := start.Add(loadDuration)
+	d := s.for_
+	if d <= 0 {
+		d = loadDuration
+	}
+	deadline := start.Add(d)
 	for w := range s.workers {
 		wg.Add(1)
 		go func() {
@@ -208,7 +215,25 @@ func load(ctx context.Context, s loadSpec) (loadResult, error) {
 	}
 	slices.Sort(lat)
 	return loadResult{rps: float64(len(lat)) / elapsed.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100],
-		cpu: cpu / time.Duration(len(lat))}, nil
+		cpu: cpu / time.Duration(len(lat)), lat: lat, elapsed: elapsed}, nil
+}
+
+// merge is the result of several loads of the same kind taken as one.
+func merge(rs ...loadResult) loadResult {
+	var out loadResult
+	var cpu time.Duration
+	for _, r := range rs {
+		out.lat = append(out.lat, r.lat...)
+		out.elapsed += r.elapsed
+		cpu += r.cpu * time.Duration(len(r.lat))
+	}
+	if len(out.lat) == 0 {
+		return out
+	}
+	slices.Sort(out.lat)
+	n := len(out.lat)
+	out.rps, out.p50, out.p99, out.cpu = float64(n)/out.elapsed.Seconds(), out.lat[n/2], out.lat[n*99/100], cpu/time.Duration(n)
+	return out
 }
 
 // processCPU is the CPU time (user and system) this process has used.

@@ -240,6 +240,12 @@ func votesCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			for _, d := range r.Differences {
 				fmt.Fprintf(stdout, "  %s: ballots %d, counter was %d\n", d.EntryID, d.Ballots, d.Counter)
 			}
+			if r.Held > 0 || len(r.HeldDifferences) > 0 {
+				fmt.Fprintf(stdout, "  %d ballots held for review, %d held counts mended\n", r.Held, len(r.HeldDifferences))
+			}
+			for _, d := range r.HeldDifferences {
+				fmt.Fprintf(stdout, "  %s: held ballots %d, held count was %d\n", d.EntryID, d.Ballots, d.Counter)
+			}
 		})
 	})
 }

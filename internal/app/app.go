@@ -369,10 +369,7 @@ func (a *App) startVoting(ctx, run context.Context) error {
 		return err
 	}
 	cfg := a.Cfg
-	gate := &votes.Gate{Redis: a.Redis, Keys: a.Gallery, Limits: votes.Limits{
-		PerIP: int64(cfg.VoteLimitIP), PerNetwork: int64(cfg.VoteLimitNet), Window: 10 * time.Minute,
-		Challenge: true, Burst: int64(cfg.VoteBurst), BurstWindow: time.Minute, Crowd: int64(cfg.VoteCrowd),
-	}}
+	gate := &votes.Gate{Redis: a.Redis, Keys: a.Gallery, Limits: voteLimits(cfg), PlayedKey: views.PlayedKey}
 	a.Votes.Gate = gate
 	durable := false
 	if a.Cfg.VoteJournal == "auto" {
@@ -425,7 +422,8 @@ func (a *App) DrainVotes(ctx context.Context) error {
 // ReconcileVotes recomputes one campaign's vote totals from its ballots
 // and mends the counters; see votes.Reconcile.
 func (a *App) ReconcileVotes(ctx context.Context, campaignID string) (votes.Report, error) {
-	return votes.Reconcile(ctx, campaignID, a.Ballots, a.Gallery, a.Entries, a.Votes.Gate.Journal)
+	return votes.Reconcile(ctx, campaignID, votes.Sources{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries,
+		Journal: a.Votes.Gate.Journal, Redis: a.Redis})
 }
 
 // ReconcileAllVotes reconciles one campaign (by slug), or every campaign
@@ -476,8 +474,9 @@ func (a *App) WatchGalleries(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// VoteTruth is a campaign's counted ballots per entry now (MongoDB's and
-// the journal's); see votes.Truth.
+// VoteTruth is a campaign's ballots per entry that count in public now
+// (MongoDB's and the journal's; neither discounted nor held): what every
+// shown total must equal; see votes.Truth and VoteTotals.
 func (a *App) VoteTruth(ctx context.Context, campaignID string) (map[string]int64, error) {
 	return votes.Truth(ctx, campaignID, a.Ballots, a.Votes.Gate.Journal)
 }

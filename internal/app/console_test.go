@@ -170,6 +170,7 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		{"GET", "/admin/outbox", "o"},
 		{"GET", "/admin/entries/" + en.ID + "/votes", "om"},
 		{"POST", "/admin/entries/" + en.ID + "/votes/discount", "om"},
+		{"POST", "/admin/entries/" + en.ID + "/votes/clear", "om"},
 		{"POST", "/admin/entries/" + en.ID + "/winner", "o"},
 		{"GET", "/admin/campaigns/" + en.CampaignID + "/judging", "o"},
 		{"POST", "/admin/campaigns/" + en.CampaignID + "/judging", "o"},

@@ -16,7 +16,6 @@ import (
 	"github.com/tryout/tryout/internal/intake"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/sharecard"
-	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/internal/webauth"
 	"github.com/tryout/tryout/web"
 )
@@ -68,7 +67,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
 		Outbox: a.Outbox, Notify: a.Notify, Outreach: a.Outreach, Perks: a.Perks, Moderation: a.Moderate, Winners: a.Winners, Judging: a.Judging,
 		Analytics: a.Analytics, Gallery: a.Gallery, Exports: a.ExportSources(), Webhooks: a.Webhooks,
-		Votes: &votes.Review{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries}, Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
+		Votes: a.VoteReview(), Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		PublicURL:      a.Cfg.PublicURL,
 		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},
 		LoginIPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:ip:", Limit: 50, Window: 15 * time.Minute},
@@ -82,7 +81,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if a.Cfg.S3PublicUseTLS {
 		scheme = "https://"
 	}
-	pages := &web.Web{PageToken: a.Pages().Token, Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Draws: a.Judging, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
+	pages := &web.Web{PageToken: a.Pages().Token, HeldVotes: a.heldVotes, Campaigns: cachedCampaigns, Gallery: a.Gallery, Winners: a.Winners, Draws: a.Judging, Referrals: a.Referrals, EmbedAncestors: a.Cfg.EmbedAncestors, Entries: a.Entries, Entrants: a.Entrants, Auth: a.Auth, Sessions: sessions,
 		StorageOrigin: scheme + a.Cfg.S3PublicEndpoint, Pages: web.NewPageCache(time.Second), Logos: a.Blobs, LogosBucket: a.Cfg.S3BucketRenditions, PublicURL: a.Cfg.PublicURL, Prefs: a.Entrants, Signer: a.Signer, Now: a.now, Log: a.Log, Rights: a.webRights(), Analytics: a.Analytics,
 		Cards: cards}
 	if err := pages.Routes(r); err != nil {

@@ -274,6 +274,8 @@ func (k *conformance) exercise(t *testing.T) {
 	basic("POST", "/admin/api/campaigns", 409, input)
 	basic("GET", "/admin/api/campaigns/"+cpID+"/entries", 200, nil)
 	basic("GET", "/admin/api/campaigns/cp_nope/entries", 404, nil)
+	basic("PUT", "/admin/api/campaigns/"+cpID+"/vote-checks", 400, []byte(`{"off":["robots"]}`))
+	basic("PUT", "/admin/api/campaigns/"+cpID+"/vote-checks", 200, []byte(`{"off":[]}`))
 	basic("GET", "/admin/api/outbox", 200, nil)
 	basic("GET", "/admin/api/campaigns/"+cpID+"/analytics", 200, nil)
 	for _, f := range []string{"daily", "entries", "entrants", "ballots", "messages"} {

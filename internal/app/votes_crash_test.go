@@ -35,7 +35,10 @@ func TestServeKilledDuringVotingLosesNoAcknowledgedBallot(t *testing.T) {
 	cmd := testkit.StartProc(t, "serve", append(e.kit.Env(), "TRYOUT_LOG_LEVEL=error",
 		"TRYOUT_VOTE_LIMIT_PER_IP=1000000", "TRYOUT_VOTE_LIMIT_PER_NETWORK=1000000", "TRYOUT_DATA_DIR="+t.TempDir(),
 		// One client address plays every voter: no proof-of-work challenges.
-		"TRYOUT_VOTE_CHALLENGE_PER_IP=1000000", "TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP=1000000"), "serve")
+		"TRYOUT_VOTE_CHALLENGE_PER_IP=1000000", "TRYOUT_VOTE_CHALLENGE_VOTERS_PER_IP=1000000",
+		// ... and no cap or hold check stops or holds its votes.
+		"TRYOUT_VOTE_VOTER_CAP_PER_IP=0", "TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_IP=0", "TRYOUT_VOTE_HOLD_NEW_DEVICES_PER_NETWORK=0",
+		"TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP=0", "TRYOUT_VOTE_HOLD_REGULAR_STREAK=0"), "serve")
 	base := cmd.Base
 
 	// Each entry page carries a page-view token; votes sent with one more

@@ -35,8 +35,9 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 	})
 	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup(), Reconcile: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
 		return a.ReconcileAllVotes(ctx, "", func(slug string, r votes.Report) {
-			if len(r.Differences) > 0 {
-				a.Log.Warn("votes: counters differed from ballots and were mended", "campaign", slug, "ballots", r.Ballots, "differences", r.Differences)
+			if len(r.Differences)+len(r.HeldDifferences) > 0 {
+				a.Log.Warn("votes: counters differed from ballots and were mended", "campaign", slug, "ballots", r.Ballots, "differences", r.Differences,
+					"held", r.Held, "held_differences", r.HeldDifferences)
 			}
 		})
 	}), Counters: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
@@ -45,6 +46,8 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 			a.Log.Debug("view counts flushed", "entries", n)
 		}
 		return err
+	}), Release: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
+		return a.ReleaseHeldVotes(ctx)
 	}), Milestone: &worker.MilestoneHandler{Pacer: a.Pacer()}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach},
 		Webhooks: &worker.WebhookHandler{Webhooks: a.Webhooks}}
 	if a.Cfg.SMTPHost != "" {
@@ -92,7 +95,8 @@ func (a *App) Cleanup() *worker.CleanupHandler {
 }
 
 // Scheduler queues the periodic cleanup every 15 minutes, the view count
-// flush every 30 seconds and the vote reconcile every 10 minutes.
+// flush every 30 seconds, the vote reconcile every 10 minutes and the
+// re-check of held votes every 5.
 func (a *App) Scheduler() (*asynq.Scheduler, error) {
 	// Its own connection: a scheduler on a shared client logs an error on
 	// every shutdown because it may not close it.
@@ -104,6 +108,9 @@ func (a *App) Scheduler() (*asynq.Scheduler, error) {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
 	if _, err := s.Register("@every 10m", tasks.NewVotesReconcile()); err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	if _, err := s.Register("@every 5m", tasks.NewVotesRelease()); err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
 	if err := scheduleRights(s); err != nil {

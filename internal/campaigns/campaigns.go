@@ -67,7 +67,13 @@ type Campaign struct {
 	VoterIdentity  string // device, email or both (default)
 	SelfVote       bool   // entrants may vote for their own entries
 	HideTotals     bool   // vote totals hidden from the public until voting closes
-	PerksText      string // what entrants and voters get, shown on the campaign page
+	// TimeZone is the campaign's IANA time zone ("Europe/Paris"): vote days
+	// and weeks start at its midnight. "" is UTC.
+	TimeZone string
+	// VoteChecksOff names the automatic vote checks the campaign switched
+	// off (see votes.CheckNames); every other check is on.
+	VoteChecksOff []string
+	PerksText     string // what entrants and voters get, shown on the campaign page
 	// Messages to entrants.
 	Messages   messages.Set // the campaign's own templates; other stages use the defaults
 	Milestones []int        // vote totals that earn a message; default 10, 100, 1000
@@ -182,6 +188,13 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	c.validateBrand(fe)
 	for k, v := range c.VoteRules().Validate() {
 		fe[k] = v
+	}
+	c.TimeZone = strings.TrimSpace(c.TimeZone)
+	if _, err := Location(c.TimeZone); err != nil {
+		fe["time_zone"] = "use an IANA time zone such as Europe/Paris or America/New_York, or leave it empty for UTC"
+	}
+	if _, err := votes.ParseChecks(c.VoteChecksOff); err != nil {
+		fe["vote_checks_off"] = "name only these checks: " + strings.Join(votes.CheckNames(), ", ")
 	}
 	if !slugRE.MatchString(c.Slug) {
 		fe["slug"] = "use 3 to 60 lowercase letters, digits and hyphens, starting and ending with a letter or digit"
@@ -377,6 +390,8 @@ func (c Campaign) VoteRules() votes.Rules {
 	r := votes.Rules{OpensAt: c.VotingOpensAt, ClosesAt: c.VotingClosesAt, Frequency: votes.Frequency(c.VoteFrequency),
 		Scope: votes.Scope(c.VoteScope), PerPeriod: c.VotesPerPeriod, Identity: votes.Identity(c.VoterIdentity),
 		SelfVote: c.SelfVote, HideTotals: c.HideTotals}
+	r.Location, _ = Location(c.TimeZone) // a bad zone never passes Validate; UTC meanwhile
+	r.ChecksOff, _ = votes.ParseChecks(c.VoteChecksOff)
 	if fe := r.Validate(); len(fe) > 0 {
 		return r // Validate reports it; do not hide a bad value behind a default
 	}

@@ -49,6 +49,8 @@ type campaignDoc struct {
 	VoterIdentity        string       `bson:"voter_identity,omitempty"`
 	SelfVote             bool         `bson:"self_vote,omitempty"`
 	HideTotals           bool         `bson:"hide_totals,omitempty"`
+	TimeZone             string       `bson:"time_zone,omitempty"`
+	VoteChecksOff        []string     `bson:"vote_checks_off,omitempty"`
 	PerksText            string       `bson:"perks_text"`
 	Messages             messages.Set `bson:"messages,omitempty"`
 	Milestones           []int        `bson:"milestones,omitempty"`

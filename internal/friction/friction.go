@@ -49,15 +49,22 @@ type Challenge struct {
 // again (it votes twice in a row, or retries) must not get back a token it
 // has already spent.
 func (c *Challenger) Issue(subject string) Challenge {
+	return c.IssueBits(subject, c.Difficulty)
+}
+
+// IssueBits is Issue with a difficulty of its own (escalation: a harder
+// puzzle for a busier address); never less than the challenger's.
+func (c *Challenger) IssueBits(subject string, bits int) Challenge {
+	bits = max(bits, c.Difficulty)
 	var salt [9]byte
 	_, _ = rand.Read(salt[:])
-	payload := subject + "|" + strconv.Itoa(c.Difficulty) + "|" + strconv.FormatInt(c.Now().Add(c.TTL).Unix(), 10) + "|" + base64.RawURLEncoding.EncodeToString(salt[:])
-	return Challenge{Token: c.Signer.Sign("pow", []byte(payload)), Difficulty: c.Difficulty}
+	payload := subject + "|" + strconv.Itoa(bits) + "|" + strconv.FormatInt(c.Now().Add(c.TTL).Unix(), 10) + "|" + base64.RawURLEncoding.EncodeToString(salt[:])
+	return Challenge{Token: c.Signer.Sign("pow", []byte(payload)), Difficulty: bits}
 }
 
 // Verify checks an answer for subject and uses it up (one request each).
 func (c *Challenger) Verify(ctx context.Context, subject, token, nonce string) error {
-	until, err := c.Check(subject, token, nonce)
+	until, _, err := c.Check(subject, token, nonce)
 	if err != nil {
 		return err
 	}
@@ -72,28 +79,29 @@ func (c *Challenger) Verify(ctx context.Context, subject, token, nonce string) e
 }
 
 // Check checks an answer for subject (signature, subject, expiry and
-// work) without using it up, and returns when the challenge expires. The
-// caller must use it up before it counts: Verify does, or a caller that
-// writes UsedKey(token) with SET NX in its own script.
-func (c *Challenger) Check(subject, token, nonce string) (until time.Time, err error) {
+// work) without using it up, and returns when the challenge expires and
+// how much work it proves (its difficulty). The caller must use it up
+// before it counts: Verify does, or a caller that writes UsedKey(token)
+// with SET NX in its own script.
+func (c *Challenger) Check(subject, token, nonce string) (until time.Time, bits int, err error) {
 	payload, err := c.Signer.Verify("pow", token)
 	if err != nil {
-		return time.Time{}, ErrInvalid
+		return time.Time{}, 0, ErrInvalid
 	}
 	parts := strings.Split(string(payload), "|") // subject (may hold "|"), difficulty, expiry, salt
 	if len(parts) < 4 {
-		return time.Time{}, ErrInvalid
+		return time.Time{}, 0, ErrInvalid
 	}
 	n := len(parts) - 3
 	difficulty, err1 := strconv.Atoi(parts[n])
 	exp, err2 := strconv.ParseInt(parts[n+1], 10, 64)
 	if err1 != nil || err2 != nil || strings.Join(parts[:n], "|") != subject || c.Now().Unix() > exp {
-		return time.Time{}, ErrInvalid
+		return time.Time{}, 0, ErrInvalid
 	}
 	if len(nonce) == 0 || len(nonce) > 32 || !Solves(token, nonce, difficulty) {
-		return time.Time{}, ErrInvalid
+		return time.Time{}, 0, ErrInvalid
 	}
-	return time.Unix(exp, 0), nil
+	return time.Unix(exp, 0), difficulty, nil
 }
 
 // UsedKey is the Redis key that marks a challenge answer as used.

@@ -73,6 +73,9 @@ var indexes = []index{
 	{Ballots, "entry_voter_period_key_unique", bson.D{{Key: "entry_voter_period", Value: 1}}, true},
 	{Ballots, "entry_at", bson.D{{Key: "entry_id", Value: 1}, {Key: "at", Value: 1}}, false},
 	{Ballots, "campaign_voter_period", bson.D{{Key: "campaign_id", Value: 1}, {Key: "voter", Value: 1}, {Key: "period", Value: 1}}, false},
+	// Held ballots (few) and the ballots around them, for the automatic release.
+	{Ballots, "held_campaign_at", bson.D{{Key: "held", Value: 1}, {Key: "campaign_id", Value: 1}, {Key: "at", Value: 1}}, false},
+	{Ballots, "campaign_at", bson.D{{Key: "campaign_id", Value: 1}, {Key: "at", Value: 1}}, false},
 	{Outbox, "broadcast", bson.D{{Key: "broadcast", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{Broadcast, "campaign", bson.D{{Key: "campaign_id", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	{Replies, "entrant", bson.D{{Key: "entrant_id", Value: 1}, {Key: "at", Value: -1}}, false},

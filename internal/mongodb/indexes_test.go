@@ -44,7 +44,7 @@ func TestMigrateIndexes(t *testing.T) {
 	slices.Sort(names)
 	want := []string{"_id_", "entry_voter_period_key_unique", "key_unique"}
 	if k.Backend.Concurrent() {
-		want = []string{"_id_", "campaign_voter_period", "entry_at", "entry_voter_period_key_unique", "key_unique"}
+		want = []string{"_id_", "campaign_at", "campaign_voter_period", "entry_at", "entry_voter_period_key_unique", "held_campaign_at", "key_unique"}
 	}
 	if !slices.Equal(names, want) {
 		t.Errorf("ballot indexes %v, want %v", names, want)

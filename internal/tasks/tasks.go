@@ -19,6 +19,7 @@ const (
 	TypeUploadsCleanup = "uploads:cleanup"
 	TypeCountersFlush  = "counters:flush"
 	TypeVotesReconcile = "votes:reconcile"
+	TypeVotesRelease   = "votes:release"
 )
 
 // Queue names and their weights for the worker.
@@ -152,6 +153,12 @@ func NewCountersFlush() *asynq.Task {
 // ballots. Unique for nine minutes, so several schedulers queue it once.
 func NewVotesReconcile() *asynq.Task {
 	return asynq.NewTask(TypeVotesReconcile, nil, asynq.Queue(QueueDefault), asynq.Unique(9*time.Minute), asynq.MaxRetry(1), asynq.Timeout(30*time.Minute))
+}
+
+// NewVotesRelease builds the periodic re-check of held votes (those whose
+// cluster no longer looks suspicious count). Unique for four minutes.
+func NewVotesRelease() *asynq.Task {
+	return asynq.NewTask(TypeVotesRelease, nil, asynq.Queue(QueueDefault), asynq.Unique(4*time.Minute), asynq.MaxRetry(1), asynq.Timeout(10*time.Minute))
 }
 
 // LaterError asks for the task to run again after a while without

@@ -213,9 +213,18 @@ func PageToken(t testing.TB, base, entryID string) string {
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	m := pageTokenRE.FindSubmatch(b)
-	if m == nil {
+	tok := PageTokenIn(string(b))
+	if tok == "" {
 		t.Fatalf("entry page %s has no vote button", entryID)
 	}
-	return string(m[1])
+	return tok
+}
+
+// PageTokenIn reads the vote button's page-view token from an entry page's
+// HTML ("" when it has none).
+func PageTokenIn(body string) string {
+	if m := pageTokenRE.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
 }

@@ -46,6 +46,14 @@ const (
 
 func uniqueKey(entryID string) string { return "views:unique:" + entryID }
 
+// PlayedKey names the marker that exists for a day after a viewer's view
+// counted: the vote gate reads it as evidence of playback (a fan who
+// watched), which bots that only load pages do not leave.
+func PlayedKey(viewer string) string { return "views:played:" + viewer }
+
+// playedFor is how long a counted view marks its viewer as one who watched.
+const playedFor = 24 * time.Hour
+
 // Start returns the token the player claims the view with.
 func (v *Counter) Start(entryID, viewer string) string {
 	return v.Signer.Sign("view", []byte(entryID+"|"+viewer+"|"+strconv.FormatInt(v.Now().UnixMilli(), 10)))
@@ -77,11 +85,16 @@ func (v *Counter) Claim(ctx context.Context, entryID, viewer, token string) (cou
 	case age < v.MinWatch:
 		return false, ErrTooSoon
 	}
-	fresh, err := v.Redis.SetNX(ctx, "views:seen:"+entryID+":"+viewer, 1, v.Window).Result()
+	var fresh *redis.BoolCmd
+	_, err = v.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		fresh = p.SetNX(ctx, "views:seen:"+entryID+":"+viewer, 1, v.Window)
+		p.Set(ctx, PlayedKey(viewer), 1, playedFor)
+		return nil
+	})
 	if err != nil {
 		return false, fmt.Errorf("views: %w", err)
 	}
-	if !fresh {
+	if !fresh.Val() {
 		return false, nil
 	}
 	_, err = v.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {

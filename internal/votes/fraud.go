@@ -1,17 +1,18 @@
 package votes
 
 import (
-	"context"
+	"slices"
 	"sort"
 	"time"
 )
 
 // Cluster is a group of an entry's ballots that share something a crowd
-// of real fans rarely shares at once.
+// of real fans rarely shares at once, or that an automatic check held.
 type Cluster struct {
-	Kind       string // subnet, device, burst, fast (voted with no page view or within 2 s of it), browser
+	Kind       string // subnet, device, burst, fast (voted with no page view or within 2 s of it), browser, held (Key: the check)
 	Key        string // the shared value (a keyed hash, a minute, a browser family): never an address
-	Ballots    int    // counted ballots in it
+	Ballots    int    // ballots in it not discounted (counted or held)
+	Held       int    // of those, held for review
 	Discounted int    // ballots in it already discounted
 	First      time.Time
 	Last       time.Time
@@ -47,8 +48,13 @@ func Analyze(bs []Ballot) (clusters []Cluster, score int) {
 		if fast(b) {
 			add("fast", "no page view or under 2 s")
 		}
-		if automated(b) {
+		if scripted(b) {
 			add("browser", b.Signals.UAFamily)
+		}
+		if b.Held {
+			for _, c := range b.Hold {
+				add("held", c)
+			}
 		}
 	}
 	suspicious := map[string]bool{}
@@ -59,6 +65,9 @@ func Analyze(bs []Ballot) (clusters []Cluster, score int) {
 				c.Discounted++
 			} else {
 				c.Ballots++
+				if b.Held {
+					c.Held++
+				}
 			}
 			if b.At.Before(c.First) {
 				c.First = b.At
@@ -68,7 +77,7 @@ func Analyze(bs []Ballot) (clusters []Cluster, score int) {
 			}
 		}
 		size := c.Ballots + c.Discounted
-		big := size >= clusterMin
+		big := size >= clusterMin || g.kind == "held" // what a check held is always shown
 		if g.kind == "subnet" {
 			// Many fans share a network (a campus, a mobile carrier): only a
 			// large share of one entry's votes from one is telling.
@@ -109,6 +118,8 @@ func InCluster(b Ballot, kind, key string) bool {
 		return fast(b)
 	case "browser":
 		return b.Signals.UAFamily == key
+	case "held":
+		return b.Held && slices.Contains(b.Hold, key)
 	}
 	return false
 }
@@ -118,8 +129,8 @@ func fast(b Ballot) bool {
 	return b.Signals.SincePageMS >= 0 && b.Signals.SincePageMS < 2000 || b.Signals.SincePageMS < 0 && b.Signals.Challenge == ""
 }
 
-// automated: sent by an automation browser or a script.
-func automated(b Ballot) bool {
+// scripted: sent by an automation browser or a script.
+func scripted(b Ballot) bool {
 	switch b.Signals.UAFamily {
 	case "headless", "curl", "python", "go-http", "bot", "none":
 		return true
@@ -130,64 +141,4 @@ func automated(b Ballot) bool {
 // Flagged reports whether one ballot, on its own, carries a sign fraud
 // review groups by: no page view or under 2 s, or an automation browser
 // (the campaign's integrity summary counts these as ballots are counted).
-func Flagged(b Ballot) bool { return fast(b) || automated(b) }
-
-// Review discounts and restores ballots for fraud review.
-type Review struct {
-	Ballots interface {
-		ByEntry(ctx context.Context, entryID string, limit int) ([]Ballot, error)
-		SetDiscounted(ctx context.Context, ids []string, discounted bool, reason, by string) (int64, error)
-		CountEntry(ctx context.Context, entryID string) (int64, error)
-	}
-	Counters Counters
-	Records  Records
-}
-
-// maxReviewed bounds the ballots one review reads.
-const maxReviewed = 200_000
-
-// Adjustment is what a discount or restore changed.
-type Adjustment struct {
-	Changed       int64 // ballots discounted or counted again
-	Before, After int64 // the entry's counted total
-}
-
-// Discount marks the entry's ballots in a cluster discounted (or, with
-// discount false, counts them again), then moves the entry's counter by
-// as many (an add, so votes cast meanwhile are kept) and sets its record
-// from the ballots.
-func (r *Review) Discount(ctx context.Context, campaignID, entryID, kind, key string, discount bool, reason, by string) (Adjustment, error) {
-	before, err := r.Ballots.CountEntry(ctx, entryID)
-	if err != nil {
-		return Adjustment{}, err
-	}
-	bs, err := r.Ballots.ByEntry(ctx, entryID, maxReviewed)
-	if err != nil {
-		return Adjustment{}, err
-	}
-	var ids []string
-	for _, b := range bs {
-		if b.Discounted != discount && InCluster(b, kind, key) {
-			ids = append(ids, b.ID)
-		}
-	}
-	changed, err := r.Ballots.SetDiscounted(ctx, ids, discount, reason, by)
-	if err != nil {
-		return Adjustment{}, err
-	}
-	after, err := r.Ballots.CountEntry(ctx, entryID)
-	if err != nil {
-		return Adjustment{}, err
-	}
-	delta := changed
-	if discount {
-		delta = -changed
-	}
-	if err := r.Counters.AddVotes(ctx, campaignID, entryID, delta); err != nil {
-		return Adjustment{}, err
-	}
-	if err := r.Records.SetVotes(ctx, entryID, after); err != nil {
-		return Adjustment{}, err
-	}
-	return Adjustment{Changed: changed, Before: before, After: after}, nil
-}
+func Flagged(b Ballot) bool { return fast(b) || scripted(b) }

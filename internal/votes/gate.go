@@ -2,17 +2,21 @@ package votes
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// Limits are the velocity limits and friction thresholds every vote is
-// counted against in Redis, in the same script that records it. Zero
-// values turn a limit off.
+// Limits are the velocity limits, friction thresholds and holding checks
+// every vote is counted against in Redis, in the same script that records
+// it. Zero values turn a limit off. Every window is a fixed window of the
+// vote's own clock (Service.Now), so a test's clock moves them too.
 type Limits struct {
 	// Hard limits (the vote is refused with LimitedError): votes per
 	// Window from one address (its keyed hash) and from one /24 (IPv6
@@ -24,12 +28,47 @@ type Limits struct {
 	// who confirmed their email; otherwise it is refused with
 	// ChallengeError. It looks automated when it has no page view or came
 	// within two seconds of it, when its address sent more than Burst
-	// votes in BurstWindow, or when more than Crowd different voters voted
-	// from its address this hour.
+	// votes in BurstWindow, or when Crowd new voters had already voted
+	// from its address in the HoldWindow.
 	Challenge   bool
 	Burst       int64
 	BurstWindow time.Duration
 	Crowd       int64
+	// Escalation. A challenge asks PowBits of work, one more bit for every
+	// two voters beyond the first two that the address has shown in the
+	// HoldWindow, up to PowMaxBits (PowBits 0: the challenger's fixed
+	// difficulty). Once VoterCap new voters have voted from an address in
+	// the HoldWindow, a new voter there must confirm their email first
+	// (ErrConfirmEmail).
+	PowBits, PowMaxBits int
+	VoterCap            int64
+	// Holding (see Checks): a vote is recorded but held out of the public
+	// totals when a check its campaign keeps on finds its address's
+	// cluster suspicious. The counts run over HoldWindow (default an
+	// hour). NewPerIP and NewPerNetwork: new voters from one address or
+	// /24 before their votes are held; UnwatchedPerIP: new voters who
+	// watched nothing, from one address, before theirs are held;
+	// RegularStreak: machine-regular votes in a row from one address
+	// before the next are held; Automation: hold votes whose browser
+	// reports automation.
+	HoldWindow                    time.Duration
+	NewPerIP, NewPerNetwork       int64
+	UnwatchedPerIP, RegularStreak int64
+	Automation                    bool
+}
+
+// holdWindow is the window the address counts run over.
+func (l Limits) holdWindow() time.Duration {
+	if l.HoldWindow <= 0 {
+		return time.Hour
+	}
+	return l.HoldWindow
+}
+
+// perAddress reports whether the gate keeps any per-address state for the
+// hold checks, the crowd, the voter cap or escalation.
+func (l Limits) perAddress() bool {
+	return l.Challenge && l.Crowd > 0 || l.NewPerIP > 0 || l.UnwatchedPerIP > 0 || l.RegularStreak > 0 || l.VoterCap > 0 || l.PowBits > 0
 }
 
 // Why a vote looks automated (ChallengeError.Reasons).
@@ -60,8 +99,17 @@ type LimitedError struct{ Wait time.Duration }
 func (e *LimitedError) Error() string { return "votes: too many votes from this address or network" }
 
 // ChallengeError says the vote looks automated and must come back with a
-// solved challenge (or from a voter who confirmed their email).
-type ChallengeError struct{ Reasons []string }
+// solved challenge of Difficulty bits (0: the challenger's own) or from a
+// voter who confirmed their email.
+type ChallengeError struct {
+	Reasons    []string
+	Difficulty int
+}
+
+// ErrConfirmEmail says many new voters have voted from this address in the
+// window: a new one there must confirm their email before their vote
+// counts.
+var ErrConfirmEmail = errors.New("votes: confirm an email to vote from this address")
 
 func (e *ChallengeError) Error() string { return "votes: challenge required" }
 
@@ -71,6 +119,7 @@ func (e *ChallengeError) Error() string { return "votes: challenge required" }
 type Proof struct {
 	UsedKey string
 	Until   time.Time // when the challenge expires
+	Bits    int       // the work it proves (leading zero bits)
 }
 
 // Gate is where every vote passes in Redis. Votes arriving together are
@@ -93,6 +142,10 @@ type Gate struct {
 	Keys    CounterKeys
 	Journal *Journal // nil: check only
 	Limits  Limits
+	// PlayedKey names the Redis key that exists while a voter has lately
+	// watched a video (a qualified view); nil: playback is not known and
+	// no voter counts as unwatched.
+	PlayedKey func(voter string) string
 	// MaxBatch caps the votes in one script call (default 256); Senders is
 	// how many calls may be in flight at once (default 2: measured here,
 	// fewer and larger batches beat more and smaller ones; 1 leaves Redis
@@ -120,6 +173,9 @@ type gateVote struct {
 	record              string        // the ballot as journaled; "" checks only
 	request             string        // the client's idempotency key ("": none)
 	at                  time.Time
+	sincePage           int64  // ms from the page view to the vote; -1 unknown
+	hold                Checks // checks that hold it before Redis (automation)
+	checks              Checks // the checks its campaign keeps on
 }
 
 // gateResult is what the script decided for one vote.
@@ -131,6 +187,7 @@ type gateResult struct {
 	// idempotency key (a retry of a vote that was counted); slot is then
 	// how many votes the voter has in the period, votes the entry's total.
 	replayed bool
+	hold     Checks // the checks that held it (0: it counts in public)
 }
 
 type gateCall struct {
@@ -236,24 +293,24 @@ func (g *Gate) send() {
 func (g *Gate) run(ctx context.Context, batch []*gateCall) {
 	keys, args := g.encode(batch)
 	res, err := gateScript.Run(ctx, g.Redis, keys, args...).Int64Slice()
-	if err == nil && len(res) != 4*len(batch) {
+	if err == nil && len(res) != gateOut*len(batch) {
 		err = fmt.Errorf("script answered %d values for %d votes", len(res), len(batch))
 	}
 	for i, c := range batch {
 		if err != nil {
 			c.err = fmt.Errorf("votes: gate: %w", err)
 		} else {
-			c.res, c.err = decodeOutcome(c.v, res[4*i:4*i+4])
+			c.res, c.err = decodeOutcome(res[gateOut*i : gateOut*i+gateOut])
 		}
 		close(c.done)
 	}
 }
 
-// decodeOutcome turns the script's four numbers for a vote into its result.
-func decodeOutcome(v gateVote, r []int64) (gateResult, error) {
+// decodeOutcome turns the script's five numbers for a vote into its result.
+func decodeOutcome(r []int64) (gateResult, error) {
 	switch r[0] {
 	case 0:
-		out := gateResult{slot: int(r[1]), votes: r[2]}
+		out := gateResult{slot: int(r[1]), votes: r[2], hold: Checks(r[4])}
 		switch r[3] {
 		case 1:
 			out.challenge = "email"
@@ -266,7 +323,7 @@ func decodeOutcome(v gateVote, r []int64) (gateResult, error) {
 	case 2:
 		return gateResult{}, &LimitedError{Wait: time.Duration(r[1]) * time.Millisecond}
 	case 3:
-		return gateResult{}, &ChallengeError{Reasons: reasonsOf(r[1])}
+		return gateResult{}, &ChallengeError{Reasons: reasonsOf(r[1]), Difficulty: int(r[4])}
 	case 4:
 		return gateResult{}, ErrAlreadyVoted
 	case 5:
@@ -274,19 +331,31 @@ func decodeOutcome(v gateVote, r []int64) (gateResult, error) {
 	case 6:
 		return gateResult{}, ErrSelfVote
 	case 7:
-		return gateResult{slot: int(r[1]), votes: r[2], replayed: true}, nil
+		return gateResult{slot: int(r[1]), votes: r[2], replayed: true, hold: Checks(r[4])}, nil
+	case 8:
+		return gateResult{}, ErrConfirmEmail
 	}
 	return gateResult{}, fmt.Errorf("votes: gate: unknown outcome %d", r[0])
 }
 
-// Arguments the script reads by position: KEYS[1] is the journal, then
-// gateKeys keys per vote; ARGV holds gateHeader values, then gateFields
-// per vote.
+// Arguments the script reads by position (see gateScript). Shared keys
+// and values are sent once per group (an entry's, an address's) and each
+// vote's numbers packed in one binary argument (voteBin), so a batch's
+// arguments cost Redis little more than its votes' own keys and records.
 const (
-	gateKeys   = 8
-	gateHeader = 8
-	gateFields = 10
+	gateHeader  = 18 // header values
+	entryArgs   = 4  // per entry group: entry id, slots, keep-until (ms), checks on
+	entryKeys   = 3  // per entry group: card, Top order, held hash
+	addressKeys = 5  // per address group: limit, network limit, burst, state, network state
+	voteArgs    = 5  // per vote: packed numbers, record, idempotency key, owner check, voter
+	voteKeys    = 3  // per vote: voter record, used-proof marker, played marker
+	gateOut     = 5  // numbers answered per vote
 )
+
+// voteBin is the layout of a vote's packed numbers (Redis's struct
+// library): entry group, address group, reason bits, verified, hold bits
+// from Go, proof bits, time (ms), page delay (ms), proof ttl (ms).
+const voteBin = ">HHBBBBddd"
 
 // encode lays a batch out for the script (see gateScript).
 func (g *Gate) encode(batch []*gateCall) (keys []string, args []any) {
@@ -295,45 +364,124 @@ func (g *Gate) encode(batch []*gateCall) (keys []string, args []any) {
 	if g.Journal != nil {
 		stream = g.Journal.stream()
 	}
-	keys = make([]string, 1, 1+gateKeys*len(batch))
-	keys[0] = stream
-	args = make([]any, 0, gateHeader+gateFields*len(batch))
-	args = append(args, len(batch), limitOrMax(l.PerIP), limitOrMax(l.PerNetwork), l.Window.Milliseconds(),
-		limitOrMax(l.Burst), l.BurstWindow.Milliseconds(), limitOrMax(l.Crowd), flag(l.Challenge))
-	for _, c := range batch {
+	type entryGroup struct {
+		entry, campaign string
+		slots           int
+		keepUntil       int64
+		checks          Checks
+	}
+	entries, addrs := map[entryGroup]int{}, map[[addressKeys]string]int{}
+	var eOrder []entryGroup
+	var aOrder [][addressKeys]string
+	hw := l.holdWindow()
+	voteIdx := make([][2]int, len(batch))
+	for i, c := range batch {
 		v := c.v
-		var ip, net, burst, crowd, voterKey, proof string
+		eg := entryGroup{v.entryID, v.campaignID, v.slots, v.at.Add(v.keep).UnixMilli(), v.checks}
+		e, ok := entries[eg]
+		if !ok {
+			e = len(eOrder) + 1
+			entries[eg] = e
+			eOrder = append(eOrder, eg)
+		}
+		ag := g.addressKeys(v, hw)
+		a, ok := addrs[ag]
+		if !ok {
+			a = len(aOrder) + 1
+			addrs[ag] = a
+			aOrder = append(aOrder, ag)
+		}
+		voteIdx[i] = [2]int{e, a}
+	}
+	keys = make([]string, 1, 1+entryKeys*len(eOrder)+addressKeys*len(aOrder)+voteKeys*len(batch))
+	keys[0] = stream
+	args = make([]any, 0, gateHeader+entryArgs*len(eOrder)+voteArgs*len(batch))
+	args = append(args, len(batch), limitOrMax(l.PerIP), limitOrMax(l.PerNetwork), max(l.Window.Milliseconds(), 1),
+		limitOrMax(l.Burst), l.BurstWindow.Milliseconds(), limitOrMax(l.Crowd), flag(l.Challenge), (2 * hw).Milliseconds(),
+		limitOrMax(l.NewPerIP), limitOrMax(l.NewPerNetwork), limitOrMax(l.UnwatchedPerIP), limitOrMax(l.RegularStreak),
+		limitOrMax(l.VoterCap), l.PowBits, max(l.PowMaxBits, l.PowBits), len(eOrder), len(aOrder))
+	for _, eg := range eOrder {
+		held := ""
+		if g.Journal != nil {
+			held = heldKey(eg.campaign)
+		}
+		keys = append(keys, g.Keys.CardKey(eg.entry), g.Keys.TopKey(eg.campaign), held)
+		args = append(args, eg.entry, eg.slots, eg.keepUntil, int64(eg.checks))
+	}
+	for _, ag := range aOrder {
+		keys = append(keys, ag[:]...)
+	}
+	for i, c := range batch {
+		v := c.v
+		var voterKey, proof, played, voter string
 		var proofTTL int64
-		if l.PerIP > 0 && v.ipHash != "" {
-			ip = "rl:vote:ip:" + v.ipHash
-		}
-		if l.PerNetwork > 0 && v.subnetHash != "" {
-			net = "rl:vote:net:" + v.subnetHash
-		}
-		if l.Challenge && l.Burst > 0 && v.ipHash != "" {
-			burst = "rl:vote:burst:" + v.ipHash
-		}
+		proofBits := 0
 		if v.record != "" {
 			voterKey = v.voterKey
-		}
-		if l.Challenge && l.Crowd > 0 && v.ipHash != "" {
-			// With voter records the script counts the address's new
-			// voters; without, it keeps a set of them.
-			kind := "vote:voters:"
-			if voterKey != "" {
-				kind = "vote:newvoters:"
-			}
-			crowd = kind + v.ipHash + ":" + v.at.UTC().Format("2006010215")
+		} else {
+			voter = v.voter // without voter records, the address's state tells new voters by id
 		}
 		if v.proof != nil {
-			proof = v.proof.UsedKey
+			proof, proofBits = v.proof.UsedKey, v.proof.Bits
 			proofTTL = max(v.proof.Until.Sub(v.at)+time.Minute, time.Second).Milliseconds()
 		}
-		keys = append(keys, g.Keys.CardKey(v.entryID), g.Keys.TopKey(v.campaignID), ip, net, burst, crowd, voterKey, proof)
-		args = append(args, v.entryID, v.ownerCheck, v.reasons, flag(v.verified), v.slots, max(int64(v.keep.Seconds()), 1),
-			v.voter, proofTTL, v.record, v.request)
+		if g.PlayedKey != nil && l.UnwatchedPerIP > 0 && v.checks.Has(CheckNoPlayback) && !v.verified {
+			played = g.PlayedKey(v.voter)
+		}
+		keys = append(keys, voterKey, proof, played)
+		args = append(args, packVote(voteIdx[i], v, proofBits, proofTTL), v.record, v.request, v.ownerCheck, voter)
 	}
 	return keys, args
+}
+
+// addressKeys are the keys of a vote's address and network in the current
+// windows ("" for those not kept).
+func (g *Gate) addressKeys(v gateVote, hw time.Duration) (out [addressKeys]string) {
+	l := g.Limits
+	if l.PerIP > 0 && v.ipHash != "" {
+		out[0] = windowKey("rl:vote:ip:"+v.ipHash, v.at, l.Window)
+	}
+	if l.PerNetwork > 0 && v.subnetHash != "" {
+		out[1] = windowKey("rl:vote:net:"+v.subnetHash, v.at, l.Window)
+	}
+	if l.Challenge && l.Burst > 0 && v.ipHash != "" {
+		out[2] = windowKey("rl:vote:burst:"+v.ipHash, v.at, l.BurstWindow)
+	}
+	if l.perAddress() && v.ipHash != "" {
+		out[3] = windowKey("vote:addr:"+v.ipHash, v.at, hw)
+		if l.NewPerNetwork > 0 && v.subnetHash != "" {
+			out[4] = windowKey("vote:net:"+v.subnetHash, v.at, hw)
+		}
+	}
+	return out
+}
+
+// packVote packs a vote's numbers as voteBin.
+func packVote(idx [2]int, v gateVote, proofBits int, proofTTL int64) string {
+	var b [32]byte
+	binary.BigEndian.PutUint16(b[0:], uint16(idx[0]))
+	binary.BigEndian.PutUint16(b[2:], uint16(idx[1]))
+	b[4], b[5], b[6], b[7] = byte(v.reasons), byte(flagInt(v.verified)), byte(v.hold), byte(proofBits)
+	binary.BigEndian.PutUint64(b[8:], math.Float64bits(float64(v.at.UnixMilli())))
+	binary.BigEndian.PutUint64(b[16:], math.Float64bits(float64(v.sincePage)))
+	binary.BigEndian.PutUint64(b[24:], math.Float64bits(float64(proofTTL)))
+	return string(b[:])
+}
+
+func flagInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// windowKey is the key of a fixed window's counter: its base and the
+// window's number (from the epoch).
+func windowKey(base string, at time.Time, w time.Duration) string {
+	if w <= 0 {
+		w = time.Minute
+	}
+	return base + ":" + strconv.FormatInt(at.UnixMilli()/w.Milliseconds(), 36)
 }
 
 func flag(b bool) string {
@@ -351,194 +499,6 @@ func limitOrMax(n int64) int64 {
 	return n
 }
 
-// gateScript checks, and with a journal records, a batch of votes in
-// order.
-//
-// KEYS: the journal, then per vote its card, its campaign's Top order, its
-// address's limit counter, its network's, its address's
-// burst counter, its address's crowd counter (new voters this hour) or set
-// (voters this hour, without voter records), its voter record, the
-// used-proof marker ("" for a key not used).
-//
-// ARGV: vote count, address limit, network limit, their window (ms), burst
-// limit, its window (ms), crowd limit, challenge on (1/0); then per vote the entry id, the entrant id its
-// card's owner must not be (""), reason bits found before (1 no page view,
-// 2 too fast), verified voter (1/0), slots (0: one vote per entry), seconds
-// to keep the voter record, voter id, the proof's ttl (ms), the journal
-// record ("": check only), the client's idempotency key ("": none). The
-// voter record maps each entry voted for to the key its vote came with
-// ("1" without one), so a retry of a counted vote is known before anything
-// is counted again.
-//
-// An entry is live when it is in its campaign's Top order (the gallery
-// keeps card and member together); one ZMSCORE per campaign asks for the
-// whole batch.
-//
-// Per vote it answers four numbers: outcome (0 ok, 1 not live, 2 limited,
-// 3 challenge, 4 already voted, 5 no votes left, 6 own entry, 7 a retry of
-// a counted vote), then for 0 the slot, the entry's new total (-1 when not
-// recorded) and how friction was passed (0 not needed, 1 email, 2 proof of
-// work); for 2 the wait (ms); for 3 the reason bits (4 burst, 8 crowded
-// added); for 7 the voter's votes this period and the entry's total.
-//
-// Counters several votes share are read once and written once at the end
-// (INCRBY, HINCRBY, ZINCRBY, one XADD for the batch); the script runs
-// atomically, so this is the same as counting vote by vote. Values are
-// kept as strings where Redis only passes them on (number conversions cost
-// more than the commands here). A voter record is new when EXPIRE NX sets
-// its expiry (Redis 7.0).
-var gateScript = redis.NewScript(`#!lua
--- The shebang (Redis 7) makes Redis refuse the whole script when it is out
--- of memory, before any write, instead of failing it part way.
-local n = tonumber(ARGV[1])
-local ipMax, netMax, win = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local burstMax, burstWin = tonumber(ARGV[5]), ARGV[6]
-local crowdMax, challengeOn = tonumber(ARGV[7]), ARGV[8] == '1'
-local hour, CH = '7200000', {'0', '1', '2'}
-local live, owner, count, fresh, window, added, members, tally, recs, out = {}, {}, {}, {}, {}, {}, {}, {}, {}, {}
-
--- counter is a fixed-window counter's value: read once, plus this batch's.
-local function counter(k, w)
-  local c = count[k]
-  if c == nil then
-    local v = redis.call('GET', k)
-    fresh[k], window[k], added[k] = not v, w, 0
-    c = tonumber(v or '0')
-    count[k] = c
-  end
-  return c
-end
-local function bump(k, w)
-  local c = counter(k, w) + 1
-  count[k], added[k] = c, added[k] + 1
-  return c
-end
--- wait is how long until counter k's window ends (ms).
-local function wait(k)
-  if not fresh[k] then
-    local t = redis.call('PTTL', k)
-    if t > 0 then return t end
-  end
-  return tonumber(window[k])
-end
-
--- A live entry is in its campaign's Top order (the gallery adds and
--- removes the card and the member together): one ZMSCORE per campaign
--- tells which of the batch's entries are live.
-local asked = {}
-for i = 0, n - 1 do
-  local top, entry = KEYS[3 + i * 8], ARGV[9 + i * 10]
-  local q = asked[top]
-  if q == nil then
-    q = {seen = {}, list = {}}
-    asked[top] = q
-  end
-  if not q.seen[entry] then
-    q.seen[entry] = true
-    q.list[#q.list + 1] = entry
-  end
-end
-for top, q in pairs(asked) do
-  local scores = redis.call('ZMSCORE', top, unpack(q.list))
-  for j, e in ipairs(q.list) do live[top .. '\0' .. e] = scores[j] ~= false end
-end
-
-for i = 0, n - 1 do
-  local k, a = 1 + i * 8, 8 + i * 10
-  local card, top, ip, net, burst, crowd, vk, pk = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5], KEYS[k + 6], KEYS[k + 7], KEYS[k + 8]
-  local entry, notOwner, reasons, verified, slots = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
-  local keep, voter, pttl, rec, req = ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9], ARGV[a + 10]
-  local code, x, y, ch = 0, 0, -1, 0
-  local mark = '1'
-  if req ~= '' then mark = req end
-  if req ~= '' and vk ~= '' and redis.call('HGET', vk, entry) == req then
-    -- A retry of a vote already counted: its first outcome, nothing
-    -- counted again.
-    code, x, y = 7, redis.call('HLEN', vk), tonumber(redis.call('HGET', card, 'votes') or '0')
-  elseif not live[top .. '\0' .. entry] then
-    code = 1
-  elseif notOwner ~= '' then
-    local o = owner[card]
-    if o == nil then
-      o = redis.call('HGET', card, 'owner') or ''
-      owner[card] = o
-    end
-    if o == notOwner then code = 6 end
-  end
-  if code == 0 then
-    local w = 0
-    if ip ~= '' and bump(ip, win) > ipMax then w = math.max(w, wait(ip)) end
-    if net ~= '' and bump(net, win) > netMax then w = math.max(w, wait(net)) end
-    local r = tonumber(reasons)
-    if burst ~= '' and bump(burst, burstWin) > burstMax then r = r + 4 end
-    if crowd ~= '' then
-      if vk ~= '' then
-        if counter(crowd, hour) >= crowdMax then r = r + 8 end
-      else
-        local c = members[crowd]
-        if c == nil then c = redis.call('SCARD', crowd) end
-        if c <= crowdMax and redis.call('SADD', crowd, voter) == 1 then
-          c = c + 1
-          if c == 1 then redis.call('PEXPIRE', crowd, hour) end
-        end
-        members[crowd] = c
-        if c > crowdMax then r = r + 8 end
-      end
-    end
-    if w > 0 then
-      code, x = 2, w
-    elseif r > 0 and challengeOn then
-      if verified == '1' then
-        ch = 1
-      elseif pk ~= '' and redis.call('SET', pk, '1', 'NX', 'PX', pttl) then
-        ch = 2
-      else
-        code, x = 3, r
-      end
-    end
-  end
-  if code == 0 and vk ~= '' then
-    local slot = '0'
-    if slots == '0' then
-      if redis.call('HSETNX', vk, entry, mark) == 0 then code = 4 end
-    elseif redis.call('HEXISTS', vk, entry) == 1 then
-      code = 4
-    else
-      local s = redis.call('HLEN', vk) + 1
-      if s > tonumber(slots) then
-        code = 5
-      else
-        redis.call('HSET', vk, entry, mark)
-        slot, x = tostring(s), s
-      end
-    end
-    if code == 0 then
-      if redis.call('EXPIRE', vk, keep, 'NX') == 1 and crowd ~= '' then bump(crowd, hour) end
-      recs[#recs + 1] = slot .. '\31' .. CH[ch + 1] .. '\31' .. rec
-      local t = tally[card]
-      if t == nil then
-        t = {entry = entry, top = top, n = 0, at = {}}
-        tally[card] = t
-      end
-      t.n = t.n + 1
-      t.at[#t.at + 1] = #out + 3
-      y = t.n
-    end
-  end
-  out[#out + 1] = code
-  out[#out + 1] = x
-  out[#out + 1] = y
-  out[#out + 1] = ch
-end
-
-for k, c in pairs(added) do
-  redis.call('INCRBY', k, c)
-  if fresh[k] then redis.call('PEXPIRE', k, window[k]) end
-end
-for card, t in pairs(tally) do
-  local total = redis.call('HINCRBY', card, 'votes', t.n)
-  for _, p in ipairs(t.at) do out[p] = total - t.n + out[p] end
-  redis.call('ZINCRBY', t.top, t.n, t.entry)
-end
-if #recs > 0 then redis.call('XADD', KEYS[1], '*', 'v', '2', 'b', table.concat(recs, '\30')) end
-return out`)
+// heldKey is the hash of a campaign's held votes: field entry id, its
+// held total; field "entry id|check", how many of them that check held.
+func heldKey(campaignID string) string { return "votes:held:" + campaignID }

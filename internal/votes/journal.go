@@ -134,17 +134,22 @@ var ErrLocked = errors.New("votes: journal busy")
 // ballots or reads them, so a reconcile sees every ballot exactly once.
 // The lease outlives any batch (inserts are bounded by 30 s).
 func (j *Journal) lock(ctx context.Context) (unlock func(), err error) {
+	return lockKey(ctx, j.Redis, j.lockKey())
+}
+
+// lockKey takes a lease on key (a minute), or fails with ErrLocked.
+func lockKey(ctx context.Context, r *redis.Client, key string) (unlock func(), err error) {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	token := hex.EncodeToString(b)
-	ok, err := j.Redis.SetNX(ctx, j.lockKey(), token, time.Minute).Result()
+	ok, err := r.SetNX(ctx, key, token, time.Minute).Result()
 	if err != nil {
-		return nil, fmt.Errorf("votes: journal lock: %w", err)
+		return nil, fmt.Errorf("votes: lock: %w", err)
 	}
 	if !ok {
 		return nil, ErrLocked
 	}
-	return func() { _ = unlockScript.Run(context.Background(), j.Redis, []string{j.lockKey()}, token).Err() }, nil
+	return func() { _ = unlockScript.Run(context.Background(), r, []string{key}, token).Err() }, nil
 }
 
 var unlockScript = redis.NewScript(`
@@ -153,8 +158,13 @@ return 0`)
 
 // waitLock takes the lock, waiting for its holder (bounded by ctx).
 func (j *Journal) waitLock(ctx context.Context) (func(), error) {
+	return waitKey(ctx, j.Redis, j.lockKey())
+}
+
+// waitKey takes the lease on key, waiting for its holder (bounded by ctx).
+func waitKey(ctx context.Context, r *redis.Client, key string) (func(), error) {
 	for {
-		unlock, err := j.lock(ctx)
+		unlock, err := lockKey(ctx, r, key)
 		if !errors.Is(err, ErrLocked) {
 			return unlock, err
 		}
@@ -164,6 +174,19 @@ func (j *Journal) waitLock(ctx context.Context) (func(), error) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// ledgerLock serialises everything that reads ballots and moves counters
+// together (reconcile, clearing, discounting): the journal's lock (which
+// drains also take), or without a journal a lock of its own.
+func ledgerLock(ctx context.Context, r *redis.Client, j *Journal) (func(), error) {
+	if j != nil {
+		return j.waitLock(ctx)
+	}
+	if r == nil {
+		return func() {}, nil
+	}
+	return waitKey(ctx, r, "votes:ledger:lock")
 }
 
 // Once drains about one batch (whole journal entries, at least Batch
@@ -231,15 +254,20 @@ entries:
 		}
 		for i := e.from; i < e.to; i++ {
 			if errs[i] == nil || have[bs[i].ID] {
-				days[j.Keys.DayKey(bs[i].EntryID, bs[i].At)]++
-				if d.Figures != nil {
-					for _, f := range d.Figures(bs[i]) {
-						more[f]++
+				if !bs[i].Held { // a held vote counts in the day's figures once cleared
+					days[j.Keys.DayKey(bs[i].EntryID, bs[i].At)]++
+					if d.Figures != nil {
+						for _, f := range d.Figures(bs[i]) {
+							more[f]++
+						}
 					}
 				}
 				continue
 			}
-			if d.Tally != nil {
+			switch {
+			case bs[i].Held:
+				_ = addHeld(wctx, j.Redis, bs[i].CampaignID, bs[i].EntryID, -1, bs[i].Hold)
+			case d.Tally != nil:
 				_ = d.Tally.AddVotes(wctx, bs[i].CampaignID, bs[i].EntryID, -1)
 			}
 			if d.OnDropped != nil {
@@ -443,9 +471,10 @@ func (d *Drainer) All(ctx context.Context) error {
 }
 
 // pending counts, under the journal lock, the ballots of a campaign still
-// in the journal per entry, up to the journal's position at.
-func (j *Journal) pending(ctx context.Context, campaignID, at string) (map[string]int64, error) {
-	out := map[string]int64{}
+// in the journal per entry (counted and held), up to the journal's
+// position at.
+func (j *Journal) pending(ctx context.Context, campaignID, at string) (Totals, error) {
+	out := newTotals()
 	if at == "" {
 		return out, nil
 	}
@@ -453,35 +482,37 @@ func (j *Journal) pending(ctx context.Context, campaignID, at string) (map[strin
 		bs, _ := decodeEntry(m.Values)
 		for _, b := range bs {
 			if b.CampaignID == campaignID {
-				out[b.EntryID]++
+				out.add(b, 1)
 			}
 		}
 		return true
 	})
 	if err != nil {
-		return nil, err
+		return Totals{}, err
 	}
 	return out, nil
 }
 
-// snapshot reads a campaign's counters and the journal's last position in
-// one transaction: every journaled ballot up to that position is in the
-// counters, none after it.
-func (j *Journal) snapshot(ctx context.Context, campaignID string) (map[string]int64, string, error) {
+// snapshot reads a campaign's counters (shown and held) and the journal's
+// last position in one transaction: every journaled ballot up to that
+// position is in the counters, none after it.
+func (j *Journal) snapshot(ctx context.Context, campaignID string) (Totals, string, error) {
 	var top *redis.ZSliceCmd
 	var last *redis.XMessageSliceCmd
+	var held *redis.MapStringStringCmd
 	_, err := j.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		top = p.ZRangeWithScores(ctx, j.Keys.TopKey(campaignID), 0, -1)
 		last = p.XRevRangeN(ctx, j.stream(), "+", "-", 1)
+		held = p.HGetAll(ctx, heldKey(campaignID))
 		return nil
 	})
 	if err != nil {
-		return nil, "", fmt.Errorf("votes: snapshot: %w", err)
+		return Totals{}, "", fmt.Errorf("votes: snapshot: %w", err)
 	}
-	out := make(map[string]int64, len(top.Val()))
+	out := Totals{Counted: make(map[string]int64, len(top.Val())), Held: parseHeld(held.Val())}
 	for _, z := range top.Val() {
 		id, _ := z.Member.(string)
-		out[id] = int64(z.Score)
+		out.Counted[id] = int64(z.Score)
 	}
 	at := ""
 	if ms := last.Val(); len(ms) > 0 {
@@ -496,7 +527,7 @@ func (j *Journal) Backlog(ctx context.Context) (int64, error) {
 	var n int64
 	err := j.scan(ctx, "+", 500, func(m redis.XMessage) bool {
 		raw, _ := m.Values["b"].(string)
-		if v, _ := m.Values["v"].(string); v == "2" {
+		if v, _ := m.Values["v"].(string); v == "2" || v == "3" {
 			n += int64(strings.Count(raw, recordSep)) + 1
 		} else {
 			n++

@@ -16,8 +16,9 @@ type Ballots interface {
 	Voted(ctx context.Context, entryID, voter, period string) (bool, error)
 	ByVoter(ctx context.Context, campaignID, voter, period string) ([]Ballot, error)
 	// RequestOf is the idempotency key the voter's ballot for the entry
-	// in the period came with ("" when none, found false when no ballot).
-	RequestOf(ctx context.Context, entryID, voter, period string) (request string, found bool, err error)
+	// in the period came with ("" when none, found false when no ballot),
+	// and the checks holding it (none when it counts).
+	RequestOf(ctx context.Context, entryID, voter, period string) (request string, hold []string, found bool, err error)
 }
 
 // Tally keeps the fast counters (the gallery card and its Top order).
@@ -79,6 +80,10 @@ type Cast struct {
 	// entry, period and idempotency key); nothing was counted now, and
 	// Ballot holds only what the retry knows.
 	Replayed bool
+	// Held names the checks that held the vote: it is recorded, and will
+	// count once cleared, but is not in the public total (Votes is then
+	// -1). Zero: it counts now.
+	Held Checks
 }
 
 // AlreadyVotedError carries when the voter may vote again.
@@ -123,9 +128,14 @@ func (s *Service) Vote(ctx context.Context, r Rules, t Target, v Voter, sig Sign
 			return c, err
 		}
 	}
+	checks := AllChecks &^ r.ChecksOff
 	gv := gateVote{entryID: t.EntryID, campaignID: t.CampaignID, ipHash: sig.IPHash, subnetHash: sig.SubnetHash,
 		voter: v.ID, reasons: pageReasons(sig), verified: v.Verified, proof: v.Proof, slots: slots,
-		voterKey: voterKey(t.CampaignID, v.ID, period), keep: keepFor(r, now, next), at: now, request: v.Request}
+		voterKey: voterKey(t.CampaignID, v.ID, period), keep: keepFor(r, now, next), at: now, request: v.Request,
+		sincePage: sig.SincePageMS, checks: checks}
+	if s.Gate.Limits.Automation && checks.Has(CheckAutomation) && automated(sig) {
+		gv.hold = CheckAutomation
+	}
 	if entrant, ok := strings.CutPrefix(v.ID, "e:"); ok && !r.SelfVote {
 		gv.ownerCheck = entrant
 	}
@@ -139,12 +149,17 @@ func (s *Service) Vote(ctx context.Context, r Rules, t Target, v Voter, sig Sign
 	case err != nil:
 		return Cast{}, err
 	case res.replayed:
-		return Cast{Ballot: b, NextAt: next, Remaining: max(slots-res.slot, 0), Votes: res.votes, Replayed: true}, nil
+		votes := res.votes
+		if res.hold != 0 {
+			votes = -1
+		}
+		return Cast{Ballot: b, NextAt: next, Remaining: max(slots-res.slot, 0), Votes: votes, Replayed: true, Held: res.hold}, nil
 	}
 	b.Signals.Challenge = res.challenge
+	b.Held, b.Hold = res.hold != 0, res.hold.Names()
 	if journal {
 		b.Key = ballotKey(slots > 0, t.CampaignID, t.EntryID, v.ID, period, res.slot)
-		return Cast{Ballot: b, NextAt: next, Remaining: max(slots-res.slot, 0), Votes: res.votes}, nil
+		return Cast{Ballot: b, NextAt: next, Remaining: max(slots-res.slot, 0), Votes: res.votes, Held: res.hold}, nil
 	}
 	return s.commit(ctx, b, max(slots, 1), next)
 }
@@ -161,6 +176,12 @@ func pageReasons(sig Signals) int64 {
 	return 0
 }
 
+// automated reports whether the browser says it is automated: the page
+// reported navigator.webdriver, or the User-Agent calls itself headless.
+func automated(sig Signals) bool {
+	return sig.Automation != "" || sig.UAFamily == "headless"
+}
+
 // commit writes a ballot the gate let through to MongoDB, trying each of
 // the period's slots in turn (the unique indexes decide), then counts it.
 func (s *Service) commit(ctx context.Context, b Ballot, slots int, next time.Time) (Cast, error) {
@@ -169,7 +190,9 @@ func (s *Service) commit(ctx context.Context, b Ballot, slots int, next time.Tim
 		err := s.Commit.Insert(ctx, b)
 		if err == nil {
 			s.tally(ctx, b)
-			return Cast{Ballot: b, NextAt: next, Remaining: slots - slot, Votes: -1}, nil
+			c := Cast{Ballot: b, NextAt: next, Remaining: slots - slot, Votes: -1}
+			c.Held, _ = ParseChecks(b.Hold)
+			return c, nil
 		}
 		if !errors.Is(err, ErrDuplicate) {
 			return Cast{}, err
@@ -200,11 +223,12 @@ func (s *Service) replay(ctx context.Context, b Ballot, slots int, next time.Tim
 	if b.Request == "" {
 		return Cast{}, false, nil
 	}
-	req, found, err := s.Ballots.RequestOf(ctx, b.EntryID, b.Voter, b.Period)
+	req, hold, found, err := s.Ballots.RequestOf(ctx, b.EntryID, b.Voter, b.Period)
 	if err != nil || !found || req != b.Request {
 		return Cast{}, false, err
 	}
 	c := Cast{Ballot: b, NextAt: next, Votes: -1, Replayed: true}
+	c.Held, _ = ParseChecks(hold)
 	if slots > 0 {
 		bs, err := s.Ballots.ByVoter(ctx, b.CampaignID, b.Voter, b.Period)
 		if err != nil {
@@ -216,6 +240,13 @@ func (s *Service) replay(ctx context.Context, b Ballot, slots int, next time.Tim
 }
 
 func (s *Service) tally(ctx context.Context, b Ballot) {
+	if b.Held {
+		// Out of the public totals until cleared: the held count instead.
+		if err := addHeld(ctx, s.Gate.Redis, b.CampaignID, b.EntryID, 1, b.Hold); err != nil && s.OnTallyError != nil {
+			s.OnTallyError(b, err)
+		}
+		return
+	}
 	if err := s.Tally.AddVotes(ctx, b.CampaignID, b.EntryID, 1); err != nil && s.OnTallyError != nil {
 		s.OnTallyError(b, err)
 	}

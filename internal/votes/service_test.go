@@ -95,7 +95,7 @@ func recordsFor(t *testing.T, r *rig) *entries.MongoStore {
 }
 
 func (r *rig) reconcile(ctx context.Context, records votes.Records) (votes.Report, error) {
-	return votes.Reconcile(ctx, "cp_x", r.ballots, r.gallery, records, r.journal)
+	return votes.Reconcile(ctx, "cp_x", votes.Sources{Ballots: r.ballots, Counters: r.gallery, Records: records, Journal: r.journal, Redis: r.kit.Redis})
 }
 
 func (r *rig) rules() votes.Rules {

@@ -61,6 +61,12 @@ type Rules struct {
 	Identity          Identity
 	SelfVote          bool // entrants may vote for their own entries
 	HideTotals        bool // totals hidden from the public until voting closes
+	// Location is the campaign's time zone: days and weeks start at its
+	// midnight (nil: UTC).
+	Location *time.Location
+	// ChecksOff are the automatic cluster checks the campaign switched off
+	// (zero: every check on).
+	ChecksOff Checks
 }
 
 // Defaults fills what a campaign left empty: daily, one per entry, device
@@ -117,25 +123,30 @@ func (r Rules) Open(now time.Time) bool {
 }
 
 // Period returns the period now falls in (a label used in ballot keys) and
-// when the next one starts (zero for Once). Periods are UTC calendar
-// hours, days and ISO weeks, so "come back tomorrow" means the same to
-// every voter.
+// when the next one starts (zero for Once). Periods are calendar hours,
+// days and ISO weeks in the campaign's time zone (UTC when it sets none),
+// so "come back tomorrow" means the campaign's midnight to every voter.
 func (r Rules) Period(now time.Time) (label string, next time.Time) {
-	t := now.UTC()
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	t := now.In(loc)
 	switch r.Defaults().Frequency {
 	case Once:
 		return "once", time.Time{}
 	case Hourly:
-		start := t.Truncate(time.Hour)
-		return start.Format("2006010215"), start.Add(time.Hour)
+		// The local hour began this many minutes and seconds ago (zones
+		// with half-hour offsets included); the label is its start in UTC,
+		// so the hour repeated when clocks go back is still two periods.
+		start := now.Add(-time.Duration(t.Minute())*time.Minute - time.Duration(t.Second())*time.Second - time.Duration(t.Nanosecond()))
+		return start.UTC().Format("2006010215"), start.Add(time.Hour)
 	case Weekly:
 		y, w := t.ISOWeek()
-		day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-		monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
-		return fmt.Sprintf("%04dW%02d", y, w), monday.AddDate(0, 0, 7)
+		monday := t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7))
+		return fmt.Sprintf("%04dW%02d", y, w), time.Date(monday.Year(), monday.Month(), monday.Day()+7, 0, 0, 0, 0, loc)
 	}
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	return day.Format("20060102"), day.AddDate(0, 0, 1)
+	return t.Format("20060102"), time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
 }
 
 // Key is a ballot's uniqueness key: per entry, the voter's one vote for
@@ -164,6 +175,12 @@ type Ballot struct {
 	At         time.Time
 	Signals    Signals
 	Request    string // the client's idempotency key ("": none)
+	// Held ballots are kept and will count, but are out of every public
+	// total until an automatic re-check or a person clears them; Hold
+	// names the checks that held them (see Checks).
+	Held      bool
+	Hold      []string
+	ClearedBy string // who cleared a held ballot: a staff id, or "auto"
 	// Discounted ballots are kept but not counted.
 	Discounted     bool
 	DiscountReason string
@@ -180,4 +197,5 @@ type Signals struct {
 	UAFamily    string
 	SincePageMS int64  // from the page view to the vote; -1 when unknown
 	Challenge   string // "", "pow" when a proof of work was solved
+	Automation  string // "webdriver" when the page reported navigator.webdriver
 }

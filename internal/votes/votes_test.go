@@ -87,3 +87,52 @@ func TestAnalyze(t *testing.T) {
 		t.Error("no ballots")
 	}
 }
+
+// TestPeriodsInTimeZones: a campaign's days, weeks and hours start at its
+// own midnight and hour, across daylight saving changes and half-hour
+// offsets.
+func TestPeriodsInTimeZones(t *testing.T) {
+	zone := func(name string) *time.Location {
+		l, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	tokyo, york, kolkata := zone("Asia/Tokyo"), zone("America/New_York"), zone("Asia/Kolkata")
+	for _, tc := range []struct {
+		name  string
+		loc   *time.Location
+		f     Frequency
+		at    time.Time
+		label string
+		next  time.Time
+	}{
+		// 14:59 UTC is 23:59 in Tokyo: the day ends a minute later, at 15:00 UTC.
+		{"tokyo day", tokyo, Daily, time.Date(2026, 6, 1, 14, 59, 0, 0, time.UTC), "20260601", time.Date(2026, 6, 1, 15, 0, 0, 0, time.UTC)},
+		{"tokyo next day", tokyo, Daily, time.Date(2026, 6, 1, 15, 0, 0, 0, time.UTC), "20260602", time.Date(2026, 6, 2, 15, 0, 0, 0, time.UTC)},
+		// New York springs forward on 8 March 2026: that day has 23 hours.
+		{"new york short day", york, Daily, time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC), "20260308", time.Date(2026, 3, 9, 4, 0, 0, 0, time.UTC)},
+		{"new york winter day", york, Daily, time.Date(2026, 1, 10, 3, 0, 0, 0, time.UTC), "20260109", time.Date(2026, 1, 10, 5, 0, 0, 0, time.UTC)},
+		// Sunday night in Tokyo is already Monday: a new ISO week.
+		{"tokyo week", tokyo, Weekly, time.Date(2026, 11, 29, 16, 0, 0, 0, time.UTC), "2026W49", time.Date(2026, 12, 6, 15, 0, 0, 0, time.UTC)},
+		{"kolkata hour", kolkata, Hourly, time.Date(2026, 6, 1, 10, 45, 0, 0, time.UTC), "2026060110", time.Date(2026, 6, 1, 11, 30, 0, 0, time.UTC)},
+		{"utc by default", nil, Daily, time.Date(2026, 6, 1, 23, 0, 0, 0, time.UTC), "20260601", time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC)},
+	} {
+		label, next := Rules{Frequency: tc.f, Location: tc.loc}.Period(tc.at)
+		if label != tc.label || !next.Equal(tc.next) {
+			t.Errorf("%s: %s next %v, want %s next %v", tc.name, label, next.UTC(), tc.label, tc.next)
+		}
+	}
+	// Every moment of a local day shares one label, and the next period's
+	// start has the next label.
+	r := Rules{Frequency: Daily, Location: york}
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, york) // clocks go back at 02:00: a 25-hour day
+	label, next := r.Period(start)
+	if l, _ := r.Period(next.Add(-time.Second)); l != label || next.Sub(start) != 25*time.Hour {
+		t.Errorf("the long day: %s .. %s, %v long", label, l, next.Sub(start))
+	}
+	if l, _ := r.Period(next); l != "20261102" {
+		t.Errorf("after the long day: %s", l)
+	}
+}

@@ -47,6 +47,12 @@ function render(entries) {
     if (e.waiting_for && e.waiting_for !== e.reason) card.append(el("p", { class: "reason" }, e.waiting_for));
     for (const n of e.notices || []) card.append(el("p", { class: "notice" }, n));
     if (e.next_step) card.append(el("p", { class: "muted" }, e.next_step));
+    const held = e.votes_under_review;
+    if (held) {
+      card.append(el("p", { class: "notice under-review" },
+        el("strong", {}, `${held.count === 1 ? "1 vote" : `${held.count} votes`} under review.`),
+        ` ${held.note}`));
+    }
     const actions = el("div", { class: "row actions" });
     const next = primary(e);
     if (next) actions.append(el("a", { class: "button next-action", href: next[1] }, next[0]));

@@ -1,11 +1,11 @@
 // The vote button: casts the vote and says what happened in words (counted,
-// already voted and when to come back, or what to do). When Tryout asks
+// held for review and why, already voted and when to come back, in the
+// visitor's own time zone, or what to do). When Tryout asks
 // for a proof of work (a vote that looks automated), the browser solves it
 // and sends the vote again, and offers to confirm the voter's email
 // instead (a signed-in voter is never asked for the puzzle). On load it
 // asks what the visitor has left, so a fan who already voted is told so
 // at once instead of after pressing the button.
-import { formatLocal } from "/static/localtime.js";
 
 const box = document.getElementById("vote-box");
 const button = document.getElementById("vote");
@@ -13,17 +13,32 @@ const msg = box.querySelector(".message");
 
 const periodWords = { once: "in this campaign", hour: "this hour", day: "today", week: "this week" };
 
-// when says a moment in the visitor's own zone: "Mon 30 Nov, 01:00 CET".
+// The visitor's own time zone, as the browser names it ("Europe/Paris").
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+// when says a moment in the visitor's time, naming their zone:
+// "Tue 2 Jun, 01:00 your time (Europe/Paris)".
 function when(iso) {
-  return formatLocal(iso, { year: false });
+  const d = new Date(iso);
+  const day = d.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: zone }).replace(",", "");
+  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: zone });
+  return `${day}, ${time} your time (${zone})`;
 }
+
+// campaignDays names the campaign's own zone when its days are not the
+// visitor's ("The campaign's days follow Asia/Tokyo time."); set once the
+// standing is known.
+let campaignDays = "";
 
 async function standing() {
   const res = await fetch(`/api/campaigns/${encodeURIComponent(box.dataset.campaign)}/votes/me`, { credentials: "same-origin", headers: { Accept: "application/json" } });
   if (!res.ok) return;
   const s = await res.json();
+  if (s.time_zone && s.time_zone !== zone && (s.frequency === "day" || s.frequency === "week")) {
+    campaignDays = ` The campaign's days follow ${s.time_zone} time.`;
+  }
   const period = periodWords[s.frequency] || "for now";
-  const again = s.next_period_at ? ` You can vote again ${when(s.next_period_at)}.` : "";
+  const again = s.next_period_at ? ` You can vote again ${when(s.next_period_at)}.${campaignDays}` : "";
   if ((s.voted || []).includes(box.dataset.entry)) {
     msg.textContent = `You voted for this entry ${period}.${again}`;
   } else if (s.scope === "campaign" && s.remaining === 0) {
@@ -66,6 +81,7 @@ function newRequestKey() {
 async function send(extra) {
   if (!requestKey) requestKey = newRequestKey();
   const headers = { Accept: "application/json", "X-Page-Token": box.dataset.page || "", "Idempotency-Key": requestKey, ...extra };
+  if (navigator.webdriver) headers["X-Webdriver"] = "1"; // told honestly: the vote is held for review, not refused
   const res = await fetch(`/api/entries/${encodeURIComponent(box.dataset.entry)}/votes`, { method: "POST", credentials: "same-origin", headers });
   return { res, data: await res.json().catch(() => ({})) };
 }
@@ -88,6 +104,12 @@ button.addEventListener("click", async () => {
       const nonce = await solve(e0.fields.challenge_token, Number(e0.fields.difficulty));
       ({ res, data } = await send({ "X-Challenge-Token": e0.fields.challenge_token, "X-Challenge-Nonce": nonce }));
     }
+    if (res.ok && data.held) {
+      requestKey = "";
+      msg.textContent = `Thank you: your vote is saved and under review, because ${(data.held_because || []).join("; and ")}. It counts once our automatic checks or the campaign team clear it.`;
+      box.dataset.voted = "yes";
+      return;
+    }
     if (res.ok) {
       requestKey = "";
       msg.textContent = "Thank you: your vote counts.";
@@ -98,10 +120,13 @@ button.addEventListener("click", async () => {
     }
     const e = data.error || {};
     msg.textContent = e.message || "Your vote was not saved. Please try again.";
-    if (e.fields && e.fields.next_vote_at) { // the server says it in UTC: say it in the visitor's time
-      msg.textContent = msg.textContent.replace(/ You can vote again .*$/, ` You can vote again ${when(e.fields.next_vote_at)}.`);
+    const next = (e.fields || {}).next_vote_at;
+    if (next && (e.code === "already_voted" || e.code === "no_votes_left")) {
+      const period = periodWords[box.dataset.frequency] || "for now";
+      msg.textContent = (e.code === "already_voted" ? `You already voted for this entry ${period}.` : `You have used your votes ${period}.`) +
+        ` You can vote again ${when(next)}.${campaignDays}`;
     }
-    if (e.code === "verify_required") {
+    if (e.code === "verify_required" || e.code === "confirm_email") {
       const a = document.createElement("a");
       a.href = `/signin?next=${encodeURIComponent(location.pathname)}`;
       a.textContent = " Sign in";

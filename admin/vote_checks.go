@@ -1,0 +1,61 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/staff"
+)
+
+// voteChecksInput switches a campaign's automatic vote checks: the names
+// listed are off, every other check is on.
+type voteChecksInput struct {
+	Off []string `json:"off"`
+}
+
+// putVoteChecks sets which automatic vote checks a campaign keeps off
+// (JSON API), audited.
+func (a *Admin) putVoteChecks(c *gin.Context) {
+	var in voteChecksInput
+	if err := httpx.BindJSON(c, &in); err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	cp, err := a.Campaigns.Get(c, c.Param("id"))
+	if errors.Is(err, campaigns.ErrNotFound) {
+		httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
+		return
+	}
+	if err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	before := cp
+	cp.VoteChecksOff = nonNil(in.Off)
+	var fe campaigns.FieldErrors
+	if err := cp.Validate(a.MaxUploadBytes); errors.As(err, &fe) {
+		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})
+		return
+	}
+	if err := a.Campaigns.Update(c, cp); err != nil {
+		httpx.Fail(c, a.Log, err)
+		return
+	}
+	u := c.MustGet(userKey).(staff.User)
+	a.audit(c, u, "campaign.update", cp.ID, map[string]string{"vote_checks_off": strings.Join(before.VoteChecksOff, ",")},
+		map[string]string{"vote_checks_off": strings.Join(cp.VoteChecksOff, ",")})
+	c.JSON(http.StatusOK, newCampaignView(cp))
+}
+
+// nonNil is a list that encodes as [] rather than null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
