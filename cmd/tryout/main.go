@@ -88,18 +88,14 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// printVars lists every configuration variable, as text or as the README's
-// markdown table.
+// printVars lists every configuration variable, as text or as the
+// Markdown table of docs/CONFIG.md.
 func printVars(w io.Writer, markdown bool) {
 	for _, v := range config.Vars {
 		if !markdown {
-			fmt.Fprintf(w, "%-32s %-40s %s\n", v.Name, v.Default, v.Help)
+			fmt.Fprintf(w, "%-32s %-40s %s\n", v.Name, v.Shown(), v.Help)
 			continue
 		}
-		def := "(empty)"
-		if v.Default != "" {
-			def = "`" + v.Default + "`"
-		}
-		fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.Name, def, v.Help)
+		fmt.Fprintf(w, "| `%s` | `%s` | %s |\n", v.Name, v.Shown(), v.Help)
 	}
 }

@@ -105,14 +105,14 @@ func (a *App) now() time.Time { return a.Now() }
 
 // Server wraps the handler in an http.Server with no fixed read or write
 // timeout (uploads extend theirs per request; other routes set short ones)
-// but bounded header and idle times.
+// but bounded header and idle times (TRYOUT_HTTP_*).
 func (a *App) Server(h http.Handler) *http.Server {
 	return &http.Server{
 		Addr:              a.Cfg.HTTPAddr,
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		ReadHeaderTimeout: a.Cfg.HTTPReadHeaderTimeout,
+		IdleTimeout:       a.Cfg.HTTPIdleTimeout,
+		MaxHeaderBytes:    a.Cfg.HTTPMaxHeaderBytes,
 	}
 }
 
