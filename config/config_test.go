@@ -167,14 +167,14 @@ func TestVarsDocumentEveryVariable(t *testing.T) {
 	}
 }
 
-func TestREADMEDocumentsEveryVariable(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
+func TestConfigDocDocumentsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../docs/CONFIG.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range Vars {
 		if !strings.Contains(string(b), "| `"+v.Name+"` |") {
-			t.Errorf("README.md does not document %s", v.Name)
+			t.Errorf("docs/CONFIG.md does not document %s", v.Name)
 		}
 	}
 }
