@@ -349,7 +349,8 @@ func (x *Index) search(ctx context.Context, q Query) ([]string, string, int64, e
 	}
 	var hits map[string]bool
 	for _, term := range Words(q.Search) {
-		ms, err := x.Redis.ZRangeByLex(ctx, wordsKey(q.CampaignID), &redis.ZRangeBy{Min: "[" + term, Max: "[" + term + "\xff", Count: maxSearch}).Result()
+		ms, err := x.Redis.ZRangeArgs(ctx, redis.ZRangeArgs{Key: wordsKey(q.CampaignID), ByLex: true,
+			Start: "[" + term, Stop: "[" + term + "\xff", Count: maxSearch}).Result()
 		if err != nil {
 			return nil, "", 0, fmt.Errorf("gallery: search: %w", err)
 		}
