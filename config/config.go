@@ -28,6 +28,15 @@ type Config struct {
 	HTTPReadHeaderTimeout time.Duration // TRYOUT_HTTP_READ_HEADER_TIMEOUT
 	HTTPIdleTimeout       time.Duration // TRYOUT_HTTP_IDLE_TIMEOUT
 	HTTPMaxHeaderBytes    int           // TRYOUT_HTTP_MAX_HEADER_BYTES
+	// Request limits per fixed window (see Vars for the windows).
+	LinkLimitPerEmail       int64         // TRYOUT_LOGIN_LINK_LIMIT_PER_EMAIL
+	LinkLimitPerIP          int64         // TRYOUT_LOGIN_LINK_LIMIT_PER_IP
+	StaffLoginLimitPerEmail int64         // TRYOUT_STAFF_LOGIN_LIMIT_PER_EMAIL
+	StaffLoginLimitPerIP    int64         // TRYOUT_STAFF_LOGIN_LIMIT_PER_IP
+	ReplyLimitPerHour       int64         // TRYOUT_REPLY_LIMIT_PER_HOUR
+	ReportLimitPerIP        int64         // TRYOUT_REPORT_LIMIT_PER_IP
+	ViewLimitPerIP          int64         // TRYOUT_VIEW_LIMIT_PER_IP
+	UploadIdleTimeout       time.Duration // TRYOUT_UPLOAD_IDLE_TIMEOUT
 
 	MongoURI      Secret // TRYOUT_MONGO_URI (empty: embedded FerretDB)
 	MongoDatabase string // TRYOUT_MONGO_DATABASE

@@ -34,6 +34,10 @@ func TestLoadDefaults(t *testing.T) {
 		c.VoteCommitBatch != 200 || c.VoteDrainBatch != 2000 {
 		t.Errorf("server and batch defaults: %+v", c)
 	}
+	if c.LinkLimitPerEmail != 5 || c.LinkLimitPerIP != 60 || c.StaffLoginLimitPerEmail != 10 || c.StaffLoginLimitPerIP != 50 ||
+		c.ReplyLimitPerHour != 30 || c.ReportLimitPerIP != 20 || c.ViewLimitPerIP != 20 || c.UploadIdleTimeout != time.Minute {
+		t.Errorf("request limit defaults: %+v", c)
+	}
 	if c.FpcalcPath != "fpcalc" || c.ModerationAllowPrivate || c.ModerationURLTTL != 30*time.Minute {
 		t.Errorf("screening defaults: fpcalc %q, allow private %v, URL TTL %s", c.FpcalcPath, c.ModerationAllowPrivate, c.ModerationURLTTL)
 	}
@@ -104,6 +108,9 @@ func TestLoadRejects(t *testing.T) {
 		{"idle timeout", "TRYOUT_HTTP_IDLE_TIMEOUT", "2h", "TRYOUT_HTTP_IDLE_TIMEOUT"},
 		{"header bytes", "TRYOUT_HTTP_MAX_HEADER_BYTES", "100", "4096..1048576"},
 		{"commit batch", "TRYOUT_VOTE_COMMIT_BATCH", "0", "TRYOUT_VOTE_COMMIT_BATCH: want 1..10000"},
+		{"link limit", "TRYOUT_LOGIN_LINK_LIMIT_PER_EMAIL", "0", "TRYOUT_LOGIN_LINK_LIMIT_PER_EMAIL: want 1..1000000"},
+		{"view limit", "TRYOUT_VIEW_LIMIT_PER_IP", "-5", "TRYOUT_VIEW_LIMIT_PER_IP"},
+		{"upload idle", "TRYOUT_UPLOAD_IDLE_TIMEOUT", "1s", "5s..1h"},
 		{"drain batch", "TRYOUT_VOTE_DRAIN_BATCH", "20000", "TRYOUT_VOTE_DRAIN_BATCH: want 1..10000"},
 	}
 	for _, tt := range tests {

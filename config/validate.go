@@ -218,7 +218,7 @@ func (c *Config) validateHolding(bad func(key, format string, args ...any)) {
 	}
 }
 
-// validateTuning checks the server limits and batch sizes.
+// validateTuning checks the server limits, request limits and batch sizes.
 func (c Config) validateTuning() []error {
 	var errs []error
 	bad := func(name, format string, args ...any) {
@@ -232,6 +232,20 @@ func (c Config) validateTuning() []error {
 	}
 	if c.HTTPMaxHeaderBytes < 4<<10 || c.HTTPMaxHeaderBytes > 1<<20 {
 		bad("TRYOUT_HTTP_MAX_HEADER_BYTES", "want 4096..1048576, got %d", c.HTTPMaxHeaderBytes)
+	}
+	for _, l := range []struct {
+		name string
+		n    int64
+	}{{"TRYOUT_LOGIN_LINK_LIMIT_PER_EMAIL", c.LinkLimitPerEmail}, {"TRYOUT_LOGIN_LINK_LIMIT_PER_IP", c.LinkLimitPerIP},
+		{"TRYOUT_STAFF_LOGIN_LIMIT_PER_EMAIL", c.StaffLoginLimitPerEmail}, {"TRYOUT_STAFF_LOGIN_LIMIT_PER_IP", c.StaffLoginLimitPerIP},
+		{"TRYOUT_REPLY_LIMIT_PER_HOUR", c.ReplyLimitPerHour}, {"TRYOUT_REPORT_LIMIT_PER_IP", c.ReportLimitPerIP},
+		{"TRYOUT_VIEW_LIMIT_PER_IP", c.ViewLimitPerIP}} {
+		if l.n < 1 || l.n > 1000000 {
+			bad(l.name, "want 1..1000000, got %d", l.n)
+		}
+	}
+	if c.UploadIdleTimeout < 5*time.Second || c.UploadIdleTimeout > time.Hour {
+		bad("TRYOUT_UPLOAD_IDLE_TIMEOUT", "want 5s..1h, got %s", c.UploadIdleTimeout)
 	}
 	if c.VoteCommitBatch < 1 || c.VoteCommitBatch > 10000 {
 		bad("TRYOUT_VOTE_COMMIT_BATCH", "want 1..10000, got %d", c.VoteCommitBatch)
