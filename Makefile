@@ -4,7 +4,7 @@
 run: ## install what is missing, start services, run API + web + admin + worker
 	@scripts/run.sh
 
-test: ## run every test against real Redis, MinIO, FerretDB and ffmpeg
+test: lint ## lint, then every test against real Redis, MinIO, FerretDB and ffmpeg
 	@scripts/test.sh
 
 stop: ## stop the local Redis and MinIO started by `make run`
@@ -16,9 +16,8 @@ bench: ## speed and memory figures, one BENCH line each (not part of test/CI)
 build:
 	go build -o .bin/tryout ./cmd/tryout
 
-lint:
-	go vet ./...
-	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+lint: ## gofmt check, go vet and staticcheck (pinned in scripts/lib.sh)
+	@scripts/lint.sh
 
 fmt:
 	gofmt -w .

@@ -30,6 +30,14 @@ func TestLoadDefaults(t *testing.T) {
 	if c.MediaTempDir != "./.data/tmp" {
 		t.Errorf("MediaTempDir = %q, want it under the data dir", c.MediaTempDir)
 	}
+	if c.HTTPReadHeaderTimeout != 10*time.Second || c.HTTPIdleTimeout != 2*time.Minute || c.HTTPMaxHeaderBytes != 64<<10 ||
+		c.VoteCommitBatch != 200 || c.VoteDrainBatch != 2000 {
+		t.Errorf("server and batch defaults: %+v", c)
+	}
+	if c.LinkLimitPerEmail != 5 || c.LinkLimitPerIP != 60 || c.StaffLoginLimitPerEmail != 10 || c.StaffLoginLimitPerIP != 50 ||
+		c.ReplyLimitPerHour != 30 || c.ReportLimitPerIP != 20 || c.ViewLimitPerIP != 20 || c.UploadIdleTimeout != time.Minute {
+		t.Errorf("request limit defaults: %+v", c)
+	}
 	if c.FpcalcPath != "fpcalc" || c.ModerationAllowPrivate || c.ModerationURLTTL != 30*time.Minute {
 		t.Errorf("screening defaults: fpcalc %q, allow private %v, URL TTL %s", c.FpcalcPath, c.ModerationAllowPrivate, c.ModerationURLTTL)
 	}
@@ -96,6 +104,14 @@ func TestLoadRejects(t *testing.T) {
 		{"hold window", "TRYOUT_VOTE_HOLD_WINDOW", "10s", "1m to 24h"},
 		{"negative cap", "TRYOUT_VOTE_VOTER_CAP_PER_IP", "-1", "0 (off) or more"},
 		{"negative hold", "TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP", "-2", "TRYOUT_VOTE_HOLD_UNWATCHED_PER_IP"},
+		{"header timeout", "TRYOUT_HTTP_READ_HEADER_TIMEOUT", "0s", "1s..5m"},
+		{"idle timeout", "TRYOUT_HTTP_IDLE_TIMEOUT", "2h", "TRYOUT_HTTP_IDLE_TIMEOUT"},
+		{"header bytes", "TRYOUT_HTTP_MAX_HEADER_BYTES", "100", "4096..1048576"},
+		{"commit batch", "TRYOUT_VOTE_COMMIT_BATCH", "0", "TRYOUT_VOTE_COMMIT_BATCH: want 1..10000"},
+		{"link limit", "TRYOUT_LOGIN_LINK_LIMIT_PER_EMAIL", "0", "TRYOUT_LOGIN_LINK_LIMIT_PER_EMAIL: want 1..1000000"},
+		{"view limit", "TRYOUT_VIEW_LIMIT_PER_IP", "-5", "TRYOUT_VIEW_LIMIT_PER_IP"},
+		{"upload idle", "TRYOUT_UPLOAD_IDLE_TIMEOUT", "1s", "5s..1h"},
+		{"drain batch", "TRYOUT_VOTE_DRAIN_BATCH", "20000", "TRYOUT_VOTE_DRAIN_BATCH: want 1..10000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,14 +174,14 @@ func TestVarsDocumentEveryVariable(t *testing.T) {
 	}
 }
 
-func TestREADMEDocumentsEveryVariable(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
+func TestConfigDocDocumentsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../docs/CONFIG.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range Vars {
 		if !strings.Contains(string(b), "| `"+v.Name+"` |") {
-			t.Errorf("README.md does not document %s", v.Name)
+			t.Errorf("docs/CONFIG.md does not document %s", v.Name)
 		}
 	}
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Tryout needs and is missing: Redis, ffmpeg, fpcalc, curl and (for
-# browser tests) Chromium from Debian packages, and MinIO built from source at the pinned version (about
-# 6 minutes the first time, then cached). Idempotent.
+# browser tests) Chromium from Debian packages, MinIO built from source at the pinned version (about
+# 6 minutes the first time, then cached) and staticcheck at its pinned version (make lint). Idempotent.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 command -v go >/dev/null || die "Go is required (https://go.dev/dl/)"
@@ -49,5 +49,6 @@ if [[ ! -x $minio_cached ]]; then
   mv "$minio_cached.tmp" "$minio_cached"
 fi
 ln -sf "$minio_cached" "$BIN/minio"
+ensure_staticcheck
 "$ROOT/scripts/vendor.sh" node-tools
 say "dependencies ready: redis-server $(redis-server --version | awk '{print $3}'), $(ffmpeg -version | head -1 | awk '{print $1, $3}'), minio $MINIO_VERSION"

@@ -7,6 +7,7 @@ BIN="$ROOT/.bin"
 # clone on the same machine (CI) starts in seconds.
 CACHE="${TRYOUT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tryout}"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
+STATICCHECK_VERSION="v0.8.2"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -56,4 +57,20 @@ stop_pid() {
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$f"
+}
+
+# ensure_staticcheck installs the pinned staticcheck into the cache (once)
+# and links it as .bin/staticcheck.
+ensure_staticcheck() {
+  local cached="$CACHE/bin/staticcheck-$STATICCHECK_VERSION"
+  mkdir -p "$BIN" "$CACHE/bin"
+  if [[ ! -x $cached ]]; then
+    say "installing staticcheck $STATICCHECK_VERSION (first time only)"
+    local gobin
+    gobin=$(mktemp -d)
+    GOBIN="$gobin" go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+    mv "$gobin/staticcheck" "$cached"
+    rm -rf "$gobin"
+  fi
+  ln -sf "$cached" "$BIN/staticcheck"
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -11,16 +12,13 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+//go:embed floor.lua
+var floorScriptLua string
+
 // floorScript is the least a durable, deduplicated vote can do in Redis:
 // per vote, one HSETNX (the voter's record); per batch, one XADD (the
 // journal). No limits, friction, totals or leaderboard.
-var floorScript = redis.NewScript(`
-local recs = {}
-for i = 1, #ARGV do
-  if redis.call('HSETNX', 'floor:voter:' .. ARGV[i], 'e', '1') == 1 then recs[#recs + 1] = ARGV[i] end
-end
-if #recs > 0 then redis.call('XADD', 'floor:journal', '*', 'b', table.concat(recs, ',')) end
-return #recs`)
+var floorScript = redis.NewScript(floorScriptLua)
 
 // floorVotes serves POST /floor/:id: a reference for vote_rps, measured in
 // the same run. Each request is one new voter's vote, gathered with the

@@ -27,7 +27,7 @@ commands:
   admin create-user     create a staff account: --email --role [--name] [--password] [--if-none]
   gallery rebuild       rebuild the galleries' Redis read models from MongoDB: [--campaign SLUG]
   votes reconcile       recompute vote totals from ballots and mend the counters: [--campaign SLUG]
-  env [--markdown]      list every configuration variable with its default
+  env [--markdown]      list every configuration variable with its default (--markdown: docs/CONFIG.md)
 `
 
 func main() {
@@ -86,20 +86,4 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-// printVars lists every configuration variable, as text or as the README's
-// markdown table.
-func printVars(w io.Writer, markdown bool) {
-	for _, v := range config.Vars {
-		if !markdown {
-			fmt.Fprintf(w, "%-32s %-40s %s\n", v.Name, v.Default, v.Help)
-			continue
-		}
-		def := "(empty)"
-		if v.Default != "" {
-			def = "`" + v.Default + "`"
-		}
-		fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.Name, def, v.Help)
-	}
 }

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"strconv"
 	"time"
@@ -45,6 +46,9 @@ func TotalsKey(campaignID string) string { return key(campaignID, "tot") }
 // FlaggedKey is the campaign's hash of flagged ballots per entry.
 func FlaggedKey(campaignID string) string { return key(campaignID, "flag") }
 
+//go:embed count.lua
+var countScriptLua string
+
 // countScript claims the event (when it has a claim key), adds to the
 // totals and the day (unless only crediting), and credits the source: the
 // one given, else the one the subject (an entry) came with. One script,
@@ -53,31 +57,7 @@ func FlaggedKey(campaignID string) string { return key(campaignID, "flag") }
 // KEYS: claim (” for none), totals, day, sources hash, sources set, entry sources
 // ARGV: step, n, subject, source, max sources, claim ttl seconds (0: a
 // permanent claim in a hash), totals (1 or 0)
-var countScript = redis.NewScript(`
-if KEYS[1] ~= '' then
-  if ARGV[6] ~= '0' then
-    if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[6]) then return 0 end
-  elseif redis.call('HSETNX', KEYS[1], ARGV[3], '1') == 0 then return 0 end
-end
-local n = tonumber(ARGV[2])
-if ARGV[7] == '1' then
-  redis.call('HINCRBY', KEYS[2], ARGV[1], n)
-  redis.call('HINCRBY', KEYS[3], ARGV[1], n)
-end
-local src = ARGV[4]
-if src == '' then
-  if ARGV[3] ~= '' and ARGV[6] == '0' then src = redis.call('HGET', KEYS[6], ARGV[3]) or '' end
-elseif ARGV[3] ~= '' and ARGV[6] == '0' then
-  redis.call('HSETNX', KEYS[6], ARGV[3], src)
-end
-if src ~= '' then
-  if redis.call('SISMEMBER', KEYS[5], src) == 0 then
-    if redis.call('SCARD', KEYS[5]) >= tonumber(ARGV[5]) then src = 'other' end
-    redis.call('SADD', KEYS[5], src)
-  end
-  redis.call('HINCRBY', KEYS[4], src .. '|' .. ARGV[1], n)
-end
-return 1`)
+var countScript = redis.NewScript(countScriptLua)
 
 type event struct {
 	campaignID string

@@ -10,7 +10,6 @@ import (
 	"image/jpeg"
 	"image/png"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -199,12 +198,4 @@ func logoPNG(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
-}
-
-// shotDir is where screenshots go (TRYOUT_SCREENSHOT_DIR, or a temp dir).
-func shotDir(t *testing.T) string {
-	if d := os.Getenv("TRYOUT_SCREENSHOT_DIR"); d != "" {
-		return d
-	}
-	return filepath.Join(t.TempDir(), "shots")
 }

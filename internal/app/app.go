@@ -382,13 +382,13 @@ func (a *App) startVoting(ctx, run context.Context) error {
 		}
 	}
 	if !durable {
-		committer := &votes.Committer{Store: a.Ballots, MaxBatch: 200, Wait: 2 * time.Millisecond}
+		committer := &votes.Committer{Store: a.Ballots, MaxBatch: cfg.VoteCommitBatch, Wait: 2 * time.Millisecond}
 		committer.Start(run)
 		a.Votes.Commit = committer
 		gate.Start(run)
 		return nil
 	}
-	gate.Journal = &votes.Journal{Redis: a.Redis, Keys: a.Gallery, Batch: 2000}
+	gate.Journal = &votes.Journal{Redis: a.Redis, Keys: a.Gallery, Batch: cfg.VoteDrainBatch}
 	a.drainer = &votes.Drainer{Journal: gate.Journal, Store: a.Ballots, Tally: a.Gallery, MaxLag: cfg.VoteDrainLag, Quiet: 200 * time.Millisecond, Figures: analytics.BallotFigures,
 		OnDropped: func(b votes.Ballot) {
 			a.Log.Warn("votes: a journaled ballot duplicates a stored one (Redis lost a voter's record); not counted", "entry", b.EntryID)

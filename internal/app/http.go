@@ -47,15 +47,15 @@ func (a *App) Handler() (http.Handler, error) {
 	pub := &api.API{
 		Campaigns: cachedCampaigns, Entries: a.Entries, Entrants: a.Entrants, Outbox: a.Outbox, Prefs: a.Entrants,
 		Intake: in, Auth: a.Auth, Sessions: sessions, Notify: a.Notify, Outreach: a.Outreach, Perks: a.Perks,
-		LinkLimit:  &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: 5, Window: 15 * time.Minute},
-		ReplyLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:reply:entrant:", Limit: 30, Window: time.Hour},
-		IPLimit:    &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: 60, Window: 15 * time.Minute},
+		LinkLimit:  &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:email:", Limit: a.Cfg.LinkLimitPerEmail, Window: 15 * time.Minute},
+		ReplyLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:reply:entrant:", Limit: a.Cfg.ReplyLimitPerHour, Window: time.Hour},
+		IPLimit:    &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:login-link:ip:", Limit: a.Cfg.LinkLimitPerIP, Window: 15 * time.Minute},
 		Reports:    a.Reports, HashIP: func(ip string) string { return a.Signer.Hash("report-ip", ip) },
-		ReportLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:report:ip:", Limit: 20, Window: time.Hour},
+		ReportLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:report:ip:", Limit: a.Cfg.ReportLimitPerIP, Window: time.Hour},
 		Media:       a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
-		Now: a.now, Log: a.Log, UploadIdle: time.Minute,
+		Now: a.now, Log: a.Log, UploadIdle: a.Cfg.UploadIdleTimeout,
 		Fans: api.Fans{Gallery: a.Gallery, Views: a.Views, Referrals: a.Referrals, PublicURL: a.Cfg.PublicURL, Captions: a.Blobs,
-			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: 20, Window: time.Hour}},
+			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: a.Cfg.ViewLimitPerIP, Window: time.Hour}},
 		Voting: api.Voting{Service: a.Votes, Milestones: a.Queue, Pages: a.Pages(),
 			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now}},
 		Country: a.Rights.Country, Rights: a.apiRights(), Analytics: a.Analytics,
@@ -69,8 +69,8 @@ func (a *App) Handler() (http.Handler, error) {
 		Analytics: a.Analytics, Gallery: a.Gallery, Exports: a.ExportSources(), Webhooks: a.Webhooks,
 		Votes: a.VoteReview(), Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		PublicURL:      a.Cfg.PublicURL,
-		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: 10, Window: 15 * time.Minute},
-		LoginIPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:ip:", Limit: 50, Window: 15 * time.Minute},
+		LoginLimit:     &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:email:", Limit: a.Cfg.StaffLoginLimitPerEmail, Window: 15 * time.Minute},
+		LoginIPLimit:   &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:staff-login:ip:", Limit: a.Cfg.StaffLoginLimitPerIP, Window: 15 * time.Minute},
 		MaxUploadBytes: a.Cfg.MaxUploadBytes, Now: a.now, Log: a.Log, Rights: a.adminRights(),
 		Cards: cards,
 	}
@@ -105,14 +105,14 @@ func (a *App) now() time.Time { return a.Now() }
 
 // Server wraps the handler in an http.Server with no fixed read or write
 // timeout (uploads extend theirs per request; other routes set short ones)
-// but bounded header and idle times.
+// but bounded header and idle times (TRYOUT_HTTP_*).
 func (a *App) Server(h http.Handler) *http.Server {
 	return &http.Server{
 		Addr:              a.Cfg.HTTPAddr,
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		ReadHeaderTimeout: a.Cfg.HTTPReadHeaderTimeout,
+		IdleTimeout:       a.Cfg.HTTPIdleTimeout,
+		MaxHeaderBytes:    a.Cfg.HTTPMaxHeaderBytes,
 	}
 }
 

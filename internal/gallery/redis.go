@@ -2,6 +2,7 @@ package gallery
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"math"
 	"slices"
@@ -89,14 +90,13 @@ func (x *Index) Remove(ctx context.Context, campaignID, id string) error {
 	return nil
 }
 
+//go:embed add_if_present.lua
+var addIfPresentLua string
+
 // addIfPresent adds to a counter of a card that exists (a view racing a
 // takedown must not recreate half a card), and to its score in a sorted set
 // when one is named.
-var addIfPresent = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
-local v = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-if KEYS[2] then redis.call('ZINCRBY', KEYS[2], ARGV[2], ARGV[3]) end
-return v`)
+var addIfPresent = redis.NewScript(addIfPresentLua)
 
 // CardKey is the key of an entry's card: a hash whose "votes" field is
 // its total (the vote journal adds to it in its own script).
@@ -215,24 +215,15 @@ func (x *Index) PageAt(ctx context.Context, q Query, st Stat) (Page, error) {
 	return page, nil
 }
 
+//go:embed cards_at_ranks.lua
+var cardsAtRanksLua string
+
 // cardsAtRanks reads, for each rank (0 is the highest score), the member
 // of a sorted set and the card fields a listing shows (listFields: not the
 // search words or the owner), skipping ranks past the end and cards
 // removed meanwhile. It reads card keys not passed in KEYS, which is fine
 // on one Redis server (not on Redis Cluster).
-var cardsAtRanks = redis.NewScript(`
-local out = {}
-for i = 1, #ARGV do
-  local ids = redis.call('ZREVRANGE', KEYS[1], ARGV[i], ARGV[i])
-  if #ids == 1 then
-    local f = redis.call('HMGET', 'gallery:card:' .. ids[1], 'title', 'creator', 'poster', 'preview', 'duration', 'live_at', 'views', 'votes')
-    if f[1] then
-      out[#out + 1] = ids[1]
-      out[#out + 1] = f
-    end
-  end
-end
-return out`)
+var cardsAtRanks = redis.NewScript(cardsAtRanksLua)
 
 // listFields are the card fields cardsAtRanks reads, in its order.
 var listFields = []string{"title", "creator", "poster", "preview", "duration", "live_at", "views", "votes"}
@@ -358,7 +349,8 @@ func (x *Index) search(ctx context.Context, q Query) ([]string, string, int64, e
 	}
 	var hits map[string]bool
 	for _, term := range Words(q.Search) {
-		ms, err := x.Redis.ZRangeByLex(ctx, wordsKey(q.CampaignID), &redis.ZRangeBy{Min: "[" + term, Max: "[" + term + "\xff", Count: maxSearch}).Result()
+		ms, err := x.Redis.ZRangeArgs(ctx, redis.ZRangeArgs{Key: wordsKey(q.CampaignID), ByLex: true,
+			Start: "[" + term, Stop: "[" + term + "\xff", Count: maxSearch}).Result()
 		if err != nil {
 			return nil, "", 0, fmt.Errorf("gallery: search: %w", err)
 		}
@@ -565,13 +557,12 @@ func (x *Index) Votes(ctx context.Context, campaignID string) (map[string]int64,
 	return out, nil
 }
 
+//go:embed set_votes_if_present.lua
+var setVotesIfPresentLua string
+
 // setVotesIfPresent sets a card's vote count and Top score, if the card
 // exists.
-var setVotesIfPresent = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'votes', ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-return 1`)
+var setVotesIfPresent = redis.NewScript(setVotesIfPresentLua)
 
 // SetVotes sets a live entry's vote count (reconcile).
 func (x *Index) SetVotes(ctx context.Context, campaignID, id string, n int64) error {

@@ -3,6 +3,7 @@ package votes
 import (
 	"context"
 	"crypto/rand"
+	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -152,9 +153,10 @@ func lockKey(ctx context.Context, r *redis.Client, key string) (unlock func(), e
 	return func() { _ = unlockScript.Run(context.Background(), r, []string{key}, token).Err() }, nil
 }
 
-var unlockScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`)
+//go:embed unlock.lua
+var unlockScriptLua string
+
+var unlockScript = redis.NewScript(unlockScriptLua)
 
 // waitLock takes the lock, waiting for its holder (bounded by ctx).
 func (j *Journal) waitLock(ctx context.Context) (func(), error) {

@@ -1,0 +1,3 @@
+-- unlockScript (journal.go): the Go doc comment on unlockScript describes KEYS, ARGV and the reply.
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
