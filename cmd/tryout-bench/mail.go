@@ -24,6 +24,8 @@ const (
 	// mailDeciders make the decisions at once: a few moderators, or the
 	// queue's bulk approve, or media tasks finishing together.
 	mailDeciders = 4
+	// mailCampaignRate lifts the per-campaign send rate out of the way.
+	mailCampaignRate = 1_000_000
 )
 
 // benchMail measures how long an entrant waits to hear about a decision:
@@ -33,7 +35,11 @@ const (
 // by a real SMTP server on loopback, through the outbox, the queue and
 // the real worker (TRYOUT_WORKER_CONCURRENCY, default 2).
 //
-//   - mail_latency_p99: p99 of those waits; the goal is under 60 s. The
+//   - mail_latency_p99: p99 of those waits; the goal is 10 s or less. The
+//     campaign's send rate (TRYOUT_MAIL_PER_CAMPAIGN_PER_MINUTE, 600 by
+//     default) is lifted here: at the default a 1,000-mail burst is paced
+//     over two minute windows by design (worker TestCampaignSendRate), and
+//     this figure is the pipeline's own latency. The
 //     baseline is the same 1,000 messages composed and handed straight to
 //     the same SMTP server over net/smtp with the worker's concurrency,
 //     timed from the same start: the floor without the outbox and queue.
@@ -48,7 +54,8 @@ func benchMail(ctx context.Context) error {
 		return err
 	}
 	defer srv.Close()
-	a, cleanup, err := benchApp(ctx, work, "m", "6", map[string]string{"TRYOUT_SMTP_HOST": "127.0.0.1", "TRYOUT_SMTP_PORT": srv.Port(), "TRYOUT_SMTP_TLS": "none"})
+	a, cleanup, err := benchApp(ctx, work, "m", "6", map[string]string{"TRYOUT_SMTP_HOST": "127.0.0.1", "TRYOUT_SMTP_PORT": srv.Port(), "TRYOUT_SMTP_TLS": "none",
+		"TRYOUT_MAIL_PER_CAMPAIGN_PER_MINUTE": strconv.Itoa(mailCampaignRate)})
 	if err != nil {
 		return err
 	}
@@ -136,7 +143,7 @@ func benchMail(ctx context.Context) error {
 	for _, t := range sentAt {
 		refWaits = append(refWaits, t.Sub(start).Seconds())
 	}
-	bench("mail_latency_p99", ours, "s", percentile(refWaits, 99), "goal_s=60", fmt.Sprintf("entrants=%d", mailEntrants),
+	bench("mail_latency_p99", ours, "s", percentile(refWaits, 99), "goal_s=10", fmt.Sprintf("entrants=%d", mailEntrants), fmt.Sprintf("campaign_rate_per_min=%d", mailCampaignRate),
 		fmt.Sprintf("max_s=%.2f", slices.Max(waits)), fmt.Sprintf("decide_all_s=%.2f", decideSecs), fmt.Sprintf("deciders=%d", deciders), fmt.Sprintf("worker_concurrency=%d", a.Cfg.WorkerConcurrency))
 	return nil
 }
