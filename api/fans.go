@@ -17,6 +17,7 @@ import (
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/present"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/views"
@@ -195,7 +196,7 @@ func (a *API) myShareLinks(c *gin.Context) {
 // credit credits the share link the visitor arrived through (the ref
 // cookie), if it is for this campaign, with an entry or a vote by actor.
 func (a *API) credit(c *gin.Context, campaignID string, kind referrals.Kind, actor string) {
-	ck, err := c.Request.Cookie(RefCookie)
+	ck, err := c.Request.Cookie(present.RefCookie)
 	if err != nil || a.Fans.Referrals == nil {
 		return
 	}
@@ -206,10 +207,6 @@ func (a *API) credit(c *gin.Context, campaignID string, kind referrals.Kind, act
 		a.Log.Error("api: referral credit", "link", ck.Value, "kind", kind, "err", err)
 	}
 }
-
-// RefCookie is the share link a visitor arrived through (set by the entry
-// page).
-const RefCookie = "tryout_ref"
 
 // maxCaptionBytes bounds a captions file.
 const maxCaptionBytes = 256 << 10
