@@ -422,17 +422,19 @@ func (a *App) DrainVotes(ctx context.Context) error {
 // ReconcileVotes recomputes one campaign's vote totals from its ballots
 // and mends the counters; see votes.Reconcile.
 func (a *App) ReconcileVotes(ctx context.Context, campaignID string) (votes.Report, error) {
-	return votes.Reconcile(ctx, campaignID, votes.Sources{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries,
-		Journal: a.Votes.Gate.Journal, Redis: a.Redis})
+	return votes.Reconcile(ctx, campaignID, a.voteSources())
+}
+
+// voteSources are what reconcile reads and mends.
+func (a *App) voteSources() votes.Sources {
+	return votes.Sources{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries, Journal: a.Votes.Gate.Journal, Redis: a.Redis}
 }
 
 // ReconcileAllVotes reconciles one campaign (by slug), or every campaign
 // whose voting has opened and closed less than a day ago ("").
 func (a *App) ReconcileAllVotes(ctx context.Context, slug string, report func(slug string, r votes.Report)) error {
 	now := a.now()
-	list, err := a.campaignsFor(ctx, slug, func(c campaigns.Campaign) bool {
-		return !c.VotingOpensAt.IsZero() && now.After(c.VotingOpensAt) && now.Before(c.VotingClosesAt.Add(24*time.Hour))
-	})
+	list, err := a.campaignsFor(ctx, slug, func(c campaigns.Campaign) bool { return c.VotingRecent(now) })
 	if err != nil {
 		return err
 	}

@@ -65,9 +65,7 @@ func (a *App) VoteTotals(ctx context.Context, campaignID string) (votes.Totals, 
 // automatic check's doing (never a person's).
 func (a *App) ReleaseHeldVotes(ctx context.Context) error {
 	now := a.now()
-	list, err := a.campaignsFor(ctx, "", func(c campaigns.Campaign) bool {
-		return !c.VotingOpensAt.IsZero() && now.After(c.VotingOpensAt) && now.Before(c.VotingClosesAt.Add(24*time.Hour))
-	})
+	list, err := a.campaignsFor(ctx, "", func(c campaigns.Campaign) bool { return c.VotingRecent(now) })
 	if err != nil {
 		return err
 	}

@@ -113,6 +113,13 @@ func (c Campaign) MilestoneAt(votes int64) bool {
 	return false
 }
 
+// VotingRecent reports whether voting has opened by now and closed less
+// than a day ago: the campaigns whose vote counters the periodic jobs
+// (reconcile, the re-check of held votes) look after.
+func (c Campaign) VotingRecent(now time.Time) bool {
+	return !c.VotingOpensAt.IsZero() && now.After(c.VotingOpensAt) && now.Before(c.VotingClosesAt.Add(24*time.Hour))
+}
+
 // Perk stages: when an entrant is handed a code from the perk pool.
 const (
 	PerkAtReceived = "received"
