@@ -194,18 +194,25 @@ func (a *API) myShareLinks(c *gin.Context) {
 }
 
 // credit credits the share link the visitor arrived through (the ref
-// cookie), if it is for this campaign, with an entry or a vote by actor.
+// cookie), if it is for this campaign, with an entry by actor. Votes are
+// credited by the votes service (votes.Effects).
 func (a *API) credit(c *gin.Context, campaignID string, kind referrals.Kind, actor string) {
+	code := refCode(c)
+	if code == "" || a.Fans.Referrals == nil {
+		return
+	}
+	if _, err := a.Fans.Referrals.CreditFor(c, code, campaignID, kind, actor); err != nil {
+		a.Log.Error("api: referral credit", "link", code, "kind", kind, "err", err)
+	}
+}
+
+// refCode is the share link the visitor arrived through ("": none).
+func refCode(c *gin.Context) string {
 	ck, err := c.Request.Cookie(present.RefCookie)
-	if err != nil || a.Fans.Referrals == nil {
-		return
+	if err != nil {
+		return ""
 	}
-	if l, err := a.Fans.Referrals.Store.Get(c, ck.Value); err != nil || l.CampaignID != campaignID {
-		return
-	}
-	if _, err := a.Fans.Referrals.Convert(c, ck.Value, kind, actor); err != nil {
-		a.Log.Error("api: referral credit", "link", ck.Value, "kind", kind, "err", err)
-	}
+	return ck.Value
 }
 
 // maxCaptionBytes bounds a captions file.

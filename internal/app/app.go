@@ -225,6 +225,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 			}
 			a.countShare(ctx, l, kind)
 		}}
+	a.Votes.After = a.voteEffects()
 	if cfg.ModerationURL != "" {
 		a.Provider = screening.NewHTTP(cfg.ModerationURL, cfg.ModerationTimeout, cfg.ModerationAllowPrivate)
 	}

@@ -56,7 +56,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Now: a.now, Log: a.Log, UploadIdle: time.Minute,
 		Fans: api.Fans{Gallery: a.Gallery, Views: a.Views, Referrals: a.Referrals, PublicURL: a.Cfg.PublicURL, Captions: a.Blobs,
 			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: 20, Window: time.Hour}},
-		Voting: api.Voting{Service: a.Votes, Milestones: a.Queue, Pages: a.Pages(),
+		Voting: api.Voting{Service: a.Votes, Pages: a.Pages(),
 			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now}},
 		Country: a.Rights.Country, Rights: a.apiRights(), Analytics: a.Analytics,
 	}
