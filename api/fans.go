@@ -8,16 +8,17 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tryout/tryout/internal/captions"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/present"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/views"
@@ -215,9 +216,6 @@ func refCode(c *gin.Context) string {
 	return ck.Value
 }
 
-// maxCaptionBytes bounds a captions file.
-const maxCaptionBytes = 256 << 10
-
 // putCaptions stores the entrant's WebVTT captions for their entry: UTF-8
 // text starting with WEBVTT, up to 256 KiB. Allowed until the entry is
 // live (moderators see the captions with the video); a new video needs new
@@ -239,17 +237,19 @@ func (a *API) putCaptions(c *gin.Context) {
 		httpx.Fail(c, a.Log, httpx.E(http.StatusConflict, "video_not_ready", "Add captions once your video has been processed."))
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxCaptionBytes+1))
-	if err != nil {
+	body, err := captions.Read(c.Request.Body)
+	if err == nil {
+		err = captions.Check(body)
+	}
+	switch {
+	case errors.Is(err, captions.ErrTooLarge):
+		httpx.Fail(c, a.Log, httpx.E(http.StatusRequestEntityTooLarge, "captions_too_large", problem.TextOf(err, "")))
+		return
+	case errors.Is(err, captions.ErrInvalid):
+		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_captions", problem.TextOf(err, "")))
+		return
+	case err != nil:
 		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_request", "The captions upload was cut off. Please try again."))
-		return
-	}
-	if len(body) > maxCaptionBytes {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusRequestEntityTooLarge, "captions_too_large", "Captions files can be up to 256 KB."))
-		return
-	}
-	if err := checkWebVTT(body); err != nil {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_captions", "That is not a WebVTT captions file ("+err.Error()+"). Export captions as .vtt and try again."))
 		return
 	}
 	key := e.Renditions.Prefix + "captions.vtt"
@@ -262,26 +262,6 @@ func (a *API) putCaptions(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"captions_vtt": e.MediaPath(key)})
-}
-
-// checkWebVTT accepts UTF-8 text whose first line is WEBVTT (after an
-// optional byte order mark) with at least one cue timing line.
-func checkWebVTT(b []byte) error {
-	if !utf8.Valid(b) {
-		return errors.New("not UTF-8 text")
-	}
-	s := strings.TrimPrefix(string(b), "\ufeff")
-	first, _, _ := strings.Cut(s, "\n")
-	if !strings.HasPrefix(strings.TrimRight(first, "\r"), "WEBVTT") {
-		return errors.New("it must start with WEBVTT")
-	}
-	if !strings.Contains(s, "-->") {
-		return errors.New("it has no cues")
-	}
-	if strings.ContainsRune(s, 0) {
-		return errors.New("it contains a NUL byte")
-	}
-	return nil
 }
 
 // liveEntry loads the route's entry if it is live, or answers 404.
