@@ -60,7 +60,9 @@ type Admin struct {
 	Entrants         entrants.Store
 	Staff            staff.Store
 	Sessions         staff.SessionStore
-	Audit            audit.Store
+	Audit            audit.Store     // read by the audit page
+	Recorder         *audit.Recorder // every console action is recorded through it
+	Editor           *campaigns.Service
 	Outbox           mail.Store
 	Notify           *notify.Notifier
 	Outreach         *outreach.Service

@@ -89,7 +89,7 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})
 		return
 	}
-	if err := a.Campaigns.Create(c, cp); err != nil {
+	if _, err := a.Editor.Create(c, staffActor(u), cp, campaigns.LogoChange{}); err != nil {
 		if errors.Is(err, campaigns.ErrSlugTaken) {
 			httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusConflict, Code: "slug_taken", Message: "Another campaign already uses this slug.", Fields: map[string]string{"slug": "already taken"}})
 			return
@@ -97,7 +97,6 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
-	a.audit(c, u, "campaign.create", cp.ID, nil, campaignFields(cp))
 	c.JSON(http.StatusCreated, newCampaignView(cp))
 }
 

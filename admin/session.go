@@ -203,14 +203,15 @@ func (a *Admin) logout(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/login")
 }
 
-// audit appends a record; failing to write it fails loudly in the log but
-// does not undo the action already made.
+// audit appends a record through the audit recorder; failing to write it
+// fails loudly in the log but does not undo the action already made.
 func (a *Admin) audit(c *gin.Context, u staff.User, action, target string, before, after map[string]string) {
-	r := audit.Record{ID: ids.New("au_"), ActorID: u.ID, ActorEmail: u.Email, ActorRole: string(u.Role),
-		Action: action, Target: target, Before: before, After: after, At: a.Now()}
-	if err := a.Audit.Add(c, r); err != nil {
-		a.Log.Error("admin: audit record lost", "action", action, "target", target, "actor", u.ID, "err", err)
-	}
+	a.Recorder.Record(c, staffActor(u), action, target, before, after)
+}
+
+// staffActor is u as the audit log names an actor.
+func staffActor(u staff.User) audit.Actor {
+	return audit.Actor{ID: u.ID, Email: u.Email, Role: string(u.Role)}
 }
 
 // safeNext keeps redirects inside the console.

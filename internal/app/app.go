@@ -70,6 +70,7 @@ type App struct {
 	Staff     *staff.MongoStore
 	Sessions  *staff.MongoSessions
 	Audit     *audit.MongoStore
+	Recorder  *audit.Recorder // every audit record is written through it
 	Entrants  *entrants.MongoStore
 	Outbox    *mail.MongoStore
 	Queue     *tasks.Queue
@@ -182,6 +183,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		Provider:  screening.None{},
 		Now:       time.Now,
 	}
+	a.Recorder = &audit.Recorder{Store: a.Audit, Now: a.now, Log: log}
 	a.Gallery = &gallery.Index{Redis: cl.Redis}
 	if a.Backend.Kind == "" {
 		a.Backend = mongodb.Detect(context.Background(), cl.Mongo)
@@ -240,7 +242,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	}}
 	a.Outreach = &outreach.Service{Store: outreach.NewMongoStore(cl.DB.Collection(mongodb.Broadcast)), Replies: outreach.NewMongoReplies(cl.DB.Collection(mongodb.Replies)),
 		Outbox: a.Outbox, Entries: a.Entries, Winners: a.Winners, Teller: a.Notify, Queue: a.Queue, MaxReach: 200_000, Now: a.now}
-	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Audit, Now: a.now, Log: log}
+	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Recorder, Now: a.now, Log: log}
 	a.Reports = &moderation.Reports{Store: moderation.NewMongoReports(cl.DB.Collection(mongodb.Reports)), Entries: a.Entries,
 		Campaigns: a.Campaigns, Decide: a.Moderate, Now: a.now}
 	a.Judging = a.newJudging()

@@ -10,7 +10,6 @@ import (
 	"github.com/tryout/tryout/config"
 	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/campaigns"
-	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/views"
 	"github.com/tryout/tryout/internal/votes"
 )
@@ -73,14 +72,10 @@ func (a *App) ReleaseHeldVotes(ctx context.Context) error {
 	for _, c := range list {
 		released, err := review.Release(ctx, c.ID, now)
 		for _, r := range released {
-			rec := audit.Record{ID: ids.New("au_"), ActorID: "system", ActorEmail: "automatic vote check", ActorRole: "system",
-				Action: "votes.release", Target: r.EntryID,
-				Before: map[string]string{"votes": strconv.FormatInt(r.Before, 10), "held": strconv.FormatInt(r.HeldBefore, 10)},
-				After: map[string]string{"votes": strconv.FormatInt(r.After, 10), "held": strconv.FormatInt(r.HeldAfter, 10),
-					"ballots": strconv.FormatInt(r.Changed, 10), "reason": "their cluster no longer looks suspicious"}, At: now}
-			if err := a.Audit.Add(ctx, rec); err != nil {
-				a.Log.Error("votes: audit record of a release lost", "entry", r.EntryID, "err", err)
-			}
+			a.Recorder.Record(ctx, audit.Actor{ID: "system", Email: "automatic vote check", Role: "system"}, "votes.release", r.EntryID,
+				map[string]string{"votes": strconv.FormatInt(r.Before, 10), "held": strconv.FormatInt(r.HeldBefore, 10)},
+				map[string]string{"votes": strconv.FormatInt(r.After, 10), "held": strconv.FormatInt(r.HeldAfter, 10),
+					"ballots": strconv.FormatInt(r.Changed, 10), "reason": "their cluster no longer looks suspicious"})
 			a.Log.Info("votes: held votes released by the automatic re-check", "campaign", c.Slug, "entry", r.EntryID, "ballots", r.Changed)
 		}
 		if err != nil {
