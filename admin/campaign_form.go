@@ -15,7 +15,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
@@ -106,7 +105,7 @@ func (a *Admin) saveCampaign(c *gin.Context) {
 		case errors.Is(err, campaigns.ErrSlugTaken):
 			fe = campaigns.FieldErrors{"slug": "another campaign already uses this address"}
 		case err != nil:
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		}
 	}

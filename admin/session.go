@@ -147,7 +147,7 @@ func (a *Admin) authenticate(c *gin.Context) {
 	}
 	if err != nil {
 		if !errors.Is(err, staff.ErrNoSession) && !errors.Is(err, staff.ErrNotFound) {
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		}
 		if c.Request.Method == http.MethodGet && !wantsJSON(c) {
@@ -155,7 +155,7 @@ func (a *Admin) authenticate(c *gin.Context) {
 			c.Abort()
 			return
 		}
-		httpx.Fail(c, a.Log, httpx.E(http.StatusUnauthorized, "login_required", "Your session has ended. Sign in again."))
+		a.fail(c, httpx.E(http.StatusUnauthorized, "login_required", "Your session has ended. Sign in again."))
 		return
 	}
 	c.Set(userKey, u)
@@ -176,7 +176,7 @@ func (a *Admin) checkCSRF(c *gin.Context) {
 		got = c.PostForm(csrfField)
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(s.CSRF)) != 1 {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusForbidden, "csrf_failed", "This form is out of date or did not come from the console. Reload the page and try again."))
+		a.fail(c, httpx.E(http.StatusForbidden, "csrf_failed", "This form is out of date or did not come from the console. Reload the page and try again."))
 		return
 	}
 	c.Next()
@@ -195,7 +195,7 @@ func (a *Admin) logout(c *gin.Context) {
 		err = a.Sessions.DeleteSession(c, s.ID)
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.setCookie(c, sessionCookie, "", -1)

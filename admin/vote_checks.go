@@ -23,27 +23,27 @@ type voteChecksInput struct {
 func (a *Admin) putVoteChecks(c *gin.Context) {
 	var in voteChecksInput
 	if err := httpx.BindJSON(c, &in); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	cp, err := a.Campaigns.Get(c, c.Param("id"))
 	if errors.Is(err, campaigns.ErrNotFound) {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
+		a.fail(c, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	before := cp
 	cp.VoteChecksOff = nonNil(in.Off)
 	var fe campaigns.FieldErrors
 	if err := cp.Validate(a.MaxUploadBytes); errors.As(err, &fe) {
-		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})
+		a.fail(c, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})
 		return
 	}
 	if err := a.Campaigns.Update(c, cp); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	u := c.MustGet(userKey).(staff.User)

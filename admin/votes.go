@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
 )
@@ -27,7 +26,7 @@ func (a *Admin) showVotes(c *gin.Context, status int, problem string) {
 	}
 	bs, err := a.Votes.Ballots.ByEntry(c, e.ID, 200_000)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	clusters, score := votes.Analyze(bs)
@@ -78,7 +77,7 @@ func (a *Admin) discountVotes(c *gin.Context) {
 	}
 	adj, err := a.Votes.Discount(c, e.CampaignID, e.ID, kind, key, discount, reason, u.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	verb := "votes.discount"
@@ -125,7 +124,7 @@ func (a *Admin) clearVotes(c *gin.Context) {
 	}
 	adj, err := a.Votes.Clear(c, e.CampaignID, e.ID, check, u.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	what := "all held"

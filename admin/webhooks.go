@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/webhooks"
@@ -34,12 +33,12 @@ func (a *Admin) webhooksPage(c *gin.Context) {
 func (a *Admin) showWebhooks(c *gin.Context, cp campaigns.Campaign, status int, done, problem string) {
 	eps, err := a.Webhooks.Store.Endpoints(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	log, err := a.Webhooks.Store.Deliveries(c, cp.ID, 50)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	urls := map[string]string{}
@@ -70,7 +69,7 @@ func (a *Admin) addWebhook(c *gin.Context) {
 		a.showWebhooks(c, cp, http.StatusUnprocessableEntity, "", "Check the endpoint: "+problem.TextOf(err, "its address is not usable.")+" Nothing was saved.")
 		return
 	case err != nil:
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "webhook.add", cp.ID, nil, map[string]string{"endpoint": ep.ID, "url": ep.URL})
@@ -85,7 +84,7 @@ func (a *Admin) routeEndpoint(c *gin.Context) (webhooks.Endpoint, bool) {
 		return ep, false
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return ep, false
 	}
 	return ep, true
@@ -98,7 +97,7 @@ func (a *Admin) rotateWebhook(c *gin.Context) {
 		return
 	}
 	if _, err := a.Webhooks.Rotate(c, ep.ID); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "webhook.rotate", ep.CampaignID, nil, map[string]string{"endpoint": ep.ID})
@@ -112,7 +111,7 @@ func (a *Admin) deleteWebhook(c *gin.Context) {
 		return
 	}
 	if err := a.Webhooks.DeleteEndpoint(c, ep); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "webhook.delete", ep.CampaignID, map[string]string{"endpoint": ep.ID, "url": ep.URL}, nil)
@@ -127,7 +126,7 @@ func (a *Admin) replayWebhook(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "webhook.replay", d.CampaignID, nil, map[string]string{"delivery": d.ID, "replays": d.ReplayOf})
