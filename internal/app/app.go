@@ -197,8 +197,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, cl Clients) (
 	if !a.Backend.Concurrent() {
 		entryOpts = append(entryOpts, entries.OneWriter())
 	}
-	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries), entryOpts...), Index: a.Gallery, Log: log,
-		OnLive: a.countLive}
+	a.Entries = gallery.NewSyncedStore(entries.NewMongoStore(cl.DB.Collection(mongodb.Entries), entryOpts...), a.Gallery, log)
+	a.Entries.OnLive = a.countLive
 	a.Winners = campaigns.NewMongoWinners(cl.DB.Collection(mongodb.Winners))
 	a.Views = &views.Counter{Redis: cl.Redis, Signer: a.Signer, MinWatch: cfg.ViewAfter, Window: time.Hour, Now: a.now,
 		OnView: func(ctx context.Context, id string) error {
