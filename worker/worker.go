@@ -19,7 +19,7 @@ type Handlers struct {
 	Reconcile *ReconcileHandler
 	// Release re-checks held votes and counts those whose cluster no
 	// longer looks suspicious (votes:release).
-	Release asynq.Handler
+	Release *ReleaseHandler
 	// Milestone and Broadcast send entrants their vote milestones and the
 	// campaign team's messages.
 	Milestone, Broadcast asynq.Handler

@@ -35,9 +35,8 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup(),
 		Reconcile: &worker.ReconcileHandler{Campaigns: a.Campaigns, Sources: a.voteSources(), Now: a.now, Log: a.Log},
 		Counters:  &worker.CountersHandler{Views: a.Views, Sink: a.Entries, Log: a.Log},
-		Release: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
-			return a.ReleaseHeldVotes(ctx)
-		}), Milestone: &worker.MilestoneHandler{Pacer: a.Pacer()}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach},
+		Release:   a.releaseHandler(),
+		Milestone: &worker.MilestoneHandler{Pacer: a.Pacer()}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach},
 		Webhooks: &worker.WebhookHandler{Webhooks: a.Webhooks}}
 	if a.Cfg.SMTPHost != "" {
 		h.Mail = &worker.MailHandler{

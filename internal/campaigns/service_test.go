@@ -58,7 +58,11 @@ func TestServiceLogosAndAudit(t *testing.T) {
 	if err != nil || len(recs) != 2 {
 		t.Fatalf("audit of cp_one: %d records, %v; want create and one update", len(recs), err)
 	}
-	upd, create := recs[0], recs[1]
+	byAction := map[string]audit.Record{}
+	for _, r := range recs { // both at the same instant: the order is not known
+		byAction[r.Action] = r
+	}
+	upd, create := byAction["campaign.update"], byAction["campaign.create"]
 	if create.Action != "campaign.create" || create.After["slug"] != "one" || create.ActorEmail != "owner@brand.test" || !create.At.Equal(now) {
 		t.Errorf("create record: %+v", create)
 	}
