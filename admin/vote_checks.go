@@ -3,7 +3,6 @@ package admin
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,13 +41,11 @@ func (a *Admin) putVoteChecks(c *gin.Context) {
 		a.fail(c, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})
 		return
 	}
-	if err := a.Campaigns.Update(c, cp); err != nil {
+	u := c.MustGet(userKey).(staff.User)
+	if _, err := a.Editor.Update(c, staffActor(u), before, cp, campaigns.LogoChange{}); err != nil { // audited with what changed
 		a.fail(c, err)
 		return
 	}
-	u := c.MustGet(userKey).(staff.User)
-	a.audit(c, u, "campaign.update", cp.ID, map[string]string{"vote_checks_off": strings.Join(before.VoteChecksOff, ",")},
-		map[string]string{"vote_checks_off": strings.Join(cp.VoteChecksOff, ",")})
 	c.JSON(http.StatusOK, newCampaignView(cp))
 }
 

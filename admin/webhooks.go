@@ -60,7 +60,7 @@ func (a *Admin) addWebhook(c *gin.Context) {
 	for _, v := range c.PostFormArray("events") {
 		events = append(events, webhooks.EventType(v))
 	}
-	ep, err := a.Webhooks.AddEndpoint(c, cp.ID, c.PostForm("url"), events)
+	_, err := a.Webhooks.AddEndpoint(c, staffActor(u), cp.ID, c.PostForm("url"), events)
 	switch {
 	case errors.Is(err, webhooks.ErrPrivateURL):
 		a.showWebhooks(c, cp, http.StatusUnprocessableEntity, "", "That address is on a private, loopback or link-local network, which webhooks may not reach. Use the receiver's public address. Nothing was saved.")
@@ -72,7 +72,6 @@ func (a *Admin) addWebhook(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "webhook.add", cp.ID, nil, map[string]string{"endpoint": ep.ID, "url": ep.URL})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+cp.ID+"/webhooks?done=Endpoint+added.+Copy+its+signing+secret+into+the+receiver.")
 }
 
@@ -96,11 +95,10 @@ func (a *Admin) rotateWebhook(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := a.Webhooks.Rotate(c, ep.ID); err != nil {
+	if _, err := a.Webhooks.Rotate(c, staffActor(u), ep.ID); err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "webhook.rotate", ep.CampaignID, nil, map[string]string{"endpoint": ep.ID})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+ep.CampaignID+"/webhooks?done=New+secret+made.+The+old+one+also+signs+for+24+hours.")
 }
 
@@ -110,17 +108,16 @@ func (a *Admin) deleteWebhook(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := a.Webhooks.DeleteEndpoint(c, ep); err != nil {
+	if err := a.Webhooks.DeleteEndpoint(c, staffActor(u), ep); err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "webhook.delete", ep.CampaignID, map[string]string{"endpoint": ep.ID, "url": ep.URL}, nil)
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+ep.CampaignID+"/webhooks?done=Endpoint+deleted.")
 }
 
 func (a *Admin) replayWebhook(c *gin.Context) {
 	u := c.MustGet(userKey).(staff.User)
-	d, err := a.Webhooks.Replay(c, c.Param("id"))
+	d, err := a.Webhooks.Replay(c, staffActor(u), c.Param("id"))
 	if errors.Is(err, webhooks.ErrNotFound) {
 		a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such delivery", "Message": "This delivery does not exist."})
 		return
@@ -129,6 +126,5 @@ func (a *Admin) replayWebhook(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "webhook.replay", d.CampaignID, nil, map[string]string{"delivery": d.ID, "replays": d.ReplayOf})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+d.CampaignID+"/webhooks?done=Queued+again.")
 }
