@@ -28,7 +28,7 @@ func voteLimits(cfg config.Config) votes.Limits {
 // wired to the ballots, the counters and the journal.
 func (a *App) VoteReview() *votes.Review {
 	return &votes.Review{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries, Redis: a.Redis,
-		Journal: a.Votes.Gate.Journal, Drain: a.DrainVotes, Days: a.Gallery, Limits: a.Votes.Gate.Limits, Played: a.played}
+		Journal: a.Votes.Gate.Journal, Drain: a.DrainVotes, Days: a.Gallery, Limits: a.Votes.Gate.Limits, Played: a.played, Audit: a.Recorder}
 }
 
 // played reports which voters watched a video lately (views.PlayedKey).
