@@ -60,7 +60,9 @@ type Admin struct {
 	Entrants         entrants.Store
 	Staff            staff.Store
 	Sessions         staff.SessionStore
-	Audit            audit.Store
+	Audit            audit.Store     // read by the audit page
+	Recorder         *audit.Recorder // every console action is recorded through it
+	Editor           *campaigns.Service
 	Outbox           mail.Store
 	Notify           *notify.Notifier
 	Outreach         *outreach.Service
@@ -98,7 +100,7 @@ func (a *Admin) Routes(r *gin.RouterGroup) error {
 	}
 	a.tmpl = t
 	// No console request carries more than a logo and a form.
-	r.Use(httpx.Deadlines(30*time.Second, 60*time.Second), func(c *gin.Context) {
+	r.Use(a.recovery, httpx.Deadlines(30*time.Second, 60*time.Second), func(c *gin.Context) {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 2<<20)
 		c.Next()
 	})
@@ -165,12 +167,12 @@ func (a *Admin) basicAuth(c *gin.Context) {
 	email, password, ok := c.Request.BasicAuth()
 	if !ok {
 		c.Header("WWW-Authenticate", `Basic realm="Tryout staff", charset="UTF-8"`)
-		httpx.Fail(c, a.Log, httpx.E(http.StatusUnauthorized, "login_required", "Sign in with your staff email and password."))
+		a.fail(c, httpx.E(http.StatusUnauthorized, "login_required", "Sign in with your staff email and password."))
 		return
 	}
 	email = staff.NormalizeEmail(email)
 	if over, wait := a.loginLocked(c, email); over {
-		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusTooManyRequests, Code: "too_many_attempts",
+		a.fail(c, &httpx.Error{Status: http.StatusTooManyRequests, Code: "too_many_attempts",
 			Message: "Too many sign-in attempts. Wait " + humanWait(wait) + " and try again.", RetryAfter: wait})
 		return
 	}
@@ -178,11 +180,11 @@ func (a *Admin) basicAuth(c *gin.Context) {
 	if errors.Is(err, staff.ErrBadCredentials) {
 		a.allowLogin(c, email) // count the failure
 		c.Header("WWW-Authenticate", `Basic realm="Tryout staff", charset="UTF-8"`)
-		httpx.Fail(c, a.Log, httpx.E(http.StatusUnauthorized, "bad_credentials", "Wrong email or password."))
+		a.fail(c, httpx.E(http.StatusUnauthorized, "bad_credentials", "Wrong email or password."))
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	c.Set(userKey, u)
@@ -195,7 +197,7 @@ func (a *Admin) can(action staff.Action) gin.HandlerFunc {
 		u := c.MustGet(userKey).(staff.User)
 		if !u.Role.Can(action) {
 			if wantsJSON(c) {
-				httpx.Fail(c, a.Log, httpx.E(http.StatusForbidden, "forbidden", fmt.Sprintf("Your role (%s) cannot do this.", u.Role)))
+				a.fail(c, httpx.E(http.StatusForbidden, "forbidden", fmt.Sprintf("Your role (%s) cannot do this.", u.Role)))
 				return
 			}
 			a.render(c, http.StatusForbidden, "problem.html", map[string]any{"Title": "Not for your role",
@@ -216,6 +218,7 @@ func (a *Admin) render(c *gin.Context, status int, name string, data map[string]
 	if s, ok := c.Get(sessionKey); ok {
 		data["CSRF"] = s.(staff.Session).CSRF
 	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	c.Header("X-Content-Type-Options", "nosniff")

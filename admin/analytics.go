@@ -199,7 +199,7 @@ func (a *Admin) analyticsPage(c *gin.Context) {
 	}
 	v, err := a.buildAnalytics(c, cp)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.render(c, http.StatusOK, "analytics.html", map[string]any{"C": cp, "V": v})
@@ -209,16 +209,16 @@ func (a *Admin) analyticsPage(c *gin.Context) {
 func (a *Admin) analyticsJSON(c *gin.Context) {
 	cp, err := a.Campaigns.Get(c, c.Param("id"))
 	if errors.Is(err, campaigns.ErrNotFound) {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
+		a.fail(c, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	v, err := a.buildAnalytics(c, cp)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, v)

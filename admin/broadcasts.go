@@ -54,7 +54,7 @@ func (a *Admin) broadcastsPage(c *gin.Context) {
 func (a *Admin) showBroadcasts(c *gin.Context, status int, cp campaigns.Campaign, form map[string]string, problem string) {
 	list, err := a.Outreach.Store.ListByCampaign(c, cp.ID, 100)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	segs := make([]outreach.Segment, len(outreach.SegmentKinds))
@@ -74,25 +74,25 @@ func (a *Admin) previewBroadcast(c *gin.Context) {
 	}
 	b, err := broadcastForm(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusUnprocessableEntity, "invalid_message", problemText(err)))
+		a.fail(c, httpx.E(http.StatusUnprocessableEntity, "invalid_message", problemText(err)))
 		return
 	}
 	if err := b.Template.Validate(); err != nil {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusUnprocessableEntity, "invalid_template", templateProblem(err)))
+		a.fail(c, httpx.E(http.StatusUnprocessableEntity, "invalid_template", templateProblem(err)))
 		return
 	}
 	rs, err := a.Outreach.Recipients(c, cp.ID, b.Segment)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	if len(rs) == 0 {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusUnprocessableEntity, "nobody", b.Segment.Label()+" matches nobody in this campaign yet: nothing would be sent."))
+		a.fail(c, httpx.E(http.StatusUnprocessableEntity, "nobody", b.Segment.Label()+" matches nobody in this campaign yet: nothing would be sent."))
 		return
 	}
 	m, err := a.Notify.Preview(c, b.Template, rs[0].Entry)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	who := ""
@@ -153,7 +153,7 @@ func (a *Admin) sendBroadcast(c *gin.Context) {
 		back(http.StatusUnprocessableEntity, "Not sent: "+problemText(err))
 		return
 	case err != nil && b.ID == "":
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	case err != nil:
 		// Saved but not queued: the page says so; sending it again is safe.
@@ -180,12 +180,12 @@ func (a *Admin) broadcastPage(c *gin.Context) {
 	cp, _ := a.Campaigns.Get(c, b.CampaignID)
 	copies, err := a.Outbox.ListByBroadcast(c, b.ID, "", 1000)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	counts, err := a.Outbox.CountByBroadcast(c, b.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.render(c, http.StatusOK, "broadcast.html", map[string]any{"B": b, "Campaign": cp, "Copies": copies, "Counts": counts,
@@ -204,7 +204,7 @@ func (a *Admin) cancelBroadcast(c *gin.Context) {
 	if err := a.Outreach.Cancel(c, b.ID); errors.Is(err, outreach.ErrSent) {
 		msg = "Too late to cancel: it has started sending."
 	} else if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	} else {
 		a.audit(c, u, "broadcast.cancel", b.ID, nil, nil)
@@ -220,7 +220,7 @@ func (a *Admin) routeBroadcast(c *gin.Context) (outreach.Broadcast, bool) {
 		return b, false
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return b, false
 	}
 	return b, true

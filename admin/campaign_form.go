@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -16,44 +15,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
 )
-
-// formTime is how the form shows and reads times (datetime-local, UTC).
-const formTime = "2006-01-02T15:04"
-
-// campaignFields is a campaign's settings as the form's strings; also what
-// the audit log records before and after an edit.
-func campaignFields(c campaigns.Campaign) map[string]string {
-	t := func(x time.Time) string {
-		if x.IsZero() {
-			return ""
-		}
-		return x.UTC().Format(formTime)
-	}
-	m := map[string]string{
-		"slug": c.Slug, "name": c.Name, "description": c.Description,
-		"entry_opens_at": t(c.EntryOpensAt), "entry_closes_at": t(c.EntryClosesAt),
-		"voting_opens_at": t(c.VotingOpensAt), "voting_closes_at": t(c.VotingClosesAt),
-		"max_file_mb":             campaigns.MB(c.MaxFileBytes),
-		"max_duration_seconds":    strconv.Itoa(c.MaxDurationSeconds),
-		"min_duration_seconds":    strconv.Itoa(c.MinDurationSeconds),
-		"max_entries_per_entrant": strconv.Itoa(c.MaxEntriesPerEntrant),
-		"min_age":                 strconv.Itoa(c.MinAge),
-		"rules_version":           c.RulesVersion, "rules_text": c.RulesText, "media_release_text": c.MediaReleaseText,
-		"moderation_mode": c.ModerationMode, "blocked_words": strings.Join(c.BlockedWords, "\n"),
-		"report_threshold": strconv.Itoa(c.ReportThreshold), "reason_templates": strings.Join(c.ReasonTemplates, "\n"),
-		"perks_text": c.PerksText, "brand_color": c.BrandColor, "brand_name": c.BrandName,
-		"vote_frequency": c.VoteFrequency, "vote_scope": c.VoteScope, "votes_per_period": strconv.Itoa(max(c.VotesPerPeriod, 1)),
-		"voter_identity": c.VoterIdentity, "self_vote": strconv.FormatBool(c.SelfVote), "hide_totals": strconv.FormatBool(c.HideTotals),
-		"time_zone": c.TimeZone, "vote_checks_off": strings.Join(c.VoteChecksOff, ","),
-	}
-	rightsFields(c, m)
-	return m
-}
 
 // checkRow is one automatic vote check on the campaign form.
 type checkRow struct {
@@ -93,7 +58,7 @@ func (a *Admin) campaignForm(c *gin.Context) {
 			return
 		}
 	}
-	a.render(c, http.StatusOK, "campaign.html", map[string]any{"ID": cp.ID, "F": campaignFields(cp), "Errors": campaigns.FieldErrors{}, "Logo": cp.LogoKey != "",
+	a.render(c, http.StatusOK, "campaign.html", map[string]any{"ID": cp.ID, "F": campaigns.Fields(cp), "Errors": campaigns.FieldErrors{}, "Logo": cp.LogoKey != "",
 		"Checks": checkRows(cp)})
 }
 
@@ -126,54 +91,32 @@ func (a *Admin) saveCampaign(c *gin.Context) {
 		logo, logoType, fe = readLogo(c)
 	}
 	if len(fe) == 0 {
-		newLogo := ""
+		change := campaigns.LogoChange{Remove: c.PostForm("remove_logo") == "1"}
 		if logo != nil {
-			newLogo = "campaigns/" + cp.ID + "/logo-" + ids.New("")[:12]
-			if _, err := a.Media.Put(c, a.RenditionsBucket, newLogo, bytes.NewReader(logo), int64(len(logo)), logoType); err != nil {
-				httpx.Fail(c, a.Log, err)
-				return
-			}
-			cp.LogoKey = newLogo
-		} else if c.PostForm("remove_logo") == "1" {
-			cp.LogoKey = ""
+			change.New = &campaigns.Logo{Data: logo, Type: logoType}
 		}
 		var err error
 		if id == "" {
-			err = a.Campaigns.Create(c, cp)
+			cp, err = a.Editor.Create(c, staffActor(u), cp, change)
 		} else {
-			err = a.Campaigns.Update(c, cp)
-		}
-		if err != nil && newLogo != "" {
-			_ = a.Media.Remove(c, a.RenditionsBucket, newLogo) // nothing saved, nothing kept
+			cp, err = a.Editor.Update(c, staffActor(u), before, cp, change)
 		}
 		switch {
 		case errors.Is(err, campaigns.ErrSlugTaken):
 			fe = campaigns.FieldErrors{"slug": "another campaign already uses this address"}
 		case err != nil:
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		}
 	}
 	if len(fe) > 0 {
 		form := map[string]string{}
-		for k := range campaignFields(cp) {
+		for k := range campaigns.Fields(cp) {
 			form[k] = c.PostForm(k)
 		}
 		a.render(c, http.StatusUnprocessableEntity, "campaign.html", map[string]any{"ID": id, "F": form, "Errors": fe, "Logo": before.LogoKey != "",
 			"Checks": checkRows(cp)})
 		return
-	}
-	if id == "" {
-		a.audit(c, u, "campaign.create", cp.ID, nil, campaignFields(cp))
-	} else {
-		b, after := campaignFields(before), campaignFields(cp)
-		for k, v := range after {
-			if b[k] == v {
-				delete(b, k)
-				delete(after, k)
-			}
-		}
-		a.audit(c, u, "campaign.update", cp.ID, b, after)
 	}
 	a.drawCard(c, cp)
 	c.Redirect(http.StatusSeeOther, "/admin/?done="+url.QueryEscape("Saved “"+cp.Name+"”."))
@@ -231,7 +174,7 @@ func parseCampaignForm(c *gin.Context, base campaigns.Campaign) (campaigns.Campa
 			}
 			return
 		}
-		t, err := time.ParseInLocation(formTime, v, time.UTC)
+		t, err := time.ParseInLocation(campaigns.FormTime, v, time.UTC)
 		if err != nil {
 			fe[k] = fmt.Sprintf("use the form YYYY-MM-DDTHH:MM (UTC), not %q", v)
 			return

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -29,17 +28,6 @@ func (in rightsInput) apply(c *campaigns.Campaign) {
 	c.Countries, c.GuardianAge, c.GuardianDays = in.Countries, in.GuardianAge, in.GuardianDays
 	c.RetainOriginalsDays, c.KeepWinnerOriginals = in.RetainOriginalsDays, in.KeepWinnerOriginals
 	c.RetainUnpublishedDays, c.RetainSignalsDays = in.RetainUnpublishedDays, in.RetainSignalsDays
-}
-
-// rightsFields adds the campaign's rights settings to the form's strings.
-func rightsFields(c campaigns.Campaign, m map[string]string) {
-	m["countries"] = strings.Join(c.Countries, " ")
-	m["guardian_age"] = strconv.Itoa(c.GuardianAge)
-	m["guardian_days"] = strconv.Itoa(c.GuardianDays)
-	m["retain_originals_days"] = strconv.Itoa(c.RetainOriginalsDays)
-	m["keep_winner_originals"] = strconv.FormatBool(c.KeepWinnerOriginals)
-	m["retain_unpublished_days"] = strconv.Itoa(c.RetainUnpublishedDays)
-	m["retain_signals_days"] = strconv.Itoa(c.RetainSignalsDays)
 }
 
 // parseRightsFields reads them back; empty numbers are 0 (the defaults).

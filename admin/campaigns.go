@@ -67,7 +67,7 @@ func newCampaignView(c campaigns.Campaign) campaignView {
 func (a *Admin) createCampaign(c *gin.Context) {
 	var in campaignInput
 	if err := httpx.BindJSON(c, &in); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	u := c.MustGet(userKey).(staff.User)
@@ -86,25 +86,24 @@ func (a *Admin) createCampaign(c *gin.Context) {
 	in.rightsInput.apply(&cp)
 	var fe campaigns.FieldErrors
 	if err := cp.Validate(a.MaxUploadBytes); errors.As(err, &fe) {
-		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})
+		a.fail(c, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})
 		return
 	}
-	if err := a.Campaigns.Create(c, cp); err != nil {
+	if _, err := a.Editor.Create(c, staffActor(u), cp, campaigns.LogoChange{}); err != nil {
 		if errors.Is(err, campaigns.ErrSlugTaken) {
-			httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusConflict, Code: "slug_taken", Message: "Another campaign already uses this slug.", Fields: map[string]string{"slug": "already taken"}})
+			a.fail(c, &httpx.Error{Status: http.StatusConflict, Code: "slug_taken", Message: "Another campaign already uses this slug.", Fields: map[string]string{"slug": "already taken"}})
 			return
 		}
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "campaign.create", cp.ID, nil, campaignFields(cp))
 	c.JSON(http.StatusCreated, newCampaignView(cp))
 }
 
 func (a *Admin) listCampaigns(c *gin.Context) {
 	list, err := a.Campaigns.List(c, 200)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	out := make([]campaignView, 0, len(list))
@@ -129,16 +128,16 @@ type entryView struct {
 func (a *Admin) listEntries(c *gin.Context) {
 	cp, err := a.Campaigns.Get(c, c.Param("id"))
 	if errors.Is(err, campaigns.ErrNotFound) {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
+		a.fail(c, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	list, err := a.Entries.ListByCampaign(c, cp.ID, 200)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	out := make([]entryView, 0, len(list))

@@ -7,7 +7,6 @@ import (
 
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
-	"github.com/tryout/tryout/internal/httpx"
 )
 
 type consoleCampaign struct {
@@ -20,14 +19,14 @@ type consoleCampaign struct {
 func (a *Admin) console(c *gin.Context) {
 	list, err := a.Campaigns.List(c, 50)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	var data []consoleCampaign
 	for _, cp := range list {
 		es, err := a.Entries.ListByCampaign(c, cp.ID, 20)
 		if err != nil {
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		}
 		data = append(data, consoleCampaign{cp, es})

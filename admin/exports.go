@@ -69,11 +69,11 @@ func (a *Admin) exportCSV(f exportFile) gin.HandlerFunc {
 		u := c.MustGet(userKey).(staff.User)
 		cp, err := a.Campaigns.Get(c, c.Param("id"))
 		if errors.Is(err, campaigns.ErrNotFound) {
-			httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
+			a.fail(c, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
 			return
 		}
 		if err != nil {
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		}
 		c.Header("Content-Type", "text/csv; charset=utf-8")

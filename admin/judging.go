@@ -10,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/staff"
 )
@@ -44,7 +43,7 @@ func (a *Admin) judgingPage(c *gin.Context) {
 	}
 	st, err := a.Judging.Setup(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.showJudging(c, http.StatusOK, cp, st, nil, "")
@@ -54,19 +53,19 @@ func (a *Admin) judgingPage(c *gin.Context) {
 func (a *Admin) showJudging(c *gin.Context, status int, cp campaigns.Campaign, st judging.Setup, fe judging.FieldErrors, problem string) {
 	rounds, err := a.Judging.Rounds(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	draws, err := a.Judging.Draws(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	titles := map[string]string{}
 	if len(draws) > 0 {
 		list, err := a.Entries.ListByCampaign(c, cp.ID, 0)
 		if err != nil {
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		}
 		for _, e := range list {
@@ -104,7 +103,7 @@ func (a *Admin) saveSetup(c *gin.Context) {
 		a.showJudging(c, http.StatusConflict, cp, saved, nil, "Judges have already scored in this campaign, so the criteria, their scales and weights stay as they are. You can still rename and redescribe them, and change the jury weight.")
 		return
 	case err != nil:
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "judging.setup", cp.ID, nil, map[string]string{"criteria": strconv.Itoa(len(saved.Criteria)),
@@ -168,7 +167,7 @@ func (a *Admin) addRound(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "round.add", r.ID, nil, map[string]string{"campaign": cp.ID, "round": r.Title(), "kind": string(r.Kind), "rule": string(r.Rule), "top_n": strconv.Itoa(r.TopN)})
@@ -206,7 +205,7 @@ func (a *Admin) runDraw(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "draw.run", d.ID, nil, map[string]string{"campaign": cp.ID, "prize": d.Prize, "seed": d.Seed,

@@ -25,7 +25,7 @@ func (a *Admin) routeCampaign(c *gin.Context) (campaigns.Campaign, bool) {
 		return cp, false
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return cp, false
 	}
 	return cp, true
@@ -98,7 +98,7 @@ func (a *Admin) saveMessage(c *gin.Context) {
 		set[stage] = t
 	}
 	if err := a.Campaigns.SetMessages(c, cp.ID, set, milestones); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "campaign.messages", cp.ID, nil, map[string]string{"stage": string(stage), "reset": c.PostForm("reset")})
@@ -111,7 +111,7 @@ func (a *Admin) previewMessage(c *gin.Context) {
 	t := messages.Template{Subject: c.PostForm("subject"), Body: c.PostForm("body"), Action: c.PostForm("action")}
 	r, err := t.Render(messages.SampleVars())
 	if err != nil {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusUnprocessableEntity, "invalid_template", templateProblem(err)))
+		a.fail(c, httpx.E(http.StatusUnprocessableEntity, "invalid_template", templateProblem(err)))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"subject": r.Subject, "body": r.Body, "action": r.Action})

@@ -74,7 +74,7 @@ func (a *Admin) nextInQueue(c *gin.Context) (string, error) {
 func (a *Admin) queuePage(c *gin.Context) {
 	items, err := a.queue(c)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.render(c, http.StatusOK, "queue.html", map[string]any{"Items": items, "Sort": c.Query("sort"), "Campaign": c.Query("campaign"),
@@ -113,7 +113,7 @@ func (a *Admin) routeEntry(c *gin.Context) (entries.Entry, bool) {
 		return entries.Entry{}, false
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return entries.Entry{}, false
 	}
 	return e, true
@@ -128,12 +128,12 @@ func (a *Admin) showEntry(c *gin.Context, status int, problem string) {
 	who, _ := a.Entrants.Get(c, e.EntrantID)
 	log, err := a.Audit.List(c, e.ID, 50)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	items, err := a.queue(c)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	prev, next := neighbours(items, e.ID)
@@ -229,7 +229,7 @@ func (a *Admin) decide(c *gin.Context) {
 		a.noEntry(c)
 		return
 	case err != nil:
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	done := url.QueryEscape(doneText(d, e.Title))
@@ -304,17 +304,17 @@ func plural(n int, one, many string) string {
 func (a *Admin) media(c *gin.Context) {
 	e, err := a.Entries.Get(c, c.Param("id"))
 	if err != nil || e.Renditions == nil {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "media_not_found", "There is no such video file."))
+		a.fail(c, httpx.E(http.StatusNotFound, "media_not_found", "There is no such video file."))
 		return
 	}
 	key, access := e.MediaFile(strings.TrimPrefix(c.Param("file"), "/"), e.EntrantID) // staff see what the entrant sees
 	if access == entries.NoAccess {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "media_not_found", "There is no such video file."))
+		a.fail(c, httpx.E(http.StatusNotFound, "media_not_found", "There is no such video file."))
 		return
 	}
 	o, err := a.Media.Open(c, a.RenditionsBucket, key)
 	if err != nil {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "media_not_found", "There is no such video file."))
+		a.fail(c, httpx.E(http.StatusNotFound, "media_not_found", "There is no such video file."))
 		return
 	}
 	defer o.Close()
@@ -343,7 +343,7 @@ func (a *Admin) pickWinner(c *gin.Context) {
 	}
 	if c.PostForm("action") == "remove" {
 		if err := a.Winners.RemoveWinner(c, e.CampaignID, e.ID); err != nil {
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		}
 		a.audit(c, u, "winner.remove", e.ID, nil, nil)
@@ -366,7 +366,7 @@ func (a *Admin) pickWinner(c *gin.Context) {
 		return
 	}
 	if err := a.Winners.PutWinner(c, w); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "winner.set", e.ID, nil, map[string]string{"place": strconv.Itoa(w.Place), "prize": w.Prize})
@@ -392,7 +392,7 @@ func (a *Admin) setFinalist(c *gin.Context) {
 		return
 	}
 	if err := a.Entries.SetFinalist(c, e.ID, on); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	done := "Took “" + e.Title + "” off the shortlist."

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/mail"
 )
 
@@ -29,7 +28,7 @@ type outboxView struct {
 func (a *Admin) outboxList(c *gin.Context) ([]outboxView, bool) {
 	list, err := a.Outbox.List(c, 200)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return nil, false
 	}
 	out := make([]outboxView, 0, len(list))

@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/entrants"
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/moderation"
@@ -19,7 +18,7 @@ import (
 func (a *Admin) auditPage(c *gin.Context) {
 	list, err := a.Audit.List(c, strings.TrimSpace(c.Query("target")), 300)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.render(c, http.StatusOK, "audit.html", map[string]any{"Records": list, "Target": c.Query("target")})
@@ -32,7 +31,7 @@ func (a *Admin) entrantsPage(c *gin.Context) {
 	if q != "" {
 		var err error
 		if found, err = a.Entrants.Search(c, q, 100); err != nil {
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		}
 	}
@@ -54,22 +53,22 @@ func (a *Admin) showEntrant(c *gin.Context, status int, id string, form map[stri
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	list, err := a.Entries.ListByEntrant(c, id, 200)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	msgs, err := a.Outbox.ListByEntrant(c, id, 200)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	replies, err := a.Outreach.Replies.ListByEntrant(c, id, 200)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	names := map[string]string{}
@@ -91,7 +90,7 @@ func (a *Admin) showEntrant(c *gin.Context, status int, id string, form map[stri
 func (a *Admin) reportsPage(c *gin.Context) {
 	list, err := a.Reports.Store.List(c, 300)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	titles := map[string]string{}

@@ -14,7 +14,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/perks"
 	"github.com/tryout/tryout/internal/staff"
 )
@@ -32,7 +31,7 @@ func (a *Admin) perksPage(c *gin.Context) {
 func (a *Admin) showPerks(c *gin.Context, status int, cp campaigns.Campaign, problems []string) {
 	st, err := a.Perks.Stats(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.render(c, status, "perks.html", map[string]any{"Campaign": cp, "Stats": st, "Problems": problems, "Done": c.Query("done"),
@@ -60,7 +59,7 @@ func (a *Admin) uploadPerks(c *gin.Context) {
 	}
 	raw, err := io.ReadAll(src)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	codes, err := perks.ParseCSV(bytes.NewReader(raw))
@@ -70,12 +69,12 @@ func (a *Admin) uploadPerks(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	st, err := a.Perks.Stats(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	if st.Total+len(codes) > perks.MaxCodes {
@@ -84,7 +83,7 @@ func (a *Admin) uploadPerks(c *gin.Context) {
 	}
 	taken, err := a.Perks.Add(c, cp.ID, codes, a.Now())
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	done := fmt.Sprintf("Added %d codes.", len(codes)-len(taken))
@@ -123,7 +122,7 @@ func (a *Admin) setPerkStage(c *gin.Context) {
 	before := cp.PerkStage
 	cp.PerkStage = stage
 	if err := a.Campaigns.Update(c, cp); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "perks.stage", cp.ID, map[string]string{"stage": before}, map[string]string{"stage": stage})

@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/entrants"
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/retention"
 	"github.com/tryout/tryout/internal/rights"
 	"github.com/tryout/tryout/internal/staff"
@@ -64,12 +63,12 @@ func (a *Admin) exportEntrant(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "entrant.export", id, nil, nil)
@@ -93,7 +92,7 @@ func (a *Admin) deleteEntrant(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/entrants/"+id+"?done="+url.QueryEscape("Deletion started: it finishes in a few minutes."))
@@ -103,7 +102,7 @@ func (a *Admin) deleteEntrant(c *gin.Context) {
 func (a *Admin) retentionPage(c *gin.Context) {
 	runs, err := a.Rights.Runs.Recent(c, 100)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.render(c, http.StatusOK, "retention.html", map[string]any{"Runs": runs, "Defaults": a.Rights.Defaults})

@@ -10,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/staff"
@@ -30,12 +29,12 @@ func (a *Admin) routeRound(c *gin.Context) (judging.Round, campaigns.Campaign, b
 		return r, campaigns.Campaign{}, false
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return r, campaigns.Campaign{}, false
 	}
 	cp, err := a.Campaigns.Get(c, r.CampaignID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return r, cp, false
 	}
 	return r, cp, true
@@ -59,7 +58,7 @@ func (a *Admin) showRound(c *gin.Context, status int, r judging.Round, cp campai
 		case errors.Is(err, judging.ErrPreviousOpen):
 			data["Blocked"] = "Apply the previous round's cut first: this round's entries come from it."
 		case err != nil:
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		default:
 			data["Cut"], data["Digest"] = cut, cut.Digest()
@@ -67,12 +66,12 @@ func (a *Admin) showRound(c *gin.Context, status int, r judging.Round, cp campai
 	}
 	judges, err := a.Judging.Judges(c)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	progress, err := a.Judging.Progress(c, r)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	data["Judges"], data["Progress"] = judges, progress
@@ -108,7 +107,7 @@ func (a *Admin) applyCut(c *gin.Context) {
 		a.showRound(c, http.StatusConflict, r, cp, picks, "Apply the previous round's cut first. Nothing was changed.")
 		return
 	case err != nil:
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "round.cut", r.ID, nil, map[string]string{"round": r.Title(), "rule": string(r.Rule), "entries": strings.Join(res.Round.Entries, " "),
@@ -138,7 +137,7 @@ func (a *Admin) assignJudges(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "round.judges", r.ID, map[string]string{"judges": strings.Join(r.Judges, " ")}, map[string]string{"judges": strings.Join(chosen, " ")})
@@ -154,7 +153,7 @@ func (a *Admin) lockRound(c *gin.Context) {
 	}
 	lock := c.PostForm("action") != "unlock"
 	if err := a.Judging.Lock(c, r.ID, lock); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "round.lock", r.ID, nil, map[string]string{"locked": strconv.FormatBool(lock)})
@@ -174,12 +173,12 @@ func (a *Admin) rankingPage(c *gin.Context) {
 	}
 	ranking, err := a.Judging.Ranking(c, r)
 	if err != nil && !errors.Is(err, judging.ErrNotCut) {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	st, err := a.Judging.Setup(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	won := map[string]*campaigns.Winner{}
@@ -203,7 +202,7 @@ func (a *Admin) scoresCSV(c *gin.Context) {
 	}
 	setup, rows, err := a.Judging.CSVRows(c, r)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.audit(c, u, "round.export", r.ID, nil, map[string]string{"rows": strconv.Itoa(len(rows))})

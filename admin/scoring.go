@@ -11,7 +11,6 @@ import (
 
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/staff"
 )
@@ -29,7 +28,7 @@ func (a *Admin) judgeHome(c *gin.Context) {
 	u := c.MustGet(userKey).(staff.User)
 	rounds, err := a.Judging.Store.RoundsOfJudge(c, u.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	var list []assignment
@@ -40,7 +39,7 @@ func (a *Admin) judgeHome(c *gin.Context) {
 		}
 		tasks, err := a.Judging.Tasks(c, r, u.ID)
 		if err != nil {
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		}
 		as := assignment{Round: r, Campaign: cp, Tasks: tasks}
@@ -67,7 +66,7 @@ func (a *Admin) judgeTasks(c *gin.Context) (judging.Round, campaigns.Campaign, [
 		return r, cp, nil, false
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return r, cp, nil, false
 	}
 	return r, cp, tasks, true
@@ -120,7 +119,7 @@ func (a *Admin) showScore(c *gin.Context, status int, typed map[string]string, f
 	}
 	setup, err := a.Judging.Setup(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	t := tasks[i]

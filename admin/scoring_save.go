@@ -9,7 +9,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/staff"
 )
@@ -25,7 +24,7 @@ func (a *Admin) saveScore(c *gin.Context) {
 	}
 	setup, err := a.Judging.Setup(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	typed := map[string]string{"comment": c.PostForm("comment")}
@@ -76,7 +75,7 @@ func (a *Admin) scoreRefused(c *gin.Context, err error, typed map[string]string)
 	case errors.Is(err, judging.ErrNotInRound), errors.Is(err, judging.ErrNotJudge):
 		a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "Not in this round", "Message": "This entry is not one you judge in this round."})
 	default:
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 	}
 	return true
 }

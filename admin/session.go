@@ -147,7 +147,7 @@ func (a *Admin) authenticate(c *gin.Context) {
 	}
 	if err != nil {
 		if !errors.Is(err, staff.ErrNoSession) && !errors.Is(err, staff.ErrNotFound) {
-			httpx.Fail(c, a.Log, err)
+			a.fail(c, err)
 			return
 		}
 		if c.Request.Method == http.MethodGet && !wantsJSON(c) {
@@ -155,7 +155,7 @@ func (a *Admin) authenticate(c *gin.Context) {
 			c.Abort()
 			return
 		}
-		httpx.Fail(c, a.Log, httpx.E(http.StatusUnauthorized, "login_required", "Your session has ended. Sign in again."))
+		a.fail(c, httpx.E(http.StatusUnauthorized, "login_required", "Your session has ended. Sign in again."))
 		return
 	}
 	c.Set(userKey, u)
@@ -176,7 +176,7 @@ func (a *Admin) checkCSRF(c *gin.Context) {
 		got = c.PostForm(csrfField)
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(s.CSRF)) != 1 {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusForbidden, "csrf_failed", "This form is out of date or did not come from the console. Reload the page and try again."))
+		a.fail(c, httpx.E(http.StatusForbidden, "csrf_failed", "This form is out of date or did not come from the console. Reload the page and try again."))
 		return
 	}
 	c.Next()
@@ -195,7 +195,7 @@ func (a *Admin) logout(c *gin.Context) {
 		err = a.Sessions.DeleteSession(c, s.ID)
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	a.setCookie(c, sessionCookie, "", -1)
@@ -203,14 +203,15 @@ func (a *Admin) logout(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/login")
 }
 
-// audit appends a record; failing to write it fails loudly in the log but
-// does not undo the action already made.
+// audit appends a record through the audit recorder; failing to write it
+// fails loudly in the log but does not undo the action already made.
 func (a *Admin) audit(c *gin.Context, u staff.User, action, target string, before, after map[string]string) {
-	r := audit.Record{ID: ids.New("au_"), ActorID: u.ID, ActorEmail: u.Email, ActorRole: string(u.Role),
-		Action: action, Target: target, Before: before, After: after, At: a.Now()}
-	if err := a.Audit.Add(c, r); err != nil {
-		a.Log.Error("admin: audit record lost", "action", action, "target", target, "actor", u.ID, "err", err)
-	}
+	a.Recorder.Record(c, staffActor(u), action, target, before, after)
+}
+
+// staffActor is u as the audit log names an actor.
+func staffActor(u staff.User) audit.Actor {
+	return audit.Actor{ID: u.ID, Email: u.Email, Role: string(u.Role)}
 }
 
 // safeNext keeps redirects inside the console.

@@ -3,7 +3,6 @@ package admin
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,32 +22,30 @@ type voteChecksInput struct {
 func (a *Admin) putVoteChecks(c *gin.Context) {
 	var in voteChecksInput
 	if err := httpx.BindJSON(c, &in); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	cp, err := a.Campaigns.Get(c, c.Param("id"))
 	if errors.Is(err, campaigns.ErrNotFound) {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
+		a.fail(c, httpx.E(http.StatusNotFound, "campaign_not_found", "There is no campaign with this id."))
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	before := cp
 	cp.VoteChecksOff = nonNil(in.Off)
 	var fe campaigns.FieldErrors
 	if err := cp.Validate(a.MaxUploadBytes); errors.As(err, &fe) {
-		httpx.Fail(c, a.Log, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})
-		return
-	}
-	if err := a.Campaigns.Update(c, cp); err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, &httpx.Error{Status: http.StatusBadRequest, Code: "invalid_campaign", Message: "Some campaign fields need fixing: " + fe.Error() + ".", Fields: fe})
 		return
 	}
 	u := c.MustGet(userKey).(staff.User)
-	a.audit(c, u, "campaign.update", cp.ID, map[string]string{"vote_checks_off": strings.Join(before.VoteChecksOff, ",")},
-		map[string]string{"vote_checks_off": strings.Join(cp.VoteChecksOff, ",")})
+	if _, err := a.Editor.Update(c, staffActor(u), before, cp, campaigns.LogoChange{}); err != nil { // audited with what changed
+		a.fail(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, newCampaignView(cp))
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
 )
@@ -27,7 +26,7 @@ func (a *Admin) showVotes(c *gin.Context, status int, problem string) {
 	}
 	bs, err := a.Votes.Ballots.ByEntry(c, e.ID, 200_000)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	clusters, score := votes.Analyze(bs)
@@ -76,18 +75,12 @@ func (a *Admin) discountVotes(c *gin.Context) {
 	case !discount && reason == "":
 		reason = "counted again after review"
 	}
-	adj, err := a.Votes.Discount(c, e.CampaignID, e.ID, kind, key, discount, reason, u.ID)
+	adj, err := a.Votes.Discount(c, staffActor(u), e.CampaignID, e.ID, kind, key, discount, reason)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
-	verb := "votes.discount"
-	if !discount {
-		verb = "votes.restore"
-	}
 	a.countDiscount(c, e.CampaignID, discount, adj.Changed)
-	a.audit(c, u, verb, e.ID, map[string]string{"votes": strconv.FormatInt(adj.Before, 10)},
-		map[string]string{"votes": strconv.FormatInt(adj.After, 10), "cluster": kind + " " + key, "ballots": strconv.FormatInt(adj.Changed, 10), "reason": reason})
 	if adj.After != adj.Before {
 		if err := a.Notify.VotesAdjusted(c, e, adj.Before, adj.After, reason); err != nil {
 			a.Log.Error("admin: votes adjusted message not queued", "entry", e.ID, "err", err)
@@ -123,17 +116,11 @@ func (a *Admin) clearVotes(c *gin.Context) {
 	if check == "all" {
 		check = ""
 	}
-	adj, err := a.Votes.Clear(c, e.CampaignID, e.ID, check, u.ID)
+	adj, err := a.Votes.Clear(c, staffActor(u), e.CampaignID, e.ID, check)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
-	what := "all held"
-	if check != "" {
-		what = "held by " + check
-	}
-	a.audit(c, u, "votes.clear", e.ID, map[string]string{"votes": strconv.FormatInt(adj.Before, 10), "held": strconv.FormatInt(adj.HeldBefore, 10)},
-		map[string]string{"votes": strconv.FormatInt(adj.After, 10), "held": strconv.FormatInt(adj.HeldAfter, 10), "cluster": what, "ballots": strconv.FormatInt(adj.Changed, 10)})
 	if adj.After != adj.Before {
 		if err := a.Notify.VotesAdjusted(c, e, adj.Before, adj.After, "votes our automatic checks had held for review were checked by the campaign team and count now"); err != nil {
 			a.Log.Error("admin: votes adjusted message not queued", "entry", e.ID, "err", err)

@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
-	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/webhooks"
@@ -34,12 +33,12 @@ func (a *Admin) webhooksPage(c *gin.Context) {
 func (a *Admin) showWebhooks(c *gin.Context, cp campaigns.Campaign, status int, done, problem string) {
 	eps, err := a.Webhooks.Store.Endpoints(c, cp.ID)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	log, err := a.Webhooks.Store.Deliveries(c, cp.ID, 50)
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
 	urls := map[string]string{}
@@ -61,7 +60,7 @@ func (a *Admin) addWebhook(c *gin.Context) {
 	for _, v := range c.PostFormArray("events") {
 		events = append(events, webhooks.EventType(v))
 	}
-	ep, err := a.Webhooks.AddEndpoint(c, cp.ID, c.PostForm("url"), events)
+	_, err := a.Webhooks.AddEndpoint(c, staffActor(u), cp.ID, c.PostForm("url"), events)
 	switch {
 	case errors.Is(err, webhooks.ErrPrivateURL):
 		a.showWebhooks(c, cp, http.StatusUnprocessableEntity, "", "That address is on a private, loopback or link-local network, which webhooks may not reach. Use the receiver's public address. Nothing was saved.")
@@ -70,10 +69,9 @@ func (a *Admin) addWebhook(c *gin.Context) {
 		a.showWebhooks(c, cp, http.StatusUnprocessableEntity, "", "Check the endpoint: "+problem.TextOf(err, "its address is not usable.")+" Nothing was saved.")
 		return
 	case err != nil:
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "webhook.add", cp.ID, nil, map[string]string{"endpoint": ep.ID, "url": ep.URL})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+cp.ID+"/webhooks?done=Endpoint+added.+Copy+its+signing+secret+into+the+receiver.")
 }
 
@@ -85,7 +83,7 @@ func (a *Admin) routeEndpoint(c *gin.Context) (webhooks.Endpoint, bool) {
 		return ep, false
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return ep, false
 	}
 	return ep, true
@@ -97,11 +95,10 @@ func (a *Admin) rotateWebhook(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := a.Webhooks.Rotate(c, ep.ID); err != nil {
-		httpx.Fail(c, a.Log, err)
+	if _, err := a.Webhooks.Rotate(c, staffActor(u), ep.ID); err != nil {
+		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "webhook.rotate", ep.CampaignID, nil, map[string]string{"endpoint": ep.ID})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+ep.CampaignID+"/webhooks?done=New+secret+made.+The+old+one+also+signs+for+24+hours.")
 }
 
@@ -111,25 +108,23 @@ func (a *Admin) deleteWebhook(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := a.Webhooks.DeleteEndpoint(c, ep); err != nil {
-		httpx.Fail(c, a.Log, err)
+	if err := a.Webhooks.DeleteEndpoint(c, staffActor(u), ep); err != nil {
+		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "webhook.delete", ep.CampaignID, map[string]string{"endpoint": ep.ID, "url": ep.URL}, nil)
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+ep.CampaignID+"/webhooks?done=Endpoint+deleted.")
 }
 
 func (a *Admin) replayWebhook(c *gin.Context) {
 	u := c.MustGet(userKey).(staff.User)
-	d, err := a.Webhooks.Replay(c, c.Param("id"))
+	d, err := a.Webhooks.Replay(c, staffActor(u), c.Param("id"))
 	if errors.Is(err, webhooks.ErrNotFound) {
 		a.render(c, http.StatusNotFound, "problem.html", map[string]any{"Title": "No such delivery", "Message": "This delivery does not exist."})
 		return
 	}
 	if err != nil {
-		httpx.Fail(c, a.Log, err)
+		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "webhook.replay", d.CampaignID, nil, map[string]string{"delivery": d.ID, "replays": d.ReplayOf})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+d.CampaignID+"/webhooks?done=Queued+again.")
 }

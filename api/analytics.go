@@ -45,13 +45,3 @@ func (a *API) countLink(c *gin.Context, next string) {
 		a.Log.Warn("api: analytics not counted", "step", analytics.Links, "err", err)
 	}
 }
-
-// creditVote credits the voter's source with a counted vote.
-func (a *API) creditVote(c *gin.Context, campaignID string) {
-	if a.Analytics == nil {
-		return
-	}
-	if err := a.Analytics.Credit(c, campaignID, analytics.Votes); err != nil {
-		a.Log.Warn("api: analytics not credited", "step", analytics.Votes, "err", err)
-	}
-}

@@ -9,6 +9,7 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/present"
 )
 
 // appeal asks a person to look at an automatic decision against the
@@ -26,7 +27,7 @@ func (a *API) appeal(c *gin.Context) {
 		return
 	}
 	v := NewEntryView(e)
-	v.Playback = NewPlayback(e, true)
+	v.Playback = present.NewPlayback(e, true)
 	c.JSON(http.StatusOK, v)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/intake"
+	"github.com/tryout/tryout/internal/present"
 	"github.com/tryout/tryout/internal/referrals"
 )
 
@@ -41,15 +42,15 @@ type EntryView struct {
 	Appealed  bool `json:"appealed,omitempty"`
 	// Notices are what the automatic checks found that the entrant should
 	// know (a file that plays for less than it says).
-	Notices     []string     `json:"notices,omitempty"`
-	Stage       string       `json:"stage,omitempty"`    // processing stage: probe, transcode, publish, done
-	Progress    int          `json:"progress,omitempty"` // percent of processing done
-	History     []ChangeView `json:"history"`
-	Media       *MediaView   `json:"media,omitempty"`
-	Playback    *Playback    `json:"playback,omitempty"`
-	UnderReview *ReviewView  `json:"votes_under_review,omitempty"` // the entrant's own entries only
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	Notices     []string            `json:"notices,omitempty"`
+	Stage       string              `json:"stage,omitempty"`    // processing stage: probe, transcode, publish, done
+	Progress    int                 `json:"progress,omitempty"` // percent of processing done
+	History     []ChangeView        `json:"history"`
+	Media       *MediaView          `json:"media,omitempty"`
+	Playback    *present.Playback   `json:"playback,omitempty"`
+	UnderReview *present.ReviewView `json:"votes_under_review,omitempty"` // the entrant's own entries only
+	CreatedAt   time.Time           `json:"created_at"`
+	UpdatedAt   time.Time           `json:"updated_at"`
 
 	// Waiting says what must happen before the entry can go live.
 	Waiting string `json:"waiting_for,omitempty"`
@@ -76,39 +77,6 @@ type MediaView struct {
 	Rotation        int     `json:"rotation"`
 	VideoCodec      string  `json:"video_codec"`
 	AudioCodec      string  `json:"audio_codec,omitempty"`
-}
-
-// Playback gives the URLs of an entry's playable files. Ready says the
-// whole ladder is published; before that only FirstPlayable (the entrant's
-// private preview: an MP4 or a growing HLS playlist) may be there.
-type Playback struct {
-	Ready         bool   `json:"ready"`
-	HLS           string `json:"hls,omitempty"`
-	MP4           string `json:"mp4,omitempty"`
-	Poster        string `json:"poster,omitempty"`
-	Preview       string `json:"preview,omitempty"`
-	Thumbnails    string `json:"thumbnails_vtt,omitempty"`
-	Captions      string `json:"captions_vtt,omitempty"`
-	FirstPlayable string `json:"first_playable,omitempty"`
-}
-
-// NewPlayback builds the playback URLs of e for a viewer; owner adds the
-// private first playable copy.
-func NewPlayback(e entries.Entry, owner bool) *Playback {
-	r := e.Renditions
-	if r == nil || r.Prefix == "" {
-		return nil
-	}
-	url := e.MediaPath
-	p := &Playback{Ready: r.Ready(), HLS: url(r.Master), MP4: url(r.Fallback), Poster: url(r.Poster), Preview: url(r.Preview),
-		Thumbnails: url(r.SpriteVTT), Captions: url(e.Captions)}
-	if owner {
-		p.FirstPlayable = url(r.FirstPlayable)
-	}
-	if !p.Ready && p.FirstPlayable == "" {
-		return nil
-	}
-	return p
 }
 
 // NewEntryView builds the public view of an entry.
@@ -154,7 +122,7 @@ func (a *API) getEntry(c *gin.Context) {
 		return
 	}
 	v := NewEntryView(e)
-	v.Playback = NewPlayback(e, e.OwnedBy(entrantID(c)))
+	v.Playback = present.NewPlayback(e, e.OwnedBy(entrantID(c)))
 	c.JSON(http.StatusOK, v)
 }
 

@@ -8,15 +8,17 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tryout/tryout/internal/captions"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/present"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/views"
@@ -193,26 +195,26 @@ func (a *API) myShareLinks(c *gin.Context) {
 }
 
 // credit credits the share link the visitor arrived through (the ref
-// cookie), if it is for this campaign, with an entry or a vote by actor.
+// cookie), if it is for this campaign, with an entry by actor. Votes are
+// credited by the votes service (votes.Effects).
 func (a *API) credit(c *gin.Context, campaignID string, kind referrals.Kind, actor string) {
-	ck, err := c.Request.Cookie(RefCookie)
-	if err != nil || a.Fans.Referrals == nil {
+	code := refCode(c)
+	if code == "" || a.Fans.Referrals == nil {
 		return
 	}
-	if l, err := a.Fans.Referrals.Store.Get(c, ck.Value); err != nil || l.CampaignID != campaignID {
-		return
-	}
-	if _, err := a.Fans.Referrals.Convert(c, ck.Value, kind, actor); err != nil {
-		a.Log.Error("api: referral credit", "link", ck.Value, "kind", kind, "err", err)
+	if _, err := a.Fans.Referrals.CreditFor(c, code, campaignID, kind, actor); err != nil {
+		a.Log.Error("api: referral credit", "link", code, "kind", kind, "err", err)
 	}
 }
 
-// RefCookie is the share link a visitor arrived through (set by the entry
-// page).
-const RefCookie = "tryout_ref"
-
-// maxCaptionBytes bounds a captions file.
-const maxCaptionBytes = 256 << 10
+// refCode is the share link the visitor arrived through ("": none).
+func refCode(c *gin.Context) string {
+	ck, err := c.Request.Cookie(present.RefCookie)
+	if err != nil {
+		return ""
+	}
+	return ck.Value
+}
 
 // putCaptions stores the entrant's WebVTT captions for their entry: UTF-8
 // text starting with WEBVTT, up to 256 KiB. Allowed until the entry is
@@ -235,17 +237,19 @@ func (a *API) putCaptions(c *gin.Context) {
 		httpx.Fail(c, a.Log, httpx.E(http.StatusConflict, "video_not_ready", "Add captions once your video has been processed."))
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxCaptionBytes+1))
-	if err != nil {
+	body, err := captions.Read(c.Request.Body)
+	if err == nil {
+		err = captions.Check(body)
+	}
+	switch {
+	case errors.Is(err, captions.ErrTooLarge):
+		httpx.Fail(c, a.Log, httpx.E(http.StatusRequestEntityTooLarge, "captions_too_large", problem.TextOf(err, "")))
+		return
+	case errors.Is(err, captions.ErrInvalid):
+		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_captions", problem.TextOf(err, "")))
+		return
+	case err != nil:
 		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_request", "The captions upload was cut off. Please try again."))
-		return
-	}
-	if len(body) > maxCaptionBytes {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusRequestEntityTooLarge, "captions_too_large", "Captions files can be up to 256 KB."))
-		return
-	}
-	if err := checkWebVTT(body); err != nil {
-		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_captions", "That is not a WebVTT captions file ("+err.Error()+"). Export captions as .vtt and try again."))
 		return
 	}
 	key := e.Renditions.Prefix + "captions.vtt"
@@ -258,26 +262,6 @@ func (a *API) putCaptions(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"captions_vtt": e.MediaPath(key)})
-}
-
-// checkWebVTT accepts UTF-8 text whose first line is WEBVTT (after an
-// optional byte order mark) with at least one cue timing line.
-func checkWebVTT(b []byte) error {
-	if !utf8.Valid(b) {
-		return errors.New("not UTF-8 text")
-	}
-	s := strings.TrimPrefix(string(b), "\ufeff")
-	first, _, _ := strings.Cut(s, "\n")
-	if !strings.HasPrefix(strings.TrimRight(first, "\r"), "WEBVTT") {
-		return errors.New("it must start with WEBVTT")
-	}
-	if !strings.Contains(s, "-->") {
-		return errors.New("it has no cues")
-	}
-	if strings.ContainsRune(s, 0) {
-		return errors.New("it contains a NUL byte")
-	}
-	return nil
 }
 
 // liveEntry loads the route's entry if it is live, or answers 404.

@@ -14,6 +14,7 @@ import (
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/outreach"
+	"github.com/tryout/tryout/internal/present"
 )
 
 type meView struct {
@@ -42,7 +43,7 @@ func (a *API) myEntries(c *gin.Context) {
 	names := map[string]CampaignRef{}
 	for _, e := range list {
 		v := NewEntryView(e)
-		v.Playback = NewPlayback(e, true)
+		v.Playback = present.NewPlayback(e, true)
 		ref, ok := names[e.CampaignID]
 		if !ok {
 			if cp, err := a.Campaigns.Get(c, e.CampaignID); err == nil {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -12,12 +11,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/friction"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
-	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/internal/webauth"
 )
@@ -33,11 +30,6 @@ type Voting struct {
 	// email). Pages reads the page-view token the vote button carries.
 	Challenger *friction.Challenger
 	Pages      friction.Pages
-	// Milestones queues the message an entrant gets when their entry
-	// reaches one of the campaign's vote milestones; nil sends none.
-	Milestones interface {
-		EnqueueMilestone(ctx context.Context, entryID string, votes int64) error
-	}
 }
 
 // voteView is the answer to a recorded vote: counted, or held for review
@@ -79,7 +71,7 @@ func (a *API) vote(c *gin.Context) {
 		return
 	}
 	rules := cp.VoteRules()
-	voter := votes.Voter{ID: a.Sessions.Visitor(c), Request: c.GetHeader("Idempotency-Key")}
+	voter := votes.Voter{ID: a.Sessions.Visitor(c), Request: c.GetHeader("Idempotency-Key"), Referral: refCode(c)}
 	if !validRequestKey(voter.Request) {
 		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_idempotency_key", "The Idempotency-Key header must be 1 to 64 letters, digits, '-', '_', ':' or '.'."))
 		return
@@ -93,10 +85,9 @@ func (a *API) vote(c *gin.Context) {
 	}
 	if cast.Replayed {
 		// A retry of a vote that was counted: its outcome again, and none
-		// of what counting it did (credit, milestone) a second time.
+		// of what counting it did (credit, milestone: votes.AfterCount) a
+		// second time.
 		c.Header("Idempotent-Replayed", "true")
-	} else if cast.Held == 0 {
-		a.counted(c, cp, id, voter, cast)
 	}
 	out := voteView{Counted: cast.Held == 0, Held: cast.Held != 0, Remaining: cast.Remaining}
 	for _, name := range cast.Held.Names() {
@@ -127,18 +118,6 @@ func validRequestKey(k string) bool {
 		}
 	}
 	return true
-}
-
-// counted does what a newly counted vote brings: the share link that sent
-// the voter gets the credit, and a milestone reached queues its message.
-func (a *API) counted(c *gin.Context, cp campaigns.Campaign, id string, voter votes.Voter, cast votes.Cast) {
-	a.credit(c, cp.ID, referrals.Votes, voter.ID)
-	a.creditVote(c, cp.ID)
-	if cast.Votes > 0 && cp.MilestoneAt(cast.Votes) && a.Voting.Milestones != nil {
-		if err := a.Voting.Milestones.EnqueueMilestone(c, id, cast.Votes); err != nil {
-			a.Log.Error("votes: queue milestone message", "entry", id, "votes", cast.Votes, "err", err)
-		}
-	}
 }
 
 // voteSignals are the risk signals a ballot keeps (none of it personal).

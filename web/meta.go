@@ -8,10 +8,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tryout/tryout/api"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/present"
 	"github.com/tryout/tryout/internal/sharecard"
 )
 
@@ -114,7 +114,7 @@ func (w *Web) entryCard(c *gin.Context) {
 		c.Status(http.StatusNotFound)
 		return
 	}
-	if p := api.NewPlayback(e, false); p == nil || !p.Ready {
+	if p := present.NewPlayback(e, false); p == nil || !p.Ready {
 		c.Status(http.StatusNotFound)
 		return
 	}

@@ -9,12 +9,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tryout/tryout/api"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/moderation"
+	"github.com/tryout/tryout/internal/present"
 	"github.com/tryout/tryout/internal/referrals"
 	"github.com/tryout/tryout/internal/webauth"
 )
@@ -50,7 +50,7 @@ func (w *Web) entry(c *gin.Context) {
 		return
 	}
 	meaning, next := e.Explain()
-	data := map[string]any{"E": e, "C": cp, "Meaning": meaning, "Next": next, "Playback": api.NewPlayback(e, e.OwnedBy(me)),
+	data := map[string]any{"E": e, "C": cp, "Meaning": meaning, "Next": next, "Playback": present.NewPlayback(e, e.OwnedBy(me)),
 		"Owner": e.OwnedBy(me), "Reasons": moderation.ReportReasons, "Share": w.share(e), "Views": e.Views, "Votes": e.Votes,
 		"Meta": w.entryMeta(e, cp), "Action": nextAction(e, cp)}
 	if card, ok, err := w.Gallery.Card(c, e.ID); err == nil && ok { // Redis has the live counts
@@ -64,7 +64,7 @@ func (w *Web) entry(c *gin.Context) {
 	}
 	if e.OwnedBy(me) && w.HeldVotes != nil && (e.Status == entries.Live || e.Status == entries.Removed) {
 		if h, err := w.HeldVotes(c, e.CampaignID, e.ID); err == nil {
-			data["UnderReview"] = api.NewReviewView(h)
+			data["UnderReview"] = present.NewReviewView(h)
 		}
 	}
 	if e.Status == entries.Live && !e.OwnedBy(me) {
@@ -86,7 +86,7 @@ func (w *Web) click(c *gin.Context, e entries.Entry, code string) {
 		}
 		return
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: api.RefCookie, Value: code, Path: "/", MaxAge: 30 * 24 * 3600,
+	http.SetCookie(c.Writer, &http.Cookie{Name: present.RefCookie, Value: code, Path: "/", MaxAge: 30 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(w.PublicURL, "https://")})
 }
 
@@ -104,7 +104,7 @@ func (w *Web) share(e entries.Entry) *shareCard {
 	if card.Description == "" {
 		card.Description = "Watch \"" + e.Title + "\" on Tryout."
 	}
-	if p := api.NewPlayback(e, false); p != nil {
+	if p := present.NewPlayback(e, false); p != nil {
 		if p.Poster != "" {
 			card.Image = w.PublicURL + p.Poster
 		}
@@ -124,7 +124,7 @@ func (w *Web) embedEntry(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, no-cache")
 	w.renderFramed(c, http.StatusOK, "embed_entry.html", "embed", w.embedAncestors(),
-		map[string]any{"E": e, "Playback": api.NewPlayback(e, false), "URL": w.PublicURL + "/e/" + e.ID})
+		map[string]any{"E": e, "Playback": present.NewPlayback(e, false), "URL": w.PublicURL + "/e/" + e.ID})
 }
 
 // embedGallery is a small grid of a campaign's entries (top or newest) for
@@ -222,7 +222,7 @@ func (w *Web) oembed(c *gin.Context) {
 		resp.Type, resp.Title, resp.AuthorName = "video", e.Title, e.CreatorName
 		src := w.PublicURL + "/embed/e/" + e.ID
 		resp.HTML = iframe(src, e.Title, resp.Width, resp.Height)
-		if p := api.NewPlayback(e, false); p != nil && p.Poster != "" {
+		if p := present.NewPlayback(e, false); p != nil && p.Poster != "" {
 			resp.ThumbnailURL = w.PublicURL + p.Poster
 			resp.ThumbnailWidth, resp.ThumbnailHeight = vw, vh
 			if vw < 100 { // no probed size: the poster's nominal 16:9

@@ -45,7 +45,7 @@ var staticFS embed.FS
 // Web holds what the pages need.
 type Web struct {
 	Campaigns campaigns.Store
-	Entries   entries.Store
+	Entries   entries.Reader
 	Entrants  entrants.Store
 	Auth      *entrants.Auth
 	Sessions  *webauth.Sessions

@@ -14,12 +14,12 @@ type Handlers struct {
 	Mail    *MailHandler // nil without SMTP: no mail tasks are queued then
 	Cleanup *CleanupHandler
 	// Counters flushes view counts; a scheduled task (counters:flush).
-	Counters asynq.Handler
+	Counters *CountersHandler
 	// Reconcile checks vote counters against ballots (votes:reconcile).
-	Reconcile asynq.Handler
+	Reconcile *ReconcileHandler
 	// Release re-checks held votes and counts those whose cluster no
 	// longer looks suspicious (votes:release).
-	Release asynq.Handler
+	Release *ReleaseHandler
 	// Milestone and Broadcast send entrants their vote milestones and the
 	// campaign team's messages.
 	Milestone, Broadcast asynq.Handler

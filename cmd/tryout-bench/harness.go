@@ -52,6 +52,7 @@ func benchApp(ctx context.Context, work, name, db string, extra map[string]strin
 	if err != nil {
 		return nil, nil, err
 	}
+	a.Start(ctx)
 	cleanup := func() {
 		for _, b := range []string{cfg.S3BucketOriginals, cfg.S3BucketRenditions} {
 			_ = a.Blobs.RemoveBucket(context.Background(), b)

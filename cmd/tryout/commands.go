@@ -34,6 +34,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, dev bool) e
 		return err
 	}
 	defer a.Close(context.Background())
+	a.Start(ctx) // the vote gate and committer or drainer, until Close
 	if dev {
 		if err := a.Migrate(ctx); err != nil {
 			return err
@@ -106,6 +107,7 @@ func work(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer a.Close(context.Background())
+	a.Start(ctx) // the vote drainer (journaled ballots reach MongoDB from every process)
 	stop, err := startWorker(a)
 	if err != nil {
 		return err

@@ -70,6 +70,7 @@ type App struct {
 	Staff     *staff.MongoStore
 	Sessions  *staff.MongoSessions
 	Audit     *audit.MongoStore
+	Recorder  *audit.Recorder // every audit record is written through it
 	Entrants  *entrants.MongoStore
 	Outbox    *mail.MongoStore
 	Queue     *tasks.Queue
@@ -90,11 +91,12 @@ type App struct {
 	Webhooks  *webhooks.Service
 	Now       func() time.Time
 
-	embedded *mongodb.Embedded
-	owned    bool               // Open made the clients, so Close closes them
-	stop     context.CancelFunc // stops the vote committer or drainer
-	drainer  *votes.Drainer     // with a vote journal
-	drained  chan struct{}      // closed when the drainer has stopped
+	embedded  *mongodb.Embedded
+	owned     bool               // Open made the clients, so Close closes them
+	committer *votes.Committer   // without a vote journal
+	drainer   *votes.Drainer     // with a vote journal
+	stop      context.CancelFunc // stops what Start started
+	drained   chan struct{}      // closed when the drainer has stopped
 }
 
 // Open connects to every service named in cfg and builds the app.
@@ -138,7 +140,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, allowEmbedde
 	if err != nil {
 		return nil, err
 	}
-	a, err := New(cfg, log, cl)
+	a, err := New(ctx, cfg, log, cl)
 	if err != nil {
 		return nil, err
 	}
@@ -146,8 +148,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, allowEmbedde
 	return a, nil
 }
 
-// New builds the app on clients that are already connected.
-func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
+// New builds the app on clients that are already connected. It only
+// builds: it reads what it must from the services (the database's kind,
+// Redis's persistence settings) under ctx, but starts nothing. Start runs
+// the vote gate and the committer or drainer; Close stops them.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	runner, err := media.NewRunner(media.Limits{
 		FFprobe: cfg.FFprobePath, FFmpeg: cfg.FFmpegPath, Fpcalc: cfg.FpcalcPath, Timeout: cfg.MediaTimeout,
 		MemoryBytes: cfg.MediaMemoryBytes, MaxPixels: cfg.MediaMaxPixels,
@@ -182,17 +187,18 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 		Provider:  screening.None{},
 		Now:       time.Now,
 	}
+	a.Recorder = &audit.Recorder{Store: a.Audit, Now: a.now, Log: log}
 	a.Gallery = &gallery.Index{Redis: cl.Redis}
 	if a.Backend.Kind == "" {
-		a.Backend = mongodb.Detect(context.Background(), cl.Mongo)
+		a.Backend = mongodb.Detect(ctx, cl.Mongo)
 	}
 	a.Analytics = &analytics.Counter{Redis: cl.Redis, Now: a.now}
 	var entryOpts []entries.Option
 	if !a.Backend.Concurrent() {
 		entryOpts = append(entryOpts, entries.OneWriter())
 	}
-	a.Entries = &gallery.SyncedStore{MongoStore: entries.NewMongoStore(cl.DB.Collection(mongodb.Entries), entryOpts...), Index: a.Gallery, Log: log,
-		OnLive: a.countLive}
+	a.Entries = gallery.NewSyncedStore(entries.NewMongoStore(cl.DB.Collection(mongodb.Entries), entryOpts...), a.Gallery, log)
+	a.Entries.OnLive = a.countLive
 	a.Winners = campaigns.NewMongoWinners(cl.DB.Collection(mongodb.Winners))
 	a.Views = &views.Counter{Redis: cl.Redis, Signer: a.Signer, MinWatch: cfg.ViewAfter, Window: time.Hour, Now: a.now,
 		OnView: func(ctx context.Context, id string) error {
@@ -202,16 +208,13 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 			return a.Gallery.AddViews(ctx, id, 1)
 		}}
 	a.Ballots = votes.NewMongoBallots(cl.DB.Collection(mongodb.Ballots))
-	commitCtx, stop := context.WithCancel(context.Background())
-	a.stop = stop
 	a.Votes = &votes.Service{Ballots: a.Ballots, Tally: a.Gallery, Days: a.Gallery, Figures: analytics.BallotFigures, Now: a.now,
 		OnTallyError: func(b votes.Ballot, err error) {
 			log.Error("votes: counter not updated; reconcile will mend it", "entry", b.EntryID, "err", err)
 		}}
-	checkCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	checkCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := a.startVoting(checkCtx, commitCtx); err != nil {
-		stop()
+	if err := a.buildVoting(checkCtx); err != nil {
 		return nil, err
 	}
 	a.Referrals = &referrals.Service{Store: referrals.NewMongoStore(cl.DB.Collection(mongodb.Shares)), Redis: cl.Redis, Window: 24 * time.Hour, Now: a.now,
@@ -225,6 +228,7 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 			}
 			a.countShare(ctx, l, kind)
 		}}
+	a.Votes.After = a.voteEffects()
 	if cfg.ModerationURL != "" {
 		a.Provider = screening.NewHTTP(cfg.ModerationURL, cfg.ModerationTimeout, cfg.ModerationAllowPrivate)
 	}
@@ -239,12 +243,11 @@ func New(cfg config.Config, log *slog.Logger, cl Clients) (*App, error) {
 	}}
 	a.Outreach = &outreach.Service{Store: outreach.NewMongoStore(cl.DB.Collection(mongodb.Broadcast)), Replies: outreach.NewMongoReplies(cl.DB.Collection(mongodb.Replies)),
 		Outbox: a.Outbox, Entries: a.Entries, Winners: a.Winners, Teller: a.Notify, Queue: a.Queue, MaxReach: 200_000, Now: a.now}
-	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Audit, Now: a.now, Log: log}
+	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Recorder, Now: a.now, Log: log}
 	a.Reports = &moderation.Reports{Store: moderation.NewMongoReports(cl.DB.Collection(mongodb.Reports)), Entries: a.Entries,
 		Campaigns: a.Campaigns, Decide: a.Moderate, Now: a.now}
 	a.Judging = a.newJudging()
 	if err := a.buildRights(); err != nil {
-		stop()
 		return nil, err
 	}
 	return a, nil
@@ -359,12 +362,12 @@ func (a *App) RebuildGalleries(ctx context.Context, slug string, report func(slu
 	return a.Gallery.MarkBuilt(ctx)
 }
 
-// startVoting builds the vote gate and picks how ballots become durable.
+// buildVoting builds the vote gate and picks how ballots become durable.
 // With a Redis that fsyncs every write, the gate journals votes there (one
 // script per batch of votes) and a drainer moves them to MongoDB;
 // otherwise the gate only checks and each vote waits for a group commit
-// to MongoDB. The gate, drainer and committer stop with run.
-func (a *App) startVoting(ctx, run context.Context) error {
+// to MongoDB. Start runs them.
+func (a *App) buildVoting(ctx context.Context) error {
 	if err := votes.CheckRedis(ctx, a.Redis); err != nil {
 		return err
 	}
@@ -382,10 +385,8 @@ func (a *App) startVoting(ctx, run context.Context) error {
 		}
 	}
 	if !durable {
-		committer := &votes.Committer{Store: a.Ballots, MaxBatch: cfg.VoteCommitBatch, Wait: 2 * time.Millisecond}
-		committer.Start(run)
-		a.Votes.Commit = committer
-		gate.Start(run)
+		a.committer = &votes.Committer{Store: a.Ballots, MaxBatch: cfg.VoteCommitBatch, Wait: 2 * time.Millisecond}
+		a.Votes.Commit = a.committer
 		return nil
 	}
 	gate.Journal = &votes.Journal{Redis: a.Redis, Keys: a.Gallery, Batch: cfg.VoteDrainBatch}
@@ -393,14 +394,35 @@ func (a *App) startVoting(ctx, run context.Context) error {
 		OnDropped: func(b votes.Ballot) {
 			a.Log.Warn("votes: a journaled ballot duplicates a stored one (Redis lost a voter's record); not counted", "entry", b.EntryID)
 		}}
-	a.drained = make(chan struct{})
-	go func() {
-		defer close(a.drained)
-		a.drainer.Run(run, 200*time.Millisecond, func(err error) { a.Log.Error("votes: drain", "err", err) })
-	}()
-	gate.Start(run)
 	return nil
 }
+
+// Start runs the background loops: the vote gate's senders and the group
+// committer, or the journal's drainer. Only the commands that serve votes
+// or run the worker start them (serve, dev, worker); they run until Close
+// (ctx gives them its values, not its end, so votes still in flight while
+// HTTP shuts down are written). A second Start does nothing.
+func (a *App) Start(ctx context.Context) {
+	if a.stop != nil {
+		return
+	}
+	run, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stop = stop
+	if a.committer != nil {
+		a.committer.Start(run)
+	}
+	if a.drainer != nil {
+		a.drained = make(chan struct{})
+		go func() {
+			defer close(a.drained)
+			a.drainer.Run(run, 200*time.Millisecond, func(err error) { a.Log.Error("votes: drain", "err", err) })
+		}()
+	}
+	a.Votes.Gate.Start(run)
+}
+
+// Started reports whether Start has run the background loops.
+func (a *App) Started() bool { return a.stop != nil }
 
 // VoteDesign names how ballots become durable: "journal" or "group_commit".
 func (a *App) VoteDesign() string {
@@ -422,17 +444,19 @@ func (a *App) DrainVotes(ctx context.Context) error {
 // ReconcileVotes recomputes one campaign's vote totals from its ballots
 // and mends the counters; see votes.Reconcile.
 func (a *App) ReconcileVotes(ctx context.Context, campaignID string) (votes.Report, error) {
-	return votes.Reconcile(ctx, campaignID, votes.Sources{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries,
-		Journal: a.Votes.Gate.Journal, Redis: a.Redis})
+	return votes.Reconcile(ctx, campaignID, a.voteSources())
+}
+
+// voteSources are what reconcile reads and mends.
+func (a *App) voteSources() votes.Sources {
+	return votes.Sources{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries, Journal: a.Votes.Gate.Journal, Redis: a.Redis}
 }
 
 // ReconcileAllVotes reconciles one campaign (by slug), or every campaign
 // whose voting has opened and closed less than a day ago ("").
 func (a *App) ReconcileAllVotes(ctx context.Context, slug string, report func(slug string, r votes.Report)) error {
 	now := a.now()
-	list, err := a.campaignsFor(ctx, slug, func(c campaigns.Campaign) bool {
-		return !c.VotingOpensAt.IsZero() && now.After(c.VotingOpensAt) && now.Before(c.VotingClosesAt.Add(24*time.Hour))
-	})
+	list, err := a.campaignsFor(ctx, slug, func(c campaigns.Campaign) bool { return c.VotingRecent(now) })
 	if err != nil {
 		return err
 	}

@@ -51,10 +51,12 @@ func newEnv(t *testing.T, opts ...option) *env {
 	for _, o := range opts {
 		o(t, k, e)
 	}
-	a, err := app.New(k.Config, k.Log, app.Clients{Mongo: k.Mongo, DB: k.DB, Redis: k.Redis, Blobs: k.Blobs})
+	a, err := app.New(context.Background(), k.Config, k.Log, app.Clients{Mongo: k.Mongo, DB: k.DB, Redis: k.Redis, Blobs: k.Blobs})
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.Start(context.Background())
+	t.Cleanup(func() { a.Close(context.Background()) })
 	h, err := a.Handler()
 	if err != nil {
 		t.Fatal(err)

@@ -164,10 +164,12 @@ func TestUploadsWhenStorageOrDatabaseFail(t *testing.T) {
 // with the test's configuration; it returns the base URL.
 func (e *env) serverWith(cl app.Clients) string {
 	e.t.Helper()
-	a, err := app.New(e.kit.Config, e.kit.Log, cl)
+	a, err := app.New(context.Background(), e.kit.Config, e.kit.Log, cl)
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	a.Start(context.Background())
+	e.t.Cleanup(func() { a.Close(context.Background()) })
 	h, err := a.Handler()
 	if err != nil {
 		e.t.Fatal(err)

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -30,7 +31,7 @@ func TestReadinessNamesTheDependencyThatIsDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(e.kit.Config, e.kit.Log, app.Clients{Mongo: e.kit.Mongo, DB: e.kit.DB, Redis: e.kit.Redis, Blobs: dead})
+	a, err := app.New(context.Background(), e.kit.Config, e.kit.Log, app.Clients{Mongo: e.kit.Mongo, DB: e.kit.DB, Redis: e.kit.Redis, Blobs: dead})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestReadinessReportsTheDataDisk(t *testing.T) {
 	} {
 		cfg := e.kit.Config
 		change(&cfg)
-		a, err := app.New(cfg, e.kit.Log, app.Clients{Mongo: e.kit.Mongo, DB: e.kit.DB, Redis: e.kit.Redis, Blobs: e.kit.Blobs})
+		a, err := app.New(context.Background(), cfg, e.kit.Log, app.Clients{Mongo: e.kit.Mongo, DB: e.kit.DB, Redis: e.kit.Redis, Blobs: e.kit.Blobs})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,17 +2,14 @@ package app
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tryout/tryout/config"
-	"github.com/tryout/tryout/internal/audit"
-	"github.com/tryout/tryout/internal/campaigns"
-	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/views"
 	"github.com/tryout/tryout/internal/votes"
+	"github.com/tryout/tryout/worker"
 )
 
 // voteLimits are the gate's limits, friction, escalation and hold checks
@@ -31,7 +28,7 @@ func voteLimits(cfg config.Config) votes.Limits {
 // wired to the ballots, the counters and the journal.
 func (a *App) VoteReview() *votes.Review {
 	return &votes.Review{Ballots: a.Ballots, Counters: a.Gallery, Records: a.Entries, Redis: a.Redis,
-		Journal: a.Votes.Gate.Journal, Drain: a.DrainVotes, Days: a.Gallery, Limits: a.Votes.Gate.Limits, Played: a.played}
+		Journal: a.Votes.Gate.Journal, Drain: a.DrainVotes, Days: a.Gallery, Limits: a.Votes.Gate.Limits, Played: a.played, Audit: a.Recorder}
 }
 
 // played reports which voters watched a video lately (views.PlayedKey).
@@ -59,37 +56,14 @@ func (a *App) VoteTotals(ctx context.Context, campaignID string) (votes.Totals, 
 	return votes.TruthTotals(ctx, campaignID, a.Ballots, a.Votes.Gate.Journal)
 }
 
-// ReleaseHeldVotes runs the automatic release of held votes (see
-// votes.Review.Release) over every campaign whose voting opened and closed
-// less than a day ago, and audits each entry whose total it changed as the
-// automatic check's doing (never a person's).
+// ReleaseHeldVotes runs the automatic release of held votes now (the
+// votes:release task's handler; see worker.ReleaseHandler).
 func (a *App) ReleaseHeldVotes(ctx context.Context) error {
-	now := a.now()
-	list, err := a.campaignsFor(ctx, "", func(c campaigns.Campaign) bool {
-		return !c.VotingOpensAt.IsZero() && now.After(c.VotingOpensAt) && now.Before(c.VotingClosesAt.Add(24*time.Hour))
-	})
-	if err != nil {
-		return err
-	}
-	review := a.VoteReview()
-	for _, c := range list {
-		released, err := review.Release(ctx, c.ID, now)
-		for _, r := range released {
-			rec := audit.Record{ID: ids.New("au_"), ActorID: "system", ActorEmail: "automatic vote check", ActorRole: "system",
-				Action: "votes.release", Target: r.EntryID,
-				Before: map[string]string{"votes": strconv.FormatInt(r.Before, 10), "held": strconv.FormatInt(r.HeldBefore, 10)},
-				After: map[string]string{"votes": strconv.FormatInt(r.After, 10), "held": strconv.FormatInt(r.HeldAfter, 10),
-					"ballots": strconv.FormatInt(r.Changed, 10), "reason": "their cluster no longer looks suspicious"}, At: now}
-			if err := a.Audit.Add(ctx, rec); err != nil {
-				a.Log.Error("votes: audit record of a release lost", "entry", r.EntryID, "err", err)
-			}
-			a.Log.Info("votes: held votes released by the automatic re-check", "campaign", c.Slug, "entry", r.EntryID, "ballots", r.Changed)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return a.releaseHandler().ProcessTask(ctx, nil)
+}
+
+func (a *App) releaseHandler() *worker.ReleaseHandler {
+	return &worker.ReleaseHandler{Campaigns: a.Campaigns, Review: a.VoteReview(), Audit: a.Recorder, Now: a.now, Log: a.Log}
 }
 
 // heldVotes is how many of one entry's votes are held for review.

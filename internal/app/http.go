@@ -56,7 +56,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Now: a.now, Log: a.Log, UploadIdle: a.Cfg.UploadIdleTimeout,
 		Fans: api.Fans{Gallery: a.Gallery, Views: a.Views, Referrals: a.Referrals, PublicURL: a.Cfg.PublicURL, Captions: a.Blobs,
 			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: a.Cfg.ViewLimitPerIP, Window: time.Hour}},
-		Voting: api.Voting{Service: a.Votes, Milestones: a.Queue, Pages: a.Pages(),
+		Voting: api.Voting{Service: a.Votes, Pages: a.Pages(),
 			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now}},
 		Country: a.Rights.Country, Rights: a.apiRights(), Analytics: a.Analytics,
 	}
@@ -65,6 +65,7 @@ func (a *App) Handler() (http.Handler, error) {
 	cards := &sharecard.Maker{Store: a.Blobs, Bucket: a.Cfg.S3BucketRenditions}
 	staffConsole := &admin.Admin{
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
+		Recorder: a.Recorder, Editor: &campaigns.Service{Store: a.Campaigns, Logos: a.Blobs, Bucket: a.Cfg.S3BucketRenditions, Audit: a.Recorder},
 		Outbox: a.Outbox, Notify: a.Notify, Outreach: a.Outreach, Perks: a.Perks, Moderation: a.Moderate, Winners: a.Winners, Judging: a.Judging,
 		Analytics: a.Analytics, Gallery: a.Gallery, Exports: a.ExportSources(), Webhooks: a.Webhooks,
 		Votes: a.VoteReview(), Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,

@@ -64,7 +64,7 @@ func (a *App) buildRights() error {
 	r.Deleter = &rights.Deleter{Records: deletions, Entrants: a.Entrants, Entries: a.Entries, Slots: a.Slots, Gallery: a.Gallery, Blobs: a.Blobs,
 		OriginalsBucket: cfg.S3BucketOriginals, RenditionsBucket: cfg.S3BucketRenditions, Ballots: a.Ballots, DrainVotes: a.DrainVotes,
 		Outbox: a.Outbox, Replies: replies, Broadcasts: outreach.NewMongoStore(db.Collection(mongodb.Broadcast)),
-		Shares: shares, Perks: perkStore, Reports: reports, Guardians: gstore, Sessions: r.Revoked, Webhooks: a.Webhooks, WebhookLog: a.Webhooks.Store, Audit: a.Audit, Queue: a.Queue,
+		Shares: shares, Perks: perkStore, Reports: reports, Guardians: gstore, Sessions: r.Revoked, Webhooks: a.Webhooks, WebhookLog: a.Webhooks.Store, Audit: a.Recorder, Queue: a.Queue,
 		Now: a.now, Log: a.Log}
 	r.Retention = &retention.Runner{Campaigns: a.Campaigns, Entries: a.Entries, Winners: a.Winners, Blobs: a.Blobs, Ballots: a.Ballots,
 		Runs: retention.NewMongoRuns(db.Collection(mongodb.Retention)), Defaults: a.retentionDefaults(),

@@ -16,6 +16,6 @@ func (a *App) newWebhooks() *webhooks.Service {
 		Store:  webhooks.NewMongoStore(a.DB.Collection(mongodb.Webhooks), a.DB.Collection(mongodb.WebhookLog)),
 		Queue:  a.Queue,
 		Client: webhooks.NewClient(a.Cfg.WebhookAllowPrivate, 10*time.Second), Resolver: net.DefaultResolver,
-		AllowPrivate: a.Cfg.WebhookAllowPrivate, Grace: 24 * time.Hour, Now: a.now,
+		AllowPrivate: a.Cfg.WebhookAllowPrivate, Grace: 24 * time.Hour, Now: a.now, Audit: a.Recorder,
 	}
 }

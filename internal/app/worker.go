@@ -15,7 +15,6 @@ import (
 	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/ratelimit"
 	"github.com/tryout/tryout/internal/tasks"
-	"github.com/tryout/tryout/internal/votes"
 	"github.com/tryout/tryout/worker"
 )
 
@@ -33,22 +32,11 @@ func (a *App) WorkerServer() (*asynq.Server, *asynq.ServeMux) {
 		IsFailure:      func(err error) bool { _, later := tasks.RetryIn(err); return !later },
 		RetryDelayFunc: RetryDelay,
 	})
-	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup(), Reconcile: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
-		return a.ReconcileAllVotes(ctx, "", func(slug string, r votes.Report) {
-			if len(r.Differences)+len(r.HeldDifferences) > 0 {
-				a.Log.Warn("votes: counters differed from ballots and were mended", "campaign", slug, "ballots", r.Ballots, "differences", r.Differences,
-					"held", r.Held, "held_differences", r.HeldDifferences)
-			}
-		})
-	}), Counters: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
-		n, err := a.Views.Flush(ctx, a.Entries)
-		if n > 0 {
-			a.Log.Debug("view counts flushed", "entries", n)
-		}
-		return err
-	}), Release: asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
-		return a.ReleaseHeldVotes(ctx)
-	}), Milestone: &worker.MilestoneHandler{Pacer: a.Pacer()}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach},
+	h := worker.Handlers{Media: a.MediaHandler(), Cleanup: a.Cleanup(),
+		Reconcile: &worker.ReconcileHandler{Campaigns: a.Campaigns, Sources: a.voteSources(), Now: a.now, Log: a.Log},
+		Counters:  &worker.CountersHandler{Views: a.Views, Sink: a.Entries, Log: a.Log},
+		Release:   a.releaseHandler(),
+		Milestone: &worker.MilestoneHandler{Pacer: a.Pacer()}, Broadcast: &worker.BroadcastHandler{Outreach: a.Outreach},
 		Webhooks: &worker.WebhookHandler{Webhooks: a.Webhooks}}
 	if a.Cfg.SMTPHost != "" {
 		h.Mail = &worker.MailHandler{

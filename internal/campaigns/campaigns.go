@@ -100,17 +100,23 @@ type Campaign struct {
 var DefaultMilestones = []int{10, 100, 1000}
 
 // MilestoneAt reports whether a vote total is one of the campaign's milestones.
-func (c Campaign) MilestoneAt(votes int64) bool {
-	ms := c.Milestones
-	if len(ms) == 0 {
-		ms = DefaultMilestones
+func (c Campaign) MilestoneAt(n int64) bool {
+	return votes.Rules{Milestones: c.milestones()}.MilestoneAt(n)
+}
+
+// milestones are the campaign's milestones, or the defaults.
+func (c Campaign) milestones() []int {
+	if len(c.Milestones) == 0 {
+		return DefaultMilestones
 	}
-	for _, m := range ms {
-		if int64(m) == votes {
-			return true
-		}
-	}
-	return false
+	return c.Milestones
+}
+
+// VotingRecent reports whether voting has opened by now and closed less
+// than a day ago: the campaigns whose vote counters the periodic jobs
+// (reconcile, the re-check of held votes) look after.
+func (c Campaign) VotingRecent(now time.Time) bool {
+	return !c.VotingOpensAt.IsZero() && now.After(c.VotingOpensAt) && now.Before(c.VotingClosesAt.Add(24*time.Hour))
 }
 
 // Perk stages: when an entrant is handed a code from the perk pool.
@@ -389,7 +395,7 @@ func (s *Cached) Update(ctx context.Context, c Campaign) error {
 func (c Campaign) VoteRules() votes.Rules {
 	r := votes.Rules{OpensAt: c.VotingOpensAt, ClosesAt: c.VotingClosesAt, Frequency: votes.Frequency(c.VoteFrequency),
 		Scope: votes.Scope(c.VoteScope), PerPeriod: c.VotesPerPeriod, Identity: votes.Identity(c.VoterIdentity),
-		SelfVote: c.SelfVote, HideTotals: c.HideTotals}
+		SelfVote: c.SelfVote, HideTotals: c.HideTotals, Milestones: c.milestones()}
 	r.Location, _ = Location(c.TimeZone) // a bad zone never passes Validate; UTC meanwhile
 	r.ChecksOff, _ = votes.ParseChecks(c.VoteChecksOff)
 	if fe := r.Validate(); len(fe) > 0 {

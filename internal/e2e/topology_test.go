@@ -68,10 +68,11 @@ func TestTopology(t *testing.T) {
 		w.WaitReady("http://" + health)
 		workers = append(workers, w)
 	}
-	a, err := app.New(k.Config, k.Log, app.Clients{Mongo: k.Mongo, DB: k.DB, Redis: k.Redis, Blobs: k.Blobs, Backend: k.Backend})
+	a, err := app.New(context.Background(), k.Config, k.Log, app.Clients{Mongo: k.Mongo, DB: k.DB, Redis: k.Redis, Blobs: k.Blobs, Backend: k.Backend})
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.Start(context.Background())
 	t.Cleanup(func() { a.Close(context.Background()) })
 	ctx := context.Background()
 

@@ -171,11 +171,27 @@ type Media struct {
 	BitRate         int64
 }
 
-// Store keeps entries. Implementations translate driver errors into the
-// sentinel errors above.
-type Store interface {
-	Create(ctx context.Context, e Entry) error
+// Reader reads entries.
+type Reader interface {
 	Get(ctx context.Context, id string) (Entry, error)
+	ListByCampaign(ctx context.Context, campaignID string, limit int) ([]Entry, error)
+	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Entry, error)
+	// ListWaiting returns entries in status, longest waiting first.
+	ListWaiting(ctx context.Context, campaignID string, status Status, limit int) ([]Entry, error)
+	// ListStale returns entries sitting in status since before the time.
+	ListStale(ctx context.Context, status Status, before time.Time, limit int) ([]Entry, error)
+	// EachByCampaign calls fn for every entry of a campaign.
+	EachByCampaign(ctx context.Context, campaignID string, fn func(Entry) error) error
+	// EachLive calls fn for every live entry of a campaign.
+	EachLive(ctx context.Context, campaignID string, fn func(Entry) error) error
+}
+
+// Writer is every change to an entry. A store that keeps a read model
+// beside MongoDB (gallery.SyncedStore) implements each of them itself, so
+// a writer added here cannot skip the read model by accident (its test
+// checks that MongoStore has no writer outside this list).
+type Writer interface {
+	Create(ctx context.Context, e Entry) error
 	// Transition moves the entry from one status to another only if it is
 	// still in from; otherwise it returns ErrConflict. It appends to History.
 	Transition(ctx context.Context, id string, from, to Status, reason string, at time.Time) (Entry, error)
@@ -191,15 +207,25 @@ type Store interface {
 	SetCaptions(ctx context.Context, id, key string, at time.Time) error
 	// AddCounts adds views and votes and sets the unique viewer estimate.
 	AddCounts(ctx context.Context, id string, views, votes, uniqueViewers int64) error
+	// SetVotes sets the stored vote total (reconcile).
+	SetVotes(ctx context.Context, id string, n int64) error
 	SetFinalist(ctx context.Context, id string, on bool) error
-	ListByCampaign(ctx context.Context, campaignID string, limit int) ([]Entry, error)
-	ListByEntrant(ctx context.Context, entrantID string, limit int) ([]Entry, error)
-	// ListWaiting returns entries in status, longest waiting first.
-	ListWaiting(ctx context.Context, campaignID string, status Status, limit int) ([]Entry, error)
-	// ListStale returns entries sitting in status since before the time.
-	ListStale(ctx context.Context, status Status, before time.Time, limit int) ([]Entry, error)
+	SetGuardianPending(ctx context.Context, id string, pending bool) error
+	MarkOriginalDeleted(ctx context.Context, id string, at time.Time) error
+	MarkMediaDeleted(ctx context.Context, id string, at time.Time) error
+	// Erase removes what an entry says about its entrant (data deletion).
+	Erase(ctx context.Context, id string, at time.Time) error
 	Delete(ctx context.Context, id string) error
 }
+
+// Store reads and writes entries. Implementations translate driver
+// errors into the sentinel errors above.
+type Store interface {
+	Reader
+	Writer
+}
+
+var _ Store = (*MongoStore)(nil)
 
 // Change is what Apply sets along with the status.
 type Change struct {

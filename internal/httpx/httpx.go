@@ -64,21 +64,35 @@ type payload struct {
 // Fail writes err as JSON and stops the chain. Anything that is not an
 // *Error becomes a 500 with a generic message; the cause goes to the log.
 func Fail(c *gin.Context, log *slog.Logger, err error) {
-	var he *Error
-	switch {
-	case errors.As(err, &he):
-	case faults.Unavailable(err):
-		he = Unavailable("We cannot reach our storage or database just now. Everything you saved before is kept; please try again in a minute.", err)
-	default:
-		he = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side. Please try again.", Err: err}
-	}
+	he := Prepare(c, log, err)
+	c.AbortWithStatusJSON(he.Status, body{payload{he.Code, he.Message, he.Fields}})
+}
+
+// Prepare is Fail without the answer, for an edge that answers in another
+// form (a page): err in the one error shape, a failure on our side logged,
+// Retry-After set.
+func Prepare(c *gin.Context, log *slog.Logger, err error) *Error {
+	he := Resolve(err)
 	if he.Status >= 500 {
 		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "code", he.Code, "err", he.Err)
 	}
 	if he.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(he.RetryAfter.Round(time.Second).Seconds())))
 	}
-	c.AbortWithStatusJSON(he.Status, body{payload{he.Code, he.Message, he.Fields}})
+	return he
+}
+
+// Resolve is err in the one error shape: itself when it is an *Error, 503
+// when a service Tryout depends on is unreachable, else a generic 500.
+func Resolve(err error) *Error {
+	var he *Error
+	switch {
+	case errors.As(err, &he):
+		return he
+	case faults.Unavailable(err):
+		return Unavailable("We cannot reach our storage or database just now. Everything you saved before is kept; please try again in a minute.", err)
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side. Please try again.", Err: err}
 }
 
 // Logger logs one line per request.

@@ -14,7 +14,6 @@ import (
 
 	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/entries"
-	"github.com/tryout/tryout/internal/ids"
 )
 
 // Decision is a moderator's verdict.
@@ -66,7 +65,7 @@ type Actor struct{ ID, Email, Role string }
 type Service struct {
 	Entries entries.Store
 	Notify  Notifier
-	Audit   audit.Store
+	Audit   *audit.Recorder
 	Now     func() time.Time
 	Log     *slog.Logger
 }
@@ -147,10 +146,7 @@ func (s *Service) ReturnToReview(ctx context.Context, e entries.Entry, reason st
 // audit records a move of an entry: its status and reason before and after.
 // A lost record is logged; the move stands.
 func (s *Service) audit(ctx context.Context, who Actor, action string, before, after entries.Entry) {
-	rec := audit.Record{ID: ids.New("au_"), ActorID: who.ID, ActorEmail: who.Email, ActorRole: who.Role, Action: action, Target: before.ID,
-		Before: map[string]string{"status": string(before.Status), "reason": before.StatusReason},
-		After:  map[string]string{"status": string(after.Status), "reason": after.StatusReason}, At: s.Now()}
-	if err := s.Audit.Add(ctx, rec); err != nil {
-		s.Log.Error("moderation: audit record lost", "entry", before.ID, "action", action, "err", err)
-	}
+	s.Audit.Record(ctx, audit.Actor(who), action, before.ID,
+		map[string]string{"status": string(before.Status), "reason": before.StatusReason},
+		map[string]string{"status": string(after.Status), "reason": after.StatusReason})
 }

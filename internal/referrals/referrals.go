@@ -115,6 +115,26 @@ func (s *Service) Convert(ctx context.Context, code string, kind Kind, actor str
 	return s.credit(ctx, l, kind, actor, 0)
 }
 
+// CreditFor credits the link behind code with an entry or a vote by actor
+// in campaignID, once per actor and link. A link for another campaign (or
+// no link) is not credited and is no error.
+func (s *Service) CreditFor(ctx context.Context, code, campaignID string, kind Kind, actor string) (bool, error) {
+	l, err := s.lookup(ctx, code)
+	if errors.Is(err, ErrNotFound) || err == nil && l.CampaignID != campaignID {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return s.credit(ctx, l, kind, actor, 0)
+}
+
+// CreditVote credits the link behind code with a vote by voter in
+// campaignID (see CreditFor).
+func (s *Service) CreditVote(ctx context.Context, code, campaignID, voter string) (bool, error) {
+	return s.CreditFor(ctx, code, campaignID, Votes, voter)
+}
+
 func (s *Service) lookup(ctx context.Context, code string) (Link, error) {
 	if !ValidCode(code) {
 		return Link{}, ErrNotFound

@@ -79,7 +79,7 @@ type Deleter struct {
 	WebhookLog interface {
 		ScrubEntrant(ctx context.Context, entrantID string) (int64, error)
 	}
-	Audit audit.Store
+	Audit *audit.Recorder
 	Queue interface {
 		EnqueueDeletion(ctx context.Context, entrantID string) error
 	}
@@ -193,10 +193,7 @@ func (d *Deleter) runStep(ctx context.Context, s step, rec Deletion) error {
 // audit records that a deletion was asked for or finished: never what was
 // deleted.
 func (d *Deleter) audit(ctx context.Context, who Actor, action, entrantID string) {
-	r := audit.Record{ID: ids.New("au_"), ActorID: who.ID, ActorEmail: who.Email, ActorRole: who.Role, Action: action, Target: entrantID, At: d.Now()}
-	if err := d.Audit.Add(ctx, r); err != nil {
-		d.Log.Error("rights: audit record lost", "action", action, "entrant", entrantID, "err", err)
-	}
+	d.Audit.Record(ctx, audit.Actor(who), action, entrantID, nil, nil)
 }
 
 // IsLinkError reports whether err is one of the deletion link refusals.

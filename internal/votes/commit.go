@@ -47,6 +47,9 @@ func (c *Committer) Start(ctx context.Context) {
 // Insert queues a ballot and waits until it is durable (nil), a duplicate
 // (ErrDuplicate), or failed.
 func (c *Committer) Insert(ctx context.Context, b Ballot) error {
+	if c.reqs == nil {
+		return ErrStopped // never started: nothing would write it
+	}
 	r := commitReq{ctx: ctx, b: b, done: make(chan error, 1)}
 	select {
 	case c.reqs <- r:

@@ -3,9 +3,11 @@ package votes
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/tryout/tryout/internal/audit"
 )
 
 // Review discounts, restores and clears ballots (fraud review, and the
@@ -35,6 +37,9 @@ type Review struct {
 	Limits Limits
 	// Played reports which voters lately watched a video (nil: none known).
 	Played func(ctx context.Context, voters []string) (map[string]bool, error)
+	// Audit records what a person discounts, restores or clears (nil:
+	// nothing is recorded).
+	Audit *audit.Recorder
 }
 
 // maxReviewed bounds the ballots one review reads.
@@ -52,24 +57,45 @@ type Adjustment struct {
 // discount false, counts them again: a ballot counted again by a person is
 // no longer held), then moves the entry's counters (public and held) by
 // as many (adds, so votes cast meanwhile are kept) and sets its record
-// from the ballots.
-func (r *Review) Discount(ctx context.Context, campaignID, entryID, kind, key string, discount bool, reason, by string) (Adjustment, error) {
-	return r.change(ctx, campaignID, entryID, func(b Ballot) bool { return b.Discounted != discount && InCluster(b, kind, key) },
-		func(ids []string) (int64, error) { return r.Ballots.SetDiscounted(ctx, ids, discount, reason, by) },
+// from the ballots. It is audited as who's votes.discount (or
+// votes.restore).
+func (r *Review) Discount(ctx context.Context, who audit.Actor, campaignID, entryID, kind, key string, discount bool, reason string) (Adjustment, error) {
+	adj, err := r.change(ctx, campaignID, entryID, func(b Ballot) bool { return b.Discounted != discount && InCluster(b, kind, key) },
+		func(ids []string) (int64, error) { return r.Ballots.SetDiscounted(ctx, ids, discount, reason, who.ID) },
 		func(b *Ballot) {
 			b.Discounted = discount
 			if !discount {
 				b.Held = false
 			}
 		})
+	if err != nil {
+		return adj, err
+	}
+	verb := "votes.discount"
+	if !discount {
+		verb = "votes.restore"
+	}
+	r.Audit.Record(ctx, who, verb, entryID, map[string]string{"votes": strconv.FormatInt(adj.Before, 10)},
+		map[string]string{"votes": strconv.FormatInt(adj.After, 10), "cluster": kind + " " + key, "ballots": strconv.FormatInt(adj.Changed, 10), "reason": reason})
+	return adj, nil
 }
 
 // Clear counts in public the entry's ballots a check held (check "": all
-// its held ballots); by is who decided (a staff id, or "auto").
-func (r *Review) Clear(ctx context.Context, campaignID, entryID, check, by string) (Adjustment, error) {
-	return r.clearWhere(ctx, campaignID, entryID, by, func(b Ballot) bool {
+// its held ballots), as who decided; audited as votes.clear.
+func (r *Review) Clear(ctx context.Context, who audit.Actor, campaignID, entryID, check string) (Adjustment, error) {
+	adj, err := r.clearWhere(ctx, campaignID, entryID, who.ID, func(b Ballot) bool {
 		return b.Held && !b.Discounted && (check == "" || InCluster(b, "held", check))
 	})
+	if err != nil {
+		return adj, err
+	}
+	what := "all held"
+	if check != "" {
+		what = "held by " + check
+	}
+	r.Audit.Record(ctx, who, "votes.clear", entryID, map[string]string{"votes": strconv.FormatInt(adj.Before, 10), "held": strconv.FormatInt(adj.HeldBefore, 10)},
+		map[string]string{"votes": strconv.FormatInt(adj.After, 10), "held": strconv.FormatInt(adj.HeldAfter, 10), "cluster": what, "ballots": strconv.FormatInt(adj.Changed, 10)})
+	return adj, nil
 }
 
 func (r *Review) clearWhere(ctx context.Context, campaignID, entryID, by string, pick func(Ballot) bool) (Adjustment, error) {

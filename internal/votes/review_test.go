@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tryout/tryout/internal/audit"
+	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/votes"
 )
 
@@ -40,6 +42,9 @@ func testHeldTotalsExact(t *testing.T, r *rig) {
 		t.Fatalf("automation: %v %v", h, err)
 	}
 	rv := r.review(t)
+	log := audit.NewMongoStore(r.kit.DB.Collection(mongodb.Audit))
+	rv.Audit = &audit.Recorder{Store: log, Now: r.clock.Now, Log: r.kit.Log}
+	mod := audit.Actor{ID: "st_mod", Email: "mod@brand.test", Role: "moderator"}
 	recon := func(when string, wantDiffs int) {
 		t.Helper()
 		rep, err := votes.Reconcile(ctx, "cp_x", votes.Sources{Ballots: r.ballots, Counters: r.gallery, Records: rv.Records, Journal: r.journal, Redis: r.kit.Redis})
@@ -56,28 +61,43 @@ func testHeldTotalsExact(t *testing.T, r *rig) {
 	r.kit.Redis.Del(ctx, "votes:held:cp_x")
 	recon("after losing the held counts", 1)
 
-	adj, err := rv.Clear(ctx, "cp_x", "en_a", "new_devices", "st_mod")
+	adj, err := rv.Clear(ctx, mod, "cp_x", "en_a", "new_devices")
 	if err != nil || adj != (votes.Adjustment{Changed: 3, Before: 2, After: 5, HeldBefore: 4, HeldAfter: 1}) {
 		t.Fatalf("clear: %+v %v", adj, err)
 	}
 	recon("after clearing", 0)
-	adj, err = rv.Discount(ctx, "cp_x", "en_a", "held", "automation", true, "automation browser", "st_mod")
+	adj, err = rv.Discount(ctx, mod, "cp_x", "en_a", "held", "automation", true, "automation browser")
 	if err != nil || adj != (votes.Adjustment{Changed: 1, Before: 5, After: 5, HeldBefore: 1, HeldAfter: 0}) {
 		t.Fatalf("discount the held: %+v %v", adj, err)
 	}
 	recon("after discounting the held vote", 0)
-	adj, err = rv.Discount(ctx, "cp_x", "en_a", "subnet", "net-10.1.1.1", true, "one network", "st_mod")
+	adj, err = rv.Discount(ctx, mod, "cp_x", "en_a", "subnet", "net-10.1.1.1", true, "one network")
 	if err != nil || adj.Before != 5 || adj.After != 0 {
 		t.Fatalf("discount a network: %+v %v", adj, err)
 	}
 	recon("after discounting a network", 0)
-	adj, err = rv.Discount(ctx, "cp_x", "en_a", "subnet", "net-10.9.9.9", false, "", "st_mod")
+	adj, err = rv.Discount(ctx, mod, "cp_x", "en_a", "subnet", "net-10.9.9.9", false, "")
 	if err != nil || adj != (votes.Adjustment{Changed: 1, Before: 0, After: 1}) {
 		t.Fatalf("restore the automation vote (a person decided): %+v %v", adj, err)
 	}
 	recon("after restoring", 0)
 	if n, _ := r.ballots.CountEntry(ctx, "en_a"); n != 1 {
 		t.Errorf("ballots counting in public: %d, want 1", n)
+	}
+	// Each change is audited as the moderator's, with the totals it moved.
+	recs, err := log.List(ctx, "en_a", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, rec := range recs {
+		count[rec.Action]++
+		if rec.ActorID != "st_mod" || rec.After["ballots"] == "" {
+			t.Errorf("audit record %s: %+v", rec.Action, rec)
+		}
+	}
+	if len(recs) != 4 || count["votes.clear"] != 1 || count["votes.discount"] != 2 || count["votes.restore"] != 1 {
+		t.Errorf("audit records: %v, want one clear, two discounts and one restore", count)
 	}
 }
 

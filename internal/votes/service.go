@@ -49,6 +49,8 @@ type Service struct {
 	// OnTallyError is told when a durable ballot could not be added to the
 	// counters (reconcile mends them).
 	OnTallyError func(b Ballot, err error)
+	// After is told of every vote counted now (see AfterCount); nil: none.
+	After AfterCount
 }
 
 // Target is what a vote is for.
@@ -68,6 +70,9 @@ type Voter struct {
 	// retry with the key of a vote that was counted gets that vote's
 	// outcome back (Cast.Replayed) and counts nothing again.
 	Request string
+	// Referral is the share link the voter arrived through ("": none);
+	// a counted vote credits it (see AfterCount).
+	Referral string
 }
 
 // Cast is the outcome of a vote.
@@ -99,7 +104,18 @@ func (e *AlreadyVotedError) Unwrap() error { return e.Err }
 // returns nil. A duplicate is AlreadyVotedError; a vote over its
 // address's limits is LimitedError; one that looks automated and brings
 // no proof is ChallengeError; an entry not in the gallery ErrNotVotable.
+// A vote that counts now (not a replay, not held) is then handed to
+// After, whichever edge cast it.
 func (s *Service) Vote(ctx context.Context, r Rules, t Target, v Voter, sig Signals) (Cast, error) {
+	c, err := s.vote(ctx, r, t, v, sig)
+	if err == nil && !c.Replayed && c.Held == 0 && s.After != nil {
+		s.After.Counted(ctx, CountedVote{Target: t, Voter: v, Ballot: c.Ballot, Votes: c.Votes,
+			Milestone: c.Votes > 0 && r.MilestoneAt(c.Votes)})
+	}
+	return c, err
+}
+
+func (s *Service) vote(ctx context.Context, r Rules, t Target, v Voter, sig Signals) (Cast, error) {
 	now := s.Now()
 	r = r.Defaults()
 	switch {

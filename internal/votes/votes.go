@@ -67,6 +67,19 @@ type Rules struct {
 	// ChecksOff are the automatic cluster checks the campaign switched off
 	// (zero: every check on).
 	ChecksOff Checks
+	// Milestones are the vote totals that earn the entrant a message (see
+	// AfterCount); none: no messages.
+	Milestones []int
+}
+
+// MilestoneAt reports whether a public vote total is one of the milestones.
+func (r Rules) MilestoneAt(votes int64) bool {
+	for _, m := range r.Milestones {
+		if int64(m) == votes {
+			return true
+		}
+	}
+	return false
 }
 
 // Defaults fills what a campaign left empty: daily, one per entry, device

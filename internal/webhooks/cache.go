@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/tryout/tryout/internal/audit"
 )
 
 // endpointCache keeps each campaign's endpoints for a few seconds, so a
@@ -52,8 +54,13 @@ func (s *Service) forget(campaignID string) {
 }
 
 // DeleteEndpoint removes an endpoint; its deliveries stay in the log and
-// its pending ones are given up when their task runs.
-func (s *Service) DeleteEndpoint(ctx context.Context, ep Endpoint) error {
+// its pending ones are given up when their task runs. Audited as who's
+// webhook.delete.
+func (s *Service) DeleteEndpoint(ctx context.Context, who audit.Actor, ep Endpoint) error {
 	defer s.forget(ep.CampaignID)
-	return s.Store.DeleteEndpoint(ctx, ep.ID)
+	if err := s.Store.DeleteEndpoint(ctx, ep.ID); err != nil {
+		return err
+	}
+	s.Audit.Record(ctx, who, "webhook.delete", ep.CampaignID, map[string]string{"endpoint": ep.ID, "url": ep.URL}, nil)
+	return nil
 }

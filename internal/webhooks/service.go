@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/ids"
 
 	"github.com/tryout/tryout/internal/problem"
@@ -36,6 +37,9 @@ type Service struct {
 	// Grace is how long a rotated-out secret still signs.
 	Grace time.Duration
 	Now   func() time.Time
+	// Audit records staff changes to endpoints and replays; nil records
+	// nothing.
+	Audit *audit.Recorder
 	cache endpointCache
 }
 
@@ -58,8 +62,9 @@ func eventID(ev Event) string {
 	return "msg_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:16]))
 }
 
-// AddEndpoint validates and saves a new endpoint with a fresh secret.
-func (s *Service) AddEndpoint(ctx context.Context, campaignID, rawURL string, events []EventType) (Endpoint, error) {
+// AddEndpoint validates and saves a new endpoint with a fresh secret;
+// audited as who's webhook.add.
+func (s *Service) AddEndpoint(ctx context.Context, who audit.Actor, campaignID, rawURL string, events []EventType) (Endpoint, error) {
 	u, err := CheckURL(ctx, strings.TrimSpace(rawURL), s.AllowPrivate, s.Resolver)
 	if err != nil {
 		return Endpoint{}, err
@@ -75,19 +80,28 @@ func (s *Service) AddEndpoint(ctx context.Context, campaignID, rawURL string, ev
 	}
 	e := Endpoint{ID: ids.New("wh_"), CampaignID: campaignID, URL: u.String(), Events: chosen, Secret: NewSecret(), CreatedAt: s.Now().UTC()}
 	defer s.forget(campaignID)
-	return e, s.Store.CreateEndpoint(ctx, e)
+	if err := s.Store.CreateEndpoint(ctx, e); err != nil {
+		return e, err
+	}
+	s.Audit.Record(ctx, who, "webhook.add", campaignID, nil, map[string]string{"endpoint": e.ID, "url": e.URL})
+	return e, nil
 }
 
 // Rotate gives the endpoint a new secret; the old one keeps signing for
 // the grace period, so receivers can switch without missing a message.
-func (s *Service) Rotate(ctx context.Context, id string) (Endpoint, error) {
+// Audited as who's webhook.rotate.
+func (s *Service) Rotate(ctx context.Context, who audit.Actor, id string) (Endpoint, error) {
 	e, err := s.Store.Endpoint(ctx, id)
 	if err != nil {
 		return e, err
 	}
 	e.PrevSecret, e.PrevUntil, e.Secret = e.Secret, s.Now().Add(s.Grace).UTC(), NewSecret()
 	defer s.forget(e.CampaignID)
-	return e, s.Store.SetSecrets(ctx, id, e.Secret, e.PrevSecret, e.PrevUntil)
+	if err := s.Store.SetSecrets(ctx, id, e.Secret, e.PrevSecret, e.PrevUntil); err != nil {
+		return e, err
+	}
+	s.Audit.Record(ctx, who, "webhook.rotate", e.CampaignID, nil, map[string]string{"endpoint": e.ID})
+	return e, nil
 }
 
 // Emit records the event for every endpoint of its campaign that chose its
@@ -140,8 +154,9 @@ func (s *Service) EntrantDeleted(ctx context.Context, campaignIDs []string, entr
 }
 
 // Replay queues the delivery's event again as a new delivery with the same
-// webhook-id and body, freshly timed and signed.
-func (s *Service) Replay(ctx context.Context, deliveryID string) (Delivery, error) {
+// webhook-id and body, freshly timed and signed; audited as who's
+// webhook.replay once queued.
+func (s *Service) Replay(ctx context.Context, who audit.Actor, deliveryID string) (Delivery, error) {
 	old, err := s.Store.Delivery(ctx, deliveryID)
 	if err != nil {
 		return Delivery{}, err
@@ -151,7 +166,11 @@ func (s *Service) Replay(ctx context.Context, deliveryID string) (Delivery, erro
 	if err := s.Store.InsertDelivery(ctx, d); err != nil {
 		return Delivery{}, err
 	}
-	return d, s.Queue.EnqueueWebhook(ctx, d.ID)
+	if err := s.Queue.EnqueueWebhook(ctx, d.ID); err != nil {
+		return d, err
+	}
+	s.Audit.Record(ctx, who, "webhook.replay", d.CampaignID, nil, map[string]string{"delivery": d.ID, "replays": d.ReplayOf})
+	return d, nil
 }
 
 // ErrGone says a delivery can never be made (its endpoint was deleted).

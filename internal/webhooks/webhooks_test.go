@@ -19,6 +19,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/tasks"
 	"github.com/tryout/tryout/internal/testkit"
@@ -119,11 +120,11 @@ func TestSignedDeliveryRetriesAndReplay(t *testing.T) {
 	ctx := context.Background()
 	flaky := newReceiver(t, 500, 503, 200)
 	other := newReceiver(t, 200)
-	ep, err := s.AddEndpoint(ctx, "cp_1", flaky.URL+"/hooks", []webhooks.EventType{webhooks.EntryLive, webhooks.EntryWinner})
+	ep, err := s.AddEndpoint(ctx, audit.Actor{}, "cp_1", flaky.URL+"/hooks", []webhooks.EventType{webhooks.EntryLive, webhooks.EntryWinner})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddEndpoint(ctx, "cp_1", other.URL, []webhooks.EventType{webhooks.EntryRejected}); err != nil {
+	if _, err := s.AddEndpoint(ctx, audit.Actor{}, "cp_1", other.URL, []webhooks.EventType{webhooks.EntryRejected}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(ep.Secret, "whsec_") {
@@ -176,7 +177,7 @@ func TestSignedDeliveryRetriesAndReplay(t *testing.T) {
 		t.Errorf("payload %s", got[0].body)
 	}
 	// Replay: a new delivery with the same webhook-id and body.
-	rp, err := s.Replay(ctx, id)
+	rp, err := s.Replay(ctx, audit.Actor{}, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestSignedDeliveryRetriesAndReplay(t *testing.T) {
 	}
 	// Out of retries: the last failed attempt marks the delivery failed.
 	down := newReceiver(t, 500)
-	ep2, _ := s.AddEndpoint(ctx, "cp_2", down.URL, []webhooks.EventType{webhooks.EntryWinner})
+	ep2, _ := s.AddEndpoint(ctx, audit.Actor{}, "cp_2", down.URL, []webhooks.EventType{webhooks.EntryWinner})
 	_ = s.Emit(ctx, webhooks.Event{Type: webhooks.EntryWinner, CampaignID: "cp_2", Key: "w"})
 	d2 := deliveries(t, s, "cp_2")[0]
 	if err := s.Deliver(ctx, d2.ID, true); err == nil {
@@ -219,8 +220,8 @@ func TestRotationSignsWithBothSecretsDuringGrace(t *testing.T) {
 	s, clk := newService(t, true)
 	ctx := context.Background()
 	rcv := newReceiver(t, 200)
-	ep, _ := s.AddEndpoint(ctx, "cp_r", rcv.URL, []webhooks.EventType{webhooks.MessageSent})
-	rotated, err := s.Rotate(ctx, ep.ID)
+	ep, _ := s.AddEndpoint(ctx, audit.Actor{}, "cp_r", rcv.URL, []webhooks.EventType{webhooks.MessageSent})
+	rotated, err := s.Rotate(ctx, audit.Actor{}, ep.ID)
 	if err != nil || rotated.Secret == ep.Secret || rotated.PrevSecret != ep.Secret {
 		t.Fatalf("rotate: %+v %v", rotated, err)
 	}
@@ -253,19 +254,19 @@ func TestPrivateAddressesRefused(t *testing.T) {
 	ctx := context.Background()
 	for _, u := range []string{"http://127.0.0.1:9/x", "http://localhost/x", "https://10.1.2.3/", "http://169.254.169.254/latest/meta-data",
 		"http://[::1]/", "http://192.168.0.10/", "http://100.64.0.1/", "http://0.0.0.0/", "http://[fd00::1]/", "http://[::ffff:127.0.0.1]/"} {
-		if _, err := s.AddEndpoint(ctx, "cp_s", u, []webhooks.EventType{webhooks.EntryLive}); !errors.Is(err, webhooks.ErrPrivateURL) {
+		if _, err := s.AddEndpoint(ctx, audit.Actor{}, "cp_s", u, []webhooks.EventType{webhooks.EntryLive}); !errors.Is(err, webhooks.ErrPrivateURL) {
 			t.Errorf("%s: %v", u, err)
 		}
 	}
 	for _, u := range []string{"ftp://example.com/", "https://user:pw@93.184.216.34/", "not a url", "https:///x"} {
-		if _, err := s.AddEndpoint(ctx, "cp_s", u, []webhooks.EventType{webhooks.EntryLive}); !errors.Is(err, webhooks.ErrInvalid) {
+		if _, err := s.AddEndpoint(ctx, audit.Actor{}, "cp_s", u, []webhooks.EventType{webhooks.EntryLive}); !errors.Is(err, webhooks.ErrInvalid) {
 			t.Errorf("%s: %v", u, err)
 		}
 	}
-	if _, err := s.AddEndpoint(ctx, "cp_s", "https://93.184.216.34/hooks", nil); !errors.Is(err, webhooks.ErrInvalid) {
+	if _, err := s.AddEndpoint(ctx, audit.Actor{}, "cp_s", "https://93.184.216.34/hooks", nil); !errors.Is(err, webhooks.ErrInvalid) {
 		t.Errorf("no events: %v", err)
 	}
-	if _, err := s.AddEndpoint(ctx, "cp_s", "https://93.184.216.34/hooks", []webhooks.EventType{webhooks.EntryLive}); err != nil {
+	if _, err := s.AddEndpoint(ctx, audit.Actor{}, "cp_s", "https://93.184.216.34/hooks", []webhooks.EventType{webhooks.EntryLive}); err != nil {
 		t.Errorf("a public address: %v", err)
 	}
 	// Saved while it looked public; it now reaches a loopback receiver.
