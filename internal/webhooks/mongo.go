@@ -155,10 +155,19 @@ func (s *MongoStore) Delivery(ctx context.Context, id string) (Delivery, error) 
 }
 
 // AddAttempt implements Store.
-func (s *MongoStore) AddAttempt(ctx context.Context, id string, a Attempt, status string) error {
-	_, err := s.deliveries.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
-		{Key: "$push", Value: bson.D{{Key: "attempts", Value: attemptDoc(a)}}},
-		{Key: "$set", Value: bson.D{{Key: "status", Value: status}}}})
+func (s *MongoStore) AddAttempt(ctx context.Context, id string, a Attempt, status string, erase bool) error {
+	set := bson.D{{Key: "status", Value: status}}
+	update := bson.D{{Key: "$push", Value: bson.D{{Key: "attempts", Value: attemptDoc(a)}}}}
+	if erase {
+		d, err := s.Delivery(ctx, id)
+		if err != nil {
+			return err
+		}
+		set = append(set, bson.E{Key: "body", Value: erasedBody(string(d.Type))})
+		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "entrant_id", Value: ""}}})
+	}
+	update = append(update, bson.E{Key: "$set", Value: set})
+	_, err := s.deliveries.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
 	if err != nil {
 		return fmt.Errorf("webhooks: log attempt: %w", err)
 	}
@@ -197,7 +206,7 @@ func erasedBody(t string) []byte {
 	return []byte(`{"type":"` + t + `","data":{"erased":true}}`)
 }
 
-// EraseBody implements Store.
+// EraseBody replaces a delivery's payload with an erased one.
 func (s *MongoStore) EraseBody(ctx context.Context, id string) error {
 	d, err := s.Delivery(ctx, id)
 	if err != nil {

@@ -187,10 +187,7 @@ func (s *Service) Deliver(ctx context.Context, id string, last bool) error {
 	}
 	ep, err := s.Store.Endpoint(ctx, d.EndpointID)
 	if errors.Is(err, ErrNotFound) {
-		_ = s.Store.AddAttempt(ctx, id, Attempt{At: s.Now().UTC(), Error: "the endpoint was deleted"}, Failed)
-		if d.Type == EntrantDeleted {
-			_ = s.Store.EraseBody(ctx, id)
-		}
+		_ = s.Store.AddAttempt(ctx, id, Attempt{At: s.Now().UTC(), Error: "the endpoint was deleted"}, Failed, d.Type == EntrantDeleted)
 		return ErrGone
 	}
 	if err != nil {
@@ -204,14 +201,10 @@ func (s *Service) Deliver(ctx context.Context, id string, last bool) error {
 	case last:
 		status = Failed
 	}
-	if err := s.Store.AddAttempt(ctx, id, a, status); err != nil {
+	// The deleted entrant's email was kept only to tell this endpoint: it
+	// goes in the same update that ends the delivery.
+	if err := s.Store.AddAttempt(ctx, id, a, status, d.Type == EntrantDeleted && status != Pending); err != nil {
 		return err
-	}
-	if d.Type == EntrantDeleted && status != Pending {
-		// The deleted entrant's email was kept only to tell this endpoint.
-		if err := s.Store.EraseBody(ctx, id); err != nil {
-			return err
-		}
 	}
 	if a.Error != "" {
 		return fmt.Errorf("webhooks: delivery %s: %s", id, a.Error)

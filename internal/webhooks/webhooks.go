@@ -111,12 +111,12 @@ type Store interface {
 	// InsertDelivery stores a new delivery; ErrDuplicate when its id exists.
 	InsertDelivery(ctx context.Context, d Delivery) error
 	Delivery(ctx context.Context, id string) (Delivery, error)
-	AddAttempt(ctx context.Context, id string, a Attempt, status string) error
+	// AddAttempt logs an attempt and sets the status; with erase the
+	// payload is erased in the same update (a deleted entrant's last trace).
+	AddAttempt(ctx context.Context, id string, a Attempt, status string, erase bool) error
 	Deliveries(ctx context.Context, campaignID string, limit int) ([]Delivery, error)
 	// OfEntrant lists the deliveries of events about an entrant.
 	OfEntrant(ctx context.Context, entrantID string) ([]Delivery, error)
-	// EraseBody replaces a delivery's payload with an erased one.
-	EraseBody(ctx context.Context, id string) error
 	// ScrubEntrant erases the payloads of the events about an entrant
 	// (but entrant.deleted, erased once delivered) and forgets whom they
 	// were about; it returns how many changed.
