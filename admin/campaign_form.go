@@ -17,6 +17,7 @@ import (
 
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
@@ -46,7 +47,7 @@ func campaignFields(c campaigns.Campaign) map[string]string {
 		"rules_version":           c.RulesVersion, "rules_text": c.RulesText, "media_release_text": c.MediaReleaseText,
 		"moderation_mode": c.ModerationMode, "blocked_words": strings.Join(c.BlockedWords, "\n"),
 		"report_threshold": strconv.Itoa(c.ReportThreshold), "reason_templates": strings.Join(c.ReasonTemplates, "\n"),
-		"perks_text": c.PerksText, "brand_color": c.BrandColor, "brand_name": c.BrandName,
+		"perks_text": c.PerksText, "brand_color": c.BrandColor, "brand_name": c.BrandName, "language": string(c.Lang()),
 		"vote_frequency": c.VoteFrequency, "vote_scope": c.VoteScope, "votes_per_period": strconv.Itoa(max(c.VotesPerPeriod, 1)),
 		"voter_identity": c.VoterIdentity, "self_vote": strconv.FormatBool(c.SelfVote), "hide_totals": strconv.FormatBool(c.HideTotals),
 		"time_zone": c.TimeZone, "vote_checks_off": strings.Join(c.VoteChecksOff, ","),
@@ -273,6 +274,7 @@ func parseCampaignForm(c *gin.Context, base campaigns.Campaign) (campaigns.Campa
 	cp.SelfVote, cp.HideTotals = c.PostForm("self_vote") == "true", c.PostForm("hide_totals") == "true"
 	parseRightsFields(c, &cp, num)
 	cp.TimeZone = str("time_zone")
+	cp.Language = i18n.Lang(str("language"))
 	if c.PostForm("vote_checks_shown") == "1" { // a form that shows the checks (unticked boxes are not sent)
 		cp.VoteChecksOff = checksOff(c.PostFormArray("vote_check"))
 	}
