@@ -12,6 +12,7 @@ import (
 
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/outreach"
 )
@@ -41,7 +42,7 @@ func (a *API) myEntries(c *gin.Context) {
 	out := make([]EntryView, 0, len(list))
 	names := map[string]CampaignRef{}
 	for _, e := range list {
-		v := NewEntryView(e)
+		v := NewEntryView(e).In(httpx.Lang(c))
 		v.Playback = NewPlayback(e, true)
 		ref, ok := names[e.CampaignID]
 		if !ok {
@@ -151,10 +152,10 @@ type prefKind struct {
 	On    bool   `json:"on"`
 }
 
-func viewPrefs(p mail.Prefs) prefsView {
+func viewPrefs(l i18n.Lang, p mail.Prefs) prefsView {
 	out := prefsView{AllOff: p.AllOff, Kinds: []prefKind{}}
 	for _, ch := range mail.Choices {
-		out.Kinds = append(out.Kinds, prefKind{string(ch.Kind), ch.Label, !slices.Contains(p.Off, ch.Kind)})
+		out.Kinds = append(out.Kinds, prefKind{string(ch.Kind), l.T(ch.Label), !slices.Contains(p.Off, ch.Kind)})
 	}
 	return out
 }
@@ -166,7 +167,7 @@ func (a *API) myPrefs(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(err))
 		return
 	}
-	c.JSON(http.StatusOK, viewPrefs(p))
+	c.JSON(http.StatusOK, viewPrefs(httpx.Lang(c), p))
 }
 
 // putPrefs sets which emails the entrant gets: {"off": [kinds], "all_off":
@@ -207,7 +208,7 @@ func (a *API) putPrefs(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(err))
 		return
 	}
-	c.JSON(http.StatusOK, viewPrefs(p))
+	c.JSON(http.StatusOK, viewPrefs(httpx.Lang(c), p))
 }
 
 type perkView struct {

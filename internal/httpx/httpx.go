@@ -75,10 +75,14 @@ func Fail(c *gin.Context, log *slog.Logger, err error) {
 	if he.Status >= 500 {
 		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "code", he.Code, "err", he.Err)
 	}
+	msg := he.Message
+	if _, ok := c.Get(langKey); ok { // only where a module asked for languages
+		msg = localize(Lang(c), he)
+	}
 	if he.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(he.RetryAfter.Round(time.Second).Seconds())))
 	}
-	c.AbortWithStatusJSON(he.Status, body{payload{he.Code, he.Message, he.Fields}})
+	c.AbortWithStatusJSON(he.Status, body{payload{he.Code, msg, he.Fields}})
 }
 
 // Logger logs one line per request.
