@@ -54,7 +54,7 @@ func (a *API) requestLink(c *gin.Context) {
 		return
 	}
 	a.countLink(c, in.Next)
-	c.JSON(http.StatusAccepted, gin.H{"status": "sent", "message": "Check your email for a sign-in link. It works once and expires in " + humanWait(a.Auth.LinkTTL) + "."})
+	c.JSON(http.StatusAccepted, gin.H{"status": "sent", "message": httpx.Lang(c).T("Check your email for a sign-in link. It works once and expires in %s.", humanWait(a.Auth.LinkTTL))})
 }
 
 func (a *API) logout(c *gin.Context) {
