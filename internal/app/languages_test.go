@@ -81,7 +81,9 @@ func TestSpanishCampaign(t *testing.T) {
 	// An API refusal: the campaign's language, the same code.
 	c := e.signIn("ana@example.com")
 	refuse := func(slug, acceptLang string) (int, string, string) {
-		var out struct{ Error struct{ Code, Message string } }
+		var out struct {
+			Error struct{ Code, Message string }
+		}
 		req := e.jsonReq("POST", "/api/campaigns/"+slug+"/drafts", map[string]any{"title": "Mi truco", "media_release": true})
 		req.Header.Set("Accept-Language", acceptLang)
 		res := e.doWith(c, req, &out)
@@ -94,7 +96,9 @@ func TestSpanishCampaign(t *testing.T) {
 		t.Errorf("English campaign's refusal: %d %s %q", st, code, msg)
 	}
 	// A route of no campaign follows Accept-Language.
-	var out struct{ Error struct{ Code, Message string } }
+	var out struct {
+		Error struct{ Code, Message string }
+	}
 	req := e.jsonReq("GET", "/api/me", nil)
 	req.Header.Set("Accept-Language", "es")
 	if res := e.do(req, &out); res.StatusCode != http.StatusUnauthorized || out.Error.Message != i18n.ES.T("Sign in with your email to continue.") || out.Error.Message == "Sign in with your email to continue." {

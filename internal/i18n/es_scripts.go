@@ -96,3 +96,11 @@ var esScripts = map[string]string{
 	"Thank you. The campaign team will look at this entry.":                                               "Gracias. El equipo de la campaña revisará esta participación.",
 	"We emailed a link to %s. Open it and confirm to delete your account; until then nothing is deleted.": "Hemos enviado un enlace a %s. Ábrelo y confirma para borrar tu cuenta; hasta entonces no se borra nada.",
 }
+
+// esVotes are why votes are held, as the vote button says it.
+var esVotes = map[string]string{
+	"many new browsers voted from one network within an hour":            "votaron muchos navegadores nuevos desde una misma red en menos de una hora",
+	"several browsers voted from one network without watching any video": "varios navegadores votaron desde una misma red sin ver ningún vídeo",
+	"votes from one network arrived at machine-regular intervals":        "los votos de una misma red llegaron a intervalos regulares, como de una máquina",
+	"the browser said it was run by automation software":                 "el navegador indicó que lo controlaba un programa de automatización",
+}
