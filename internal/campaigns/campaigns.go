@@ -178,9 +178,7 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	if c.RulesVersion == "" {
 		c.RulesVersion = "1"
 	}
-	if strings.TrimSpace(c.MediaReleaseText) == "" {
-		c.MediaReleaseText = DefaultMediaRelease
-	}
+	c.MediaReleaseText = mediaRelease(c.MediaReleaseText, c.Lang())
 	if c.ModerationMode == "" {
 		c.ModerationMode = "review_all"
 	}
@@ -287,7 +285,7 @@ var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 // DefaultMediaRelease is the media release an entrant accepts when the
 // campaign does not write its own.
-const DefaultMediaRelease = "I own this video or have permission to share it, and I allow the campaign to show it publicly in the gallery and on the brand's channels."
+var DefaultMediaRelease = i18n.Mark("I own this video or have permission to share it, and I allow the campaign to show it publicly in the gallery and on the brand's channels.")
 
 // Store keeps campaigns.
 type Store interface {

@@ -41,3 +41,19 @@ func (c Campaign) OwnMessages() messages.Set {
 func (c Campaign) Template(stage messages.Stage) messages.Template {
 	return c.OwnMessages().In(c.Lang(), stage)
 }
+
+// mediaRelease is the campaign's media release text: its own, or the
+// default in its language (also when the text is the default in another
+// language, as after the campaign's language changed).
+func mediaRelease(text string, l i18n.Lang) string {
+	text = strings.TrimSpace(text)
+	for _, other := range i18n.Langs {
+		if text == other.T(DefaultMediaRelease) {
+			text = ""
+		}
+	}
+	if text == "" {
+		return l.T(DefaultMediaRelease)
+	}
+	return text
+}

@@ -1,6 +1,7 @@
 package campaigns_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tryout/tryout/internal/campaigns"
@@ -43,5 +44,22 @@ func TestTemplatePerLanguage(t *testing.T) {
 	}
 	if got := c.Template(messages.Received).Subject; got != messages.DefaultsIn(i18n.ES)[messages.Received].Subject {
 		t.Errorf("es other stage: %q", got)
+	}
+}
+
+func TestMediaReleaseDefaultPerLanguage(t *testing.T) {
+	c := valid()
+	c.MediaReleaseText = ""
+	c.Language = i18n.ES
+	if err := c.Validate(1 << 30); err != nil || !strings.HasPrefix(c.MediaReleaseText, "Este vídeo es mío") {
+		t.Fatalf("Spanish default: %v %q", err, c.MediaReleaseText)
+	}
+	c.Language = i18n.EN // switched back: the English default, not the Spanish one
+	if err := c.Validate(1 << 30); err != nil || c.MediaReleaseText != campaigns.DefaultMediaRelease {
+		t.Fatalf("back to English: %v %q", err, c.MediaReleaseText)
+	}
+	c.MediaReleaseText, c.Language = "Mine, my words", i18n.ES
+	if err := c.Validate(1 << 30); err != nil || c.MediaReleaseText != "Mine, my words" {
+		t.Fatalf("own words changed: %q", c.MediaReleaseText)
 	}
 }
