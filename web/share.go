@@ -122,6 +122,9 @@ func (w *Web) embedEntry(c *gin.Context) {
 		w.failFramed(c, err)
 		return
 	}
+	if cp, err := w.Campaigns.Get(c, e.CampaignID); err == nil {
+		c.Set(langKey, cp.Lang()) // the player speaks its campaign's language
+	}
 	c.Header("Cache-Control", "public, no-cache")
 	w.renderFramed(c, http.StatusOK, "embed_entry.html", "embed", w.embedAncestors(),
 		map[string]any{"E": e, "Playback": api.NewPlayback(e, false), "URL": w.PublicURL + "/e/" + e.ID})
