@@ -49,7 +49,7 @@ func (a *API) requestLink(c *gin.Context) {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
-	if err := a.Notify.LoginLink(c, email, token, int(a.Auth.LinkTTL.Minutes())); err != nil {
+	if err := a.Notify.LoginLink(c, httpx.Lang(c), email, token, int(a.Auth.LinkTTL.Minutes())); err != nil {
 		httpx.Fail(c, a.Log, err)
 		return
 	}

@@ -105,6 +105,17 @@ func TestSpanishCampaign(t *testing.T) {
 		t.Errorf("/api/me signed out, in Spanish: %d %+v", res.StatusCode, out.Error)
 	}
 
+	// The sign-in link asked for from a Spanish page: answer and email in Spanish.
+	var sent struct{ Message string }
+	req = e.jsonReq("POST", "/api/auth/link", map[string]any{"email": "lucia@example.com", "next": "/c/fiesta"})
+	req.Header.Set("Accept-Language", "es")
+	if res := e.do(req, &sent); res.StatusCode != http.StatusAccepted || !strings.HasPrefix(sent.Message, "Revisa tu correo") {
+		t.Errorf("sign-in link answer: %d %q", res.StatusCode, sent.Message)
+	}
+	if m := e.smtp.WaitFor(t, "lucia@example.com", "Tu enlace para entrar en Tryout"); !strings.Contains(m.Body, "Usa este enlace para entrar en Tryout:") {
+		t.Errorf("Spanish sign-in email: %s", m.Body)
+	}
+
 	// A lifecycle email: the Spanish default, over SMTP.
 	en := e.liveEntry(t, "fiesta", "Salto Mortal", "")
 	if err := e.app.Notify.Decision(ctx, en, ""); err != nil {

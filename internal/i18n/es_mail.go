@@ -3,6 +3,10 @@ package i18n
 // esMail are the parts of messages to entrants that Tryout writes itself
 // (merge field values, the call to action, the milestone digest).
 var esMail = map[string]string{
+	"Hello,":                              "Hola:",
+	"Use this link to sign in to Tryout:": "Usa este enlace para entrar en Tryout:",
+	"It works once and expires in %d minutes. If you did not ask for it, ignore this email.": "Funciona una vez y caduca en %d minutos. Si no lo has pedido, ignora este correo.",
+	"Your Tryout sign-in link":    "Tu enlace para entrar en Tryout",
 	"there":                       "participante",
 	"Open":                        "Abrir",
 	"Read it and reply on Tryout": "Léelo y responde en Tryout",

@@ -62,18 +62,19 @@ func (n *Notifier) send(ctx context.Context, m mail.Message) error {
 	return err
 }
 
-// LoginLink sends a sign-in link. It is transactional: always sent.
-func (n *Notifier) LoginLink(ctx context.Context, email, token string, ttlMinutes int) error {
+// LoginLink sends a sign-in link in a language (the page's it was asked
+// from). It is transactional: always sent.
+func (n *Notifier) LoginLink(ctx context.Context, l i18n.Lang, email, token string, ttlMinutes int) error {
 	link := n.PublicURL + "/auth/callback?token=" + token
 	text := strings.Join([]string{
-		"Hello,",
+		l.T("Hello,"),
 		"",
-		"Use this link to sign in to Tryout:",
+		l.T("Use this link to sign in to Tryout:"),
 		link,
 		"",
-		fmt.Sprintf("It works once and expires in %d minutes. If you did not ask for it, ignore this email.", ttlMinutes),
+		l.T("It works once and expires in %d minutes. If you did not ask for it, ignore this email.", ttlMinutes),
 	}, "\n")
-	_, err := n.Mailer.Send(ctx, mail.Message{Kind: mail.KindLoginLink, To: email, Subject: "Your Tryout sign-in link", Text: text, Link: link})
+	_, err := n.Mailer.Send(ctx, mail.Message{Kind: mail.KindLoginLink, To: email, Subject: l.T("Your Tryout sign-in link"), Text: text, Link: link})
 	return err
 }
 
