@@ -54,7 +54,7 @@ func (a *API) myEntries(c *gin.Context) {
 		v.Campaign = &ref
 		out = append(out, v)
 	}
-	a.underReview(c, list, out)
+	a.underReview(c, httpx.Lang(c), list, out)
 	c.JSON(http.StatusOK, gin.H{"entries": out})
 }
 

@@ -64,7 +64,7 @@ func (w *Web) entry(c *gin.Context) {
 	}
 	if e.OwnedBy(me) && w.HeldVotes != nil && (e.Status == entries.Live || e.Status == entries.Removed) {
 		if h, err := w.HeldVotes(c, e.CampaignID, e.ID); err == nil {
-			data["UnderReview"] = api.NewReviewView(h)
+			data["UnderReview"] = api.NewReviewView(cp.Lang(), h)
 		}
 	}
 	if e.Status == entries.Live && !e.OwnedBy(me) {

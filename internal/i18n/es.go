@@ -3,7 +3,7 @@ package i18n
 // es is the Spanish catalogue: the English text (the key) to its Spanish.
 // Split by area (es_*.go) and joined here. Written in neutral Spanish
 // (tú, as contests speak to entrants).
-var es = join(esProblems, esStatus, esMail, esPages, esAPI, esScripts, esVotes)
+var es = join(esProblems, esStatus, esMail, esPages, esAPI, esScripts, esVotes, esHeld)
 
 func join(parts ...map[string]string) map[string]string {
 	out := map[string]string{}

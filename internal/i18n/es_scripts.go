@@ -104,3 +104,12 @@ var esVotes = map[string]string{
 	"votes from one network arrived at machine-regular intervals":        "los votos de una misma red llegaron a intervalos regulares, como de una máquina",
 	"the browser said it was run by automation software":                 "el navegador indicó que lo controlaba un programa de automatización",
 }
+
+// esHeld is the note beside an entry's held votes.
+var esHeld = map[string]string{
+	"of how they were cast": "de cómo se emitieron",
+	"Our automatic checks held it because %s. It is saved, but not in your public total: it counts if the campaign team clears it.":                                                        "Nuestras comprobaciones automáticas lo retuvieron porque %s. Está guardado, pero no en tu total público: contará si el equipo de la campaña lo valida.",
+	"Our automatic checks held them because %s. They are saved, but not in your public total: they count if the campaign team clears them.":                                                "Nuestras comprobaciones automáticas los retuvieron porque %s. Están guardados, pero no en tu total público: contarán si el equipo de la campaña los valida.",
+	"Our automatic checks held it because %s. It is saved, but not in your public total yet: it counts by itself once the pattern stops, or when the campaign team clears it.":             "Nuestras comprobaciones automáticas lo retuvieron porque %s. Está guardado, pero aún no en tu total público: contará por sí solo cuando el patrón se detenga, o cuando el equipo de la campaña lo valide.",
+	"Our automatic checks held them because %s. They are saved, but not in your public total yet: they count by themselves once the pattern stops, or when the campaign team clears them.": "Nuestras comprobaciones automáticas los retuvieron porque %s. Están guardados, pero aún no en tu total público: contarán por sí solos cuando el patrón se detenga, o cuando el equipo de la campaña los valide.",
+}
