@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
 	"github.com/tryout/tryout/internal/votes"
@@ -216,6 +217,7 @@ func parseCampaignForm(c *gin.Context, base campaigns.Campaign) (campaigns.Campa
 	cp.SelfVote, cp.HideTotals = c.PostForm("self_vote") == "true", c.PostForm("hide_totals") == "true"
 	parseRightsFields(c, &cp, num)
 	cp.TimeZone = str("time_zone")
+	cp.Language = i18n.Lang(str("language"))
 	if c.PostForm("vote_checks_shown") == "1" { // a form that shows the checks (unticked boxes are not sent)
 		cp.VoteChecksOff = checksOff(c.PostFormArray("vote_check"))
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
 )
@@ -46,6 +47,7 @@ type campaignInput struct {
 	PerksText            string    `json:"perks_text"`
 	BrandColor           string    `json:"brand_color"`
 	BrandName            string    `json:"brand_name"`
+	Language             string    `json:"language"`
 	rightsInput
 }
 
@@ -61,7 +63,7 @@ func newCampaignView(c campaigns.Campaign) campaignView {
 		c.MaxEntriesPerEntrant, c.MinAge, c.RulesVersion, c.RulesText, c.MediaReleaseText,
 		c.ModerationMode, c.BlockedWords, c.MinDurationSeconds, c.ReportThreshold,
 		c.ReasonTemplates, c.VotingOpensAt, c.VotingClosesAt, c.VoteFrequency, c.VoteScope, c.VotesPerPeriod, c.VoterIdentity,
-		c.SelfVote, c.HideTotals, c.TimeZone, nonNil(c.VoteChecksOff), c.PerksText, c.BrandColor, c.BrandName, rightsInputOf(c)}, c.CreatedBy, c.CreatedAt}
+		c.SelfVote, c.HideTotals, c.TimeZone, nonNil(c.VoteChecksOff), c.PerksText, c.BrandColor, c.BrandName, string(c.Lang()), rightsInputOf(c)}, c.CreatedBy, c.CreatedAt}
 }
 
 func (a *Admin) createCampaign(c *gin.Context) {
@@ -80,7 +82,7 @@ func (a *Admin) createCampaign(c *gin.Context) {
 		ModerationMode: in.ModerationMode, BlockedWords: in.BlockedWords, MinDurationSeconds: in.MinDurationSeconds, ReportThreshold: in.ReportThreshold,
 		ReasonTemplates: in.ReasonTemplates, VotingOpensAt: in.VotingOpensAt, VotingClosesAt: in.VotingClosesAt, PerksText: in.PerksText, BrandColor: in.BrandColor, BrandName: in.BrandName,
 		VoteFrequency: in.VoteFrequency, VoteScope: in.VoteScope, VotesPerPeriod: in.VotesPerPeriod, VoterIdentity: in.VoterIdentity,
-		SelfVote: in.SelfVote, HideTotals: in.HideTotals, TimeZone: in.TimeZone, VoteChecksOff: in.VoteChecksOff,
+		SelfVote: in.SelfVote, HideTotals: in.HideTotals, TimeZone: in.TimeZone, VoteChecksOff: in.VoteChecksOff, Language: i18n.Lang(in.Language),
 		CreatedBy: u.ID, CreatedAt: a.Now(),
 	}
 	in.rightsInput.apply(&cp)

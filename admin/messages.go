@@ -48,7 +48,7 @@ func (a *Admin) messagesPage(c *gin.Context) {
 		return
 	}
 	stage := stageParam(c)
-	a.showMessages(c, http.StatusOK, cp, stage, cp.Messages.For(stage), "")
+	a.showMessages(c, http.StatusOK, cp, stage, cp.Template(stage), "")
 }
 
 func (a *Admin) showMessages(c *gin.Context, status int, cp campaigns.Campaign, stage messages.Stage, t messages.Template, problem string) {
@@ -61,10 +61,10 @@ func (a *Admin) showMessages(c *gin.Context, status int, cp campaigns.Campaign, 
 	for i, m := range ms {
 		parts[i] = strconv.Itoa(m)
 	}
-	_, own := cp.Messages[stage]
+	_, own := cp.OwnMessages()[stage]
 	a.render(c, status, "messages.html", map[string]any{
 		"Campaign": cp, "Stages": messages.Stages, "Stage": stage, "Template": t, "Own": own, "Fields": messages.Fields,
-		"Preview": preview, "Problem": problem, "Milestones": strings.Join(parts, ", "), "Done": c.Query("done"),
+		"Preview": preview, "Problem": problem, "Language": cp.Lang().Name(), "Milestones": strings.Join(parts, ", "), "Done": c.Query("done"),
 	})
 }
 
@@ -85,7 +85,7 @@ func (a *Admin) saveMessage(c *gin.Context) {
 		return
 	}
 	set := messages.Set{}
-	for k, v := range cp.Messages {
+	for k, v := range cp.OwnMessages() {
 		set[k] = v
 	}
 	if c.PostForm("reset") == "1" {
@@ -97,7 +97,7 @@ func (a *Admin) saveMessage(c *gin.Context) {
 		}
 		set[stage] = t
 	}
-	if err := a.Campaigns.SetMessages(c, cp.ID, set, milestones); err != nil {
+	if err := a.Campaigns.SetMessages(c, cp.ID, cp.Lang(), set, milestones); err != nil {
 		a.fail(c, err)
 		return
 	}

@@ -74,7 +74,7 @@ type API struct {
 // changes state checks the request came from this site.
 func (a *API) Routes(r *gin.RouterGroup) {
 	short := httpx.Deadlines(30*time.Second, 60*time.Second)
-	r.Use(a.Sessions.Load, a.attribution)
+	r.Use(a.language, a.Sessions.Load, a.attribution)
 	r.GET("/campaigns", short, a.listCampaigns)
 	r.GET("/campaigns/:slug", short, a.getCampaign)
 	r.GET("/entries/:id", short, a.getEntry)
@@ -113,8 +113,17 @@ func (a *API) Routes(r *gin.RouterGroup) {
 	me.POST("/entries/:id/appeal", short, a.sameOrigin, a.appeal)
 }
 
-// translate maps domain errors to the error shape.
+// translate maps domain errors to the error shape, keeping the domain
+// error as the cause (its text for people is translated when written).
 func translate(err error) error {
+	out := translateDomain(err)
+	if he, ok := out.(*httpx.Error); ok && he.Err == nil && he != err {
+		he.Err = err
+	}
+	return out
+}
+
+func translateDomain(err error) error {
 	if e := translateRights(err); e != nil {
 		return e
 	}

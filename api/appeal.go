@@ -26,7 +26,7 @@ func (a *API) appeal(c *gin.Context) {
 		httpx.Fail(c, a.Log, translateAppeal(err))
 		return
 	}
-	v := NewEntryView(e)
+	v := NewEntryView(e).In(httpx.Lang(c))
 	v.Playback = present.NewPlayback(e, true)
 	c.JSON(http.StatusOK, v)
 }

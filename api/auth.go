@@ -49,12 +49,12 @@ func (a *API) requestLink(c *gin.Context) {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
-	if err := a.Notify.LoginLink(c, email, token, int(a.Auth.LinkTTL.Minutes())); err != nil {
+	if err := a.Notify.LoginLink(c, httpx.Lang(c), email, token, int(a.Auth.LinkTTL.Minutes())); err != nil {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
 	a.countLink(c, in.Next)
-	c.JSON(http.StatusAccepted, gin.H{"status": "sent", "message": "Check your email for a sign-in link. It works once and expires in " + humanWait(a.Auth.LinkTTL) + "."})
+	c.JSON(http.StatusAccepted, gin.H{"status": "sent", "message": httpx.Lang(c).T("Check your email for a sign-in link. It works once and expires in %s.", humanWait(a.Auth.LinkTTL))})
 }
 
 func (a *API) logout(c *gin.Context) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/intake"
 	"github.com/tryout/tryout/internal/present"
@@ -79,6 +80,12 @@ type MediaView struct {
 	AudioCodec      string  `json:"audio_codec,omitempty"`
 }
 
+// In is the view with its status words in l.
+func (v EntryView) In(l i18n.Lang) EntryView {
+	v.StatusLabel, v.Meaning, v.NextStep = l.T(v.StatusLabel), l.T(v.Meaning), l.T(v.NextStep)
+	return v
+}
+
 // NewEntryView builds the public view of an entry.
 func NewEntryView(e entries.Entry) EntryView {
 	meaning, next := e.Explain()
@@ -121,7 +128,7 @@ func (a *API) getEntry(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
 		return
 	}
-	v := NewEntryView(e)
+	v := NewEntryView(e).In(httpx.Lang(c))
 	v.Playback = present.NewPlayback(e, e.OwnedBy(entrantID(c)))
 	c.JSON(http.StatusOK, v)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/outreach"
 	"github.com/tryout/tryout/internal/present"
@@ -42,7 +43,7 @@ func (a *API) myEntries(c *gin.Context) {
 	out := make([]EntryView, 0, len(list))
 	names := map[string]CampaignRef{}
 	for _, e := range list {
-		v := NewEntryView(e)
+		v := NewEntryView(e).In(httpx.Lang(c))
 		v.Playback = present.NewPlayback(e, true)
 		ref, ok := names[e.CampaignID]
 		if !ok {
@@ -54,7 +55,7 @@ func (a *API) myEntries(c *gin.Context) {
 		v.Campaign = &ref
 		out = append(out, v)
 	}
-	a.underReview(c, list, out)
+	a.underReview(c, httpx.Lang(c), list, out)
 	c.JSON(http.StatusOK, gin.H{"entries": out})
 }
 
@@ -152,10 +153,10 @@ type prefKind struct {
 	On    bool   `json:"on"`
 }
 
-func viewPrefs(p mail.Prefs) prefsView {
+func viewPrefs(l i18n.Lang, p mail.Prefs) prefsView {
 	out := prefsView{AllOff: p.AllOff, Kinds: []prefKind{}}
 	for _, ch := range mail.Choices {
-		out.Kinds = append(out.Kinds, prefKind{string(ch.Kind), ch.Label, !slices.Contains(p.Off, ch.Kind)})
+		out.Kinds = append(out.Kinds, prefKind{string(ch.Kind), l.T(ch.Label), !slices.Contains(p.Off, ch.Kind)})
 	}
 	return out
 }
@@ -167,7 +168,7 @@ func (a *API) myPrefs(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(err))
 		return
 	}
-	c.JSON(http.StatusOK, viewPrefs(p))
+	c.JSON(http.StatusOK, viewPrefs(httpx.Lang(c), p))
 }
 
 // putPrefs sets which emails the entrant gets: {"off": [kinds], "all_off":
@@ -208,7 +209,7 @@ func (a *API) putPrefs(c *gin.Context) {
 		httpx.Fail(c, a.Log, translate(err))
 		return
 	}
-	c.JSON(http.StatusOK, viewPrefs(p))
+	c.JSON(http.StatusOK, viewPrefs(httpx.Lang(c), p))
 }
 
 type perkView struct {

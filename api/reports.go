@@ -57,6 +57,6 @@ func (a *API) reportEntry(c *gin.Context) {
 	case err != nil:
 		httpx.Fail(c, a.Log, err)
 	default:
-		c.JSON(http.StatusAccepted, gin.H{"received": true, "message": "Thank you. The campaign team will look at this entry."})
+		c.JSON(http.StatusAccepted, gin.H{"received": true, "message": httpx.Lang(c).T("Thank you. The campaign team will look at this entry.")})
 	}
 }

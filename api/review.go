@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/present"
 	"github.com/tryout/tryout/internal/votes"
 )
@@ -11,7 +12,7 @@ import (
 // underReview fills in the held votes of the entrant's live entries
 // (views[i] is list[i]'s view). A failure leaves them out: the list still
 // shows.
-func (a *API) underReview(ctx context.Context, list []entries.Entry, views []EntryView) {
+func (a *API) underReview(ctx context.Context, l i18n.Lang, list []entries.Entry, views []EntryView) {
 	if a.Voting.Service == nil || a.Voting.Service.Gate == nil {
 		return
 	}
@@ -33,6 +34,6 @@ func (a *API) underReview(ctx context.Context, list []entries.Entry, views []Ent
 		}
 	}
 	for i := range views {
-		views[i].UnderReview = present.NewReviewView(held[views[i].ID])
+		views[i].UnderReview = present.NewReviewView(l, held[views[i].ID])
 	}
 }

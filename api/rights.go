@@ -70,7 +70,7 @@ func (a *API) requestDeletion(c *gin.Context) {
 		httpx.Fail(c, a.Log, err)
 		return
 	}
-	c.JSON(http.StatusAccepted, gin.H{"message": "We emailed a link to " + who.Email + ". Open it and confirm to delete your account; until then nothing is deleted."})
+	c.JSON(http.StatusAccepted, gin.H{"message": httpx.Lang(c).T("We emailed a link to %s. Open it and confirm to delete your account; until then nothing is deleted.", who.Email)})
 }
 
 // allow applies a per-entrant limit; false means the request was refused.

@@ -91,7 +91,7 @@ func (a *API) vote(c *gin.Context) {
 	}
 	out := voteView{Counted: cast.Held == 0, Held: cast.Held != 0, Remaining: cast.Remaining}
 	for _, name := range cast.Held.Names() {
-		out.Because = append(out.Because, votes.Plain(name))
+		out.Because = append(out.Because, httpx.Lang(c).T(votes.Plain(name)))
 	}
 	if !cast.NextAt.IsZero() {
 		out.NextAt = &cast.NextAt

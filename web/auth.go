@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/entrants"
+	"github.com/tryout/tryout/internal/i18n"
 )
 
 // signin shows the email form (used when a page needs a session).
@@ -25,19 +26,19 @@ func (w *Web) confirmSignin(c *gin.Context) {
 // redeem checks the link, starts the session and goes where the link said.
 func (w *Web) redeem(c *gin.Context) {
 	if !w.Sessions.SameOrigin(c.Request) {
-		w.render(c, http.StatusForbidden, "signin.html", map[string]any{"Error": "This sign-in was sent from another site and was refused. Ask for a new link.", "Next": ""})
+		w.render(c, http.StatusForbidden, "signin.html", map[string]any{"Error": i18n.Mark("This sign-in was sent from another site and was refused. Ask for a new link."), "Next": ""})
 		return
 	}
 	who, next, err := w.Auth.Redeem(c, c.PostForm("token"), w.Now())
 	if err != nil {
-		msg := "We could not sign you in just now. Please try again."
+		msg := i18n.Mark("We could not sign you in just now. Please try again.")
 		switch {
 		case errors.Is(err, entrants.ErrLinkExpired):
-			msg = "This sign-in link has expired. Ask for a new one below."
+			msg = i18n.Mark("This sign-in link has expired. Ask for a new one below.")
 		case errors.Is(err, entrants.ErrLinkUsed):
-			msg = "This sign-in link was already used. Each link works once: ask for a new one below."
+			msg = i18n.Mark("This sign-in link was already used. Each link works once: ask for a new one below.")
 		case errors.Is(err, entrants.ErrLinkInvalid):
-			msg = "This sign-in link is not valid. Ask for a new one below."
+			msg = i18n.Mark("This sign-in link is not valid. Ask for a new one below.")
 		default:
 			w.Log.Error("web: redeem sign-in link", "err", err)
 		}

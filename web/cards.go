@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tryout/tryout/internal/gallery"
+	"github.com/tryout/tryout/internal/i18n"
 )
 
 // cardsHTML writes a grid of entry cards. The gallery's hottest fragment
@@ -17,7 +18,7 @@ import (
 // half the gallery's CPU); every value is escaped here with html.EscapeString
 // and every URL is built from an entry id, which ids.Valid restricts to
 // letters, digits and underscore.
-func cardsHTML(cards []gallery.Card, hideVotes bool) template.HTML {
+func cardsHTML(l i18n.Lang, cards []gallery.Card, hideVotes bool) template.HTML {
 	var b strings.Builder
 	b.Grow(400 * len(cards))
 	b.WriteString(`<ul class="cards">`)
@@ -41,9 +42,9 @@ func cardsHTML(cards []gallery.Card, hideVotes bool) template.HTML {
 			b.WriteString(`</span> · `)
 		}
 		d := int(c.DurationSeconds + 0.5)
-		b.WriteString(strconv.Itoa(d/60) + ":" + pad2(d%60) + " · " + countedText(c.Views, "view", "views"))
+		b.WriteString(strconv.Itoa(d/60) + ":" + pad2(d%60) + " · " + countedText(c.Views, l.T("view"), l.T("views")))
 		if !hideVotes {
-			b.WriteString(" · " + countedText(c.Votes, "vote", "votes"))
+			b.WriteString(" · " + countedText(c.Votes, l.T("vote"), l.T("votes")))
 		}
 		b.WriteString("</span>\n</li>")
 	}

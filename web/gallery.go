@@ -18,6 +18,7 @@ import (
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/judging"
 )
@@ -95,7 +96,7 @@ func (w *Web) galleryPage(c *gin.Context) {
 		return
 	}
 	hdr := nav(c) // the header differs signed in and out: part of the keys
-	key := strings.Join([]string{cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, q.Cursor, strconv.FormatUint(q.Seed, 10), strconv.FormatBool(hidden), strconv.FormatBool(hdr.SignedIn)}, "\x00")
+	key := strings.Join([]string{cp.ID, string(cp.Lang()), strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, q.Cursor, strconv.FormatUint(q.Seed, 10), strconv.FormatBool(hidden), strconv.FormatBool(hdr.SignedIn)}, "\x00")
 	if p, ok := w.Pages.get(key, w.Now()); ok {
 		w.send(c, http.StatusOK, "'none'", p)
 		return
@@ -126,11 +127,11 @@ func (w *Web) galleryPage(c *gin.Context) {
 	for _, o := range []struct {
 		o     gallery.Order
 		label string
-	}{{gallery.Shuffle, "Discover"}, {gallery.Top, "Top"}, {gallery.Newest, "Newest"}} {
+	}{{gallery.Shuffle, i18n.Mark("Discover")}, {gallery.Top, i18n.Mark("Top")}, {gallery.Newest, i18n.Mark("Newest")}} {
 		if o.o == gallery.Top && hidden {
 			continue
 		}
-		tabs = append(tabs, sortTab{o.label, link(o.o, ""), o.o == q.Order && q.Search == ""})
+		tabs = append(tabs, sortTab{cp.Lang().T(o.label), link(o.o, ""), o.o == q.Order && q.Search == ""})
 	}
 	next := ""
 	if page.Next != "" {
@@ -139,19 +140,19 @@ func (w *Web) galleryPage(c *gin.Context) {
 	// The page around the cards is the same for every visitor of this
 	// order (whatever their seed): render it once per version and moment,
 	// and write only the cards per request.
-	frameKey := strings.Join([]string{"frame", cp.ID, strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, strconv.FormatBool(q.Cursor == ""), strconv.FormatBool(hidden), strconv.FormatBool(hdr.SignedIn)}, "\x00")
+	frameKey := strings.Join([]string{"frame", cp.ID, string(cp.Lang()), strconv.FormatInt(st.Version, 10), string(q.Order), q.Search, strconv.FormatBool(q.Cursor == ""), strconv.FormatBool(hidden), strconv.FormatBool(hdr.SignedIn)}, "\x00")
 	frame, ok := w.Pages.get(frameKey, w.Now())
 	if !ok {
-		if frame, err = w.build("gallery.html", "layout", map[string]any{"C": cp, "Page": page, "Tabs": tabs, "Search": q.Search,
+		if frame, err = w.build(cp.Lang(), "gallery.html", "layout", map[string]any{"C": cp, "Page": page, "Tabs": tabs, "Search": q.Search,
 			"Voting": w.votingState(cp), "Body": template.HTML(bodyMarker), "Nav": hdr,
-			"Meta": w.campaignMeta(cp, "/c/"+cp.Slug+"/gallery", "Watch the entries: "+cp.Name)}); err != nil {
+			"Meta": w.campaignMeta(cp, "/c/"+cp.Slug+"/gallery", cp.Lang().T("Watch the entries: %s", cp.Name))}); err != nil {
 			w.fail(c, err)
 			return
 		}
 		frame.expires = w.Now().Add(w.Pages.ttl())
 		w.Pages.put(frameKey, frame)
 	}
-	p := fill(frame.body, galleryBody(cp.Slug, page, q, next, hidden))
+	p := fill(frame.body, galleryBody(cp.Lang(), cp.Slug, page, q, next, hidden))
 	p.expires = w.Now().Add(w.Pages.ttl())
 	w.Pages.put(key, p)
 	w.send(c, http.StatusOK, "'none'", p)
@@ -219,7 +220,7 @@ func (w *Web) winners(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, no-cache")
 	w.render(c, http.StatusOK, "winners.html", map[string]any{"C": cp, "Winners": list, "Voting": w.votingState(cp), "Draws": draws, "Method": judging.Method,
-		"Meta": w.campaignMeta(cp, "/c/"+cp.Slug+"/winners", "The winners of "+cp.Name)})
+		"Meta": w.campaignMeta(cp, "/c/"+cp.Slug+"/winners", cp.Lang().T("The winners of %s", cp.Name))})
 }
 
 func (w *Web) winnersOf(c *gin.Context, cp campaigns.Campaign) ([]winnerView, error) {
@@ -300,18 +301,19 @@ func fill(frame []byte, body string) cachedPage {
 
 // galleryBody is the per-request part of a gallery page: the cards, or
 // why there are none, and the link to the next page.
-func galleryBody(slug string, page gallery.Page, q gallery.Query, next string, hideVotes bool) string {
+func galleryBody(l i18n.Lang, slug string, page gallery.Page, q gallery.Query, next string, hideVotes bool) string {
 	var b strings.Builder
 	switch {
 	case len(page.Cards) > 0:
-		b.WriteString(string(cardsHTML(page.Cards, hideVotes)))
+		b.WriteString(string(cardsHTML(l, page.Cards, hideVotes)))
 	case q.Search != "":
-		b.WriteString(`<p class="notice">Nothing matches. Try part of a title or a first name.</p>`)
+		b.WriteString(`<p class="notice">` + html.EscapeString(l.T("Nothing matches. Try part of a title or a first name.")) + `</p>`)
 	case q.Cursor == "":
-		b.WriteString(`<p class="notice">No entries are live yet. Be the first: <a href="/c/` + html.EscapeString(slug) + `">enter the campaign</a>.</p>`)
+		b.WriteString(`<p class="notice">` + html.EscapeString(l.T("No entries are live yet. Be the first:")) + ` <a href="/c/` + html.EscapeString(slug) + `">` +
+			html.EscapeString(l.T("enter the campaign")) + `</a>.</p>`)
 	}
 	if next != "" {
-		b.WriteString("\n" + `<p><a class="button" id="more" href="` + html.EscapeString(next) + `" rel="next">More entries</a></p>`)
+		b.WriteString("\n" + `<p><a class="button" id="more" href="` + html.EscapeString(next) + `" rel="next">` + html.EscapeString(l.T("More entries")) + `</a></p>`)
 	}
 	return b.String()
 }

@@ -43,16 +43,16 @@ func (w *Web) campaignMeta(cp campaigns.Campaign, path, title string) *shareMeta
 	u := w.PublicURL + path
 	desc := summary(cp.Description, 200)
 	if desc == "" {
-		desc = "A video contest by " + sharecard.Brand(cp) + ": watch the entries, vote, and enter your own."
+		desc = cp.Lang().T("A video contest by %s: watch the entries, vote, and enter your own.", sharecard.Brand(cp))
 	}
 	return &shareMeta{Type: "website", SiteName: sharecard.Brand(cp), Title: title, Description: desc, URL: u,
 		Image:     w.PublicURL + "/c/" + cp.Slug + "/card.png?v=" + sharecard.CampaignVersion(cp),
-		ImageType: "image/png", ImageAlt: cp.Name + ", a video contest by " + sharecard.Brand(cp),
+		ImageType: "image/png", ImageAlt: cp.Lang().T("%s, a video contest by %s", cp.Name, sharecard.Brand(cp)),
 		OEmbed: w.PublicURL + "/oembed?format=json&url=" + url.QueryEscape(u)}
 }
 
 func (w *Web) leaderboardMeta(cp campaigns.Campaign) *shareMeta {
-	return w.campaignMeta(cp, "/c/"+cp.Slug+"/leaderboard", "Leaderboard: "+cp.Name)
+	return w.campaignMeta(cp, "/c/"+cp.Slug+"/leaderboard", cp.Lang().T("Leaderboard: %s", cp.Name))
 }
 
 // entryMeta is a live entry's card: its drawn card (poster and title),
@@ -65,9 +65,9 @@ func (w *Web) entryMeta(e entries.Entry, cp campaigns.Campaign) *shareMeta {
 	m := &shareMeta{Type: "video.other", SiteName: sharecard.Brand(cp), Title: e.Title, Description: summary(s.Description, 200),
 		URL: s.URL, Video: s.Video, OEmbed: s.OEmbed,
 		Image: w.PublicURL + "/e/" + e.ID + "/card.jpg?v=" + sharecard.EntryVersion(e, cp), ImageType: "image/jpeg",
-		ImageAlt: "A still from “" + e.Title + "”, an entry in " + cp.Name}
+		ImageAlt: cp.Lang().T("A still from “%s”, an entry in %s", e.Title, cp.Name)}
 	if s.Description == "" || strings.HasPrefix(s.Description, "Watch \"") {
-		m.Description = "Watch “" + e.Title + "” in " + cp.Name + " and vote for your favourite."
+		m.Description = cp.Lang().T("Watch “%s” in %s and vote for your favourite.", e.Title, cp.Name)
 	}
 	return m
 }

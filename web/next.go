@@ -5,6 +5,7 @@ import (
 
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/i18n"
 )
 
 // action is the one next thing an entrant can do with their entry, as a
@@ -19,15 +20,15 @@ func nextAction(e entries.Entry, cp campaigns.Campaign) action {
 	enter := "/c/" + url.PathEscape(cp.Slug) + "?entry=" + url.QueryEscape(e.ID)
 	switch e.Status {
 	case entries.Draft:
-		return action{"Upload your video", enter}
+		return action{i18n.Mark("Upload your video"), enter}
 	case entries.Uploading:
-		return action{"Resume the upload", enter}
+		return action{i18n.Mark("Resume the upload"), enter}
 	case entries.NeedsChanges, entries.Failed:
-		return action{"Upload a new video", enter}
+		return action{i18n.Mark("Upload a new video"), enter}
 	case entries.Live:
-		return action{"Share it", "#share-box"}
+		return action{i18n.Mark("Share it"), "#share-box"}
 	case entries.Received, entries.Processing, entries.InReview:
-		return action{"See all my entries", "/me"}
+		return action{i18n.Mark("See all my entries"), "/me"}
 	}
-	return action{"See the campaign", "/c/" + url.PathEscape(cp.Slug)}
+	return action{i18n.Mark("See the campaign"), "/c/" + url.PathEscape(cp.Slug)}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tryout/tryout/internal/eligibility"
 	"github.com/tryout/tryout/internal/guardians"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/rights"
 )
 
@@ -39,7 +40,7 @@ func (w *Web) rules(c *gin.Context) {
 		return
 	}
 	w.render(c, http.StatusOK, "rules.html", map[string]any{"C": cp, "Countries": eligibility.Describe(cp.Countries),
-		"Meta": w.campaignMeta(cp, "/c/"+cp.Slug+"/rules", "Official rules: "+cp.Name)})
+		"Meta": w.campaignMeta(cp, "/c/"+cp.Slug+"/rules", cp.Lang().T("Official rules: %s", cp.Name))})
 }
 
 // guardianPage shows a parent or guardian exactly what they would agree
@@ -56,12 +57,12 @@ func (w *Web) guardianConsent(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	token := c.PostForm("token")
 	if !w.Sessions.SameOrigin(c.Request) {
-		w.render(c, http.StatusForbidden, "guardian.html", map[string]any{"Problem": "This form was sent from another site and was refused. Open the link in the email again."})
+		w.render(c, http.StatusForbidden, "guardian.html", map[string]any{"Problem": i18n.Mark("This form was sent from another site and was refused. Open the link in the email again.")})
 		return
 	}
 	if c.PostForm("agree") != "yes" {
 		r, err := w.Rights.Guardians.Open(c, token)
-		w.renderGuardian(c, r, err, "Tick the box to say you agree, then press the button. Nothing was recorded.")
+		w.renderGuardian(c, r, err, i18n.Mark("Tick the box to say you agree, then press the button. Nothing was recorded."))
 		return
 	}
 	r, err := w.Rights.Guardians.Give(c, token, c.ClientIP())
@@ -69,13 +70,16 @@ func (w *Web) guardianConsent(c *gin.Context) {
 }
 
 func (w *Web) renderGuardian(c *gin.Context, r guardians.Request, err error, problem string) {
+	if cp, err := w.Campaigns.GetBySlug(c, r.CampaignSlug); err == nil && r.CampaignSlug != "" {
+		c.Set(langKey, cp.Lang()) // the page speaks the contest's language
+	}
 	data := map[string]any{"R": r, "Token": c.Query("token") + c.PostForm("token"), "Problem": problem}
 	status := http.StatusOK
 	switch {
 	case errors.Is(err, guardians.ErrLinkInvalid):
-		data["Problem"], status = "This link does not work: it may have been cut short when it was copied, or the entry no longer exists. Nothing was recorded.", http.StatusBadRequest
+		data["Problem"], status = i18n.Mark("This link does not work: it may have been cut short when it was copied, or the entry no longer exists. Nothing was recorded."), http.StatusBadRequest
 	case errors.Is(err, guardians.ErrExpired):
-		data["Problem"], status = "The time to agree has passed, so the entry was withdrawn. Nothing was recorded.", http.StatusGone
+		data["Problem"], status = i18n.Mark("The time to agree has passed, so the entry was withdrawn. Nothing was recorded."), http.StatusGone
 	case err != nil:
 		w.fail(c, err)
 		return
@@ -100,7 +104,7 @@ func (w *Web) deletePage(c *gin.Context) {
 func (w *Web) confirmDelete(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	if !w.Sessions.SameOrigin(c.Request) {
-		w.render(c, http.StatusForbidden, "delete.html", map[string]any{"Problem": "This form was sent from another site and was refused. Open the link in the email again."})
+		w.render(c, http.StatusForbidden, "delete.html", map[string]any{"Problem": i18n.Mark("This form was sent from another site and was refused. Open the link in the email again.")})
 		return
 	}
 	id, err := w.Rights.Links.Redeem(c, c.PostForm("token"), w.Now())
@@ -110,7 +114,7 @@ func (w *Web) confirmDelete(c *gin.Context) {
 	}
 	if _, err := w.Rights.Delete(c, id); err != nil {
 		w.Log.Error("web: deletion not recorded", "entrant", id, "err", err)
-		w.render(c, http.StatusServiceUnavailable, "delete.html", map[string]any{"Problem": "We could not start deleting your account just now. Nothing was deleted; ask for a new link from your account page and try again."})
+		w.render(c, http.StatusServiceUnavailable, "delete.html", map[string]any{"Problem": i18n.Mark("We could not start deleting your account just now. Nothing was deleted; ask for a new link from your account page and try again.")})
 		return
 	}
 	w.Sessions.End(c)
@@ -121,11 +125,11 @@ func (w *Web) renderDelete(c *gin.Context, data map[string]any, err error) {
 	status := http.StatusOK
 	switch {
 	case errors.Is(err, rights.ErrLinkExpired):
-		data["Problem"], status = "This link has expired. Nothing was deleted. Ask for a new one from your account page.", http.StatusGone
+		data["Problem"], status = i18n.Mark("This link has expired. Nothing was deleted. Ask for a new one from your account page."), http.StatusGone
 	case errors.Is(err, rights.ErrLinkUsed):
-		data["Problem"], status = "This link was already used: your account is being deleted, or already is.", http.StatusConflict
+		data["Problem"], status = i18n.Mark("This link was already used: your account is being deleted, or already is."), http.StatusConflict
 	case errors.Is(err, rights.ErrLinkInvalid):
-		data["Problem"], status = "This link does not work: it may have been cut short when it was copied. Nothing was deleted.", http.StatusBadRequest
+		data["Problem"], status = i18n.Mark("This link does not work: it may have been cut short when it was copied. Nothing was deleted."), http.StatusBadRequest
 	case err != nil:
 		w.fail(c, err)
 		return

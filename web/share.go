@@ -64,7 +64,7 @@ func (w *Web) entry(c *gin.Context) {
 	}
 	if e.OwnedBy(me) && w.HeldVotes != nil && (e.Status == entries.Live || e.Status == entries.Removed) {
 		if h, err := w.HeldVotes(c, e.CampaignID, e.ID); err == nil {
-			data["UnderReview"] = present.NewReviewView(h)
+			data["UnderReview"] = present.NewReviewView(cp.Lang(), h)
 		}
 	}
 	if e.Status == entries.Live && !e.OwnedBy(me) {
@@ -121,6 +121,9 @@ func (w *Web) embedEntry(c *gin.Context) {
 	if err != nil {
 		w.failFramed(c, err)
 		return
+	}
+	if cp, err := w.Campaigns.Get(c, e.CampaignID); err == nil {
+		c.Set(langKey, cp.Lang()) // the player speaks its campaign's language
 	}
 	c.Header("Cache-Control", "public, no-cache")
 	w.renderFramed(c, http.StatusOK, "embed_entry.html", "embed", w.embedAncestors(),

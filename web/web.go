@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/referrals"
@@ -92,7 +94,7 @@ type Web struct {
 	Cards *sharecard.Maker
 	Now   func() time.Time
 	Log   *slog.Logger
-	pages map[string]*template.Template
+	pages map[i18n.Lang]map[string]*template.Template
 }
 
 // Routes registers the pages and /static. Every template is parsed here, so
@@ -103,15 +105,11 @@ func (w *Web) Routes(r gin.IRoutes) error {
 		"mb": func(n int64) string { // decimal MB, to a tenth: "500", "104.9"
 			return strings.TrimSuffix(strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64), ".0")
 		},
-		"minutes":  func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
-		"count":    func(n int64) string { return humanCount(n) },
-		"counted":  countedText,
-		"cards":    cardsHTML,
-		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"when":     when,
-		"deadline": deadline,
-		"until":    until,
-		"int":      func(f float64) int { return int(f + 0.5) },
+		"minutes": func(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) },
+		"count":   func(n int64) string { return humanCount(n) },
+		"counted": countedText,
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"int":     func(f float64) int { return int(f + 0.5) },
 		"tab": func(c campaigns.Campaign, tab string) map[string]any {
 			return map[string]any{"C": c, "Tab": tab}
 		},
@@ -122,21 +120,31 @@ func (w *Web) Routes(r gin.IRoutes) error {
 			}
 			return m
 		},
-		"countries":   eligibility.Describe,
+		"countries": eligibility.Describe,
+		"contestLink": func(slug, name string) template.HTML { // “name”, linked to the contest's rules
+			return template.HTML(`<a href="/c/` + template.HTMLEscapeString(url.PathEscape(slug)) + `/rules">“` + template.HTMLEscapeString(name) + `”</a>`) //nolint:gosec // escaped
+		},
 		"countryName": eligibility.Name,
 		"signinForm": func(next, heading, intro string) map[string]string {
 			return map[string]string{"Next": next, "Heading": heading, "Intro": intro}
 		},
 	}
-	w.pages = map[string]*template.Template{}
-	for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html", "signin.html", "me.html", "unsubscribe.html",
-		"gallery.html", "leaderboard.html", "winners.html", "embed_entry.html", "embed_gallery.html",
-		"rules.html", "guardian.html", "delete.html"} {
-		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+page)
-		if err != nil {
-			return fmt.Errorf("web: template %s: %w", page, err)
+	keys, err := scriptKeys()
+	if err != nil {
+		return fmt.Errorf("web: script texts: %w", err)
+	}
+	w.pages = map[i18n.Lang]map[string]*template.Template{}
+	for _, l := range i18n.Langs {
+		w.pages[l] = map[string]*template.Template{}
+		for _, page := range []string{"home.html", "campaign.html", "entry.html", "notfound.html", "signin.html", "me.html", "unsubscribe.html",
+			"gallery.html", "leaderboard.html", "winners.html", "embed_entry.html", "embed_gallery.html",
+			"rules.html", "guardian.html", "delete.html"} {
+			t, err := template.New(page).Funcs(funcs).Funcs(langFuncs(l, keys)).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+page)
+			if err != nil {
+				return fmt.Errorf("web: template %s: %w", page, err)
+			}
+			w.pages[l][page] = t
 		}
-		w.pages[page] = t
 	}
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
@@ -179,7 +187,7 @@ func (w *Web) render(c *gin.Context, status int, page string, data any) {
 // (frame-ancestors as given) and an ETag: a visitor's browser revalidates
 // and gets 304 Not Modified while the page has not changed.
 func (w *Web) renderFramed(c *gin.Context, status int, page, layout, ancestors string, data any) {
-	p, err := w.build(page, layout, data)
+	p, err := w.build(pageLang(c, data), page, layout, data)
 	if err != nil {
 		w.Log.Error("web: render", "page", page, "err", err)
 		c.String(http.StatusInternalServerError, "Something went wrong on our side. Please try again.")
@@ -188,10 +196,10 @@ func (w *Web) renderFramed(c *gin.Context, status int, page, layout, ancestors s
 	w.send(c, status, ancestors, p)
 }
 
-// build renders a page and its ETag.
-func (w *Web) build(page, layout string, data any) (cachedPage, error) {
+// build renders a page in a language, and its ETag.
+func (w *Web) build(l i18n.Lang, page, layout string, data any) (cachedPage, error) {
 	var buf bytes.Buffer
-	if err := w.pages[page].ExecuteTemplate(&buf, layout, data); err != nil {
+	if err := w.pages[l][page].ExecuteTemplate(&buf, layout, data); err != nil {
 		return cachedPage{}, err
 	}
 	return pageOf(buf.Bytes()), nil

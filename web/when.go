@@ -5,13 +5,12 @@ import (
 	"time"
 
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/i18n"
 )
 
 // Moments on the pages: the server writes them in UTC (or, for deadlines,
 // the campaign's zone) inside <time datetime>, and localtime.js rewrites
 // them in the visitor's zone with the zone named.
-
-const whenLayout = "Mon 2 Jan 2006, 15:04 MST"
 
 // campaignZone is the time zone a campaign's deadlines are shown in: its
 // own (time_zone), UTC when it names none.
@@ -25,20 +24,20 @@ func campaignZone(cp campaigns.Campaign) *time.Location {
 
 // when writes a moment for the visitor's own time zone (UTC without
 // JavaScript).
-func when(t time.Time) template.HTML {
+func when(l i18n.Lang, t time.Time) template.HTML {
 	return template.HTML(`<time datetime="` + t.UTC().Format(time.RFC3339) + `">` + //nolint:gosec // only formatted times
-		template.HTMLEscapeString(t.UTC().Format(whenLayout)) + `</time>`)
+		template.HTMLEscapeString(l.When(t.UTC())) + `</time>`)
 }
 
 // deadline writes a campaign's deadline in the campaign's zone, named;
 // the visitor's own time is added beside it when their zone differs.
-func deadline(cp campaigns.Campaign, t time.Time) template.HTML {
+func deadline(l i18n.Lang, cp campaigns.Campaign, t time.Time) template.HTML {
 	loc := campaignZone(cp)
 	return template.HTML(`<time datetime="` + t.UTC().Format(time.RFC3339) + `" data-zone="` + template.HTMLEscapeString(loc.String()) + `">` + //nolint:gosec // only formatted times and a zone name
-		template.HTMLEscapeString(t.In(loc).Format(whenLayout)) + `</time>`)
+		template.HTMLEscapeString(l.When(t.In(loc))) + `</time>`)
 }
 
 // until is the live countdown beside a deadline (countdown.js fills it).
-func until(t time.Time) template.HTML {
+func until(_ i18n.Lang, t time.Time) template.HTML {
 	return template.HTML(`<span class="until" data-until="` + t.UTC().Format(time.RFC3339) + `"></span>`) //nolint:gosec // a formatted time
 }

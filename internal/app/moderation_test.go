@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/staff"
 )
@@ -114,7 +115,7 @@ func TestModerationDecisions(t *testing.T) {
 	// The entrant page shows the history and messages, never sign-in links.
 	owner := e.staffLogin(e.user, e.pass)
 	en, _ := e.app.Entries.Get(ctx, reject.ID)
-	if err := e.app.Notify.LoginLink(ctx, "reject-me@example.com", "secret-token-value", 15); err != nil {
+	if err := e.app.Notify.LoginLink(ctx, i18n.EN, "reject-me@example.com", "secret-token-value", 15); err != nil {
 		t.Fatal(err)
 	}
 	_, page := owner.page("/admin/entrants/" + en.EntrantID)

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/votes"
@@ -70,17 +71,23 @@ type Campaign struct {
 	// TimeZone is the campaign's IANA time zone ("Europe/Paris"): vote days
 	// and weeks start at its midnight. "" is UTC.
 	TimeZone string
+	// Language is what the campaign's pages, refusals and messages to
+	// entrants speak; "" (campaigns made before languages) is English.
+	Language i18n.Lang
 	// VoteChecksOff names the automatic vote checks the campaign switched
 	// off (see votes.CheckNames); every other check is on.
 	VoteChecksOff []string
 	PerksText     string // what entrants and voters get, shown on the campaign page
 	// Messages to entrants.
-	Messages   messages.Set // the campaign's own templates; other stages use the defaults
-	Milestones []int        // vote totals that earn a message; default 10, 100, 1000
-	PerkStage  string       // when an entrant gets a perk code: received, live or close; "" for none
-	BrandColor string       // #rrggbb accent for the campaign's pages; "" for Tryout's
-	BrandName  string       // the brand running it, shown as the site name when its links are shared; "" for the campaign's name
-	LogoKey    string       // PNG, JPEG or WebP in the renditions bucket; "" for none
+	Messages messages.Set // the campaign's own templates in English; other stages use the defaults
+	// MessagesIn are the campaign's own templates in other languages (a
+	// campaign's templates are edited for its language).
+	MessagesIn map[i18n.Lang]messages.Set
+	Milestones []int  // vote totals that earn a message; default 10, 100, 1000
+	PerkStage  string // when an entrant gets a perk code: received, live or close; "" for none
+	BrandColor string // #rrggbb accent for the campaign's pages; "" for Tryout's
+	BrandName  string // the brand running it, shown as the site name when its links are shared; "" for the campaign's name
+	LogoKey    string // PNG, JPEG or WebP in the renditions bucket; "" for none
 	CreatedBy  string
 	CreatedAt  time.Time
 
@@ -177,9 +184,7 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 	if c.RulesVersion == "" {
 		c.RulesVersion = "1"
 	}
-	if strings.TrimSpace(c.MediaReleaseText) == "" {
-		c.MediaReleaseText = DefaultMediaRelease
-	}
+	c.MediaReleaseText = mediaRelease(c.MediaReleaseText, c.Lang())
 	if c.ModerationMode == "" {
 		c.ModerationMode = "review_all"
 	}
@@ -196,6 +201,7 @@ func (c *Campaign) Validate(maxUploadBytes int64) error {
 		fe[k] = v
 	}
 	c.TimeZone = strings.TrimSpace(c.TimeZone)
+	c.validateLanguage(fe)
 	if _, err := Location(c.TimeZone); err != nil {
 		fe["time_zone"] = "use an IANA time zone such as Europe/Paris or America/New_York, or leave it empty for UTC"
 	}
@@ -285,7 +291,7 @@ var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 // DefaultMediaRelease is the media release an entrant accepts when the
 // campaign does not write its own.
-const DefaultMediaRelease = "I own this video or have permission to share it, and I allow the campaign to show it publicly in the gallery and on the brand's channels."
+var DefaultMediaRelease = i18n.Mark("I own this video or have permission to share it, and I allow the campaign to show it publicly in the gallery and on the brand's channels.")
 
 // Store keeps campaigns.
 type Store interface {
@@ -297,7 +303,7 @@ type Store interface {
 	Update(ctx context.Context, c Campaign) error
 	// SetMessages replaces the campaign's own message templates and
 	// vote milestones, leaving its other settings alone.
-	SetMessages(ctx context.Context, id string, set messages.Set, milestones []int) error
+	SetMessages(ctx context.Context, id string, lang i18n.Lang, set messages.Set, milestones []int) error
 }
 
 // Winner is an entry staff picked for a prize. Winners are public once

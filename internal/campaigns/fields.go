@@ -31,7 +31,7 @@ func Fields(c Campaign) map[string]string {
 		"rules_version":           c.RulesVersion, "rules_text": c.RulesText, "media_release_text": c.MediaReleaseText,
 		"moderation_mode": c.ModerationMode, "blocked_words": strings.Join(c.BlockedWords, "\n"),
 		"report_threshold": strconv.Itoa(c.ReportThreshold), "reason_templates": strings.Join(c.ReasonTemplates, "\n"),
-		"perks_text": c.PerksText, "brand_color": c.BrandColor, "brand_name": c.BrandName,
+		"perks_text": c.PerksText, "brand_color": c.BrandColor, "brand_name": c.BrandName, "language": string(c.Lang()),
 		"vote_frequency": c.VoteFrequency, "vote_scope": c.VoteScope, "votes_per_period": strconv.Itoa(max(c.VotesPerPeriod, 1)),
 		"voter_identity": c.VoterIdentity, "self_vote": strconv.FormatBool(c.SelfVote), "hide_totals": strconv.FormatBool(c.HideTotals),
 		"time_zone": c.TimeZone, "vote_checks_off": strings.Join(c.VoteChecksOff, ","),

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/mongodb"
 )
@@ -23,43 +24,45 @@ var _ Store = (*MongoStore)(nil)
 func NewMongoStore(c *mongo.Collection) *MongoStore { return &MongoStore{c: c} }
 
 type campaignDoc struct {
-	ID                   string       `bson:"_id"`
-	Slug                 string       `bson:"slug"`
-	Name                 string       `bson:"name"`
-	Description          string       `bson:"description"`
-	EntryOpensAt         time.Time    `bson:"entry_opens_at"`
-	EntryClosesAt        time.Time    `bson:"entry_closes_at"`
-	MaxFileBytes         int64        `bson:"max_file_bytes"`
-	MaxDurationSeconds   int          `bson:"max_duration_s"`
-	MaxEntriesPerEntrant int          `bson:"max_entries_per_entrant"`
-	MinAge               int          `bson:"min_age"`
-	RulesVersion         string       `bson:"rules_version"`
-	RulesText            string       `bson:"rules_text"`
-	MediaReleaseText     string       `bson:"media_release_text"`
-	ModerationMode       string       `bson:"moderation_mode"`
-	BlockedWords         []string     `bson:"blocked_words"`
-	MinDurationSeconds   int          `bson:"min_duration_s"`
-	ReportThreshold      int          `bson:"report_threshold"`
-	ReasonTemplates      []string     `bson:"reason_templates"`
-	VotingOpensAt        time.Time    `bson:"voting_opens_at"`
-	VotingClosesAt       time.Time    `bson:"voting_closes_at"`
-	VoteFrequency        string       `bson:"vote_frequency,omitempty"`
-	VoteScope            string       `bson:"vote_scope,omitempty"`
-	VotesPerPeriod       int          `bson:"votes_per_period,omitempty"`
-	VoterIdentity        string       `bson:"voter_identity,omitempty"`
-	SelfVote             bool         `bson:"self_vote,omitempty"`
-	HideTotals           bool         `bson:"hide_totals,omitempty"`
-	TimeZone             string       `bson:"time_zone,omitempty"`
-	VoteChecksOff        []string     `bson:"vote_checks_off,omitempty"`
-	PerksText            string       `bson:"perks_text"`
-	Messages             messages.Set `bson:"messages,omitempty"`
-	Milestones           []int        `bson:"milestones,omitempty"`
-	PerkStage            string       `bson:"perk_stage,omitempty"`
-	BrandColor           string       `bson:"brand_color"`
-	BrandName            string       `bson:"brand_name,omitempty"`
-	LogoKey              string       `bson:"logo_key"`
-	CreatedBy            string       `bson:"created_by"`
-	CreatedAt            time.Time    `bson:"created_at"`
+	ID                   string                     `bson:"_id"`
+	Slug                 string                     `bson:"slug"`
+	Name                 string                     `bson:"name"`
+	Description          string                     `bson:"description"`
+	EntryOpensAt         time.Time                  `bson:"entry_opens_at"`
+	EntryClosesAt        time.Time                  `bson:"entry_closes_at"`
+	MaxFileBytes         int64                      `bson:"max_file_bytes"`
+	MaxDurationSeconds   int                        `bson:"max_duration_s"`
+	MaxEntriesPerEntrant int                        `bson:"max_entries_per_entrant"`
+	MinAge               int                        `bson:"min_age"`
+	RulesVersion         string                     `bson:"rules_version"`
+	RulesText            string                     `bson:"rules_text"`
+	MediaReleaseText     string                     `bson:"media_release_text"`
+	ModerationMode       string                     `bson:"moderation_mode"`
+	BlockedWords         []string                   `bson:"blocked_words"`
+	MinDurationSeconds   int                        `bson:"min_duration_s"`
+	ReportThreshold      int                        `bson:"report_threshold"`
+	ReasonTemplates      []string                   `bson:"reason_templates"`
+	VotingOpensAt        time.Time                  `bson:"voting_opens_at"`
+	VotingClosesAt       time.Time                  `bson:"voting_closes_at"`
+	VoteFrequency        string                     `bson:"vote_frequency,omitempty"`
+	VoteScope            string                     `bson:"vote_scope,omitempty"`
+	VotesPerPeriod       int                        `bson:"votes_per_period,omitempty"`
+	VoterIdentity        string                     `bson:"voter_identity,omitempty"`
+	SelfVote             bool                       `bson:"self_vote,omitempty"`
+	HideTotals           bool                       `bson:"hide_totals,omitempty"`
+	TimeZone             string                     `bson:"time_zone,omitempty"`
+	Language             i18n.Lang                  `bson:"language,omitempty"`
+	VoteChecksOff        []string                   `bson:"vote_checks_off,omitempty"`
+	PerksText            string                     `bson:"perks_text"`
+	Messages             messages.Set               `bson:"messages,omitempty"`
+	MessagesIn           map[i18n.Lang]messages.Set `bson:"messages_in,omitempty"`
+	Milestones           []int                      `bson:"milestones,omitempty"`
+	PerkStage            string                     `bson:"perk_stage,omitempty"`
+	BrandColor           string                     `bson:"brand_color"`
+	BrandName            string                     `bson:"brand_name,omitempty"`
+	LogoKey              string                     `bson:"logo_key"`
+	CreatedBy            string                     `bson:"created_by"`
+	CreatedAt            time.Time                  `bson:"created_at"`
 
 	Countries             []string `bson:"countries,omitempty"`
 	GuardianAge           int      `bson:"guardian_age,omitempty"`
@@ -106,10 +109,15 @@ func (s *MongoStore) Update(ctx context.Context, c Campaign) error {
 	return nil
 }
 
-// SetMessages replaces the campaign's own message templates and milestones.
-func (s *MongoStore) SetMessages(ctx context.Context, id string, set messages.Set, milestones []int) error {
+// SetMessages replaces the campaign's own message templates in a
+// language, and its milestones.
+func (s *MongoStore) SetMessages(ctx context.Context, id string, lang i18n.Lang, set messages.Set, milestones []int) error {
+	field := "messages"
+	if lang != i18n.EN {
+		field = "messages_in." + string(lang)
+	}
 	r, err := s.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "messages", Value: set}, {Key: "milestones", Value: milestones}}}})
+		bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: set}, {Key: "milestones", Value: milestones}}}})
 	if err != nil {
 		return fmt.Errorf("campaigns: set messages: %w", err)
 	}

@@ -1,5 +1,7 @@
 package entries
 
+import "github.com/tryout/tryout/internal/i18n"
+
 // Explain is the entrant-facing meaning of the entry's status and what to
 // do next, saying truthfully who decided: Tryout's automatic checks, or
 // the campaign team.
@@ -11,23 +13,23 @@ func (e Entry) Explain() (meaning, next string) {
 	}
 	switch {
 	case e.Appealed():
-		return "You asked a person to look at the automatic decision. Your entry is waiting for the campaign team.",
-			"Nothing to do: you will hear from us when they have looked."
+		return i18n.Mark("You asked a person to look at the automatic decision. Your entry is waiting for the campaign team."),
+			i18n.Mark("Nothing to do: you will hear from us when they have looked.")
 	case e.Status == Rejected && auto:
-		return "Our automatic check did not accept your entry. No person has looked at it yet.",
-			"Read what the check found. If you think it got it wrong, ask a person to look."
+		return i18n.Mark("Our automatic check did not accept your entry. No person has looked at it yet."),
+			i18n.Mark("Read what the check found. If you think it got it wrong, ask a person to look.")
 	case e.Status == Rejected:
-		return "The campaign team looked at your entry and did not accept it.", "Read the reason they gave."
+		return i18n.Mark("The campaign team looked at your entry and did not accept it."), i18n.Mark("Read the reason they gave.")
 	case e.Status == Failed && (code == CodeTooLong || code == CodeTooShort):
-		return "Your video's length does not fit this contest's rules. This was an automatic check.",
-			"Upload a video of the right length while the entry window is open. If you think the check got it wrong, ask a person to look."
+		return i18n.Mark("Your video's length does not fit this contest's rules. This was an automatic check."),
+			i18n.Mark("Upload a video of the right length while the entry window is open. If you think the check got it wrong, ask a person to look.")
 	case e.Status == Failed:
-		return "We could not process your video. This was an automatic check; no person has looked at it yet.",
-			"Read the reason, fix the video and upload it again while the entry window is open, or ask a person to look."
+		return i18n.Mark("We could not process your video. This was an automatic check; no person has looked at it yet."),
+			i18n.Mark("Read the reason, fix the video and upload it again while the entry window is open, or ask a person to look.")
 	case e.Status == Live && auto:
-		return "Your entry passed the automatic checks and is live in the gallery.", "Share it with your friends."
+		return i18n.Mark("Your entry passed the automatic checks and is live in the gallery."), i18n.Mark("Share it with your friends.")
 	case e.Status == NeedsChanges:
-		return "The campaign team looked at your entry and asked for changes.", "Read their note, then upload a new video while the entry window is open."
+		return i18n.Mark("The campaign team looked at your entry and asked for changes."), i18n.Mark("Read their note, then upload a new video while the entry window is open.")
 	}
 	return e.Status.Describe()
 }

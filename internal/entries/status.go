@@ -3,6 +3,7 @@ package entries
 import (
 	"strings"
 
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/problem"
 )
 
@@ -69,49 +70,55 @@ func CanTransition(from, to Status) bool {
 // is not allowed.
 func CheckTransition(from, to Status) error {
 	if !CanTransition(from, to) {
-		return problem.New(ErrIllegalTransition, "This entry cannot do that while it is %s.", strings.ToLower(from.Label()))
+		return problem.New(ErrIllegalTransition, "This entry cannot do that while it is %s.", problem.Word(strings.ToLower(from.Label())))
 	}
 	return nil
 }
 
 // Label is the status as a person reads it.
 func (s Status) Label() string {
-	switch s {
-	case InReview:
-		return "In review"
-	case NeedsChanges:
-		return "Needs changes"
-	case "":
-		return "Unknown"
+	if l, ok := labels[s]; ok {
+		return l
+	}
+	if s == "" {
+		return i18n.Mark("Unknown")
 	}
 	return strings.ToUpper(string(s[:1])) + string(s[1:])
+}
+
+// labels are the statuses as people read them (catalogue keys).
+var labels = map[Status]string{
+	Draft: i18n.Mark("Draft"), Uploading: i18n.Mark("Uploading"), Received: i18n.Mark("Received"),
+	Processing: i18n.Mark("Processing"), InReview: i18n.Mark("In review"), Live: i18n.Mark("Live"),
+	NeedsChanges: i18n.Mark("Needs changes"), Rejected: i18n.Mark("Rejected"), Failed: i18n.Mark("Failed"),
+	Withdrawn: i18n.Mark("Withdrawn"), Removed: i18n.Mark("Removed"),
 }
 
 // Describe is the entrant-facing meaning of a status and what to do next.
 func (s Status) Describe() (meaning, next string) {
 	switch s {
 	case Draft:
-		return "Your entry is saved as a draft.", "Upload your video to submit it."
+		return i18n.Mark("Your entry is saved as a draft."), i18n.Mark("Upload your video to submit it.")
 	case Uploading:
-		return "Your video is uploading.", "Keep this page open; if the upload stops you can resume it."
+		return i18n.Mark("Your video is uploading."), i18n.Mark("Keep this page open; if the upload stops you can resume it.")
 	case Received:
-		return "We have your video.", "Nothing to do: we will process it shortly."
+		return i18n.Mark("We have your video."), i18n.Mark("Nothing to do: we will process it shortly.")
 	case Processing:
-		return "We are preparing your video.", "Nothing to do: this usually takes a few minutes."
+		return i18n.Mark("We are preparing your video."), i18n.Mark("Nothing to do: this usually takes a few minutes.")
 	case InReview:
-		return "Your entry is waiting for review by the campaign team.", "Nothing to do: you will hear from us when it is reviewed."
+		return i18n.Mark("Your entry is waiting for review by the campaign team."), i18n.Mark("Nothing to do: you will hear from us when it is reviewed.")
 	case Live:
-		return "Your entry is live in the gallery.", "Share it with your friends."
+		return i18n.Mark("Your entry is live in the gallery."), i18n.Mark("Share it with your friends.")
 	case NeedsChanges:
-		return "The campaign team asked for changes.", "Read the note, then upload a new video while the entry window is open."
+		return i18n.Mark("The campaign team asked for changes."), i18n.Mark("Read the note, then upload a new video while the entry window is open.")
 	case Rejected:
-		return "Your entry was not accepted.", "Read the reason given."
+		return i18n.Mark("Your entry was not accepted."), i18n.Mark("Read the reason given.")
 	case Failed:
-		return "We could not process your video.", "Read the reason, fix the video and upload it again while the entry window is open."
+		return i18n.Mark("We could not process your video."), i18n.Mark("Read the reason, fix the video and upload it again while the entry window is open.")
 	case Withdrawn:
-		return "You withdrew this entry.", ""
+		return i18n.Mark("You withdrew this entry."), ""
 	case Removed:
-		return "This entry was taken down.", "Read the reason given."
+		return i18n.Mark("This entry was taken down."), i18n.Mark("Read the reason given.")
 	}
-	return "Unknown status.", ""
+	return i18n.Mark("Unknown status."), ""
 }

@@ -76,8 +76,17 @@ func Prepare(c *gin.Context, log *slog.Logger, err error) *Error {
 	if he.Status >= 500 {
 		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "code", he.Code, "err", he.Err)
 	}
+	msg := he.Message
+	if _, ok := c.Get(langKey); ok { // only where a module asked for languages
+		msg = localize(Lang(c), he)
+	}
 	if he.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(he.RetryAfter.Round(time.Second).Seconds())))
+	}
+	if msg != he.Message {
+		out := *he
+		out.Message = msg
+		he = &out
 	}
 	return he
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/signing"
 )
 
@@ -31,12 +32,12 @@ type Choice struct {
 
 // Choices are the kinds an entrant may turn off, in the order shown.
 var Choices = []Choice{
-	{KindEntryReceived, "A thank-you when your entry arrives"},
-	{KindDecision, "Review decisions: live, changes needed, not accepted, taken down"},
-	{KindMilestone, "Vote milestones (10, 100, 1000 votes)"},
-	{KindResults, "Results: advancing to a judging round, finalist, winner, and a thank-you when the campaign closes"},
-	{KindTeam, "Messages written by the campaign team"},
-	{KindVotesAdjusted, "Changes to your vote total after a review of suspicious votes"},
+	{KindEntryReceived, i18n.Mark("A thank-you when your entry arrives")},
+	{KindDecision, i18n.Mark("Review decisions: live, changes needed, not accepted, taken down")},
+	{KindMilestone, i18n.Mark("Vote milestones (10, 100, 1000 votes)")},
+	{KindResults, i18n.Mark("Results: advancing to a judging round, finalist, winner, and a thank-you when the campaign closes")},
+	{KindTeam, i18n.Mark("Messages written by the campaign team")},
+	{KindVotesAdjusted, i18n.Mark("Changes to your vote total after a review of suspicious votes")},
 }
 
 // Prefs are an entrant's email preferences. Every message also stays in

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/mail"
 
 	"github.com/tryout/tryout/internal/problem"
@@ -268,12 +269,18 @@ func SampleVars() Vars {
 // uses the default.
 type Set map[Stage]Template
 
-// For returns the template for a stage: the campaign's own, or the default.
-func (s Set) For(stage Stage) Template {
+// For returns the template for a stage: the campaign's own, or the
+// (English) default.
+func (s Set) For(stage Stage) Template { return s.In(i18n.EN, stage) }
+
+// In returns the template for a stage in a language: the set's own (a
+// campaign's set is in the campaign's language), or that language's
+// default.
+func (s Set) In(l i18n.Lang, stage Stage) Template {
 	if t, ok := s[stage]; ok {
 		return t
 	}
-	return Defaults[stage]
+	return DefaultsIn(l)[stage]
 }
 
 // Validate checks every template in the set.

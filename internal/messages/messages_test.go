@@ -2,10 +2,12 @@ package messages_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/messages"
 )
 
@@ -104,4 +106,52 @@ func TestQuietFor(t *testing.T) {
 			t.Errorf("%s in %d-%d: %s, want %s", tc.now.Format("15:04"), tc.from, tc.to, got, tc.want)
 		}
 	}
+}
+
+// TestDefaultsEveryLanguage checks each language has a default for every
+// stage, valid, naming the same merge fields as the English one.
+func TestDefaultsEveryLanguage(t *testing.T) {
+	for _, l := range i18n.Langs {
+		for _, stage := range messages.Stages {
+			got, ok := messages.DefaultsIn(l)[stage]
+			if !ok {
+				t.Errorf("%s: no default for %s", l, stage)
+				continue
+			}
+			if err := got.Validate(); err != nil {
+				t.Errorf("%s %s: %v", l, stage, err)
+			}
+			en := messages.Defaults[stage]
+			for _, part := range [][2]string{{got.Subject, en.Subject}, {got.Body, en.Body}, {got.Action, en.Action}} {
+				if a, b := fieldsOf(part[0]), fieldsOf(part[1]); !slices.Equal(a, b) {
+					t.Errorf("%s %s: fields %v, English has %v", l, stage, a, b)
+				}
+			}
+			if l != i18n.EN && (got.Subject == en.Subject || got.Body == en.Body) {
+				t.Errorf("%s %s: still in English", l, stage)
+			}
+		}
+	}
+	if got := (messages.Set{}).In(i18n.ES, messages.Live).Subject; got != "Tu participación en {{campaign}} ya está publicada" {
+		t.Errorf("Set.In(es) = %q", got)
+	}
+	own := messages.Set{messages.Live: {Subject: "Mine", Body: "b"}}
+	if got := own.In(i18n.ES, messages.Live).Subject; got != "Mine" {
+		t.Errorf("a campaign's own template lost to the default: %q", got)
+	}
+}
+
+func fieldsOf(s string) []string {
+	var out []string
+	for {
+		i := strings.Index(s, "{{")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i:], "}}")
+		out = append(out, s[i+2:i+j])
+		s = s[i+j+2:]
+	}
+	slices.Sort(out)
+	return out
 }

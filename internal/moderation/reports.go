@@ -11,6 +11,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/tryout/tryout/internal/i18n"
+
 	"github.com/tryout/tryout/internal/mongodb"
 
 	"github.com/tryout/tryout/internal/campaigns"
@@ -33,11 +35,11 @@ type ReportReason struct{ Key, Label string }
 
 // ReportReasons are the reasons a fan can pick, in the order shown.
 var ReportReasons = []ReportReason{
-	{"inappropriate", "Inappropriate or offensive"},
-	{"copyright", "Uses someone else's work"},
-	{"privacy", "Shows someone without their consent"},
-	{"spam", "Spam or not a real entry"},
-	{"other", "Something else"},
+	{"inappropriate", i18n.Mark("Inappropriate or offensive")},
+	{"copyright", i18n.Mark("Uses someone else's work")},
+	{"privacy", i18n.Mark("Shows someone without their consent")},
+	{"spam", i18n.Mark("Spam or not a real entry")},
+	{"other", i18n.Mark("Something else")},
 }
 
 // ReasonLabel names a report reason key ("" if unknown).

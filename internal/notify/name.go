@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/tryout/tryout/internal/entrants"
+	"github.com/tryout/tryout/internal/i18n"
 )
 
 // Fallback is what a message calls an entrant who gave no name ("Hi
@@ -25,4 +26,12 @@ func greetingName(who entrants.Entrant, creatorNames ...string) string {
 		return n
 	}
 	return Fallback
+}
+
+// greetingIn is greetingName with the fallback in l ("there" in English).
+func greetingIn(l i18n.Lang, who entrants.Entrant, creatorNames ...string) string {
+	if n := greetingName(who, creatorNames...); n != Fallback {
+		return n
+	}
+	return l.T("there")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/mail"
 	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/signing"
@@ -61,18 +62,19 @@ func (n *Notifier) send(ctx context.Context, m mail.Message) error {
 	return err
 }
 
-// LoginLink sends a sign-in link. It is transactional: always sent.
-func (n *Notifier) LoginLink(ctx context.Context, email, token string, ttlMinutes int) error {
+// LoginLink sends a sign-in link in a language (the page's it was asked
+// from). It is transactional: always sent.
+func (n *Notifier) LoginLink(ctx context.Context, l i18n.Lang, email, token string, ttlMinutes int) error {
 	link := n.PublicURL + "/auth/callback?token=" + token
 	text := strings.Join([]string{
-		"Hello,",
+		l.T("Hello,"),
 		"",
-		"Use this link to sign in to Tryout:",
+		l.T("Use this link to sign in to Tryout:"),
 		link,
 		"",
-		fmt.Sprintf("It works once and expires in %d minutes. If you did not ask for it, ignore this email.", ttlMinutes),
+		l.T("It works once and expires in %d minutes. If you did not ask for it, ignore this email.", ttlMinutes),
 	}, "\n")
-	_, err := n.Mailer.Send(ctx, mail.Message{Kind: mail.KindLoginLink, To: email, Subject: "Your Tryout sign-in link", Text: text, Link: link})
+	_, err := n.Mailer.Send(ctx, mail.Message{Kind: mail.KindLoginLink, To: email, Subject: l.T("Your Tryout sign-in link"), Text: text, Link: link})
 	return err
 }
 
@@ -169,17 +171,22 @@ func (n *Notifier) MilestoneDigest(ctx context.Context, items []Reached) error {
 	for i, it := range items {
 		names[i] = it.Entry.CreatorName
 	}
-	lines := []string{fmt.Sprintf("Hi %s,", greetingName(who, names...)), "", "Your entries reached new vote milestones:", ""}
+	first, err := n.Campaigns.Get(ctx, items[0].Entry.CampaignID)
+	if err != nil {
+		return err
+	}
+	l := first.Lang() // one email: in the language of the first entry's campaign
+	lines := []string{l.T("Hi %s,", greetingIn(l, who, names...)), "", l.T("Your entries reached new vote milestones:"), ""}
 	var keys []string
 	for _, it := range items {
 		c, err := n.Campaigns.Get(ctx, it.Entry.CampaignID)
 		if err != nil {
 			return err
 		}
-		line := fmt.Sprintf("- \"%s\" in %s: %d votes", it.Entry.Title, c.Name, it.Votes)
+		line := "- " + l.T("\"%s\" in %s: %d votes", it.Entry.Title, c.Name, it.Votes)
 		if n.Ranks != nil {
 			if place, of, err := n.Ranks.Rank(ctx, c.ID, it.Entry.ID); err == nil && place > 0 {
-				line += fmt.Sprintf(", number %d of %d", place, of)
+				line += l.T(", number %d of %d", place, of)
 			}
 		}
 		lines = append(lines, line, "  "+n.PublicURL+"/e/"+it.Entry.ID)
@@ -190,10 +197,10 @@ func (n *Notifier) MilestoneDigest(ctx context.Context, items []Reached) error {
 	}
 	slices.Sort(keys)
 	link := n.PublicURL + "/me"
-	lines = append(lines, "", "Keep sharing them. See how they are doing:", link)
+	lines = append(lines, "", l.T("Keep sharing them. See how they are doing:"), link)
 	return n.send(ctx, mail.Message{
 		Kind: mail.KindMilestone, To: who.Email, EntrantID: who.ID, CampaignID: items[0].Entry.CampaignID, EntryID: items[0].Entry.ID,
-		Subject: "Your entries reached new vote milestones", Text: strings.Join(lines, "\n"), Link: link,
+		Subject: l.T("Your entries reached new vote milestones"), Text: strings.Join(lines, "\n"), Link: link,
 		Key: "digest|" + who.ID + "|" + strings.Join(keys, ","),
 	})
 }
@@ -248,7 +255,7 @@ func (n *Notifier) composeFor(ctx context.Context, stage messages.Stage, t *mess
 	}
 	v, link := n.vars(ctx, stage, who, c, e, note)
 	if t == nil {
-		own := c.Messages.For(stage)
+		own := c.Template(stage)
 		t = &own
 	}
 	r, err := t.Render(v)
@@ -256,7 +263,7 @@ func (n *Notifier) composeFor(ctx context.Context, stage messages.Stage, t *mess
 		return fail(fmt.Errorf("notify: %s template: %w", stage, err))
 	}
 	if stage == messages.Team && r.Action == "" {
-		r.Action = "Read it and reply on Tryout"
+		r.Action = c.Lang().T("Read it and reply on Tryout")
 	}
 	key := note.Key
 	if key == "" {
@@ -264,7 +271,7 @@ func (n *Notifier) composeFor(ctx context.Context, stage messages.Stage, t *mess
 	}
 	return mail.Message{
 		Kind: stage.Kind(), To: who.Email, EntrantID: who.ID, CampaignID: c.ID, EntryID: e.ID,
-		Subject: r.Subject, Text: withAction(r, link), Link: link, Key: key,
+		Subject: r.Subject, Text: withAction(c.Lang(), r, link), Link: link, Key: key,
 	}, who, c, nil
 }
 
@@ -283,13 +290,13 @@ func stageKey(stage messages.Stage, e entries.Entry, note Note) string {
 }
 
 // withAction ends a message with its call to action and link.
-func withAction(r messages.Rendered, link string) string {
+func withAction(l i18n.Lang, r messages.Rendered, link string) string {
 	if link == "" {
 		return r.Body
 	}
 	action := r.Action
 	if action == "" {
-		action = "Open"
+		action = l.T("Open")
 	}
 	return r.Body + "\n\n" + action + ":\n" + link
 }
@@ -298,8 +305,9 @@ func withAction(r messages.Rendered, link string) string {
 func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.Entrant, c campaigns.Campaign, e entries.Entry, note Note) (messages.Vars, string) {
 	share := n.PublicURL + "/e/" + e.ID
 	resubmit := n.PublicURL + "/c/" + c.Slug + "?entry=" + e.ID
+	l := c.Lang()
 	v := messages.Vars{
-		"name": greetingName(who, e.CreatorName), "campaign": c.Name, "entry_title": e.Title,
+		"name": greetingIn(l, who, e.CreatorName), "campaign": c.Name, "entry_title": e.Title,
 		"share_link": share, "resubmit_link": resubmit, "reason": note.Reason,
 		"votes": strconv.FormatInt(e.Votes, 10), "views": strconv.FormatInt(e.Views, 10),
 		"milestone": strconv.FormatInt(note.Milestone, 10), "prize": note.Prize, "round": note.Round,
@@ -307,9 +315,9 @@ func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.
 	if stage == messages.VotesAdjusted {
 		v["votes_before"] = strconv.FormatInt(note.Before, 10)
 		if d := e.Votes - note.Before; d < 0 {
-			v["change"] = fmt.Sprintf("did not count %d of them", -d)
+			v["change"] = l.T("did not count %d of them", -d)
 		} else {
-			v["change"] = fmt.Sprintf("counts %d more", d)
+			v["change"] = l.T("counts %d more", d)
 		}
 	}
 	if note.Place > 0 {
@@ -322,26 +330,26 @@ func (n *Notifier) vars(ctx context.Context, stage messages.Stage, who entrants.
 	}
 	switch stage {
 	case messages.Failed, messages.NeedsChanges:
-		v["resubmit"] = "You can upload a new version: your entry is kept."
+		v["resubmit"] = l.T("You can upload a new version: your entry is kept.")
 	case messages.Rejected:
-		v["resubmit"] = "This entry cannot be sent again."
+		v["resubmit"] = l.T("This entry cannot be sent again.")
 		if c.EntryOpen(n.Mailer.Now()) == nil {
-			v["resubmit"] += " Entries are still open, so you are welcome to enter with a different video."
+			v["resubmit"] += " " + l.T("Entries are still open, so you are welcome to enter with a different video.")
 		}
 	case messages.AutoRejected:
 		if c.EntryOpen(n.Mailer.Now()) == nil {
-			v["resubmit"] = "Entries are still open, so you are also welcome to enter with a different video."
+			v["resubmit"] = l.T("Entries are still open, so you are also welcome to enter with a different video.")
 		}
 	}
 	if stage == messages.AutoRejected || stage == messages.Failed {
 		if e.CheckAppeal() == nil {
-			v["appeal"] = "If you think the check got it wrong, ask a person to look: " + share + "#appeal"
+			v["appeal"] = l.T("If you think the check got it wrong, ask a person to look: %s", share+"#appeal")
 		}
 	}
 	if n.Perks != nil && perkDue(c.PerkStage, stage) {
 		code, ok, err := n.Perks.Give(ctx, c.ID, who.ID)
 		if err == nil && ok {
-			v["perk"] = "A little extra from " + c.Name + ": your code is " + code + "."
+			v["perk"] = l.T("A little extra from %s: your code is %s.", c.Name, code)
 		}
 	}
 	link := n.PublicURL + "/me"

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tryout/tryout/internal/entries"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/present"
 	"github.com/tryout/tryout/internal/votes"
 )
@@ -30,17 +31,17 @@ func TestPlayback(t *testing.T) {
 }
 
 func TestReviewView(t *testing.T) {
-	if present.NewReviewView(votes.Held{}) != nil {
+	if present.NewReviewView(i18n.EN, votes.Held{}) != nil {
 		t.Fatal("nothing held: want nil")
 	}
-	v := present.NewReviewView(votes.Held{Total: 1, ByCheck: map[string]int64{"automation": 1}})
+	v := present.NewReviewView(i18n.EN, votes.Held{Total: 1, ByCheck: map[string]int64{"automation": 1}})
 	if v == nil || v.Count != 1 || len(v.Because) != 1 || v.Because[0] != votes.Plain("automation") {
 		t.Fatalf("got %+v", v)
 	}
 	if !strings.Contains(v.Note, "automatic checks held it") || !strings.Contains(v.Note, "if the campaign team clears it") {
 		t.Fatalf("note: %q", v.Note)
 	}
-	v = present.NewReviewView(votes.Held{Total: 3, ByCheck: map[string]int64{}})
+	v = present.NewReviewView(i18n.EN, votes.Held{Total: 3, ByCheck: map[string]int64{}})
 	if !strings.Contains(v.Note, "of how they were cast") || !strings.Contains(v.Note, "once the pattern stops") {
 		t.Fatalf("note: %q", v.Note)
 	}

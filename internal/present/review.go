@@ -3,6 +3,7 @@ package present
 import (
 	"strings"
 
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/votes"
 )
 
@@ -14,36 +15,37 @@ type ReviewView struct {
 	Note    string   `json:"note"`
 }
 
-// NewReviewView describes held votes (nil when none are held).
-func NewReviewView(h votes.Held) *ReviewView {
+// NewReviewView describes held votes in l (nil when none are held).
+func NewReviewView(l i18n.Lang, h votes.Held) *ReviewView {
 	if h.Total <= 0 {
 		return nil
 	}
 	v := &ReviewView{Count: h.Total, Because: []string{}}
 	for _, name := range votes.CheckNames() {
 		if h.ByCheck[name] > 0 {
-			v.Because = append(v.Because, votes.Plain(name))
+			v.Because = append(v.Because, l.T(votes.Plain(name)))
 		}
 	}
-	v.Note = reviewNote(h, v.Because)
+	v.Note = reviewNote(l, h, v.Because)
 	return v
 }
 
 // reviewNote says, in plain words, that a machine held the votes, why,
 // and what happens next: votes held for automation count only when a
 // person clears them.
-func reviewNote(h votes.Held, because []string) string {
-	it, is, counts, self := "them", "They are", "they count", "by themselves "
-	if h.Total == 1 {
-		it, is, counts, self = "it", "It is", "it counts", "by itself "
-	}
-	why := strings.Join(because, "; and ")
+func reviewNote(l i18n.Lang, h votes.Held, because []string) string {
+	why := strings.Join(because, l.T("; and "))
 	if why == "" {
-		why = "of how they were cast"
+		why = l.T("of how they were cast")
 	}
-	if h.ByCheck["automation"] == h.Total {
-		return "Our automatic checks held " + it + " because " + why + ". " + is + " saved, but not in your public total: " + counts + " if the campaign team clears " + it + "."
+	one := h.Total == 1
+	switch {
+	case h.ByCheck["automation"] == h.Total && one:
+		return l.T("Our automatic checks held it because %s. It is saved, but not in your public total: it counts if the campaign team clears it.", why)
+	case h.ByCheck["automation"] == h.Total:
+		return l.T("Our automatic checks held them because %s. They are saved, but not in your public total: they count if the campaign team clears them.", why)
+	case one:
+		return l.T("Our automatic checks held it because %s. It is saved, but not in your public total yet: it counts by itself once the pattern stops, or when the campaign team clears it.", why)
 	}
-	return "Our automatic checks held " + it + " because " + why + ". " + is + " saved, but not in your public total yet: " + counts + " " + self +
-		"once the pattern stops, or when the campaign team clears " + it + "."
+	return l.T("Our automatic checks held them because %s. They are saved, but not in your public total yet: they count by themselves once the pattern stops, or when the campaign team clears them.", why)
 }

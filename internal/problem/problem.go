@@ -9,6 +9,9 @@ package problem
 import (
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/tryout/tryout/internal/i18n"
 )
 
 // Error is a refusal with its text for people.
@@ -40,4 +43,42 @@ func TextOf(err error, def string) string {
 		return pe.Text()
 	}
 	return def
+}
+
+// Word is an argument that is itself a catalogue key, such as a status's
+// name: it is translated along with the message ("live" -> "publicada").
+type Word string
+
+// TextIn is the message for people in l.
+func (e *Error) TextIn(l i18n.Lang) string {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		if w, ok := a.(Word); ok {
+			a = word(l, string(w))
+		}
+		args[i] = a
+	}
+	return l.T(e.Format, args...)
+}
+
+// word is w in l, matched without regard to its first letter's case.
+func word(l i18n.Lang, w string) string {
+	if l.Has(w) || w == "" {
+		return l.T(w)
+	}
+	up := strings.ToUpper(w[:1]) + w[1:]
+	if l.Has(up) {
+		return strings.ToLower(l.T(up))
+	}
+	return w
+}
+
+// TextIn is err's message for people in l when it carries one, and def
+// (a catalogue key) in l otherwise.
+func TextIn(l i18n.Lang, err error, def string) string {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.TextIn(l)
+	}
+	return l.T(def)
 }

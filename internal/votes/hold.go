@@ -3,6 +3,8 @@ package votes
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tryout/tryout/internal/i18n"
 )
 
 // Checks is a set of the automatic cluster checks that hold a vote out of
@@ -87,16 +89,16 @@ func Explain() []CheckInfo {
 	return []CheckInfo{
 		{"new_devices", "Many new devices on one network",
 			"Holds votes from an address (or a /24 network) once more new voters than the limit have voted from it within the hour.",
-			"many new browsers voted from one network within an hour"},
+			i18n.Mark("many new browsers voted from one network within an hour")},
 		{"no_playback", "Devices that vote without watching",
 			"Holds the votes of new voters who watched no video, once more such voters than the limit have voted from one address within the hour.",
-			"several browsers voted from one network without watching any video"},
+			i18n.Mark("several browsers voted from one network without watching any video")},
 		{"regular_timing", "Machine-regular timing",
 			"Holds votes from an address whose votes keep the same gap between them, or the same delay after the page loaded, several times in a row.",
-			"votes from one network arrived at machine-regular intervals"},
+			i18n.Mark("votes from one network arrived at machine-regular intervals")},
 		{"automation", "Automation browsers",
 			"Holds votes from browsers that report automation software (navigator.webdriver) or call themselves headless.",
-			"the browser said it was run by automation software"},
+			i18n.Mark("the browser said it was run by automation software")},
 	}
 }
 

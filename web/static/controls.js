@@ -3,6 +3,8 @@
 // frame under the pointer from the thumbnail sprite, time, sound,
 // captions and full screen. Every control is a labelled button or slider,
 // usable by keyboard; the seek bar takes the arrow keys.
+import { t } from "/static/i18n.js";
+
 const video = document.getElementById("player");
 const bar = document.getElementById("controls");
 
@@ -30,7 +32,7 @@ function setup() {
   const state = () => {
     const paused = video.paused || video.ended;
     frame.classList.toggle("paused", paused);
-    play.setAttribute("aria-label", paused ? "Play" : "Pause");
+    play.setAttribute("aria-label", paused ? t("Play") : t("Pause"));
   };
   video.addEventListener("play", state);
   video.addEventListener("pause", state);
@@ -56,7 +58,7 @@ function setup() {
   mute.addEventListener("click", () => { video.muted = !video.muted; });
   video.addEventListener("volumechange", () => {
     mute.setAttribute("aria-pressed", String(video.muted));
-    mute.setAttribute("aria-label", video.muted ? "Unmute" : "Mute");
+    mute.setAttribute("aria-label", video.muted ? t("Unmute") : t("Mute"));
     frame.classList.toggle("muted", video.muted);
   });
 
@@ -76,7 +78,7 @@ function setup() {
     else if (video.webkitEnterFullscreen) video.webkitEnterFullscreen(); // iPhone
   });
   document.addEventListener("fullscreenchange", () => {
-    full.setAttribute("aria-label", document.fullscreenElement ? "Leave full screen" : "Full screen");
+    full.setAttribute("aria-label", document.fullscreenElement ? t("Leave full screen") : t("Full screen"));
   });
 
   // Keys on the player: space or k plays and pauses, m mutes, f goes full

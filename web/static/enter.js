@@ -2,6 +2,7 @@
 // with the resumable uploader.
 import { call, say } from "/static/api.js";
 import { Uploader } from "/static/uploader.js";
+import { t } from "/static/i18n.js";
 
 const form = document.getElementById("details");
 const msg = form.querySelector(".message");
@@ -22,7 +23,7 @@ function showUploader(hint) {
   fileInput.focus();
 }
 
-if (entryId) showUploader("Choose the same video file to carry on where the upload stopped.");
+if (entryId) showUploader(t("Choose the same video file to carry on where the upload stopped."));
 
 // The guardian's email is asked for only when the date of birth says the
 // entrant is under the campaign's guardian age (the server decides too).
@@ -85,7 +86,7 @@ function size(n) {
 }
 
 function duration(s) {
-  if (s < 60) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 60) return `${Math.max(1, Math.round(s))} s`; // units read the same in English and Spanish
   if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
@@ -109,12 +110,12 @@ function progress(sent, all) {
 function draw() {
   const pct = total ? Math.floor((shown / total) * 100) : 0;
   bar.value = pct;
-  bar.setAttribute("aria-valuetext", `${pct}%, ${size(shown)} of ${size(total)}`);
+  bar.setAttribute("aria-valuetext", `${pct}%, ` + t("%s of %s", size(shown), size(total)));
   meter.pct.textContent = `${pct}%`;
-  meter.bytes.textContent = total ? `${size(shown)} of ${size(total)}` : "";
+  meter.bytes.textContent = total ? t("%s of %s", size(shown), size(total)) : "";
   const live = moving && rate > 1000 && shown < total;
   meter.speed.textContent = live ? `${size(rate)}/s` : "";
-  meter.left.textContent = live ? `about ${duration((total - shown) / rate)} left` : "";
+  meter.left.textContent = live ? t("about %s left", duration((total - shown) / rate)) : "";
 }
 
 function still() {
@@ -142,21 +143,21 @@ async function go(run) {
     const entry = await run();
     if (entry) {
       moving = false;
-      say(status, "Received! Taking you to your entries…");
+      say(status, t("Received! Taking you to your entries…"));
       location.href = "/me";
     }
   } catch (e) {
     still();
     pauseBtn.disabled = true;
     if (final.has(e.code)) {
-      say(status, `${e.message} Your title and details are kept: choose another file to carry on.`, true);
+      say(status, `${e.message} ` + t("Your title and details are kept: choose another file to carry on."), true);
       resetMeter();
       uploader = null;
       resumeBtn.disabled = true;
       fileInput.value = "";
       fileInput.focus();
     } else {
-      say(status, `The upload stopped: ${e.message} Press Resume to carry on from ${bar.value}%.`, true);
+      say(status, t("The upload stopped: %s Press Resume to carry on from %d%%.", e.message, bar.value), true);
       resumeBtn.disabled = !uploader;
       if (uploader) resumeBtn.focus();
     }
@@ -168,13 +169,13 @@ fileInput.addEventListener("change", () => {
   if (!file) return;
   const max = Number(form.dataset.maxBytes);
   if (file.size > max) {
-    say(status, `This file is ${size(file.size)}, larger than the contest accepts (${size(max)}). Trim or compress it first, or choose another.`, true);
+    say(status, t("This file is %s, larger than the contest accepts (%s). Trim or compress it first, or choose another.", size(file.size), size(max)), true);
     fileInput.value = "";
     return;
   }
   if (uploader) uploader.pause();
   resetMeter();
-  uploader = new Uploader(entryId, file, { onProgress: progress, onStatus: (t) => say(status, t) });
+  uploader = new Uploader(entryId, file, { onProgress: progress, onStatus: (text) => say(status, text) });
   const startFresh = fresh;
   fresh = false;
   go(() => uploader.begin(startFresh));
@@ -183,7 +184,7 @@ fileInput.addEventListener("change", () => {
 pauseBtn.addEventListener("click", () => {
   uploader.pause();
   still();
-  say(status, `Paused at ${bar.value}% (${size(shown)} of ${size(total)}). Press Resume to carry on.`);
+  say(status, t("Paused at %d%% (%s of %s). Press Resume to carry on.", bar.value, size(shown), size(total)));
   pauseBtn.disabled = true;
   resumeBtn.disabled = false;
   resumeBtn.focus();
@@ -192,5 +193,5 @@ pauseBtn.addEventListener("click", () => {
 resumeBtn.addEventListener("click", () => go(() => uploader.resume()));
 
 window.addEventListener("offline", () => {
-  if (moving) say(status, "You are offline. The upload carries on by itself when the connection comes back: keep this page open.", true);
+  if (moving) say(status, t("You are offline. The upload carries on by itself when the connection comes back: keep this page open."), true);
 });

@@ -6,6 +6,8 @@
 //     campaign's zone as written, with the visitor's time added when their
 //     zone differs ("... 23:59 CEST (17:59 EDT your time)").
 
+import { t, lang } from "/static/i18n.js";
+
 const base = { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 
 // formatLocal says a moment in the visitor's zone (or the one given).
@@ -14,7 +16,7 @@ export function formatLocal(when, opts = {}) {
   if (Number.isNaN(d.getTime())) return "";
   const o = { ...base, timeZoneName: "short", ...opts };
   if (opts.year === false) delete o.year;
-  return new Intl.DateTimeFormat(undefined, o).format(d);
+  return new Intl.DateTimeFormat(lang, o).format(d);
 }
 
 // timeOnly is "17:59 EDT", or with the date when it falls on another day.
@@ -22,7 +24,7 @@ function timeOnly(d, zone) {
   const day = (tz) => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
   const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (day(zone) !== day(local)) return formatLocal(d, { year: false });
-  return new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }).format(d);
+  return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }).format(d);
 }
 
 function offset(d, tz) {
@@ -47,7 +49,7 @@ export function localize(root = document) {
     } catch { continue; } // an unknown zone: the server's text stands
     const mine = document.createElement("span");
     mine.className = "yourtime";
-    mine.textContent = ` (${timeOnly(d, zone)} your time)`;
+    mine.textContent = " " + t("(%s your time)", timeOnly(d, zone));
     el.after(mine);
   }
 }

@@ -2,6 +2,7 @@
 // next, kept current while anything is still being processed.
 import { call, say } from "/static/api.js";
 import { formatLocal } from "/static/localtime.js";
+import { t } from "/static/i18n.js";
 
 const list = document.getElementById("entries");
 const inbox = document.getElementById("messages");
@@ -20,29 +21,29 @@ function primary(e) {
   const enter = e.campaign ? `/c/${encodeURIComponent(e.campaign.slug)}?entry=${encodeURIComponent(e.id)}` : "";
   const campaign = e.campaign ? `/c/${encodeURIComponent(e.campaign.slug)}` : "/";
   switch (e.status) {
-    case "draft": return enter && ["Upload your video", enter];
-    case "uploading": return enter && ["Resume the upload", enter];
-    case "needs_changes": case "failed": return enter && ["Upload a new video", enter];
-    case "live": return ["View and share it", page];
-    case "received": case "processing": case "in_review": return ["Open your entry", page];
-    default: return ["See the campaign", campaign];
+    case "draft": return enter && [t("Upload your video"), enter];
+    case "uploading": return enter && [t("Resume the upload"), enter];
+    case "needs_changes": case "failed": return enter && [t("Upload a new video"), enter];
+    case "live": return [t("View and share it"), page];
+    case "received": case "processing": case "in_review": return [t("Open your entry"), page];
+    default: return [t("See the campaign"), campaign];
   }
 }
 
 function render(entries) {
   list.replaceChildren();
   if (entries.length === 0) {
-    list.append(el("p", { class: "muted" }, "No entries yet. ", el("a", { href: "/" }, "Find a campaign to enter"), "."));
+    list.append(el("p", { class: "muted" }, t("No entries yet.") + " ", el("a", { href: "/" }, t("Find a campaign to enter")), "."));
     return;
   }
   for (const e of entries) {
     const page = `/e/${encodeURIComponent(e.id)}`;
     const card = el("article", { class: "card entry-summary", "data-entry": e.id, "data-status": e.status },
-      el("h2", {}, el("a", { href: page, class: "entry-link" }, e.title || "Untitled entry")),
+      el("h2", {}, el("a", { href: page, class: "entry-link" }, e.title || t("Untitled entry"))),
       el("p", { class: "muted" }, e.campaign ? e.campaign.name : ""),
       el("p", {}, el("span", { class: `status status-${e.status}` }, e.status_label)),
       el("p", {}, e.status_message));
-    if (e.status === "processing" && e.progress) card.append(el("progress", { max: "100", value: String(e.progress), "aria-label": "Processing" }));
+    if (e.status === "processing" && e.progress) card.append(el("progress", { max: "100", value: String(e.progress), "aria-label": t("Processing") }));
     if (e.reason) card.append(el("p", { class: "reason" }, e.reason));
     if (e.waiting_for && e.waiting_for !== e.reason) card.append(el("p", { class: "reason" }, e.waiting_for));
     for (const n of e.notices || []) card.append(el("p", { class: "notice" }, n));
@@ -50,14 +51,14 @@ function render(entries) {
     const held = e.votes_under_review;
     if (held) {
       card.append(el("p", { class: "notice under-review" },
-        el("strong", {}, `${held.count === 1 ? "1 vote" : `${held.count} votes`} under review.`),
+        el("strong", {}, t("%s under review.", held.count === 1 ? t("1 vote") : t("%d votes", held.count))),
         ` ${held.note}`));
     }
     const actions = el("div", { class: "row actions" });
     const next = primary(e);
     if (next) actions.append(el("a", { class: "button next-action", href: next[1] }, next[0]));
     if (e.can_appeal) {
-      const b = el("button", { type: "button", class: e.status === "failed" ? "appeal quiet" : "appeal" }, "Ask a person to look");
+      const b = el("button", { type: "button", class: e.status === "failed" ? "appeal quiet" : "appeal" }, t("Ask a person to look"));
       b.addEventListener("click", async () => {
         b.disabled = true;
         try { await call("POST", `/api/entries/${e.id}/appeal`); load(); } catch (err) { b.disabled = false; alert(err.message); }
@@ -65,9 +66,9 @@ function render(entries) {
       actions.append(b);
     }
     if (!["withdrawn", "rejected", "removed"].includes(e.status)) {
-      const b = el("button", { type: "button", class: "secondary" }, "Withdraw");
+      const b = el("button", { type: "button", class: "secondary" }, t("Withdraw"));
       b.addEventListener("click", async () => {
-        if (!confirm(`Withdraw "${e.title}"? This cannot be undone.`)) return;
+        if (!confirm(t("Withdraw “%s”? This cannot be undone.", e.title))) return;
         try { await call("POST", `/api/entries/${e.id}/withdraw`); load(); } catch (err) { alert(err.message); }
       });
       actions.append(b);
@@ -106,7 +107,7 @@ function linked(text) {
 const statsCache = new Map();
 const svgNS = "http://www.w3.org/2000/svg";
 function statsFor(e) {
-  const box = el("section", { class: "stats", "aria-label": "How it is doing" });
+  const box = el("section", { class: "stats", "aria-label": t("How it is doing") });
   const draw = (days) => box.replaceChildren(...statsView(days));
   const cached = statsCache.get(e.id);
   if (cached) draw(cached.days);
@@ -135,18 +136,18 @@ function statsView(days) {
       r.setAttribute("width", "8");
       r.setAttribute("height", String(Math.max(h, 1)));
       r.setAttribute("class", k);
-      const t = document.createElementNS(svgNS, "title");
-      t.textContent = `${d.date}: ${d[k]} ${k}`;
-      r.append(t);
+      const title = document.createElementNS(svgNS, "title");
+      title.textContent = `${d.date}: ${d[k]} ${k === "views" ? t("views") : t("votes")}`;
+      r.append(title);
       svg.append(r);
     });
   });
   return [
-    el("h3", {}, "Last 14 days"),
+    el("h3", {}, t("Last 14 days")),
     svg,
-    el("p", { class: "muted" }, `${days[0].date} to ${days[days.length - 1].date} (UTC days)`),
-    el("p", { class: "legend" }, el("span", { class: "key views" }), ` ${sum("views")} views `, el("span", { class: "key votes" }), ` ${sum("votes")} votes`),
-    el("p", { class: "muted" }, `Your share links were opened ${sum("shares")} times and brought ${sum("conversions")} new entries and votes.`),
+    el("p", { class: "muted" }, t("%s to %s (UTC days)", days[0].date, days[days.length - 1].date)),
+    el("p", { class: "legend" }, el("span", { class: "key views" }), ` ${sum("views")} ${t("views")} `, el("span", { class: "key votes" }), ` ${sum("votes")} ${t("votes")}`),
+    el("p", { class: "muted" }, t("Your share links were opened %d times and brought %d new entries and votes.", sum("shares"), sum("conversions"))),
   ];
 }
 
@@ -156,20 +157,20 @@ function renderMessages(messages) {
   // Never wipe a reply being written: the list refreshes while videos process.
   if ([...inbox.querySelectorAll("textarea")].some((t) => t.value.trim() !== "")) return;
   inbox.replaceChildren();
-  if (messages.length === 0) { inbox.append(el("p", { class: "muted" }, "No messages yet.")); return; }
+  if (messages.length === 0) { inbox.append(el("p", { class: "muted" }, t("No messages yet."))); return; }
   for (const m of messages) {
     const replies = el("div", { class: "replies" });
-    const addReply = (r) => replies.append(el("p", { class: "pre reply" }, el("strong", {}, "You replied: "), r.text));
+    const addReply = (r) => replies.append(el("p", { class: "pre reply" }, el("strong", {}, t("You replied:") + " "), r.text));
     m.replies.forEach(addReply);
-    const box = el("textarea", { name: "text", rows: "3", maxlength: "4000", required: "", "aria-label": "Your reply to: " + m.subject });
+    const box = el("textarea", { name: "text", rows: "3", maxlength: "4000", required: "", "aria-label": t("Your reply to: %s", m.subject) });
     const status = el("p", { class: "message", role: "status" });
-    const form = el("form", { class: "reply-form stack" }, box, el("button", { type: "submit" }, "Send reply"), status);
+    const form = el("form", { class: "reply-form stack" }, box, el("button", { type: "submit" }, t("Send reply")), status);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       try {
         addReply(await call("POST", `/api/me/messages/${m.id}/replies`, { text: box.value }));
         box.value = "";
-        say(status, "Sent. The campaign team reads replies here.");
+        say(status, t("Sent. The campaign team reads replies here."));
       } catch (err) { say(status, err.message, true); }
     });
     inbox.append(el("article", { class: "card message-card", "data-id": m.id },
@@ -177,7 +178,7 @@ function renderMessages(messages) {
       el("p", { class: "muted" }, el("time", { datetime: m.at }, formatLocal(m.at))),
       el("p", { class: "pre" }, ...linked(m.text)),
       replies,
-      el("details", {}, el("summary", {}, "Reply"), form)));
+      el("details", {}, el("summary", {}, t("Reply")), form)));
   }
 }
 
@@ -231,7 +232,7 @@ prefsForm.addEventListener("submit", async (ev) => {
   const off = [...prefsKinds.querySelectorAll("input[name=kind]")].filter((b) => !b.checked).map((b) => b.value);
   try {
     renderPrefs(await call("PUT", "/api/me/preferences", { off, all_off: prefsAll.checked }));
-    say(prefsStatus, "Saved.");
+    say(prefsStatus, t("Saved."));
   } catch (e) { say(prefsStatus, e.message, true); }
 });
 

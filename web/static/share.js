@@ -3,6 +3,8 @@
 // shared is the visitor's own (with a ref code, fetched on the first
 // press), so they can see what their sharing brought; the plain address
 // otherwise.
+import { t } from "/static/i18n.js";
+
 const box = document.getElementById("share-box");
 const msg = box.querySelector(".message");
 const { title, entry } = box.dataset;
@@ -46,12 +48,12 @@ copy.addEventListener("click", async () => {
   await personalLink();
   try {
     await navigator.clipboard.writeText(url);
-    msg.textContent = "Link copied: paste it anywhere.";
-    copyLabel.textContent = "Copied";
+    msg.textContent = t("Link copied: paste it anywhere.");
+    copyLabel.textContent = t("Copied");
     copy.classList.add("done");
-    setTimeout(() => { copyLabel.textContent = "Copy link"; copy.classList.remove("done"); }, 2500);
+    setTimeout(() => { copyLabel.textContent = t("Copy link"); copy.classList.remove("done"); }, 2500);
   } catch {
-    msg.textContent = `Copy this link: ${url}`; // no clipboard access: show it to copy by hand
+    msg.textContent = t("Copy this link: %s", url); // no clipboard access: show it to copy by hand
   }
 });
 

@@ -1,15 +1,16 @@
 // Reads a chosen file's first bytes and says whether they start like a
 // video container Tryout accepts: the same check the server makes
 // (internal/media/sniff.go), made before any byte is sent.
+import { t } from "/static/i18n.js";
 
 // kinds names what a refused file looks like, for a clearer message.
 const kinds = [
-  [[0x89, 0x50, 0x4e, 0x47], "a PNG image"],
-  [[0xff, 0xd8, 0xff], "a JPEG photo"],
-  [[0x47, 0x49, 0x46, 0x38], "a GIF image"],
-  [[0x25, 0x50, 0x44, 0x46], "a PDF document"],
-  [[0x50, 0x4b, 0x03, 0x04], "a ZIP archive or office document"],
-  [[0x49, 0x44, 0x33], "an MP3 song"],
+  [[0x89, 0x50, 0x4e, 0x47], t("a PNG image")],
+  [[0xff, 0xd8, 0xff], t("a JPEG photo")],
+  [[0x47, 0x49, 0x46, 0x38], t("a GIF image")],
+  [[0x25, 0x50, 0x44, 0x46], t("a PDF document")],
+  [[0x50, 0x4b, 0x03, 0x04], t("a ZIP archive or office document")],
+  [[0x49, 0x44, 0x33], t("an MP3 song")],
 ];
 
 function ascii(b, from, to) { return String.fromCharCode(...b.slice(from, to)); }
@@ -32,7 +33,7 @@ export function describe(b) {
   for (const [magic, name] of kinds) {
     if (magic.every((v, i) => b[i] === v)) return name;
   }
-  if (b.length >= 12 && ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 12) === "WAVE") return "a WAV sound file";
+  if (b.length >= 12 && ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 12) === "WAVE") return t("a WAV sound file");
   return "";
 }
 
@@ -40,8 +41,8 @@ export function describe(b) {
 // message to show for one that does not.
 export async function checkVideo(file) {
   const b = new Uint8Array(await file.slice(0, 64).arrayBuffer());
-  if (b.length === 0) return "This file is empty. Choose your video file.";
+  if (b.length === 0) return t("This file is empty. Choose your video file.");
   if (container(b)) return "";
   const what = describe(b);
-  return `${what ? `This file is ${what}, not a video.` : "This file is not a video we can accept."} Choose an MP4, MOV, WebM, MKV or AVI video.`;
+  return (what ? t("This file is %s, not a video.", what) : t("This file is not a video we can accept.")) + " " + t("Choose an MP4, MOV, WebM, MKV or AVI video.");
 }

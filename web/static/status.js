@@ -1,10 +1,12 @@
 // Keeps the entry status card current by polling the public entry API
 // until the entry reaches a status that needs no more waiting.
+import { lang } from "/static/i18n.js";
+
 const card = document.getElementById("status");
 const waiting = new Set(["draft", "uploading", "received", "processing"]);
 
 async function refresh() {
-  const res = await fetch(`/api/entries/${card.dataset.entry}`, { headers: { Accept: "application/json" } });
+  const res = await fetch(`/api/entries/${card.dataset.entry}`, { headers: { Accept: "application/json", "Accept-Language": lang } });
   if (!res.ok) return;
   const e = await res.json();
   card.dataset.status = e.status;

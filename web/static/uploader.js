@@ -4,6 +4,7 @@
 // closed tab the server says which parts arrived so only the rest are sent.
 import { call, APIError } from "/static/api.js";
 import { checkVideo } from "/static/sniff.js";
+import { t } from "/static/i18n.js";
 
 const PARALLEL = 3;
 const MAX_BACKOFF_MS = 30000;
@@ -28,21 +29,21 @@ export class Uploader {
   async begin(fresh) {
     const refused = await checkVideo(this.file);
     if (refused) throw new APIError(0, "not_a_video", refused);
-    let t;
+    let tk;
     if (!fresh) {
       try {
-        t = await call("GET", `${this.base()}/current`);
+        tk = await call("GET", `${this.base()}/current`);
       } catch (e) {
         if (!(e instanceof APIError) || e.code !== "no_upload") throw e;
       }
     }
-    if (!t) {
-      t = await call("POST", this.base(), { size: this.file.size, filename: this.file.name, content_type: this.file.type });
+    if (!tk) {
+      tk = await call("POST", this.base(), { size: this.file.size, filename: this.file.name, content_type: this.file.type });
     }
-    if (t.size !== this.file.size) {
-      throw new APIError(0, "different_file", `This upload was started with a different file (${(t.size / 1e6).toFixed(1)} MB). Choose that same file to resume, or start again with this one.`);
+    if (tk.size !== this.file.size) {
+      throw new APIError(0, "different_file", t("This upload was started with a different file (%s MB). Choose that same file to resume, or start again with this one.", (tk.size / 1e6).toFixed(1)));
     }
-    this.ticket = t;
+    this.ticket = tk;
     return this.run();
   }
 
@@ -52,17 +53,17 @@ export class Uploader {
   }
 
   async run() {
-    const t = this.ticket;
-    this.done = t.received.reduce((n, p) => n + p.size, 0);
+    const tk = this.ticket;
+    this.done = tk.received.reduce((n, p) => n + p.size, 0);
     this.loaded.clear();
-    this.queue = t.missing.slice();
+    this.queue = tk.missing.slice();
     this.report();
     if (this.queue.length > 0) {
-      this.onStatus(t.received.length > 0 ? `Resuming: ${t.received.length} of ${t.parts} parts had already arrived.` : "Uploading… you can pause at any time.");
+      this.onStatus(tk.received.length > 0 ? t("Resuming: %d of %d parts had already arrived.", tk.received.length, tk.parts) : t("Uploading… you can pause at any time."));
       await Promise.all(Array.from({ length: Math.min(PARALLEL, this.queue.length) }, () => this.worker()));
     }
     if (this.paused) return null;
-    this.onStatus("Checking your video…");
+    this.onStatus(t("Checking your video…"));
     try {
       return await call("POST", `${this.base()}/current/complete`);
     } catch (e) {
@@ -93,7 +94,7 @@ export class Uploader {
         }
         const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) * (0.75 + Math.random() / 2);
         this.troubled = true;
-        this.onStatus(`Connection problem: retrying in ${Math.round(wait / 1000)} s. Keep this page open; nothing sent is lost.`);
+        this.onStatus(t("Connection problem: retrying in %d s. Keep this page open; nothing sent is lost.", Math.round(wait / 1000)));
         await new Promise((r) => { const id = setTimeout(r, wait); window.addEventListener("online", () => { clearTimeout(id); r(); }, { once: true }); });
       }
     }
@@ -115,7 +116,7 @@ export class Uploader {
         if (xhr.status >= 200 && xhr.status < 300) {
           this.done += blob.size;
           this.report();
-          if (!this.paused && this.troubled) this.onStatus("Connection is back: uploading…");
+          if (!this.paused && this.troubled) this.onStatus(t("Connection is back: uploading…"));
           this.troubled = false;
           resolve();
         } else {

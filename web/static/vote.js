@@ -7,11 +7,13 @@
 // asks what the visitor has left, so a fan who already voted is told so
 // at once instead of after pressing the button.
 
+import { t, lang } from "/static/i18n.js";
+
 const box = document.getElementById("vote-box");
 const button = document.getElementById("vote");
 const msg = box.querySelector(".message");
 
-const periodWords = { once: "in this campaign", hour: "this hour", day: "today", week: "this week" };
+const periodWords = { once: t("in this campaign"), hour: t("this hour"), day: t("today"), week: t("this week") };
 
 // The visitor's own time zone, as the browser names it ("Europe/Paris").
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
@@ -20,9 +22,10 @@ const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 // "Tue 2 Jun, 01:00 your time (Europe/Paris)".
 function when(iso) {
   const d = new Date(iso);
-  const day = d.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: zone }).replace(",", "");
-  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: zone });
-  return `${day}, ${time} your time (${zone})`;
+  const locale = lang === "en" ? "en-GB" : lang;
+  const day = d.toLocaleDateString(locale, { weekday: "short", day: "numeric", month: "short", timeZone: zone }).replace(",", "");
+  const time = d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", timeZone: zone });
+  return t("%s, %s your time (%s)", day, time, zone);
 }
 
 // campaignDays names the campaign's own zone when its days are not the
@@ -31,18 +34,18 @@ function when(iso) {
 let campaignDays = "";
 
 async function standing() {
-  const res = await fetch(`/api/campaigns/${encodeURIComponent(box.dataset.campaign)}/votes/me`, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  const res = await fetch(`/api/campaigns/${encodeURIComponent(box.dataset.campaign)}/votes/me`, { credentials: "same-origin", headers: { Accept: "application/json", "Accept-Language": lang } });
   if (!res.ok) return;
   const s = await res.json();
   if (s.time_zone && s.time_zone !== zone && (s.frequency === "day" || s.frequency === "week")) {
-    campaignDays = ` The campaign's days follow ${s.time_zone} time.`;
+    campaignDays = " " + t("The campaign's days follow %s time.", s.time_zone);
   }
-  const period = periodWords[s.frequency] || "for now";
-  const again = s.next_period_at ? ` You can vote again ${when(s.next_period_at)}.${campaignDays}` : "";
+  const period = periodWords[s.frequency] || t("for now");
+  const again = s.next_period_at ? " " + t("You can vote again %s.", when(s.next_period_at)) + campaignDays : "";
   if ((s.voted || []).includes(box.dataset.entry)) {
-    msg.textContent = `You voted for this entry ${period}.${again}`;
+    msg.textContent = t("You voted for this entry %s.", period) + again;
   } else if (s.scope === "campaign" && s.remaining === 0) {
-    msg.textContent = `You have used your votes ${period}.${again}`;
+    msg.textContent = t("You have used your votes %s.", period) + again;
   } else {
     return;
   }
@@ -80,7 +83,7 @@ function newRequestKey() {
 
 async function send(extra) {
   if (!requestKey) requestKey = newRequestKey();
-  const headers = { Accept: "application/json", "X-Page-Token": box.dataset.page || "", "Idempotency-Key": requestKey, ...extra };
+  const headers = { Accept: "application/json", "Accept-Language": lang, "X-Page-Token": box.dataset.page || "", "Idempotency-Key": requestKey, ...extra };
   if (navigator.webdriver) headers["X-Webdriver"] = "1"; // told honestly: the vote is held for review, not refused
   const res = await fetch(`/api/entries/${encodeURIComponent(box.dataset.entry)}/votes`, { method: "POST", credentials: "same-origin", headers });
   return { res, data: await res.json().catch(() => ({})) };
@@ -98,7 +101,7 @@ button.addEventListener("click", async () => {
         const a = document.createElement("a");
         a.href = e0.fields.verify_url;
         a.id = "verify-instead";
-        a.textContent = "Confirm my email";
+        a.textContent = t("Confirm my email");
         msg.append(a);
       }
       const nonce = await solve(e0.fields.challenge_token, Number(e0.fields.difficulty));
@@ -106,30 +109,30 @@ button.addEventListener("click", async () => {
     }
     if (res.ok && data.held) {
       requestKey = "";
-      msg.textContent = `Thank you: your vote is saved and under review, because ${(data.held_because || []).join("; and ")}. It counts once our automatic checks or the campaign team clear it.`;
+      msg.textContent = t("Thank you: your vote is saved and under review, because %s. It counts once our automatic checks or the campaign team clear it.", (data.held_because || []).join(t("; and ")));
       box.dataset.voted = "yes";
       return;
     }
     if (res.ok) {
       requestKey = "";
-      msg.textContent = "Thank you: your vote counts.";
+      msg.textContent = t("Thank you: your vote counts.");
       const total = document.getElementById("votes");
-      if (total && typeof data.votes === "number") total.textContent = data.votes === 1 ? "1 vote" : `${data.votes} votes`;
+      if (total && typeof data.votes === "number") total.textContent = data.votes === 1 ? t("1 vote") : t("%d votes", data.votes);
       box.dataset.voted = "yes";
       return;
     }
     const e = data.error || {};
-    msg.textContent = e.message || "Your vote was not saved. Please try again.";
+    msg.textContent = e.message || t("Your vote was not saved. Please try again.");
     const next = (e.fields || {}).next_vote_at;
     if (next && (e.code === "already_voted" || e.code === "no_votes_left")) {
-      const period = periodWords[box.dataset.frequency] || "for now";
-      msg.textContent = (e.code === "already_voted" ? `You already voted for this entry ${period}.` : `You have used your votes ${period}.`) +
-        ` You can vote again ${when(next)}.${campaignDays}`;
+      const period = periodWords[box.dataset.frequency] || t("for now");
+      msg.textContent = (e.code === "already_voted" ? t("You already voted for this entry %s.", period) : t("You have used your votes %s.", period)) +
+        " " + t("You can vote again %s.", when(next)) + campaignDays;
     }
     if (e.code === "verify_required" || e.code === "confirm_email") {
       const a = document.createElement("a");
       a.href = `/signin?next=${encodeURIComponent(location.pathname)}`;
-      a.textContent = " Sign in";
+      a.textContent = " " + t("Sign in");
       msg.append(a);
     }
     msg.classList.toggle("error", e.code !== "already_voted" && e.code !== "no_votes_left");
@@ -139,7 +142,7 @@ button.addEventListener("click", async () => {
       requestKey = "";
     }
   } catch {
-    msg.textContent = "We could not reach Tryout. Check your connection and try again.";
+    msg.textContent = t("We could not reach Tryout. Check your connection and try again.");
     msg.classList.add("error");
     button.disabled = false;
   }
