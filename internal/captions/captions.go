@@ -23,15 +23,6 @@ var (
 	ErrInvalid  = errors.New("captions: not a WebVTT file")
 )
 
-// The refusals' texts (one sentence each, so a catalogue can translate them).
-const (
-	tooLarge = "Captions files can be up to 256 KB."
-	notUTF8  = "That is not a WebVTT captions file (not UTF-8 text). Export captions as .vtt and try again."
-	noHeader = "That is not a WebVTT captions file (it must start with WEBVTT). Export captions as .vtt and try again."
-	noCues   = "That is not a WebVTT captions file (it has no cues). Export captions as .vtt and try again."
-	nulByte  = "That is not a WebVTT captions file (it contains a NUL byte). Export captions as .vtt and try again."
-)
-
 // Read reads a whole captions file from r, refusing one over MaxBytes
 // (ErrTooLarge) without reading more than one byte past the limit. A read
 // failure is returned as it is.
@@ -41,7 +32,7 @@ func Read(r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("captions: read: %w", err)
 	}
 	if len(b) > MaxBytes {
-		return nil, problem.New(ErrTooLarge, tooLarge)
+		return nil, problem.New(ErrTooLarge, "Captions files can be up to 256 KB.")
 	}
 	return b, nil
 }
@@ -51,18 +42,18 @@ func Read(r io.Reader) ([]byte, error) {
 // anything else is ErrInvalid saying what is wrong.
 func Check(b []byte) error {
 	if !utf8.Valid(b) {
-		return problem.New(ErrInvalid, notUTF8)
+		return problem.New(ErrInvalid, "That is not a WebVTT captions file (not UTF-8 text). Export captions as .vtt and try again.")
 	}
 	s := strings.TrimPrefix(string(b), "\ufeff")
 	first, _, _ := strings.Cut(s, "\n")
 	if !strings.HasPrefix(strings.TrimRight(first, "\r"), "WEBVTT") {
-		return problem.New(ErrInvalid, noHeader)
+		return problem.New(ErrInvalid, "That is not a WebVTT captions file (it must start with WEBVTT). Export captions as .vtt and try again.")
 	}
 	if !strings.Contains(s, "-->") {
-		return problem.New(ErrInvalid, noCues)
+		return problem.New(ErrInvalid, "That is not a WebVTT captions file (it has no cues). Export captions as .vtt and try again.")
 	}
 	if strings.ContainsRune(s, 0) {
-		return problem.New(ErrInvalid, nulByte)
+		return problem.New(ErrInvalid, "That is not a WebVTT captions file (it contains a NUL byte). Export captions as .vtt and try again.")
 	}
 	return nil
 }

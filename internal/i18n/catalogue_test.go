@@ -90,7 +90,7 @@ func goKeys(t *testing.T, path string, keys map[string]string) {
 			return true
 		}
 		if lit, ok := call.Args[arg].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-			if s, err := strconv.Unquote(lit.Value); err == nil {
+			if s, err := strconv.Unquote(lit.Value); err == nil && s != "" { // "": no fallback text
 				keys[s] = fset.Position(lit.Pos()).String()
 			}
 		}
