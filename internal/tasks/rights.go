@@ -3,7 +3,6 @@ package tasks
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -40,24 +39,14 @@ func NewEntrantDelete(p EntrantDelete) (*asynq.Task, error) {
 
 // ParseEntrantDelete decodes the payload.
 func ParseEntrantDelete(t *asynq.Task) (EntrantDelete, error) {
-	var p EntrantDelete
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.EntrantID == "" {
-		return p, fmt.Errorf("tasks: bad %s payload: %v: %w", TypeEntrantDelete, err, asynq.SkipRetry)
-	}
-	return p, nil
+	return parse(t, func(p EntrantDelete) bool { return p.EntrantID != "" })
 }
 
 // EnqueueDeletion queues an account's deletion; one already queued or
 // running counts as success.
 func (q *Queue) EnqueueDeletion(ctx context.Context, entrantID string) error {
 	t, err := NewEntrantDelete(EntrantDelete{EntrantID: entrantID})
-	if err != nil {
-		return err
-	}
-	if _, err := q.c.EnqueueContext(ctx, t); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("tasks: enqueue %s: %w", TypeEntrantDelete, err)
-	}
-	return nil
+	return q.enqueue(ctx, t, err)
 }
 
 // NewRetentionRun builds the periodic retention task, unique for five

@@ -60,11 +60,7 @@ func NewMediaProcess(p MediaProcess) (*asynq.Task, error) {
 // ParseMediaProcess decodes the payload; a bad payload can never succeed, so
 // the error wraps asynq.SkipRetry.
 func ParseMediaProcess(t *asynq.Task) (MediaProcess, error) {
-	var p MediaProcess
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.EntryID == "" {
-		return p, fmt.Errorf("tasks: bad %s payload: %v: %w", TypeMediaProcess, err, asynq.SkipRetry)
-	}
-	return p, nil
+	return parse(t, func(p MediaProcess) bool { return p.EntryID != "" })
 }
 
 // Queue enqueues tasks on asynq.
@@ -77,13 +73,7 @@ func NewQueue(c *asynq.Client) *Queue { return &Queue{c: c} }
 // queued for the same original counts as success.
 func (q *Queue) EnqueueMediaProcess(ctx context.Context, p MediaProcess) error {
 	t, err := NewMediaProcess(p)
-	if err != nil {
-		return err
-	}
-	if _, err := q.c.EnqueueContext(ctx, t); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("tasks: enqueue %s: %w", TypeMediaProcess, err)
-	}
-	return nil
+	return q.enqueue(ctx, t, err)
 }
 
 // LastAttempt reports whether the running task will not be retried if it
@@ -118,23 +108,13 @@ func NewMailSend(p MailSend) (*asynq.Task, error) {
 
 // ParseMailSend decodes the payload.
 func ParseMailSend(t *asynq.Task) (MailSend, error) {
-	var p MailSend
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.MessageID == "" {
-		return p, fmt.Errorf("tasks: bad %s payload: %v: %w", TypeMailSend, err, asynq.SkipRetry)
-	}
-	return p, nil
+	return parse(t, func(p MailSend) bool { return p.MessageID != "" })
 }
 
 // EnqueueMail queues delivery of an outbox message; already queued is fine.
 func (q *Queue) EnqueueMail(ctx context.Context, messageID string) error {
 	t, err := NewMailSend(MailSend{MessageID: messageID})
-	if err != nil {
-		return err
-	}
-	if _, err := q.c.EnqueueContext(ctx, t); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("tasks: enqueue %s: %w", TypeMailSend, err)
-	}
-	return nil
+	return q.enqueue(ctx, t, err)
 }
 
 // NewUploadsCleanup builds the periodic cleanup task. Unique for ten

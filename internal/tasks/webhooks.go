@@ -3,7 +3,6 @@ package tasks
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -35,21 +34,11 @@ func NewWebhookDeliver(p WebhookDeliver) (*asynq.Task, error) {
 
 // ParseWebhookDeliver decodes the payload.
 func ParseWebhookDeliver(t *asynq.Task) (WebhookDeliver, error) {
-	var p WebhookDeliver
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.DeliveryID == "" {
-		return p, fmt.Errorf("tasks: bad %s payload: %v: %w", TypeWebhookDeliver, err, asynq.SkipRetry)
-	}
-	return p, nil
+	return parse(t, func(p WebhookDeliver) bool { return p.DeliveryID != "" })
 }
 
 // EnqueueWebhook queues a delivery; already queued is fine.
 func (q *Queue) EnqueueWebhook(ctx context.Context, deliveryID string) error {
 	t, err := NewWebhookDeliver(WebhookDeliver{DeliveryID: deliveryID})
-	if err != nil {
-		return err
-	}
-	if _, err := q.c.EnqueueContext(ctx, t); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("tasks: enqueue %s: %w", TypeWebhookDeliver, err)
-	}
-	return nil
+	return q.enqueue(ctx, t, err)
 }
