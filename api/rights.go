@@ -13,6 +13,7 @@ import (
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
+	"github.com/tryout/tryout/internal/i18n"
 	"github.com/tryout/tryout/internal/intake"
 	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/ratelimit"
@@ -27,7 +28,7 @@ type Rights struct {
 	}
 	Links  rights.Links
 	Notify interface {
-		DeletionLink(ctx context.Context, who entrants.Entrant, token string, ttl time.Duration) error
+		DeletionLink(ctx context.Context, l i18n.Lang, who entrants.Entrant, token string, ttl time.Duration) error
 	}
 	ExportLimit, DeletionLimit *ratelimit.Limiter // per entrant
 }
@@ -66,7 +67,7 @@ func (a *API) requestDeletion(c *gin.Context) {
 		return
 	}
 	token := a.Rights.Links.Issue(id, a.Now())
-	if err := a.Rights.Notify.DeletionLink(c, who, token, a.Rights.Links.TTL); err != nil {
+	if err := a.Rights.Notify.DeletionLink(c, httpx.Lang(c), who, token, a.Rights.Links.TTL); err != nil {
 		httpx.Fail(c, a.Log, err)
 		return
 	}

@@ -229,17 +229,7 @@ func (e *env) objects(t *testing.T, campaignID, entryID string) []string {
 // outboxLink is the link in the newest message of kind to the address.
 func (e *env) outboxLink(t *testing.T, to string, kind mail.Kind) string {
 	t.Helper()
-	list, err := e.app.Outbox.List(context.Background(), 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range list {
-		if m.To == to && m.Kind == kind {
-			return strings.Replace(m.Link, e.app.Cfg.PublicURL, e.srv.URL, 1)
-		}
-	}
-	t.Fatalf("no %s message to %s", kind, to)
-	return ""
+	return strings.Replace(e.outboxMessage(t, to, kind).Link, e.app.Cfg.PublicURL, e.srv.URL, 1)
 }
 
 // waitDeleted waits for the worker to finish a deletion (a hang guard;
