@@ -130,6 +130,9 @@ func TestBrowserEntryFlow(t *testing.T) {
 		chromedp.Navigate(link),
 		chromedp.WaitVisible("#confirm"),
 		chromedp.Click("#confirm"),
+		// The confirm form navigates: wait for the new document to finish
+		// loading, or a node found while it parses may be gone when used.
+		waitJS(`document.readyState === "complete" && document.getElementById("details") !== null`),
 		chromedp.WaitVisible("#details"),
 		chromedp.SendKeys("#title", "Kickflip down the stairs"),
 		chromedp.SendKeys("#description", "Third try was the charm."),
