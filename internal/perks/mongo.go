@@ -98,6 +98,9 @@ func (s *MongoStore) Claim(ctx context.Context, campaignID, entrantID string, at
 			s.markClaimed(ctx, pick.ID)
 			return d.claim(), nil
 		}
+		if mongodb.Transient(err) { // a concurrent claim cancelled this one: pick again
+			continue
+		}
 		if !mongo.IsDuplicateKeyError(err) {
 			return Claim{}, fmt.Errorf("perks: claim: %w", err)
 		}
