@@ -61,12 +61,12 @@ type Admin struct {
 	Staff            staff.Store
 	Sessions         staff.SessionStore
 	Audit            audit.Store     // read by the audit page
-	Recorder         *audit.Recorder // every console action is recorded through it
+	Recorder         *audit.Recorder // sign-ins, sign-outs and exports (Admin.audit); services record their own changes
 	Editor           *campaigns.Service
 	Outbox           mail.Store
 	Notify           *notify.Notifier
 	Outreach         *outreach.Service
-	Perks            perks.Store
+	Perks            *perks.Service
 	Judging          *judging.Service
 	Moderation       *moderation.Service
 	Reports          *moderation.Reports

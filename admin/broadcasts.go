@@ -139,8 +139,7 @@ func (a *Admin) sendBroadcast(c *gin.Context) {
 	}
 	b, err := broadcastForm(c, cp.ID)
 	if err == nil {
-		b.CreatedBy = u.ID
-		b, err = a.Outreach.Compose(c, b)
+		b, err = a.Outreach.Compose(c, staffActor(u), b)
 	}
 	switch {
 	case errors.Is(err, outreach.ErrNobody):
@@ -159,7 +158,6 @@ func (a *Admin) sendBroadcast(c *gin.Context) {
 		// Saved but not queued: the page says so; sending it again is safe.
 		a.Log.Error("admin: queue staff message", "broadcast", b.ID, "err", err)
 	}
-	a.audit(c, u, "broadcast.create", b.ID, nil, map[string]string{"campaign": cp.ID, "segment": b.Segment.Kind, "recipients": strconv.Itoa(b.Planned)})
 	done := "Queued: " + recipientsText(b.Planned)
 	if b.SendAt.After(a.Now().Add(time.Minute)) {
 		done = "Scheduled for " + fmtTime(b.SendAt) + "."
@@ -201,13 +199,11 @@ func (a *Admin) cancelBroadcast(c *gin.Context) {
 		return
 	}
 	msg := "Cancelled: nothing was sent."
-	if err := a.Outreach.Cancel(c, b.ID); errors.Is(err, outreach.ErrSent) {
+	if err := a.Outreach.Cancel(c, staffActor(u), b.ID); errors.Is(err, outreach.ErrSent) {
 		msg = "Too late to cancel: it has started sending."
 	} else if err != nil {
 		a.fail(c, err)
 		return
-	} else {
-		a.audit(c, u, "broadcast.cancel", b.ID, nil, nil)
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/broadcasts/"+b.ID+"?done="+url.QueryEscape(msg))
 }

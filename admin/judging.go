@@ -93,7 +93,7 @@ func (a *Admin) saveSetup(c *gin.Context) {
 	if c.PostForm("jury_weight") == "" || !isInt(c.PostForm("jury_weight")) {
 		st.JuryWeight = -1
 	}
-	saved, err := a.Judging.SaveSetup(c, st, u.ID)
+	saved, err := a.Judging.SaveSetup(c, staffActor(u), st)
 	var fe judging.FieldErrors
 	switch {
 	case errors.As(err, &fe):
@@ -106,8 +106,6 @@ func (a *Admin) saveSetup(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "judging.setup", cp.ID, nil, map[string]string{"criteria": strconv.Itoa(len(saved.Criteria)),
-		"jury_weight": strconv.Itoa(saved.JuryWeight), "blind": strconv.FormatBool(saved.Blind)})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+cp.ID+"/judging?done="+url.QueryEscape("Saved the rubric and weights."))
 }
 
@@ -159,7 +157,7 @@ func (a *Admin) addRound(c *gin.Context) {
 	}
 	r := judging.Round{CampaignID: cp.ID, Name: c.PostForm("round_name"), Kind: judging.Kind(c.PostForm("kind")), Rule: judging.Rule(c.PostForm("rule"))}
 	r.TopN, _ = strconv.Atoi(strings.TrimSpace(c.PostForm("top_n")))
-	r, err := a.Judging.AddRound(c, r)
+	r, err := a.Judging.AddRound(c, staffActor(u), r)
 	var fe judging.FieldErrors
 	if errors.As(err, &fe) || errors.Is(err, judging.ErrTaken) {
 		st, _ := a.Judging.Setup(c, cp.ID)
@@ -170,7 +168,6 @@ func (a *Admin) addRound(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "round.add", r.ID, nil, map[string]string{"campaign": cp.ID, "round": r.Title(), "kind": string(r.Kind), "rule": string(r.Rule), "top_n": strconv.Itoa(r.TopN)})
 	c.Redirect(http.StatusSeeOther, "/admin/rounds/"+r.ID+"?done="+url.QueryEscape("Added "+r.Title()+". Check who enters it below, then apply the cut."))
 }
 
@@ -197,7 +194,7 @@ func (a *Admin) runDraw(c *gin.Context) {
 	req := judging.DrawRequest{Prize: c.PostForm("prize"), Seed: c.PostForm("seed"), RoundID: c.PostForm("round"), ExcludeWinners: c.PostForm("exclude_winners") == "1"}
 	req.Place, _ = strconv.Atoi(strings.TrimSpace(c.PostForm("place")))
 	req.Count, _ = strconv.Atoi(strings.TrimSpace(c.PostForm("count")))
-	d, err := a.Judging.RunDraw(c, cp.ID, req, u.ID)
+	d, err := a.Judging.RunDraw(c, staffActor(u), cp.ID, req)
 	var fe judging.FieldErrors
 	if errors.As(err, &fe) {
 		st, _ := a.Judging.Setup(c, cp.ID)
@@ -208,8 +205,6 @@ func (a *Admin) runDraw(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "draw.run", d.ID, nil, map[string]string{"campaign": cp.ID, "prize": d.Prize, "seed": d.Seed,
-		"eligible": strconv.Itoa(len(d.Eligible)), "winners": strings.Join(d.Winners, " "), "place": strconv.Itoa(d.Place)})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+cp.ID+"/judging?done="+url.QueryEscape("Drew "+plural(len(d.Winners), "winner", "winners")+
 		" for “"+d.Prize+"” from "+plural(len(d.Eligible), "eligible entry", "eligible entries")+". The draw, its seed and the eligible list are on the public winners page."))
 }

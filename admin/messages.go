@@ -84,24 +84,16 @@ func (a *Admin) saveMessage(c *gin.Context) {
 		a.showMessages(c, http.StatusUnprocessableEntity, cp, stage, t, problem.TextOf(err, "Not saved: check the vote milestones."))
 		return
 	}
-	set := messages.Set{}
-	for k, v := range cp.OwnMessages() {
-		set[k] = v
+	edit := campaigns.MessageEdit{Stage: stage, Template: t, Reset: c.PostForm("reset") == "1"}
+	err = a.Editor.SetMessage(c, staffActor(u), cp, edit, milestones)
+	if errors.Is(err, messages.ErrTemplate) {
+		a.showMessages(c, http.StatusUnprocessableEntity, cp, stage, t, "Not saved: "+templateProblem(err)+".")
+		return
 	}
-	if c.PostForm("reset") == "1" {
-		delete(set, stage)
-	} else {
-		if err := t.Validate(); err != nil {
-			a.showMessages(c, http.StatusUnprocessableEntity, cp, stage, t, "Not saved: "+templateProblem(err)+".")
-			return
-		}
-		set[stage] = t
-	}
-	if err := a.Campaigns.SetMessages(c, cp.ID, cp.Lang(), set, milestones); err != nil {
+	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "campaign.messages", cp.ID, nil, map[string]string{"stage": string(stage), "reset": c.PostForm("reset")})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+cp.ID+"/messages?stage="+string(stage)+"&done="+url.QueryEscape("Saved the "+stage.Label()+" message."))
 }
 

@@ -16,9 +16,8 @@ import (
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/httpx"
 	"github.com/tryout/tryout/internal/ids"
-	"github.com/tryout/tryout/internal/messages"
+	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/moderation"
-	"github.com/tryout/tryout/internal/notify"
 	"github.com/tryout/tryout/internal/staff"
 )
 
@@ -342,34 +341,31 @@ func (a *Admin) pickWinner(c *gin.Context) {
 		return
 	}
 	if c.PostForm("action") == "remove" {
-		if err := a.Winners.RemoveWinner(c, e.CampaignID, e.ID); err != nil {
+		if err := a.Judging.RemoveWinner(c, staffActor(u), e); err != nil {
 			a.fail(c, err)
 			return
 		}
-		a.audit(c, u, "winner.remove", e.ID, nil, nil)
 		c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"?done="+url.QueryEscape("Removed “"+e.Title+"” from the winners."))
 		return
 	}
-	if e.Status != entries.Live {
+	place, _ := strconv.Atoi(c.PostForm("place"))
+	w, err := a.Judging.SetWinner(c, staffActor(u), e, place, c.PostForm("prize"))
+	var fe campaigns.FieldErrors
+	switch {
+	case errors.Is(err, judging.ErrNotLive):
 		a.showEntry(c, http.StatusConflict, "Only a live entry can win: this one is "+e.Status.Label()+". Nothing was changed.")
 		return
-	}
-	place, _ := strconv.Atoi(c.PostForm("place"))
-	w := campaigns.Winner{CampaignID: e.CampaignID, EntryID: e.ID, Place: place, Prize: strings.TrimSpace(c.PostForm("prize")), By: u.ID, At: a.Now()}
-	var fe campaigns.FieldErrors
-	if err := campaigns.CheckWinner(w); errors.As(err, &fe) {
+	case errors.As(err, &fe):
 		msg := []string{}
 		for k, v := range fe {
 			msg = append(msg, k+" "+v)
 		}
 		a.showEntry(c, http.StatusUnprocessableEntity, "The winner was not saved: "+strings.Join(msg, "; ")+".")
 		return
-	}
-	if err := a.Winners.PutWinner(c, w); err != nil {
+	case err != nil:
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "winner.set", e.ID, nil, map[string]string{"place": strconv.Itoa(w.Place), "prize": w.Prize})
 	done := url.QueryEscape("“" + e.Title + "” is a winner (place " + strconv.Itoa(w.Place) + ").")
 	if back := c.PostForm("back"); strings.HasPrefix(back, "/admin/rounds/") && safeNext(back) == back && !strings.ContainsAny(back, "?#") {
 		c.Redirect(http.StatusSeeOther, back+"?done="+done) // confirmed from a round's ranking
@@ -387,23 +383,21 @@ func (a *Admin) setFinalist(c *gin.Context) {
 		return
 	}
 	on := c.PostForm("action") != "remove"
-	if on && e.Status != entries.Live {
-		a.showEntry(c, http.StatusConflict, "Only a live entry can be a finalist: this one is "+e.Status.Label()+". Nothing was changed.")
-		return
-	}
-	if err := a.Entries.SetFinalist(c, e.ID, on); err != nil {
-		a.fail(c, err)
-		return
-	}
+	err := a.Judging.SetFinalist(c, staffActor(u), e, on)
 	done := "Took “" + e.Title + "” off the shortlist."
 	if on {
 		done = "“" + e.Title + "” is a finalist; the entrant has been told."
-		e.Finalist = true
-		if err := a.Notify.Tell(c, messages.Finalist, e, notify.Note{}); err != nil {
-			a.Log.Error("admin: tell finalist", "entry", e.ID, "err", err)
-			done = "“" + e.Title + "” is a finalist, but the message could not be queued: try again to send it."
-		}
 	}
-	a.audit(c, u, "finalist.set", e.ID, nil, map[string]string{"finalist": strconv.FormatBool(on)})
+	switch {
+	case errors.Is(err, judging.ErrNotLive):
+		a.showEntry(c, http.StatusConflict, "Only a live entry can be a finalist: this one is "+e.Status.Label()+". Nothing was changed.")
+		return
+	case errors.Is(err, judging.ErrNotTold):
+		a.Log.Error("admin: tell finalist", "entry", e.ID, "err", err)
+		done = "“" + e.Title + "” is a finalist, but the message could not be queued: try again to send it."
+	case err != nil:
+		a.fail(c, err)
+		return
+	}
 	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID+"?done="+url.QueryEscape(done))
 }

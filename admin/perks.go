@@ -7,14 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/perks"
+	"github.com/tryout/tryout/internal/problem"
 	"github.com/tryout/tryout/internal/staff"
 )
 
@@ -29,7 +28,7 @@ func (a *Admin) perksPage(c *gin.Context) {
 }
 
 func (a *Admin) showPerks(c *gin.Context, status int, cp campaigns.Campaign, problems []string) {
-	st, err := a.Perks.Stats(c, cp.ID)
+	st, err := a.Perks.Store.Stats(c, cp.ID)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -72,16 +71,11 @@ func (a *Admin) uploadPerks(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	st, err := a.Perks.Stats(c, cp.ID)
-	if err != nil {
-		a.fail(c, err)
+	taken, err := a.Perks.Upload(c, staffActor(u), cp.ID, codes)
+	if errors.Is(err, perks.ErrPoolFull) {
+		a.showPerks(c, http.StatusUnprocessableEntity, cp, []string{problem.TextOf(err, "")})
 		return
 	}
-	if st.Total+len(codes) > perks.MaxCodes {
-		a.showPerks(c, http.StatusUnprocessableEntity, cp, []string{fmt.Sprintf("A pool holds at most %d codes; this one has %d.", perks.MaxCodes, st.Total)})
-		return
-	}
-	taken, err := a.Perks.Add(c, cp.ID, codes, a.Now())
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -91,7 +85,6 @@ func (a *Admin) uploadPerks(c *gin.Context) {
 		// Codes already in the pool stay as they were (perhaps handed out).
 		done += fmt.Sprintf(" %d were already in the pool and were left as they were: %s.", len(taken), strings.Join(taken[:min(10, len(taken))], ", "))
 	}
-	a.audit(c, u, "perks.upload", cp.ID, nil, map[string]string{"added": strconv.Itoa(len(codes) - len(taken))})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+cp.ID+"/perks?done="+url.QueryEscape(done))
 }
 
@@ -114,17 +107,14 @@ func (a *Admin) setPerkStage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	stage := c.PostForm("perk_stage")
-	if !slices.Contains([]string{"", campaigns.PerkAtReceived, campaigns.PerkAtLive, campaigns.PerkAtClose}, stage) {
-		a.showPerks(c, http.StatusUnprocessableEntity, cp, []string{"Choose when entrants get their code."})
+	_, err := a.Perks.SetStage(c, staffActor(u), cp, c.PostForm("perk_stage"))
+	if errors.Is(err, perks.ErrBadStage) {
+		a.showPerks(c, http.StatusUnprocessableEntity, cp, []string{problem.TextOf(err, "")})
 		return
 	}
-	before := cp.PerkStage
-	cp.PerkStage = stage
-	if err := a.Campaigns.Update(c, cp); err != nil {
+	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "perks.stage", cp.ID, map[string]string{"stage": before}, map[string]string{"stage": stage})
 	c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+cp.ID+"/perks?done="+url.QueryEscape("Saved."))
 }

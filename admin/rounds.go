@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -91,7 +90,7 @@ func (a *Admin) applyCut(c *gin.Context) {
 		a.showRound(c, http.StatusOK, r, cp, picks, "")
 		return
 	}
-	res, err := a.Judging.ApplyCut(c, r, picks, c.PostForm("digest"), u.ID)
+	res, err := a.Judging.ApplyCut(c, staffActor(u), r, picks, c.PostForm("digest"))
 	var fe judging.FieldErrors
 	switch {
 	case errors.Is(err, judging.ErrCutChanged):
@@ -110,8 +109,6 @@ func (a *Admin) applyCut(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "round.cut", r.ID, nil, map[string]string{"round": r.Title(), "rule": string(r.Rule), "entries": strings.Join(res.Round.Entries, " "),
-		"told": strconv.Itoa(res.Told), "failed": strconv.Itoa(res.Failed)})
 	done := plural(len(res.Round.Entries), "entry", "entries") + " entered " + r.Title() + "."
 	if res.Told > 0 {
 		done += " " + plural(res.Told, "entrant was", "entrants were") + " told they advanced."
@@ -130,7 +127,7 @@ func (a *Admin) assignJudges(c *gin.Context) {
 		return
 	}
 	chosen := c.PostFormArray("judge")
-	err := a.Judging.AssignJudges(c, r.ID, chosen)
+	err := a.Judging.AssignJudges(c, staffActor(u), r, chosen)
 	var fe judging.FieldErrors
 	if errors.As(err, &fe) {
 		a.showRound(c, http.StatusUnprocessableEntity, r, cp, nil, "The judges were not changed: "+fe["judges"]+".")
@@ -140,7 +137,6 @@ func (a *Admin) assignJudges(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "round.judges", r.ID, map[string]string{"judges": strings.Join(r.Judges, " ")}, map[string]string{"judges": strings.Join(chosen, " ")})
 	c.Redirect(http.StatusSeeOther, "/admin/rounds/"+r.ID+"?done="+url.QueryEscape("Saved the judges ("+strconv.Itoa(len(chosen))+")."))
 }
 
@@ -152,11 +148,10 @@ func (a *Admin) lockRound(c *gin.Context) {
 		return
 	}
 	lock := c.PostForm("action") != "unlock"
-	if err := a.Judging.Lock(c, r.ID, lock); err != nil {
+	if err := a.Judging.Lock(c, staffActor(u), r.ID, lock); err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.audit(c, u, "round.lock", r.ID, nil, map[string]string{"locked": strconv.FormatBool(lock)})
 	done := "Scores are locked: judges can read but not change them."
 	if !lock {
 		done = "Scores are open again: judges can change them."

@@ -40,7 +40,7 @@ func (a *Admin) saveScore(c *gin.Context) {
 		}
 	}
 	entryID := c.Param("entry")
-	sh, err := a.Judging.Score(c, r, u.ID, entryID, values, c.PostForm("comment"))
+	_, err = a.Judging.Score(c, staffActor(u), r, entryID, values, c.PostForm("comment"))
 	var fe judging.FieldErrors
 	if errors.As(err, &fe) {
 		for k, v := range bad {
@@ -52,11 +52,6 @@ func (a *Admin) saveScore(c *gin.Context) {
 	if a.scoreRefused(c, err, typed) {
 		return
 	}
-	after := map[string]string{"entry": entryID, "raw": strconv.FormatFloat(setup.Raw(sh.Values), 'f', 2, 64)}
-	for k, v := range sh.Values {
-		after[k] = strconv.Itoa(v)
-	}
-	a.audit(c, u, "score.save", r.ID, nil, after)
 	a.afterSheet(c, r, tasks, entryID, "Saved your score.")
 }
 
@@ -88,14 +83,10 @@ func (a *Admin) declareConflict(c *gin.Context) {
 		return
 	}
 	entryID := c.Param("entry")
-	_, err := a.Judging.Abstain(c, r, u.ID, entryID)
-	if errors.Is(err, judging.ErrConflict) {
-		err = nil // declared twice: already recorded
-	}
+	_, err := a.Judging.Abstain(c, staffActor(u), r, entryID)
 	if a.scoreRefused(c, err, nil) {
 		return
 	}
-	a.audit(c, u, "score.conflict", r.ID, nil, map[string]string{"entry": entryID})
 	a.afterSheet(c, r, tasks, entryID, "Recorded your conflict: the other judges score this entry.")
 }
 

@@ -203,8 +203,16 @@ func (a *Admin) logout(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/login")
 }
 
-// audit appends a record through the audit recorder; failing to write it
-// fails loudly in the log but does not undo the action already made.
+// audit is only for console sign-in and sign-out (staff.login,
+// staff.logout, staff.logout_everywhere) and for reads that take data out
+// (the export.* spreadsheets, round.export, entrant.export). Those belong
+// to the console, not to a domain: they change no contest state, and only
+// the console knows about sessions and downloads. Every state-changing
+// action is recorded by the domain service that makes it (campaigns,
+// moderation, judging, outreach, perks, rights, votes, webhooks), given
+// the actor as staffActor(u), so the record goes with the change whatever
+// edge takes it. A record that cannot be written is logged loudly; the
+// event stands.
 func (a *Admin) audit(c *gin.Context, u staff.User, action, target string, before, after map[string]string) {
 	a.Recorder.Record(c, staffActor(u), action, target, before, after)
 }

@@ -81,6 +81,7 @@ type App struct {
 	Notify    *notify.Notifier
 	Outreach  *outreach.Service
 	Perks     perks.Store
+	PerkPools *perks.Service // staff changes to perk pools, audited
 	Moderate  *moderation.Service
 	Judging   *judging.Service
 	Reports   *moderation.Reports
@@ -241,8 +242,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, cl Clients) (
 	a.Notify.Perks = &perks.Giver{Store: a.Perks, Now: a.now, Low: func(campaignID string, s perks.Stats) {
 		log.Warn("perks: the pool is running low; upload more codes", "campaign", campaignID, "left", s.Left(), "of", s.Total)
 	}}
+	a.PerkPools = &perks.Service{Store: a.Perks, Campaigns: a.Campaigns, Audit: a.Recorder, Now: a.now}
 	a.Outreach = &outreach.Service{Store: outreach.NewMongoStore(cl.DB.Collection(mongodb.Broadcast)), Replies: outreach.NewMongoReplies(cl.DB.Collection(mongodb.Replies)),
-		Outbox: a.Outbox, Entries: a.Entries, Winners: a.Winners, Teller: a.Notify, Queue: a.Queue, MaxReach: 200_000, Now: a.now}
+		Outbox: a.Outbox, Entries: a.Entries, Winners: a.Winners, Teller: a.Notify, Queue: a.Queue, MaxReach: 200_000, Audit: a.Recorder, Now: a.now}
 	a.Moderate = &moderation.Service{Entries: a.Entries, Notify: a.Notify, Audit: a.Recorder, Now: a.now, Log: log}
 	a.Reports = &moderation.Reports{Store: moderation.NewMongoReports(cl.DB.Collection(mongodb.Reports)), Entries: a.Entries,
 		Campaigns: a.Campaigns, Decide: a.Moderate, Now: a.now}

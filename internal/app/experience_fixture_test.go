@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/judging"
@@ -88,7 +89,7 @@ func (e *env) showcase(t *testing.T) showcase {
 	e.addStaff("judge@example.com", "judge password!", staff.Judge)
 	s.round = e.judgingRound(t, cp.ID, "judge@example.com")
 	owner, _ := e.app.Staff.GetByEmail(ctx, e.user)
-	b, err := e.app.Outreach.Compose(ctx, outreach.Broadcast{CampaignID: cp.ID, Segment: outreach.Segment{Kind: "live"}, SendAt: now.Add(24 * time.Hour), CreatedBy: owner.ID,
+	b, err := e.app.Outreach.Compose(ctx, audit.Actor{ID: owner.ID, Email: owner.Email, Role: string(owner.Role)}, outreach.Broadcast{CampaignID: cp.ID, Segment: outreach.Segment{Kind: "live"}, SendAt: now.Add(24 * time.Hour),
 		Template: messages.Template{Subject: "Voting is open, {{name}}!", Body: "Hi {{name}}, share {{share_link}} with your friends."}})
 	if err != nil {
 		t.Fatal(err)

@@ -66,7 +66,7 @@ func (a *App) Handler() (http.Handler, error) {
 	staffConsole := &admin.Admin{
 		Campaigns: a.Campaigns, Entries: a.Entries, Entrants: a.Entrants, Staff: a.Staff, Sessions: a.Sessions, Audit: a.Audit,
 		Recorder: a.Recorder, Editor: &campaigns.Service{Store: a.Campaigns, Logos: a.Blobs, Bucket: a.Cfg.S3BucketRenditions, Audit: a.Recorder},
-		Outbox: a.Outbox, Notify: a.Notify, Outreach: a.Outreach, Perks: a.Perks, Moderation: a.Moderate, Winners: a.Winners, Judging: a.Judging,
+		Outbox: a.Outbox, Notify: a.Notify, Outreach: a.Outreach, Perks: a.PerkPools, Moderation: a.Moderate, Winners: a.Winners, Judging: a.Judging,
 		Analytics: a.Analytics, Gallery: a.Gallery, Exports: a.ExportSources(), Webhooks: a.Webhooks,
 		Votes: a.VoteReview(), Reports: a.Reports, Media: a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		PublicURL:      a.Cfg.PublicURL,

@@ -28,10 +28,10 @@ func (e *env) judgingRound(t *testing.T, campaignID, judgeEmail string) judging.
 		{Name: "Skill", Description: "Execution: filming, editing, the trick itself.", Min: 1, Max: 10, Weight: 1},
 		{Name: "Brand fit", Description: "Does it feel like the brand's summer?", Min: 0, Max: 5, Weight: 1},
 	}}
-	if _, err := e.app.Judging.SaveSetup(ctx, st, "st_test"); err != nil {
+	if _, err := e.app.Judging.SaveSetup(ctx, testActor, st); err != nil {
 		t.Fatal(err)
 	}
-	r, err := e.app.Judging.AddRound(ctx, judging.Round{CampaignID: campaignID, Name: "Jury", Kind: judging.Jury, Rule: judging.AllLive})
+	r, err := e.app.Judging.AddRound(ctx, testActor, judging.Round{CampaignID: campaignID, Name: "Jury", Kind: judging.Jury, Rule: judging.AllLive})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,11 +39,11 @@ func (e *env) judgingRound(t *testing.T, campaignID, judgeEmail string) judging.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.app.Judging.ApplyCut(ctx, r, nil, cut.Digest(), "st_test"); err != nil {
+	if _, err := e.app.Judging.ApplyCut(ctx, testActor, r, nil, cut.Digest()); err != nil {
 		t.Fatal(err)
 	}
 	j, _ := e.app.Staff.GetByEmail(ctx, judgeEmail)
-	if err := e.app.Judging.AssignJudges(ctx, r.ID, []string{j.ID}); err != nil {
+	if err := e.app.Judging.AssignJudges(ctx, testActor, r, []string{j.ID}); err != nil {
 		t.Fatal(err)
 	}
 	r, _ = e.app.Judging.Round(ctx, r.ID)
@@ -163,10 +163,10 @@ func TestBrowserJudgingByKeyboard(t *testing.T) {
 func (e *env) ownerJudgingShots(t *testing.T, b context.Context, campaignID, roundID string) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := e.app.Judging.RunDraw(ctx, campaignID, judging.DrawRequest{Prize: "A skateboard", Place: 10, Count: 1, Seed: "lottery-2026-07-04"}, "st_test"); err != nil {
+	if _, err := e.app.Judging.RunDraw(ctx, testActor, campaignID, judging.DrawRequest{Prize: "A skateboard", Place: 10, Count: 1, Seed: "lottery-2026-07-04"}); err != nil {
 		t.Fatal(err)
 	}
-	final, err := e.app.Judging.AddRound(ctx, judging.Round{CampaignID: campaignID, Name: "Final", Kind: judging.Final, Rule: judging.TopScore, TopN: 2})
+	final, err := e.app.Judging.AddRound(ctx, testActor, judging.Round{CampaignID: campaignID, Name: "Final", Kind: judging.Final, Rule: judging.TopScore, TopN: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,10 +10,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/judging"
 	"github.com/tryout/tryout/internal/staff"
 )
+
+// testActor is who the tests' direct service calls are recorded as.
+var testActor = audit.Actor{ID: "st_test", Email: "test@example.com", Role: "owner"}
 
 var (
 	digestRE = regexp.MustCompile(`name="digest" value="([^"]*)"`)
@@ -284,7 +288,7 @@ func (e *env) matrixRounds(t *testing.T, campaignID string) (string, string) {
 	ctx := context.Background()
 	var out []string
 	for _, name := range []string{"Jury", "Final"} {
-		r, err := e.app.Judging.AddRound(ctx, judging.Round{CampaignID: campaignID, Name: name, Kind: judging.Jury, Rule: judging.AllLive})
+		r, err := e.app.Judging.AddRound(ctx, testActor, judging.Round{CampaignID: campaignID, Name: name, Kind: judging.Jury, Rule: judging.AllLive})
 		if err != nil {
 			t.Fatal(err)
 		}

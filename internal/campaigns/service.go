@@ -7,6 +7,7 @@ import (
 
 	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/ids"
+	"github.com/tryout/tryout/internal/messages"
 )
 
 // Objects keeps campaign logos (blob.Store).
@@ -30,7 +31,8 @@ type LogoChange struct {
 
 // Service creates and edits campaigns: it stores a new logo, saves the
 // campaign, takes the logo back when nothing was saved, and records the
-// change in the audit log. Validation is the caller's (Validate).
+// change in the audit log. Validation of a campaign is the caller's
+// (Validate); a message template is checked here.
 type Service struct {
 	Store  Store
 	Logos  Objects
@@ -58,6 +60,40 @@ func (s *Service) Update(ctx context.Context, who audit.Actor, before, c Campaig
 	b, a := audit.Changed(Fields(before), Fields(c))
 	s.Audit.Record(ctx, who, "campaign.update", c.ID, b, a)
 	return c, nil
+}
+
+// MessageEdit is a change to one stage's message: its new template, or a
+// return to the default one (Reset).
+type MessageEdit struct {
+	Stage    messages.Stage
+	Template messages.Template
+	Reset    bool
+}
+
+// SetMessage saves one stage's message of c (leaving the campaign's other
+// own messages as they are) with the vote milestones, and records who did
+// it. A template that cannot be used is refused (messages.ErrTemplate)
+// and nothing is saved.
+func (s *Service) SetMessage(ctx context.Context, who audit.Actor, c Campaign, edit MessageEdit, milestones []int) error {
+	set := messages.Set{}
+	for k, v := range c.OwnMessages() {
+		set[k] = v
+	}
+	reset := ""
+	if edit.Reset {
+		delete(set, edit.Stage)
+		reset = "1"
+	} else {
+		if err := edit.Template.Validate(); err != nil {
+			return err
+		}
+		set[edit.Stage] = edit.Template
+	}
+	if err := s.Store.SetMessages(ctx, c.ID, c.Lang(), set, milestones); err != nil {
+		return err
+	}
+	s.Audit.Record(ctx, who, "campaign.messages", c.ID, nil, map[string]string{"stage": string(edit.Stage), "reset": reset})
+	return nil
 }
 
 // save stores the new logo under a fresh key, then the campaign; if the

@@ -3,11 +3,13 @@ package campaigns_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"testing"
 	"time"
 
 	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/testkit"
 )
@@ -68,6 +70,60 @@ func TestServiceLogosAndAudit(t *testing.T) {
 	}
 	if upd.Action != "campaign.update" || len(upd.Before) != 1 || upd.Before["name"] != "One" || upd.After["name"] != "One, renamed" {
 		t.Errorf("update record: before %v after %v; want only the name", upd.Before, upd.After)
+	}
+}
+
+// TestSetMessage: one stage's own message is saved beside the others with
+// the milestones and recorded with its stage; a reset drops it and is
+// recorded as one; a template naming an unknown field saves and records
+// nothing.
+func TestSetMessage(t *testing.T) {
+	k := testkit.New(t)
+	ctx := context.Background()
+	now := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
+	tick := now
+	store := campaigns.NewMongoStore(k.DB.Collection(mongodb.Campaigns))
+	log := audit.NewMongoStore(k.DB.Collection(mongodb.Audit))
+	s := &campaigns.Service{Store: store, Audit: &audit.Recorder{Store: log, Log: k.Log, Now: func() time.Time { tick = tick.Add(time.Second); return tick }}}
+	who := audit.Actor{ID: "st_1", Email: "owner@brand.test", Role: "owner"}
+	live := messages.Template{Subject: "Live, {{name}}", Body: "Share {{share_link}}."}
+	cp := campaigns.Campaign{ID: "cp_m", Slug: "m", Name: "M", CreatedAt: now, Messages: messages.Set{messages.Live: live}}
+	if err := store.Create(ctx, cp); err != nil {
+		t.Fatal(err)
+	}
+	got := func() campaigns.Campaign {
+		c, err := store.Get(ctx, cp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	received := messages.Template{Subject: "Got it, {{name}}", Body: "We have your video."}
+	if err := s.SetMessage(ctx, who, cp, campaigns.MessageEdit{Stage: messages.Received, Template: received}, []int{10, 100}); err != nil {
+		t.Fatal(err)
+	}
+	if c := got(); len(c.Messages) != 2 || c.Messages[messages.Received].Subject != received.Subject || c.Messages[messages.Live].Subject != live.Subject || len(c.Milestones) != 2 {
+		t.Fatalf("after saving: %+v %v", c.Messages, c.Milestones)
+	}
+	bad := messages.Template{Subject: "Hi {{nmae}}", Body: "x"}
+	if err := s.SetMessage(ctx, who, got(), campaigns.MessageEdit{Stage: messages.Live, Template: bad}, nil); !errors.Is(err, messages.ErrTemplate) {
+		t.Fatalf("unknown field: %v", err)
+	}
+	if err := s.SetMessage(ctx, who, got(), campaigns.MessageEdit{Stage: messages.Live, Template: bad, Reset: true}, []int{10, 100}); err != nil {
+		t.Fatal(err)
+	}
+	if c := got(); len(c.Messages) != 1 || c.Messages[messages.Received].Subject != received.Subject {
+		t.Fatalf("after the reset: %+v", c.Messages)
+	}
+	recs, err := log.List(ctx, cp.ID, 10)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("audit: %d records, %v; want two", len(recs), err)
+	}
+	if r := recs[1]; r.Action != "campaign.messages" || r.ActorID != who.ID || r.Before != nil || !maps.Equal(r.After, map[string]string{"stage": "received", "reset": ""}) {
+		t.Errorf("save record: %+v", r)
+	}
+	if r := recs[0]; r.Action != "campaign.messages" || !maps.Equal(r.After, map[string]string{"stage": "live", "reset": "1"}) {
+		t.Errorf("reset record: %+v", r)
 	}
 }
 

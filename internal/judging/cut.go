@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
+	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/messages"
 	"github.com/tryout/tryout/internal/notify"
@@ -96,8 +99,8 @@ type Applied struct {
 // entry went down), nothing is applied and ErrCutChanged says to look
 // again. A selection takes the ticked entries that are still live.
 // From the second round on, each entrant hears they advanced; entries of
-// a final round become finalists.
-func (s *Service) ApplyCut(ctx context.Context, r Round, selected []string, digest, by string) (Applied, error) {
+// a final round become finalists. The cut is recorded with who applied it.
+func (s *Service) ApplyCut(ctx context.Context, who audit.Actor, r Round, selected []string, digest string) (Applied, error) {
 	c, err := s.Preview(ctx, r, selected)
 	if err != nil {
 		return Applied{}, err
@@ -110,7 +113,7 @@ func (s *Service) ApplyCut(ctx context.Context, r Round, selected []string, dige
 	if len(c.In) == 0 {
 		return Applied{Cut: c}, FieldErrors{"cut": "no entry would enter the round"}
 	}
-	r.Entries, r.Cut, r.CutAt, r.CutBy = c.IDs(), true, s.Now(), by
+	r.Entries, r.Cut, r.CutAt, r.CutBy = c.IDs(), true, s.Now(), who.ID
 	if err := s.Store.SetCut(ctx, r); err != nil {
 		return Applied{}, err
 	}
@@ -122,6 +125,8 @@ func (s *Service) ApplyCut(ctx context.Context, r Round, selected []string, dige
 			a.Told++
 		}
 	}
+	s.Audit.Record(ctx, who, "round.cut", r.ID, nil, map[string]string{"round": r.Title(), "rule": string(r.Rule), "entries": strings.Join(r.Entries, " "),
+		"told": strconv.Itoa(a.Told), "failed": strconv.Itoa(a.Failed)})
 	return a, nil
 }
 

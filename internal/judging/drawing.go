@@ -3,7 +3,10 @@ package judging
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 
+	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/ids"
 )
@@ -12,8 +15,9 @@ import (
 // entry, or the live entries of a round, less those that already won when
 // asked. The draw (seed, eligible list, winners) is kept before any winner
 // is written, and each winner is added to the campaign's winners with the
-// draw's place and prize, so the winners page and messages follow.
-func (s *Service) RunDraw(ctx context.Context, campaignID string, req DrawRequest, by string) (Draw, error) {
+// draw's place and prize, so the winners page and messages follow. A draw
+// whose winners are all written is recorded with who ran it.
+func (s *Service) RunDraw(ctx context.Context, who audit.Actor, campaignID string, req DrawRequest) (Draw, error) {
 	if err := req.Validate(); err != nil {
 		return Draw{}, err
 	}
@@ -29,16 +33,18 @@ func (s *Service) RunDraw(ctx context.Context, campaignID string, req DrawReques
 		seed = NewSeed()
 	}
 	d := Draw{ID: ids.New(DrawPrefix), CampaignID: campaignID, Prize: req.Prize, Place: req.Place, Count: req.Count,
-		Seed: seed, Source: source, Eligible: eligible, Winners: Pick(seed, eligible, req.Count), By: by, At: s.Now()}
+		Seed: seed, Source: source, Eligible: eligible, Winners: Pick(seed, eligible, req.Count), By: who.ID, At: s.Now()}
 	if err := s.Store.AddDraw(ctx, d); err != nil {
 		return Draw{}, err
 	}
 	for _, id := range d.Winners {
-		w := campaigns.Winner{CampaignID: campaignID, EntryID: id, Place: d.Place, Prize: d.Prize, By: by, At: d.At}
+		w := campaigns.Winner{CampaignID: campaignID, EntryID: id, Place: d.Place, Prize: d.Prize, By: who.ID, At: d.At}
 		if err := s.Winners.PutWinner(ctx, w); err != nil {
 			return d, err
 		}
 	}
+	s.Audit.Record(ctx, who, "draw.run", d.ID, nil, map[string]string{"campaign": campaignID, "prize": d.Prize, "seed": d.Seed,
+		"eligible": strconv.Itoa(len(d.Eligible)), "winners": strings.Join(d.Winners, " "), "place": strconv.Itoa(d.Place)})
 	return d, nil
 }
 

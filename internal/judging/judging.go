@@ -36,6 +36,10 @@ var (
 	ErrRubricInUse  = errors.New("judging: the rubric's scales and weights are fixed once scoring starts")
 	ErrNoRubric     = errors.New("judging: the campaign has no rubric")
 	ErrTaken        = errors.New("judging: taken")
+	ErrNotLive      = errors.New("judging: only a live entry can win or be a finalist")
+	// ErrNotTold: the change was made and recorded, but the entrant's
+	// message could not be queued (making the change again sends it).
+	ErrNotTold = errors.New("judging: the entrant could not be told")
 )
 
 // FieldErrors maps a form field to what is wrong with it.

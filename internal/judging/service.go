@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/ids"
@@ -38,7 +41,9 @@ type Directory interface {
 	ListByRole(ctx context.Context, r staff.Role) ([]staff.User, error)
 }
 
-// Service runs judging on its store and the campaign's entries.
+// Service runs judging on its store and the campaign's entries. Every
+// change it makes (setup, rounds, cuts, judges, locks, sheets, draws,
+// winners, finalists) is recorded in the audit log with who made it.
 type Service struct {
 	Store   Store
 	Entries Entries
@@ -46,6 +51,7 @@ type Service struct {
 	Teller  Teller
 	Staff   Directory
 	Winners campaigns.WinnerStore
+	Audit   *audit.Recorder
 	Now     func() time.Time
 }
 
@@ -64,10 +70,11 @@ func (s *Service) Blind(ctx context.Context, campaignID string) bool {
 	return err != nil || st.Blind // when in doubt, hide
 }
 
-// SaveSetup validates and saves a setup. Once any judge has scored in the
-// campaign, criteria may be renamed and redescribed but their number,
-// scales and weights stay as the judges saw them.
-func (s *Service) SaveSetup(ctx context.Context, st Setup, by string) (Setup, error) {
+// SaveSetup validates and saves a setup, and records who saved it. Once
+// any judge has scored in the campaign, criteria may be renamed and
+// redescribed but their number, scales and weights stay as the judges saw
+// them.
+func (s *Service) SaveSetup(ctx context.Context, who audit.Actor, st Setup) (Setup, error) {
 	if err := st.Validate(); err != nil {
 		return st, err
 	}
@@ -84,12 +91,17 @@ func (s *Service) SaveSetup(ctx context.Context, st Setup, by string) (Setup, er
 			return st, ErrRubricInUse
 		}
 	}
-	st.UpdatedAt, st.By = s.Now(), by
-	return st, s.Store.PutSetup(ctx, st)
+	st.UpdatedAt, st.By = s.Now(), who.ID
+	if err := s.Store.PutSetup(ctx, st); err != nil {
+		return st, err
+	}
+	s.Audit.Record(ctx, who, "judging.setup", st.CampaignID, nil, map[string]string{"criteria": strconv.Itoa(len(st.Criteria)),
+		"jury_weight": strconv.Itoa(st.JuryWeight), "blind": strconv.FormatBool(st.Blind)})
+	return st, nil
 }
 
-// AddRound appends a round to the campaign's list.
-func (s *Service) AddRound(ctx context.Context, r Round) (Round, error) {
+// AddRound appends a round to the campaign's list and records it.
+func (s *Service) AddRound(ctx context.Context, who audit.Actor, r Round) (Round, error) {
 	rounds, err := s.Store.Rounds(ctx, r.CampaignID)
 	if err != nil {
 		return r, err
@@ -105,6 +117,8 @@ func (s *Service) AddRound(ctx context.Context, r Round) (Round, error) {
 		}
 		return r, err
 	}
+	s.Audit.Record(ctx, who, "round.add", r.ID, nil, map[string]string{"campaign": r.CampaignID, "round": r.Title(), "kind": string(r.Kind),
+		"rule": string(r.Rule), "top_n": strconv.Itoa(r.TopN)})
 	return r, nil
 }
 
@@ -123,8 +137,10 @@ func (s *Service) Judges(ctx context.Context) ([]staff.User, error) {
 	return s.Staff.ListByRole(ctx, staff.Judge)
 }
 
-// AssignJudges sets a round's judges; each must have the judge role.
-func (s *Service) AssignJudges(ctx context.Context, roundID string, judgeIDs []string) error {
+// AssignJudges sets the judges of round r (as the caller read it); each
+// must have the judge role. The record has the judges before and the ids
+// as given.
+func (s *Service) AssignJudges(ctx context.Context, who audit.Actor, r Round, judgeIDs []string) error {
 	judges, err := s.Judges(ctx)
 	if err != nil {
 		return err
@@ -138,12 +154,22 @@ func (s *Service) AssignJudges(ctx context.Context, roundID string, judgeIDs []s
 			keep = append(keep, id)
 		}
 	}
-	return s.Store.SetJudges(ctx, roundID, keep)
+	if err := s.Store.SetJudges(ctx, r.ID, keep); err != nil {
+		return err
+	}
+	s.Audit.Record(ctx, who, "round.judges", r.ID, map[string]string{"judges": strings.Join(r.Judges, " ")},
+		map[string]string{"judges": strings.Join(judgeIDs, " ")})
+	return nil
 }
 
-// Lock stops (or lets again) judges change their sheets in a round.
-func (s *Service) Lock(ctx context.Context, roundID string, locked bool) error {
-	return s.Store.SetLocked(ctx, roundID, locked)
+// Lock stops (or lets again) judges change their sheets in a round, and
+// records it.
+func (s *Service) Lock(ctx context.Context, who audit.Actor, roundID string, locked bool) error {
+	if err := s.Store.SetLocked(ctx, roundID, locked); err != nil {
+		return err
+	}
+	s.Audit.Record(ctx, who, "round.lock", roundID, nil, map[string]string{"locked": strconv.FormatBool(locked)})
+	return nil
 }
 
 // live lists a campaign's live entries by id.

@@ -3,7 +3,9 @@ package judging
 import (
 	"context"
 	"errors"
+	"strconv"
 
+	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/staff"
 )
@@ -125,11 +127,12 @@ func (s *Service) may(ctx context.Context, r Round, judgeID, entryID string) err
 	return nil
 }
 
-// Score saves a judge's numbers and comment for an entry (replacing the
-// judge's earlier sheet). Every criterion needs a number on its scale.
-func (s *Service) Score(ctx context.Context, r Round, judgeID, entryID string, values map[string]int, comment string) (Sheet, error) {
-	sh := Sheet{RoundID: r.ID, CampaignID: r.CampaignID, JudgeID: judgeID, EntryID: entryID, Values: values}
-	if err := s.may(ctx, r, judgeID, entryID); err != nil {
+// Score saves the judge's (who's) numbers and comment for an entry
+// (replacing their earlier sheet) and records them with the sheet's raw
+// weighted total. Every criterion needs a number on its scale.
+func (s *Service) Score(ctx context.Context, who audit.Actor, r Round, entryID string, values map[string]int, comment string) (Sheet, error) {
+	sh := Sheet{RoundID: r.ID, CampaignID: r.CampaignID, JudgeID: who.ID, EntryID: entryID, Values: values}
+	if err := s.may(ctx, r, who.ID, entryID); err != nil {
 		return sh, err
 	}
 	setup, err := s.Setup(ctx, r.CampaignID)
@@ -143,19 +146,35 @@ func (s *Service) Score(ctx context.Context, r Round, judgeID, entryID string, v
 		return sh, err
 	}
 	sh.At = s.Now()
-	return sh, s.Store.PutSheet(ctx, sh)
-}
-
-// Abstain records a judge's conflict of interest with an entry: any score
-// they gave it is dropped, and the others' scores decide. It cannot be
-// taken back by the judge.
-func (s *Service) Abstain(ctx context.Context, r Round, judgeID, entryID string) (Sheet, error) {
-	sh := Sheet{RoundID: r.ID, CampaignID: r.CampaignID, JudgeID: judgeID, EntryID: entryID, Conflict: true}
-	if err := s.may(ctx, r, judgeID, entryID); err != nil {
+	if err := s.Store.PutSheet(ctx, sh); err != nil {
 		return sh, err
 	}
-	sh.At = s.Now()
-	return sh, s.Store.PutSheet(ctx, sh)
+	after := map[string]string{"entry": entryID, "raw": strconv.FormatFloat(setup.Raw(sh.Values), 'f', 2, 64)}
+	for k, v := range sh.Values {
+		after[k] = strconv.Itoa(v)
+	}
+	s.Audit.Record(ctx, who, "score.save", r.ID, nil, after)
+	return sh, nil
+}
+
+// Abstain records a judge's (who's) conflict of interest with an entry:
+// any score they gave it is dropped, and the others' scores decide. It
+// cannot be taken back by the judge; declaring it again changes nothing
+// and is not an error. Each declaration is audited.
+func (s *Service) Abstain(ctx context.Context, who audit.Actor, r Round, entryID string) (Sheet, error) {
+	sh := Sheet{RoundID: r.ID, CampaignID: r.CampaignID, JudgeID: who.ID, EntryID: entryID, Conflict: true}
+	switch err := s.may(ctx, r, who.ID, entryID); {
+	case errors.Is(err, ErrConflict): // declared before: it stands as it was
+	case err != nil:
+		return sh, err
+	default:
+		sh.At = s.Now()
+		if err := s.Store.PutSheet(ctx, sh); err != nil {
+			return sh, err
+		}
+	}
+	s.Audit.Record(ctx, who, "score.conflict", r.ID, nil, map[string]string{"entry": entryID})
+	return sh, nil
 }
 
 // Ranking is the round's hybrid ranking of its entries still live.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/campaigns"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/ids"
@@ -79,6 +81,7 @@ type Teller interface {
 }
 
 // Service writes, schedules and sends staff messages and takes replies.
+// Writing and cancelling a message are recorded in the audit log.
 type Service struct {
 	Store   Store
 	Replies ReplyStore
@@ -96,6 +99,7 @@ type Service struct {
 		EnqueueBroadcast(ctx context.Context, id string, at time.Time) error
 	}
 	MaxReach int // entries read per campaign to pick recipients
+	Audit    *audit.Recorder
 	Now      func() time.Time
 }
 
@@ -128,9 +132,11 @@ func (s *Service) pick(ctx context.Context, campaignID string, seg Segment) ([]R
 	return Select(seg, list, won), list, ws, nil
 }
 
-// Compose checks a staff message, counts its recipients (none is
-// ErrNobody: nothing is saved or sent) and queues it for its time.
-func (s *Service) Compose(ctx context.Context, b Broadcast) (Broadcast, error) {
+// Compose checks a staff message by who, counts its recipients (none is
+// ErrNobody: nothing is saved or sent), saves and records it, and queues it
+// for its time. A message saved but not queued comes back with its ID and
+// the error; composing it again is safe.
+func (s *Service) Compose(ctx context.Context, who audit.Actor, b Broadcast) (Broadcast, error) {
 	if b.Segment.Kind != Results {
 		if err := b.Template.Validate(); err != nil {
 			return Broadcast{}, err
@@ -150,19 +156,26 @@ func (s *Service) Compose(ctx context.Context, b Broadcast) (Broadcast, error) {
 	if len(rs) == 0 {
 		return Broadcast{}, fmt.Errorf("%s: %w", b.Segment.Label(), ErrNobody)
 	}
-	b.ID, b.Status, b.Planned, b.CreatedAt = ids.New(IDPrefix), Scheduled, len(rs), now
+	b.ID, b.Status, b.Planned, b.CreatedBy, b.CreatedAt = ids.New(IDPrefix), Scheduled, len(rs), who.ID, now
 	if err := s.Store.Create(ctx, b); err != nil {
 		return Broadcast{}, err
 	}
+	s.Audit.Record(ctx, who, "broadcast.create", b.ID, nil, map[string]string{"campaign": b.CampaignID, "segment": b.Segment.Kind,
+		"recipients": strconv.Itoa(b.Planned)})
 	if err := s.Queue.EnqueueBroadcast(ctx, b.ID, b.SendAt); err != nil {
 		return b, fmt.Errorf("outreach: queue %s: %w", b.ID, err)
 	}
 	return b, nil
 }
 
-// Cancel stops a scheduled message that has not started sending.
-func (s *Service) Cancel(ctx context.Context, id string) error {
-	return s.Store.SetStatus(ctx, id, Scheduled, Cancelled, 0, s.Now())
+// Cancel stops a scheduled message that has not started sending (ErrSent
+// when it has) and records who stopped it.
+func (s *Service) Cancel(ctx context.Context, who audit.Actor, id string) error {
+	if err := s.Store.SetStatus(ctx, id, Scheduled, Cancelled, 0, s.Now()); err != nil {
+		return err
+	}
+	s.Audit.Record(ctx, who, "broadcast.cancel", id, nil, nil)
+	return nil
 }
 
 // Send sends a staff message to its segment as it is now. Each copy has
