@@ -1,10 +1,7 @@
 package api
 
 import (
-	"bytes"
-	"context"
 	"errors"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -34,9 +31,7 @@ type Fans struct {
 	Referrals *referrals.Service
 	PublicURL string
 	// Captions stores uploaded WebVTT files next to the renditions.
-	Captions interface {
-		Put(ctx context.Context, bucket, key string, r io.Reader, size int64, contentType string) (int64, error)
-	}
+	Captions *captions.Service
 }
 
 // CardView is one gallery card in JSON: public fields only.
@@ -216,52 +211,37 @@ func refCode(c *gin.Context) string {
 	return ck.Value
 }
 
-// putCaptions stores the entrant's WebVTT captions for their entry: UTF-8
-// text starting with WEBVTT, up to 256 KiB. Allowed until the entry is
-// live (moderators see the captions with the video); a new video needs new
-// captions.
+// putCaptions stores the entrant's WebVTT captions for their entry
+// (captions.Service.Put has the rules).
 func (a *API) putCaptions(c *gin.Context) {
 	e, err := a.Entries.Get(c, c.Param("id"))
 	if err != nil || !e.OwnedBy(entrantID(c)) {
 		httpx.Fail(c, a.Log, translate(entries.ErrNotFound))
 		return
 	}
-	switch {
-	case e.Status == entries.Live:
-		httpx.Fail(c, a.Log, httpx.E(http.StatusConflict, "captions_locked", "Captions can be added before your entry goes live. Ask the campaign team if you need to change them now."))
-		return
-	case e.Status.Final():
-		httpx.Fail(c, a.Log, translate(entries.ErrIllegalTransition))
-		return
-	case e.Renditions == nil || e.Renditions.Prefix == "":
-		httpx.Fail(c, a.Log, httpx.E(http.StatusConflict, "video_not_ready", "Add captions once your video has been processed."))
-		return
-	}
-	body, err := captions.Read(c.Request.Body)
-	if err == nil {
-		err = captions.Check(body)
-	}
-	switch {
-	case errors.Is(err, captions.ErrTooLarge):
-		httpx.Fail(c, a.Log, httpx.E(http.StatusRequestEntityTooLarge, "captions_too_large", problem.TextOf(err, "")))
-		return
-	case errors.Is(err, captions.ErrInvalid):
-		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_captions", problem.TextOf(err, "")))
-		return
-	case err != nil:
-		httpx.Fail(c, a.Log, httpx.E(http.StatusBadRequest, "invalid_request", "The captions upload was cut off. Please try again."))
-		return
-	}
-	key := e.Renditions.Prefix + "captions.vtt"
-	if _, err := a.Fans.Captions.Put(c, a.RenditionsBucket, key, bytes.NewReader(body), int64(len(body)), "text/vtt; charset=utf-8"); err != nil {
-		httpx.Fail(c, a.Log, err)
-		return
-	}
-	if err := a.Entries.SetCaptions(c, e.ID, key, a.Now()); err != nil {
-		httpx.Fail(c, a.Log, translate(err))
+	key, err := a.Fans.Captions.Put(c, e, c.Request.Body)
+	if err != nil {
+		httpx.Fail(c, a.Log, translateCaptions(err))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"captions_vtt": e.MediaPath(key)})
+}
+
+// translateCaptions answers a refused captions file.
+func translateCaptions(err error) error {
+	switch {
+	case errors.Is(err, captions.ErrLocked):
+		return httpx.E(http.StatusConflict, "captions_locked", problem.TextOf(err, ""))
+	case errors.Is(err, captions.ErrNotReady):
+		return httpx.E(http.StatusConflict, "video_not_ready", problem.TextOf(err, ""))
+	case errors.Is(err, captions.ErrTooLarge):
+		return httpx.E(http.StatusRequestEntityTooLarge, "captions_too_large", problem.TextOf(err, ""))
+	case errors.Is(err, captions.ErrInvalid):
+		return httpx.E(http.StatusBadRequest, "invalid_captions", problem.TextOf(err, ""))
+	case errors.Is(err, captions.ErrCutOff):
+		return httpx.E(http.StatusBadRequest, "invalid_request", problem.TextOf(err, ""))
+	}
+	return translate(err)
 }
 
 // liveEntry loads the route's entry if it is live, or answers 404.

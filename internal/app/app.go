@@ -21,6 +21,7 @@ import (
 	"github.com/tryout/tryout/internal/audit"
 	"github.com/tryout/tryout/internal/blob"
 	"github.com/tryout/tryout/internal/campaigns"
+	"github.com/tryout/tryout/internal/captions"
 	"github.com/tryout/tryout/internal/entrants"
 	"github.com/tryout/tryout/internal/entries"
 	"github.com/tryout/tryout/internal/gallery"
@@ -82,6 +83,7 @@ type App struct {
 	Outreach  *outreach.Service
 	Perks     perks.Store
 	PerkPools *perks.Service // staff changes to perk pools, audited
+	Captions  *captions.Service
 	Moderate  *moderation.Service
 	Judging   *judging.Service
 	Reports   *moderation.Reports
@@ -249,6 +251,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, cl Clients) (
 	a.Reports = &moderation.Reports{Store: moderation.NewMongoReports(cl.DB.Collection(mongodb.Reports)), Entries: a.Entries,
 		Campaigns: a.Campaigns, Decide: a.Moderate, Now: a.now}
 	a.Judging = a.newJudging()
+	a.Captions = &captions.Service{Blobs: cl.Blobs, Bucket: cfg.S3BucketRenditions, Entries: a.Entries, Now: a.now}
 	if err := a.buildRights(); err != nil {
 		return nil, err
 	}

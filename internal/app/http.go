@@ -54,7 +54,7 @@ func (a *App) Handler() (http.Handler, error) {
 		ReportLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:report:ip:", Limit: a.Cfg.ReportLimitPerIP, Window: time.Hour},
 		Media:       a.Blobs, RenditionsBucket: a.Cfg.S3BucketRenditions,
 		Now: a.now, Log: a.Log, UploadIdle: a.Cfg.UploadIdleTimeout,
-		Fans: api.Fans{Gallery: a.Gallery, Views: a.Views, Referrals: a.Referrals, PublicURL: a.Cfg.PublicURL, Captions: a.Blobs,
+		Fans: api.Fans{Gallery: a.Gallery, Views: a.Views, Referrals: a.Referrals, PublicURL: a.Cfg.PublicURL, Captions: a.Captions,
 			ViewLimit: &ratelimit.Limiter{Redis: a.Redis, Prefix: "rl:view:", Limit: a.Cfg.ViewLimitPerIP, Window: time.Hour}},
 		Voting: api.Voting{Service: a.Votes, Pages: a.Pages(),
 			Challenger: &friction.Challenger{Signer: a.Signer, Redis: a.Redis, Difficulty: a.Cfg.VotePoWBits, TTL: 5 * time.Minute, Now: a.now}},

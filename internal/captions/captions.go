@@ -1,7 +1,7 @@
-// Package captions checks the captions file an entrant adds to an entry:
-// WebVTT text, bounded in size. It only judges the bytes; where the file
-// is stored and when an entry may take one is the edges' and the entries'
-// business.
+// Package captions takes the captions file an entrant adds to an entry:
+// WebVTT text, bounded in size (Read, Check), accepted while the entry is
+// not yet live and once its video is processed, and stored beside the
+// entry's renditions (Service).
 package captions
 
 import (
@@ -21,15 +21,16 @@ const MaxBytes = 256 << 10
 var (
 	ErrTooLarge = errors.New("captions: file too large")
 	ErrInvalid  = errors.New("captions: not a WebVTT file")
+	ErrCutOff   = errors.New("captions: the upload was cut off")
 )
 
 // Read reads a whole captions file from r, refusing one over MaxBytes
 // (ErrTooLarge) without reading more than one byte past the limit. A read
-// failure is returned as it is.
+// failure is ErrCutOff, wrapping the reader's error.
 func Read(r io.Reader) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("captions: read: %w", err)
+		return nil, fmt.Errorf("%w: %w", problem.New(ErrCutOff, "The captions upload was cut off. Please try again."), err)
 	}
 	if len(b) > MaxBytes {
 		return nil, problem.New(ErrTooLarge, "Captions files can be up to 256 KB.")

@@ -59,8 +59,9 @@ func TestRead(t *testing.T) {
 	if !errors.Is(err, captions.ErrTooLarge) || problem.TextOf(err, "") != "Captions files can be up to 256 KB." {
 		t.Fatalf("one byte over: %v", err)
 	}
-	_, err = captions.Read(iotest.ErrReader(errors.New("connection reset")))
-	if err == nil || errors.Is(err, captions.ErrTooLarge) || errors.Is(err, captions.ErrInvalid) {
+	reset := errors.New("connection reset")
+	_, err = captions.Read(iotest.ErrReader(reset))
+	if !errors.Is(err, captions.ErrCutOff) || !errors.Is(err, reset) || errors.Is(err, captions.ErrTooLarge) || errors.Is(err, captions.ErrInvalid) {
 		t.Fatalf("a failed read: %v", err)
 	}
 }
