@@ -20,6 +20,7 @@ import (
 // TestCountersFlush: counters:flush adds the views counted in Redis to the
 // entry's record.
 func TestCountersFlush(t *testing.T) {
+	t.Parallel()
 	k := testkit.New(t)
 	ctx := context.Background()
 	now := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
@@ -47,6 +48,7 @@ func TestCountersFlush(t *testing.T) {
 // TestReconcileHandler: votes:reconcile mends the counters of a campaign
 // whose voting is open, and leaves alone one whose voting ended days ago.
 func TestReconcileHandler(t *testing.T) {
+	t.Parallel()
 	k := testkit.New(t)
 	ctx := context.Background()
 	now := time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)

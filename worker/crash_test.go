@@ -127,6 +127,7 @@ func encoders(entryID string) int {
 }
 
 func TestSweepTempDir(t *testing.T) {
+	t.Parallel()
 	parent := t.TempDir()
 	mk := func(name string, age time.Duration) {
 		p := filepath.Join(parent, name)

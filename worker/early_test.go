@@ -41,6 +41,7 @@ func (o *observing) Transcode(ctx context.Context, src string, p media.Probe, ou
 // remuxed (no re-encode) and published before the ladder encode starts;
 // the copy keeps the phone's rotation and drops its location metadata.
 func TestWebPlayableOriginalIsPlayableBeforeTheLadder(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 60)
 	dir := t.TempDir()
 	src := testkit.Video(t, dir, testkit.Clip{Seconds: 3, Width: 640, Height: 360, Audio: true, Rotate: 90})
@@ -97,6 +98,7 @@ func TestWebPlayableOriginalIsPlayableBeforeTheLadder(t *testing.T) {
 // is (MPEG-4 Part 2 in AVI) gets its lowest rung published while the ladder
 // is still encoding.
 func TestLowestRungIsPlayableBeforeTheRest(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 60)
 	data, _ := os.ReadFile(testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 16, Width: 1280, Height: 720, Audio: true, Container: "avi"}))
 	e := f.received(t, data)

@@ -21,6 +21,7 @@ import (
 // or processed correctly, and nothing of a file the input tried to read
 // shows up in the entry, the outputs or the logs.
 func TestHostileAndOddInputs(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 20)
 	var logs bytes.Buffer
 	f.h.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

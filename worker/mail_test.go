@@ -41,6 +41,7 @@ func sendTask(id string) *asynq.Task {
 }
 
 func TestMailDeliveredOnceWhenRetried(t *testing.T) {
+	t.Parallel()
 	h, ml, srv := mailFixture(t)
 	ctx := context.Background()
 	m, err := ml.Send(ctx, mail.Message{Kind: mail.KindEntryReceived, To: "fan@example.com", Subject: "Thanks, Zoë!\r\nBcc: evil@example.com", Text: "Hello\nthere"})
@@ -70,6 +71,7 @@ func TestMailDeliveredOnceWhenRetried(t *testing.T) {
 }
 
 func TestMailSurvivesSMTPOutage(t *testing.T) {
+	t.Parallel()
 	h, ml, srv := mailFixture(t)
 	ctx := context.Background()
 	m, _ := ml.Send(ctx, mail.Message{Kind: mail.KindEntryReceived, To: "fan@example.com", Subject: "s", Text: "t"})
@@ -95,6 +97,7 @@ func TestMailSurvivesSMTPOutage(t *testing.T) {
 }
 
 func TestMailKeptWithoutSMTP(t *testing.T) {
+	t.Parallel()
 	_, ml, _ := mailFixture(t)
 	ml.Enabled = false
 	m, err := ml.Send(context.Background(), mail.Message{Kind: mail.KindLoginLink, To: "fan@example.com", Subject: "s", Text: "t"})

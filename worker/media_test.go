@@ -109,6 +109,7 @@ func (f *fixture) get(t *testing.T, id string) entries.Entry {
 }
 
 func TestProcessMovesToReviewAndIsIdempotent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 60)
 	data, _ := os.ReadFile(testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 2, Width: 320, Height: 240, Audio: true}))
 	e := f.received(t, data)
@@ -159,6 +160,7 @@ func TestProcessMovesToReviewAndIsIdempotent(t *testing.T) {
 // with a reason the entrant can act on, and the entrant is told, once,
 // with that reason and the link to upload again.
 func TestProcessFailsWithActionableReason(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 1)
 	f.tellEntrants(t)
 	long, _ := os.ReadFile(testkit.Video(t, t.TempDir(), testkit.Clip{Seconds: 3, Width: 160, Height: 120}))
@@ -205,6 +207,7 @@ func TestProcessFailsWithActionableReason(t *testing.T) {
 }
 
 func TestProcessSkipsGoneAndStaleTasks(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 60)
 	b, _ := json.Marshal(tasks.MediaProcess{EntryID: "en_gone", OriginalKey: "k"})
 	if err := f.h.ProcessTask(context.Background(), asynq.NewTask(tasks.TypeMediaProcess, b)); !errors.Is(err, asynq.SkipRetry) {
@@ -240,6 +243,7 @@ func (c *counting) Transcode(ctx context.Context, src string, p media.Probe, out
 // publishing the renditions but before moving the entry on; the retried
 // task finds the published set and finishes without a second encode.
 func TestRetryAfterPublishDoesNotTranscodeAgain(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 60)
 	c := &counting{Runner: f.h.Media.(*media.Runner)}
 	f.h.Media = c

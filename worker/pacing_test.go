@@ -23,6 +23,7 @@ import (
 // waits (a later run, not a failure) and is sent once it is allowed; sign-in
 // links are never held back.
 func TestCampaignSendRate(t *testing.T) {
+	t.Parallel()
 	h, ml, srv := mailFixture(t)
 	k := testkit.New(t)
 	h.CampaignLimit = &ratelimit.Limiter{Redis: k.Redis, Prefix: "rl:mail:campaign:", Limit: 1, Window: time.Minute}
@@ -62,6 +63,7 @@ func TestCampaignSendRate(t *testing.T) {
 // once a day per entrant; the ones that waited go out the next day as one
 // digest, leaving out a milestone its entry has since overtaken.
 func TestMilestonePacing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 60)
 	f.tellEntrants(t)
 	ctx := context.Background()

@@ -44,6 +44,7 @@ func clip(t *testing.T, lavfi string, seconds string) []byte {
 }
 
 func TestScreeningDecides(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 60)
 	f.setCampaign(t, bson.D{{Key: "moderation_mode", Value: "auto_approve_clean"}, {Key: "min_duration_s", Value: 3},
 		{Key: "blocked_words", Value: bson.A{"scam"}}})
@@ -119,6 +120,7 @@ func TestScreeningDecides(t *testing.T) {
 // moderation mode (it used to be only a flag, so auto-approval would have
 // put a 0.4 s clip live); the reason is not "could not process".
 func TestTooShortIsRefusedInEveryMode(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 60)
 	for _, mode := range []string{"review_all", "auto_approve_clean", "auto_approve_all"} {
 		f.setCampaign(t, bson.D{{Key: "moderation_mode", Value: mode}, {Key: "min_duration_s", Value: 3}})
@@ -140,6 +142,7 @@ func TestTooShortIsRefusedInEveryMode(t *testing.T) {
 // A file cut in half still says it lasts 8 s: the whole decode finds only
 // about 4, and that is a finding the entrant is told about.
 func TestTruncatedFileIsAFinding(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 60)
 	out := filepath.Join(t.TempDir(), "whole.mp4")
 	b, err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=8",
@@ -169,6 +172,7 @@ func TestTruncatedFileIsAFinding(t *testing.T) {
 // its findings are recorded with their time; the pictures are never
 // public, not even once the entry is live.
 func TestProviderSeesPictures(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 60)
 	signer, err := blob.NewPresigner(blob.Options{Endpoint: f.kit.Config.S3Endpoint, AccessKey: f.kit.Config.S3AccessKey,
 		SecretKey: f.kit.Config.S3SecretKey.Reveal(), Region: f.kit.Config.S3Region})

@@ -12,6 +12,7 @@ import (
 )
 
 func TestAdminAuthAndRoles(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addStaff("mod@example.com", "moderator password", staff.Moderator)
 	e.addStaff("analyst@example.com", "analyst password!", staff.Analyst)
@@ -51,6 +52,7 @@ func TestAdminAuthAndRoles(t *testing.T) {
 }
 
 func TestAdminCampaignValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	t.Run("fields named", func(t *testing.T) {
@@ -88,6 +90,7 @@ func TestAdminCampaignValidation(t *testing.T) {
 }
 
 func TestOutboxKeepsMailWithoutSMTP(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.signIn("fan@example.com")
 	var out struct {
@@ -105,6 +108,7 @@ func TestOutboxKeepsMailWithoutSMTP(t *testing.T) {
 // is checked); an address the form has locked out is refused here too;
 // a script's successful calls never lock it.
 func TestBasicAuthIsThrottled(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addStaff("script@example.com", "script password!", staff.Analyst)
 	for i := range 25 {

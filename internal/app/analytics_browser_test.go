@@ -17,6 +17,7 @@ import (
 // are drawn (server-side SVG, no script), the tables are there, and the
 // phone does not scroll sideways. Screenshots for a person to look at.
 func TestBrowserAnalyticsPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	cp := e.createCampaign("charts", now.AddDate(0, 0, -13), now.Add(48*time.Hour), 50<<20, 60,

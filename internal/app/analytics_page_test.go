@@ -31,6 +31,7 @@ type analyticsOut struct {
 // the summary; analysts and owners see the page and its JSON, moderators
 // and judges do not.
 func TestAnalyticsIntegrityAndRoles(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	// The six voters share one address and watch nothing: the automatic

@@ -39,6 +39,7 @@ func (e *env) funnel(t *testing.T, campaignID string) (map[analytics.Step]int64,
 // its event happens, and once: a reload, a restarted upload, a second trip
 // to live, a second share visit do not count again.
 func TestFunnelCountsEachStepOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	open := map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(48 * time.Hour)}

@@ -21,6 +21,7 @@ import (
 // refused their entry, what it found, and asks a person to look, on the
 // entry page and from My entries, on a phone and a desktop.
 func TestBrowserAutomaticVerdictAndAppeal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker() // sends the sign-in email
 	const email = "sam@example.com"
@@ -72,6 +73,7 @@ func TestBrowserAutomaticVerdictAndAppeal(t *testing.T) {
 // TestBrowserUploaderRefusesNonVideo: a PNG chosen as the video is refused
 // from its first bytes, with a clear message, before any part is sent.
 func TestBrowserUploaderRefusesNonVideo(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker() // sends the sign-in email
 	now := time.Now()
@@ -123,6 +125,7 @@ func TestBrowserUploaderRefusesNonVideo(t *testing.T) {
 // the moderator with the evidence side by side (both posters, the
 // matching time ranges, the score), never refused by the machine.
 func TestBrowserDuplicateEvidence(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	e.addStaff("moderator@example.com", "moderator password", staff.Moderator)

@@ -50,6 +50,7 @@ func (e *env) decidedEntry(t *testing.T, slug, email, title string, status entri
 // an appeal (once per decision, its entrant only), and the entrant hears
 // the person's decision in the team's words.
 func TestAppealAnAutomaticDecision(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addStaff("mod@example.com", "moderator pass 1", staff.Moderator)
 	const why = "Your video is black from start to end, so there is nothing to watch. Check the export."

@@ -87,6 +87,7 @@ func waitJS(js string) chromedp.Action[chromedp.Void] {
 // fill the entry form, upload a video straight to storage, lose the
 // connection mid-upload, pause and resume, and see the entry received.
 func TestBrowserEntryFlow(t *testing.T) {
+	t.Parallel()
 	var proxy *testkit.Proxy
 	// Browsers reach storage through a slow proxy the test can cut off.
 	viaProxy := func(t *testing.T, k *testkit.Kit, e *env) {

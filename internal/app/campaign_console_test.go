@@ -32,6 +32,7 @@ func campaignForm(opens, closes time.Time) url.Values {
 // console with readable errors; nothing is saved until every field is
 // right; edits are audited with what changed.
 func TestCampaignConsoleForms(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	owner := e.staffLogin(e.user, e.pass)

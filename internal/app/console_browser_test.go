@@ -18,6 +18,7 @@ import (
 // with the keyboard alone: approves one entry, rejects one with a reason,
 // requests changes on one; each entrant gets the message.
 func TestBrowserModerationByKeyboard(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	e.addStaff("moderator@example.com", "moderator password", staff.Moderator)
@@ -119,6 +120,7 @@ func TestBrowserModerationByKeyboard(t *testing.T) {
 // TestBrowserCampaignForm: an owner fills the campaign form; a mistake is
 // shown next to its field and the typed values stay.
 func TestBrowserCampaignForm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := browser(t)
 	err := chromedp.Do(b,

@@ -15,6 +15,7 @@ import (
 // the outbox's sign-in links are links; a staff message just sent says it
 // is being sent (not "scheduled") and its delivery row is never empty.
 func TestBrowserConsolePolish(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startWorker()
 	e.liveEntry(t, "console-polish", "Dawn Patrol", "Dawn")

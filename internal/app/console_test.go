@@ -73,6 +73,7 @@ func (e *env) staffLogin(email, pass string) *staffClient {
 }
 
 func TestStaffLoginSessionsAndCSRF(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	anon := &staffClient{e: e, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	if res, _ := anon.page("/admin/queue"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/admin/login?next=%2Fadmin%2Fqueue") {
@@ -143,6 +144,7 @@ func TestStaffLoginSessionsAndCSRF(t *testing.T) {
 
 // TestConsoleRoleMatrix checks every console route for every role.
 func TestConsoleRoleMatrix(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, r := range []staff.Role{staff.Moderator, staff.Judge, staff.Analyst} {
 		e.addStaff(string(r)+"@example.com", string(r)+" password!!", r)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestDraftRules(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("rules", now.Add(-time.Hour), now.Add(time.Hour), 10<<20, 60,
@@ -82,6 +83,7 @@ func TestDraftRules(t *testing.T) {
 }
 
 func TestSignInRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.signIn("fan@example.com") // works once...
 	_ = c
@@ -139,6 +141,7 @@ func TestSignInRefusals(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok, _ := e.app.Auth.IssueLink("fan@example.com", "/c/x", time.Now())
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -157,6 +160,7 @@ func TestSessionCookieFlags(t *testing.T) {
 }
 
 func TestResubmitAfterFailureAndWindow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("resubmit", now.Add(-time.Hour), now.Add(time.Hour), 10<<20, 60)
@@ -199,6 +203,7 @@ func TestResubmitAfterFailureAndWindow(t *testing.T) {
 }
 
 func TestMyEntriesAndMessages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("mine", now.Add(-time.Hour), now.Add(time.Hour), 10<<20, 60)
@@ -235,6 +240,7 @@ func TestMyEntriesAndMessages(t *testing.T) {
 }
 
 func TestCleanupAbortsAbandonedUploads(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("abandon", now.Add(-time.Hour), now.Add(time.Hour), 100<<20, 60)
@@ -284,6 +290,7 @@ func TestCleanupAbortsAbandonedUploads(t *testing.T) {
 // TestEntryLimitHoldsUnderRace: simultaneous drafts by one entrant never
 // exceed the campaign's limit.
 func TestEntryLimitHoldsUnderRace(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("race", now.Add(-time.Hour), now.Add(time.Hour), 10<<20, 60, map[string]any{"max_entries_per_entrant": 2})

@@ -52,6 +52,7 @@ func column(rows [][]string, row int, name string) string {
 // status; a title that is a formula arrives escaped; analysts get the
 // aggregates only; personal downloads are audited.
 func TestCSVExports(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	cp := e.createCampaign("export", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,

@@ -82,6 +82,7 @@ func streamUpload(t *testing.T, c *http.Client, base, slug string, body *countin
 // streamed upload stops reading the body once storage fails; nothing is
 // left behind, and a draft saved before is kept.
 func TestUploadsWhenStorageOrDatabaseFail(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("faults", now.Add(-time.Hour), now.Add(time.Hour), 4<<30, 600)

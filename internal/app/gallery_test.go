@@ -100,6 +100,7 @@ func jar() *http.Client {
 // approvals and takedowns at once and is rebuilt from MongoDB after Redis
 // loses it.
 func TestGalleryPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	e.createCampaign("fest", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60,
@@ -244,6 +245,7 @@ func TestGalleryPages(t *testing.T) {
 // links, for a planted entrant email and client address (and their hashes
 // and the entrant's id) and finds none of them.
 func TestPublicPagesLeakNothingPrivate(t *testing.T) {
+	t.Parallel()
 	const email, ip = "planted-9f3a7c@example.org", "203.0.113.77"
 	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.TrustedProxies = []string{"127.0.0.1", "::1"} })
 	now := time.Now()

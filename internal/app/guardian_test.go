@@ -23,6 +23,7 @@ import (
 // which is stored with the time. Another entry whose guardian never
 // answers gets two reminders, then is withdrawn and its entrant told.
 func TestGuardianConsent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startWorker()
 	ctx := context.Background()
@@ -158,6 +159,7 @@ func btoi(b bool) int {
 // as a signal, and ignored from anyone else; the official rules are a
 // public page linked from the landing page.
 func TestEligibility(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) {
 		k.Config.CountryHeader, k.Config.TrustedProxies = "CF-IPCountry", []string{"127.0.0.1"}
 	})
@@ -220,6 +222,7 @@ func TestEligibility(t *testing.T) {
 // TestCountryHeaderFromClientsIgnored: with no trusted proxy in front, a
 // country header sent by the client is not recorded.
 func TestCountryHeaderFromClientsIgnored(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) {
 		k.Config.CountryHeader, k.Config.TrustedProxies = "CF-IPCountry", []string{"10.9.9.9"}
 	})

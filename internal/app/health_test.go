@@ -14,6 +14,7 @@ import (
 )
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		var out map[string]any
@@ -25,6 +26,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestReadinessNamesTheDependencyThatIsDown(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// The same app, but its storage client points at a closed port.
 	dead, err := blob.New(blob.Options{Endpoint: "127.0.0.1:1", AccessKey: "x", SecretKey: "y"})
@@ -61,6 +63,7 @@ func TestReadinessNamesTheDependencyThatIsDown(t *testing.T) {
 // (here a path under a file) or that has less room than the configured
 // minimum makes /readyz answer 503 naming the disk, while the rest is up.
 func TestReadinessReportsTheDataDisk(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {

@@ -22,6 +22,7 @@ import (
 // exactly one. Owners switch checks off per campaign (admin JSON and the
 // campaign form); a switched-off check holds nothing.
 func TestHeldVotes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -185,6 +186,7 @@ func TestHeldVotes(t *testing.T) {
 // voter there is asked to confirm their email (nothing is saved); once
 // signed in, their vote counts.
 func TestConfirmEmailPastTheVoterCap(t *testing.T) {
+	t.Parallel()
 	e, _ := harnessEnv(t)
 	e.app.Now = time.Now
 	now := time.Now()

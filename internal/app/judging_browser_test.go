@@ -55,6 +55,7 @@ func (e *env) judgingRound(t *testing.T, campaignID, judgeEmail string) judging.
 // Enter in a number, previous and next), declares a conflict, and the
 // owner reads the ranking; screenshots at desktop and phone widths.
 func TestBrowserJudgingByKeyboard(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startWorker()
 	e.addStaff("judge@example.com", "judge password!", staff.Judge)

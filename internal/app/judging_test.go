@@ -70,6 +70,7 @@ func applyCut(t *testing.T, s *staffClient, roundID string) *http.Response {
 // judges scoring blind with a conflict, the ranking, a confirmed winner,
 // the CSV and a seeded draw on the public winners page.
 func TestJudgingFlow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	e.addStaff("j1@example.com", "judge one password", staff.Judge)

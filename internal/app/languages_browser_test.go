@@ -29,6 +29,7 @@ func acceptLanguage(lang string) chromedp.Action[chromedp.Void] {
 // and each is kept as a screenshot. My entries, a page of no campaign,
 // follows the browser's Accept-Language (Spanish here).
 func TestBrowserSpanishCampaign(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	s := e.showcase(t)
 	ctx := context.Background()

@@ -16,6 +16,7 @@ import (
 // page is confirmed in Spanish (an account has no campaign: the request's
 // language decides).
 func TestSpanishGuardianAndDeletionEmails(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("tutor", now.Add(-time.Hour), now.Add(30*24*time.Hour), 50<<20, 60,

@@ -19,6 +19,7 @@ import (
 // staff edit them for Spanish; English campaigns and pages of no campaign
 // are unchanged, and pages of no campaign follow Accept-Language.
 func TestSpanishCampaign(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	ctx := context.Background()

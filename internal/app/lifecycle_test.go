@@ -35,6 +35,7 @@ func count(s *testkit.SMTPServer, to, subject string) int {
 // winner, thank-you with figures to everyone else) each arrive once, even
 // when announced twice.
 func TestLifecycleMessages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	ctx := context.Background()
@@ -188,6 +189,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // own code, once; the console warns as the pool runs low, and an entrant
 // finds their code on My entries.
 func TestPerksInMessages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	ctx := context.Background()
@@ -250,6 +252,7 @@ func TestPerksInMessages(t *testing.T) {
 // the team's words, whether and where to upload again, the share link,
 // the milestone, the prize, their figures.
 func TestEveryLifecycleMessage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	ctx := context.Background()

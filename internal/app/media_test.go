@@ -16,6 +16,7 @@ import (
 // cached by shared caches) until it is live; then to anyone, cacheable,
 // except the near-original first playable copy, which stays private.
 func TestMediaAccess(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startWorker()
 	now := time.Now()

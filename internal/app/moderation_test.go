@@ -15,6 +15,7 @@ import (
 )
 
 func TestModerationDecisions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addStaff("mod1@example.com", "moderator one pass", staff.Moderator)
 	e.addStaff("mod2@example.com", "moderator two pass", staff.Moderator)

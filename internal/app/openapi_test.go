@@ -134,6 +134,7 @@ func ginPath(p string) string { return ginParam.ReplaceAllString(p, "{$1}") }
 // a documented error) and its request and response are validated against
 // the document.
 func TestOpenAPIConformance(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.ViewAfter = 0 })
 	k := newConformance(t, e)
 	h, err := e.app.Handler()

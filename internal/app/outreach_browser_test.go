@@ -17,6 +17,7 @@ import (
 // entrant signs in from their email, reads it in the inbox on their phone
 // and replies; staff read the reply on the entrant's timeline.
 func TestBrowserSegmentMessage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	ctx := context.Background()
@@ -98,6 +99,7 @@ func TestBrowserSegmentMessage(t *testing.T) {
 // follows their typing with sample values, names a mistyped merge field,
 // and the saved words are what the editor shows next time.
 func TestBrowserTemplateEditor(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	e.createCampaign("words", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60)

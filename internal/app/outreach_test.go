@@ -45,6 +45,7 @@ var broadcastPath = regexp.MustCompile(`^/admin/broadcasts/(bc_[a-z2-7]{26})`)
 // reaches them, they reply in the app, and staff read the reply on the
 // entrant's timeline.
 func TestStaffMessaging(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	ctx := context.Background()

@@ -65,6 +65,7 @@ func staffSignIn(e *env) chromedp.Action[chromedp.Void] {
 // favicon is there, Tab reaches every control with a visible focus ring,
 // and each page is kept as a screenshot to look at.
 func TestBrowserEveryPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	s := e.showcase(t)
 	slug, live := s.cp.Slug, s.live[0].ID

@@ -20,6 +20,7 @@ import (
 // preview while the ladder is being made, then the adaptive ladder through
 // hls.js; once live, a signed-out visitor plays it too.
 func TestBrowserPlaysEntry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.ViewAfter = time.Second })
 	e.startWorker()
 	now := time.Now()

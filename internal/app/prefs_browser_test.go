@@ -14,6 +14,7 @@ import (
 // email, confirms, and later turns that kind of email back on from the
 // preferences on "My entries".
 func TestBrowserEmailChoices(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	en := e.liveEntry(t, "prefs-browser", "Ollie Clip", "")

@@ -19,6 +19,7 @@ import (
 // messages of that kind are not emailed but stay in the inbox, and sign-in
 // links still come. The entrant can also choose on the preferences API.
 func TestUnsubscribeAndPreferences(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	ctx := context.Background()

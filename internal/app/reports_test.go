@@ -16,6 +16,7 @@ import (
 // threshold of distinct reporters sends it back to review; a moderator
 // takes it down and the entrant is told why.
 func TestFanReportsAndTakedown(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	e.createCampaign("reported", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60, map[string]any{"report_threshold": 2})

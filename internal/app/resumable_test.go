@@ -80,6 +80,7 @@ func videoOfSize(t *testing.T, size int) []byte {
 // TestResumableUploadSendsOnlyMissingParts: an upload is cut off halfway,
 // the browser asks what arrived, sends only the rest, and completes.
 func TestResumableUploadSendsOnlyMissingParts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("resume", now.Add(-time.Hour), now.Add(time.Hour), 100<<20, 60)
@@ -145,6 +146,7 @@ func TestResumableUploadSendsOnlyMissingParts(t *testing.T) {
 }
 
 func TestPartURLCannotBeReused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("reuse", now.Add(-time.Hour), now.Add(time.Hour), 100<<20, 60, map[string]any{"max_entries_per_entrant": 2})
@@ -183,6 +185,7 @@ func uploadIDOf(u string) string {
 // TestCompletedUploadIsChecked: a file that is not a video is refused after
 // assembly, deleted, and the entry returns to draft with its details.
 func TestCompletedUploadIsChecked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("checked", now.Add(-time.Hour), now.Add(time.Hour), 10<<20, 60)
@@ -219,6 +222,7 @@ func TestCompletedUploadIsChecked(t *testing.T) {
 // TestLimitLoweredDuringUpload: the campaign's limit drops while an upload
 // is under way; completion checks the real object against the limit now.
 func TestLimitLoweredDuringUpload(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("shrinking", now.Add(-time.Hour), now.Add(time.Hour), 10<<20, 60)

@@ -24,6 +24,7 @@ import (
 // and ballots' signal hashes past their days, leaving every total as it
 // was. A second run finds nothing more; each run is recorded for owners.
 func TestRetention(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	t0 := time.Now().UTC().Truncate(time.Millisecond)

@@ -21,6 +21,7 @@ const noSideways = `document.documentElement.scrollWidth <= window.innerWidth`
 // happen and confirms; the worker deletes the account. Screenshots at
 // 1280 px and 390x844.
 func TestBrowserYourData(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startWorker()
 	ctx := context.Background()
@@ -92,6 +93,7 @@ func TestBrowserYourData(t *testing.T) {
 // agrees, on a phone; anyone reads a campaign's official rules. Screenshots
 // at 390x844 and 1280 px.
 func TestBrowserGuardianAndRules(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	e.createCampaign("rules-shot", now.Add(-time.Hour), now.Add(30*24*time.Hour), 50<<20, 60, map[string]any{

@@ -31,6 +31,7 @@ import (
 // deletion happened, their session is over, and the address can sign up
 // again, fresh.
 func TestAccountDeletion(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var failures atomic.Int32
 	e.app.Rights.Deleter.BeforeStep = func(_ context.Context, step string) error {

@@ -52,6 +52,7 @@ var noEntrantData = map[string]string{
 // working time-limited link to their own original; every other collection
 // is named in noEntrantData. Owners can download it for them, audited.
 func TestExportCompleteness(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	now := time.Now()

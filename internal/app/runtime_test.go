@@ -6,6 +6,7 @@ import (
 )
 
 func TestTuneGC(t *testing.T) {
+	t.Parallel()
 	old := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(old)
 

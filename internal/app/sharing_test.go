@@ -19,6 +19,7 @@ import (
 // entries and campaigns and refuses everything else with stable codes; the
 // embeddable pages may be framed, the rest may not.
 func TestOpenGraphOEmbedAndEmbeds(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	e.createCampaign("unfurl", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60)
@@ -110,6 +111,7 @@ func TestOpenGraphOEmbedAndEmbeds(t *testing.T) {
 // count after the minimum watch, once per viewer per hour, never the
 // entrant's own, and reach MongoDB on flush.
 func TestReferralsAndViews(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.ViewAfter = 300 * time.Millisecond })
 	now := time.Now()
 	c := e.createCampaign("spread", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60)
@@ -264,6 +266,7 @@ func TestReferralsAndViews(t *testing.T) {
 // bad files are refused with stable codes; once live the player offers the
 // track to everyone; a live entry's captions are locked.
 func TestCaptions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	e.createCampaign("subtitled", now.Add(-time.Hour), now.Add(time.Hour), 50<<20, 60)

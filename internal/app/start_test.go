@@ -17,6 +17,7 @@ import (
 // do not serve votes (migrate, admin create-user, gallery rebuild, votes
 // reconcile) never call Start.
 func TestNewStartsNothing(t *testing.T) {
+	t.Parallel()
 	k := testkit.New(t)
 	ctx := context.Background()
 	for _, journal := range []string{"off", "auto"} {

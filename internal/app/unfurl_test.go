@@ -53,6 +53,7 @@ func unfurl(t *testing.T, pageURL string) unfurled {
 // an image a scraper can fetch: a 1200x630 picture. The pages also point
 // to their oEmbed answer.
 func TestUnfurl(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	s := e.showcase(t)
 	// A second server on an address known before it starts, given to the

@@ -14,6 +14,7 @@ import (
 // an entrant streams a video, it lands privately, the worker probes it and
 // the entry reaches in_review with its media facts.
 func TestUploadToReview(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withSMTP)
 	e.startWorker()
 	now := time.Now()
@@ -81,6 +82,7 @@ func TestUploadToReview(t *testing.T) {
 // TestUploadRefusals sends each bad input and checks the error code, the
 // status, and that nothing was left behind.
 func TestUploadRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	fan := e.signIn("fan@example.com")
 	now := time.Now()
@@ -166,6 +168,7 @@ func TestUploadRefusals(t *testing.T) {
 // TestUploadQueueDownLeavesNothing: when the task cannot be queued, the
 // entry and its object are undone and the entrant is told to retry.
 func TestUploadQueueDownLeavesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	fan := e.signIn("fan@example.com")
 	now := time.Now()
@@ -184,6 +187,7 @@ func TestUploadQueueDownLeavesNothing(t *testing.T) {
 }
 
 func TestGetEntryNotFound(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, id := range []string{"en_aaaaaaaaaaaaaaaaaaaaaaaaaa", "junk", "en_%24where"} {
 		var out apiError

@@ -139,6 +139,7 @@ const (
 // Goal: at most 10 public votes per simulated hour per address, also after
 // the automatic release of held votes has run.
 func TestBotHarness(t *testing.T) {
+	t.Parallel()
 	e, clk := harnessEnv(t)
 	now := time.Now()
 	e.createCampaign("bot-target", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
@@ -224,6 +225,7 @@ func runBot(t *testing.T, e *env, clk *simClock, entryID, campaignID, ip string,
 // at uneven moments (a seeded random rhythm). Goal: no household vote is
 // held (and none refused); how many were asked for a puzzle is logged.
 func TestHouseholdHarness(t *testing.T) {
+	t.Parallel()
 	e, clk := harnessEnv(t)
 	now := time.Now()
 	e.createCampaign("family", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,

@@ -23,6 +23,7 @@ import (
 // says the puzzle was solved. Voting again from a fresh page load is
 // answered at once with when to come back, before pressing anything.
 func TestBrowserVoteButton(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.VotePoWBits = 12 })
 	now := time.Now()
 	// The test browser reports automation (navigator.webdriver), which
@@ -74,6 +75,7 @@ func TestBrowserVoteButton(t *testing.T) {
 // zone. The entrant's page shows "1 vote under review" and why. Phone and
 // desktop screenshots of each.
 func TestBrowserHeldVoteAndLocalTime(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.VotePoWBits = 10 })
 	now := time.Now()
 	e.createCampaign("held-button", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,

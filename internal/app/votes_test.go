@@ -35,6 +35,7 @@ type voteOut struct {
 // share links are credited with the votes they bring; after Redis loses
 // everything, rebuild and reconcile bring the totals back from ballots.
 func TestVotingOverHTTP(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	open := map[string]any{"voting_opens_at": now.Add(-time.Hour), "voting_closes_at": now.Add(48 * time.Hour)}
@@ -140,6 +141,7 @@ func TestVotingOverHTTP(t *testing.T) {
 // TestHiddenTotals: a campaign that keeps totals secret until voting closes
 // shows no vote counts and no Top order anywhere public.
 func TestHiddenTotals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	e.createCampaign("secret", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
@@ -190,6 +192,7 @@ func (e *env) pageToken(entryID string) string {
 // challenge counts the vote once and marks its ballot; a wrong or reused
 // answer is challenged again.
 func TestVoteFriction(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.VoteBurst, k.Config.VotePoWBits = 3, 8 })
 	now := time.Now()
 	e.createCampaign("friction", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,
@@ -292,6 +295,7 @@ func TestVoteFriction(t *testing.T) {
 // but takes them out of every total, is audited and tells the entrant;
 // counting them again reverses it; judges may not.
 func TestFraudReview(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	// The automatic checks would hold some of these votes (TestHeldVotes
@@ -361,6 +365,7 @@ func TestFraudReview(t *testing.T) {
 // an hour are challenged (a shared network is not blocked: they can still
 // vote by solving the challenge).
 func TestVoteFrictionCrowdedAddress(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(_ *testing.T, k *testkit.Kit, _ *env) { k.Config.VoteCrowd, k.Config.VotePoWBits = 2, 8 })
 	now := time.Now()
 	e.createCampaign("crowd", now.Add(-2*time.Hour), now.Add(time.Hour), 50<<20, 60,

@@ -22,6 +22,7 @@ func get(t *testing.T, c *http.Client, url string) (int, string) {
 }
 
 func TestPublicPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now()
 	c := e.createCampaign("page-test", now.Add(-time.Hour), now.Add(time.Hour), 10<<20, 90)

@@ -37,6 +37,7 @@ type hook struct {
 // log shows the 200 and replay sends the same webhook-id again. Tasks
 // retry with exponential backoff.
 func TestWebhooksEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, allowPrivateWebhooks)
 	var mu sync.Mutex
 	var got []hook
@@ -128,6 +129,7 @@ func TestWebhooksEndToEnd(t *testing.T) {
 // TestWebhookConsoleRefusesPrivateAddresses: without the setting, the
 // console refuses a loopback or metadata address and saves nothing.
 func TestWebhookConsoleRefusesPrivateAddresses(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	en := e.reviewEntry(t, "ssrf", "Guarded")
 	s := e.staffLogin(e.user, e.pass)
@@ -148,6 +150,7 @@ func TestWebhookConsoleRefusesPrivateAddresses(t *testing.T) {
 // the campaigns they entered, with the email their CRM knows them by, once,
 // even when the deletion runs again after a crash.
 func TestEntrantDeletedWebhook(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, allowPrivateWebhooks)
 	arrived := make(chan []byte, 10)
 	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -93,6 +93,7 @@ func fingerprintFile(r *media.Runner, path string) (screening.Fingerprint, error
 // refused (a lookalike test card may be flagged, never refused); the
 // evidence names the matching time ranges in both videos.
 func TestDuplicateCorpus(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates and fingerprints about 60 clips")
 	}

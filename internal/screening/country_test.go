@@ -9,6 +9,7 @@ import (
 // TestCountryMismatchNeedsAPerson: a country mismatch sends the entry to a
 // person even when the campaign approves everything automatically.
 func TestCountryMismatchNeedsAPerson(t *testing.T) {
+	t.Parallel()
 	mismatch := []screening.Finding{{Kind: screening.CountryMismatch, Detail: "declared France (FR); the network suggests Germany (DE)"}}
 	for _, mode := range []screening.Mode{screening.AutoApproveAll, screening.AutoApproveClean, screening.ReviewAll} {
 		if d := screening.Decide(mode, 10, mismatch); d.Verdict != screening.Review {

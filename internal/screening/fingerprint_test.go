@@ -12,6 +12,7 @@ import (
 // A fingerprint survives the database: every byte layout round-trips, and
 // damaged or older bytes are refused, not misread.
 func TestFingerprintEncoding(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	var s media.Signal
 	s.Rate, s.AudioRate, s.VideoHash, s.AudioHash = 4, media.ChromaprintRate, "murmur3=aa", "murmur3=bb"

@@ -13,6 +13,7 @@ import (
 )
 
 func TestHTTPProviderRetriesThenReads(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in Input
@@ -35,6 +36,7 @@ func TestHTTPProviderRetriesThenReads(t *testing.T) {
 }
 
 func TestHTTPProviderGivesUp(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
@@ -63,6 +65,7 @@ func TestHTTPProviderGivesUp(t *testing.T) {
 // The provider hook never reaches a private or loopback address unless
 // configured to (tests and a provider inside the same network do).
 func TestHTTPProviderRefusesPrivateAddresses(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)

@@ -5,6 +5,7 @@ import (
 )
 
 func TestBlockedWords(t *testing.T) {
+	t.Parallel()
 	blocked := []string{"scam", "free money", "Crème"}
 	tests := []struct {
 		text string
@@ -39,6 +40,7 @@ func FuzzNormalize(f *testing.F) {
 }
 
 func TestDecide(t *testing.T) {
+	t.Parallel()
 	black := Finding{Kind: Black, Value: 9.5}
 	brief := Finding{Kind: Black, Value: 1}
 	dup := Finding{Kind: Duplicate, Value: 1}
