@@ -48,6 +48,20 @@ export TMPDIR="$tmp"   # embedded FerretDB files and test temp dirs go away with
 mkdir -p "$tmp/go-tmp"; export GOTMPDIR="$tmp/go-tmp"
 cd "$ROOT"
 
+# The duplicate corpus (about 60 clips made by ffmpeg, the same every run)
+# is kept in the cache under a name that changes with the file that makes
+# it: only the fingerprinting, the part under test, runs again.
+export TRYOUT_CORPUS_DIR="${TRYOUT_CORPUS_DIR:-$CACHE/dup-corpus-$(sha256sum internal/testkit/corpus.go | cut -c1-12)}"
+mkdir -p "$TRYOUT_CORPUS_DIR"
+# Other generated clips likewise, keyed by their ffmpeg arguments
+# (internal/testkit/video.go).
+export TRYOUT_FIXTURE_DIR="${TRYOUT_FIXTURE_DIR:-$CACHE/fixtures}"
+
+# Tests that wait on services more than on the CPU run side by side
+# (t.Parallel: each has its own database, Redis DB and buckets); four at a
+# time keeps two cores busy without starving the slow ones.
+GOTEST=(go test -count=1 -parallel "${TRYOUT_TEST_PARALLEL:-4}")
+
 # start_docdb starts FerretDB 2 on PostgreSQL/DocumentDB (installing it the
 # first time, about 3 minutes) and prints its URI.
 start_docdb() {
@@ -73,13 +87,17 @@ start_docdb() {
 
 # The embedded leg: every package's tests but the long end-to-end ones
 # (internal/app, worker, media: they do not depend on the database's kind
-# and run in the concurrent leg), and the local default end to end.
+# and run in the concurrent leg), and the local default end to end. Two
+# tests that do not depend on the database's kind either are left to the
+# concurrent leg too: the duplicate corpus (ffmpeg and fpcalc, no database)
+# and the 100k-row export's memory bound (a property of the streaming code).
 embedded_leg() {
   local pkgs
   pkgs=$(go list ./... | grep -v -e '/internal/app$' -e '/worker$' -e '/internal/media$')
   say "embedded leg: FerretDB 1.24 in-process (one writer)"
   # shellcheck disable=SC2086
-  env -u TRYOUT_TEST_MONGO_URI go test -count=1 -timeout 20m $pkgs
+  env -u TRYOUT_TEST_MONGO_URI "${GOTEST[@]}" -timeout 20m \
+    -skip '^(TestDuplicateCorpus|TestBallotExportOf100kRowsHasBoundedMemory)$' $pkgs
 }
 
 if (($#)); then
@@ -93,15 +111,15 @@ fi
 
 if [[ -n ${TRYOUT_TEST_MONGO_URI:-} ]]; then
   say "whole suite on $TRYOUT_TEST_MONGO_URI"
-  go test -count=1 -timeout 45m ./...
+  "${GOTEST[@]}" -timeout 45m ./...
 elif [[ -x $DOCDB && ${TRYOUT_TEST_BACKEND:-} != embedded ]]; then
   docdb_started=1 # (start_docdb runs in a subshell)
   TRYOUT_TEST_MONGO_URI=$(start_docdb); export TRYOUT_TEST_MONGO_URI
   say "concurrent leg: whole suite on FerretDB 2 / DocumentDB ($TRYOUT_TEST_MONGO_URI)"
-  go test -count=1 -timeout 45m ./...
+  "${GOTEST[@]}" -timeout 45m ./...
   unset TRYOUT_TEST_MONGO_URI
   [[ ${TRYOUT_TEST_BACKEND:-} == docdb ]] || embedded_leg
 else
   say "whole suite on the embedded FerretDB 1.24 (no ../shared/docdb here)"
-  go test -count=1 -timeout 45m ./...
+  "${GOTEST[@]}" -timeout 45m ./...
 fi

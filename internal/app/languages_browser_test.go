@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -43,8 +42,7 @@ func TestBrowserSpanishCampaign(t *testing.T) {
 		t.Fatal(err)
 	}
 	slug, live := cp.Slug, s.live[1].ID
-	type page struct{ name, path, ready, as, check string }
-	pages := []page{
+	pages := []pageCheck{
 		{"campaign", "/c/" + slug, "#signin", "", `document.documentElement.lang === "es" && document.querySelector("main").textContent.includes("Vídeos de hasta 500 MB")
 			&& /^dentro de \d+ días?/.test(document.querySelector(".until").textContent)
 			&& / en tu hora\)$/.test(document.querySelector("time[data-zone] + .yourtime").textContent)`},
@@ -77,38 +75,7 @@ func TestBrowserSpanishCampaign(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, size := range []struct {
-			w, h int64
-			tag  string
-		}{{1280, 900, "desktop"}, {390, 844, "phone"}} {
-			pctx, cancel := context.WithTimeout(b, time.Minute) // one page's hang guard
-			err := chromedp.Do(pctx,
-				chromedp.EmulateViewport(size.w, size.h),
-				chromedp.Navigate(e.srv.URL+p.path),
-				chromedp.WaitReady(p.ready),
-				waitJS(`document.readyState === "complete"`),
-				waitJS(`(() => { `+or(p.check, "true")+` })() !== false`),
-			)
-			cancel()
-			if err != nil {
-				seen, _ := chromedp.Run(b, chromedp.Evaluate[string](`document.documentElement.lang + " | " + document.querySelector("main").innerText.slice(0, 600)`))
-				t.Errorf("%s (%s): %v\nthe page says: %s", p.name, size.tag, err, seen)
-				continue
-			}
-			vs, err := chromedp.Run(b, axeCheck(t))
-			if err != nil {
-				t.Fatalf("%s: %v", p.name, err)
-			}
-			for _, v := range vs {
-				t.Errorf("%s (%s): axe: %s", p.name, size.tag, v)
-			}
-			if w, err := chromedp.Run(b, chromedp.Evaluate[[]int](pageWidthJS)); err == nil && w[0] > w[1] {
-				t.Errorf("%s (%s): the page is %d px wide in a %d px window: it scrolls sideways", p.name, size.tag, w[0], w[1])
-			}
-			if err := chromedp.Do(b, shot(t, b, fmt.Sprintf("es-%s-%s", p.name, size.tag))); err != nil {
-				t.Errorf("%s: screenshot: %v", p.name, err)
-			}
-		}
+		visitPage(t, b, e.srv.URL, p, "es", false)
 	}
 
 	// The vote button answers in Spanish.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/tryout/tryout/internal/ids"
 )
 
 // The duplicate corpus: synthetic videos made with ffmpeg's lavfi sources,
@@ -173,7 +175,7 @@ func DupCorpus(dir string, workers int) ([]CorpusPair, error) {
 	path := func(name, ext string) string { return filepath.Join(dir, name+"."+ext) }
 	clip := func(name string, c clipSpec) string {
 		out := path(name, c.ext())
-		jobs = append(jobs, job{name, func() error { return keep(out, func() error { return makeClip(out, c) }) }})
+		jobs = append(jobs, job{name, func() error { return keep(out, func(tmp string) error { return makeClip(tmp, c) }) }})
 		return out
 	}
 	originals := map[string]string{
@@ -191,11 +193,11 @@ func DupCorpus(dir string, workers int) ([]CorpusPair, error) {
 			}
 			out := path(o+"-"+v.name, v.ext)
 			args := v.args
-			second = append(second, job{o + v.name, func() error { return keep(out, func() error { return reencode(src, out, args) }) }})
+			second = append(second, job{o + v.name, func() error { return keep(out, func(tmp string) error { return reencode(src, tmp, args) }) }})
 			pairs = append(pairs, CorpusPair{Case: "same: " + o + " " + v.name, A: src, B: out, Same: true, Identical: v.name == "remux"})
 		}
 		cp := path(o+"-copy", "mp4")
-		second = append(second, job{o + "copy", func() error { return copyFile(src, cp) }})
+		second = append(second, job{o + "copy", func() error { return keep(cp, func(tmp string) error { return copyFile(src, tmp) }) }})
 		pairs = append(pairs, CorpusPair{Case: "same: " + o + " byte copy", A: src, B: cp, Same: true, Identical: true})
 	}
 	pairs = append(pairs,
@@ -288,17 +290,21 @@ func runJobs(jobs []job, workers int) error {
 	return first
 }
 
-// keep skips making a file that a previous run left complete (a corpus
-// directory may be reused while calibrating); a failed run leaves none.
-func keep(out string, make func() error) error {
+// keep skips making a file that a previous run left complete: a corpus
+// directory may be reused (scripts/test.sh keeps one in the cache, named
+// after this file's contents). make writes to a temporary name beside out
+// that is renamed into place only when complete, so a run killed midway,
+// or a second run at the same time, never leaves a partial clip behind.
+func keep(out string, make func(tmp string) error) error {
 	if st, err := os.Stat(out); err == nil && st.Size() > 0 {
 		return nil
 	}
-	if err := make(); err != nil {
-		os.Remove(out)
+	tmp := filepath.Join(filepath.Dir(out), ".tmp-"+ids.New("")[:12]+"-"+filepath.Base(out))
+	if err := make(tmp); err != nil {
+		os.Remove(tmp)
 		return err
 	}
-	return nil
+	return os.Rename(tmp, out)
 }
 
 func makeClip(out string, c clipSpec) error {

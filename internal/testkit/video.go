@@ -1,12 +1,16 @@
 package testkit
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tryout/tryout/internal/ids"
 )
 
 // Clip describes a test video to generate with ffmpeg's synthetic sources.
@@ -57,9 +61,13 @@ func Video(t testing.TB, dir string, c Clip) string {
 			args = append(args, "-c:a", "aac")
 		}
 	}
-	args = append(args, out)
-	if b, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
-		t.Fatalf("testkit: generate %s: %v\n%s", out, err, b)
+	if err := cached(args, out, func(dst string) error {
+		if b, err := exec.Command("ffmpeg", append(args, dst)...).CombinedOutput(); err != nil {
+			return fmt.Errorf("%v\n%s", err, b)
+		}
+		return nil
+	}); err != nil {
+		t.Fatalf("testkit: generate %s: %v", out, err)
 	}
 	if c.Rotate != 0 {
 		// ffmpeg writes the display matrix only when remuxing with the tag.
@@ -72,6 +80,38 @@ func Video(t testing.TB, dir string, c Clip) string {
 		return rotated
 	}
 	return out
+}
+
+// EnvFixtureDir names a directory where generated clips are kept between
+// runs (scripts/test.sh sets it inside the cache): a clip is made once per
+// set of ffmpeg arguments and copied into each test's directory.
+const EnvFixtureDir = "TRYOUT_FIXTURE_DIR"
+
+// cached writes to out what make writes, taking it from the fixture
+// directory when a run with the same args made it before. make writes to
+// a temporary name that is renamed only when complete, so a killed run
+// leaves no partial clip behind.
+func cached(args []string, out string, make func(dst string) error) error {
+	dir := os.Getenv(EnvFixtureDir)
+	if dir == "" {
+		return make(out)
+	}
+	sum := sha256.Sum256([]byte(strings.Join(args, "\x00")))
+	keep := filepath.Join(dir, hex.EncodeToString(sum[:12])+filepath.Ext(out))
+	if _, err := os.Stat(keep); err != nil {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		tmp := filepath.Join(dir, ".tmp-"+ids.New("")[:12]+filepath.Ext(out))
+		if err := make(tmp); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		if err := os.Rename(tmp, keep); err != nil {
+			return err
+		}
+	}
+	return copyFile(keep, out)
 }
 
 // FFmpeg runs the ffmpeg CLI with args (quiet, overwriting) to make a
