@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/tryout/tryout/internal/app"
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/staff"
@@ -143,7 +145,9 @@ func consents() []part {
 
 func (e *env) addStaff(email, pass string, role staff.Role) {
 	e.t.Helper()
-	u, err := staff.NewUser(ids.New(staff.IDPrefix), email, "Test "+string(role), role, pass, time.Now())
+	// The lowest bcrypt cost: the product's own (12) made bcrypt most of
+	// these tests' CPU. The cost itself is checked in internal/staff.
+	u, err := staff.NewUserWithCost(ids.New(staff.IDPrefix), email, "Test "+string(role), role, pass, time.Now(), bcrypt.MinCost)
 	if err != nil {
 		e.t.Fatal(err)
 	}

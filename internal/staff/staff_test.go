@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/tryout/tryout/internal/ids"
 	"github.com/tryout/tryout/internal/mongodb"
 	"github.com/tryout/tryout/internal/staff"
@@ -38,6 +40,9 @@ func TestAuthenticate(t *testing.T) {
 	u, err := staff.NewUser(ids.New(staff.IDPrefix), " Mod@Example.com ", "Mo", staff.Moderator, "a long password here", time.Now())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cost, err := bcrypt.Cost(u.PasswordHash); err != nil || cost != staff.DefaultCost || staff.DefaultCost < 12 {
+		t.Errorf("password hashed at bcrypt cost %d (%v), want %d (at least 12)", cost, err, staff.DefaultCost)
 	}
 	if err := s.Create(ctx, u); err != nil {
 		t.Fatal(err)
