@@ -17,6 +17,8 @@ func join(parts ...map[string]string) map[string]string {
 
 // esProblems are the refusals domain packages give (problem.New).
 var esProblems = map[string]string{
+	"Choose when entrants get their code.":                             "Elige cuándo reciben su código los participantes.",
+	"A pool holds at most %d codes; this one has %d.":                  "Un lote admite como máximo %d códigos; este tiene %d.",
 	"Accept the media release so your video can be shown.":             "Acepta la cesión de imagen para que tu vídeo pueda mostrarse.",
 	"Accept the official rules (version %s) to enter.":                 "Acepta las bases oficiales (versión %s) para participar.",
 	"Choose at least one event.":                                       "Elige al menos un evento.",
