@@ -24,7 +24,7 @@ func (a *Admin) showVotes(c *gin.Context, status int, problem string) {
 	if !ok {
 		return
 	}
-	bs, err := a.Votes.Ballots.ByEntry(c, e.ID, 200_000)
+	bs, err := a.Votes.ForEntry(c, e.ID)
 	if err != nil {
 		a.fail(c, err)
 		return

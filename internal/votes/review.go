@@ -45,6 +45,18 @@ type Review struct {
 // maxReviewed bounds the ballots one review reads.
 const maxReviewed = 200_000
 
+// ForEntry is every ballot of the entry a person reviews, at most
+// maxReviewed: the journal is drained first, so the ballots acknowledged
+// a moment ago are there too, not only those MongoDB has so far.
+func (r *Review) ForEntry(ctx context.Context, entryID string) ([]Ballot, error) {
+	if r.Drain != nil {
+		if err := r.Drain(ctx); err != nil {
+			return nil, fmt.Errorf("votes: drain before review: %w", err)
+		}
+	}
+	return r.Ballots.ByEntry(ctx, entryID, maxReviewed)
+}
+
 // Adjustment is what a discount, restore or clear changed.
 type Adjustment struct {
 	Changed       int64 // ballots discounted, counted again or cleared
