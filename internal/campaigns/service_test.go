@@ -81,10 +81,9 @@ func TestSetMessage(t *testing.T) {
 	k := testkit.New(t)
 	ctx := context.Background()
 	now := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
-	tick := now
 	store := campaigns.NewMongoStore(k.DB.Collection(mongodb.Campaigns))
-	log := audit.NewMongoStore(k.DB.Collection(mongodb.Audit))
-	s := &campaigns.Service{Store: store, Audit: &audit.Recorder{Store: log, Log: k.Log, Now: func() time.Time { tick = tick.Add(time.Second); return tick }}}
+	recorder, log := k.Audit(now)
+	s := &campaigns.Service{Store: store, Audit: recorder}
 	who := audit.Actor{ID: "st_1", Email: "owner@brand.test", Role: "owner"}
 	live := messages.Template{Subject: "Live, {{name}}", Body: "Share {{share_link}}."}
 	cp := campaigns.Campaign{ID: "cp_m", Slug: "m", Name: "M", CreatedAt: now, Messages: messages.Set{messages.Live: live}}

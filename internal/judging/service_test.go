@@ -48,14 +48,13 @@ func TestServiceAudits(t *testing.T) {
 	k := testkit.New(t)
 	ctx := context.Background()
 	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
-	tick := now
-	log := audit.NewMongoStore(k.DB.Collection(mongodb.Audit))
+	recorder, log := k.Audit(now)
 	es := entries.NewMongoStore(k.DB.Collection(mongodb.Entries))
 	people := staff.NewMongoStore(k.DB.Collection(mongodb.Staff))
 	tell := &teller{}
 	s := &judging.Service{Store: judging.NewMongoStore(k.DB), Entries: es, Votes: &gallery.Index{Redis: k.Redis}, Teller: tell,
 		Staff: people, Winners: campaigns.NewMongoWinners(k.DB.Collection(mongodb.Winners)), Now: func() time.Time { return now },
-		Audit: &audit.Recorder{Store: log, Log: k.Log, Now: func() time.Time { tick = tick.Add(time.Second); return tick }}}
+		Audit: recorder}
 	owner := audit.Actor{ID: "st_owner", Email: "owner@brand.test", Role: "owner"}
 	judge := audit.Actor{ID: "st_judge", Email: "judge@brand.test", Role: "judge"}
 	if err := people.Create(ctx, staff.User{ID: judge.ID, Email: judge.Email, Role: staff.Judge, CreatedAt: now}); err != nil {

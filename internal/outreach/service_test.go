@@ -27,13 +27,12 @@ func TestComposeAndCancelAreAudited(t *testing.T) {
 	k := testkit.New(t)
 	ctx := context.Background()
 	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
-	tick := now
-	log := audit.NewMongoStore(k.DB.Collection(mongodb.Audit))
+	recorder, log := k.Audit(now)
 	es := entries.NewMongoStore(k.DB.Collection(mongodb.Entries))
 	s := &outreach.Service{Store: outreach.NewMongoStore(k.DB.Collection(mongodb.Broadcast)), Entries: es,
 		Winners: campaigns.NewMongoWinners(k.DB.Collection(mongodb.Winners)), Queue: tasks.NewQueue(asynq.NewClientFromRedisClient(k.Redis)),
 		MaxReach: 100, Now: func() time.Time { return now },
-		Audit: &audit.Recorder{Store: log, Log: k.Log, Now: func() time.Time { tick = tick.Add(time.Second); return tick }}}
+		Audit: recorder}
 	for _, id := range []string{"en_a", "en_b"} {
 		e := entries.Entry{ID: id, CampaignID: "cp_1", EntrantID: "et_" + id, Title: id, Status: entries.Live, CreatedAt: now, UpdatedAt: now,
 			Original: entries.Object{Key: "k/" + id}}

@@ -27,11 +27,10 @@ func TestServiceAudits(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
-	tick := now
-	log := audit.NewMongoStore(k.DB.Collection(mongodb.Audit))
+	recorder, log := k.Audit(now)
 	cs := campaigns.NewMongoStore(k.DB.Collection(mongodb.Campaigns))
 	s := &perks.Service{Store: perks.NewMongoStore(k.DB.Collection(mongodb.Perks), k.DB.Collection(mongodb.PerkClaim)), Campaigns: cs,
-		Now: func() time.Time { return now }, Audit: &audit.Recorder{Store: log, Log: k.Log, Now: func() time.Time { tick = tick.Add(time.Second); return tick }}}
+		Now: func() time.Time { return now }, Audit: recorder}
 	who := audit.Actor{ID: "st_owner", Email: "owner@brand.test", Role: "owner"}
 	cp := campaigns.Campaign{ID: "cp_1", Slug: "one", Name: "One", PerkStage: campaigns.PerkAtLive, CreatedAt: now}
 	if err := cs.Create(ctx, cp); err != nil {
