@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/tryout/tryout/internal/ids"
 )
 
 // Clip describes a test video to generate with ffmpeg's synthetic sources.
@@ -88,30 +86,22 @@ func Video(t testing.TB, dir string, c Clip) string {
 const EnvFixtureDir = "TRYOUT_FIXTURE_DIR"
 
 // cached writes to out what make writes, taking it from the fixture
-// directory when a run with the same args made it before. make writes to
-// a temporary name that is renamed only when complete, so a killed run
-// leaves no partial clip behind.
+// directory when a run with the same args made it before (keep: made under
+// a temporary name, renamed only when complete).
 func cached(args []string, out string, make func(dst string) error) error {
 	dir := os.Getenv(EnvFixtureDir)
 	if dir == "" {
 		return make(out)
 	}
 	sum := sha256.Sum256([]byte(strings.Join(args, "\x00")))
-	keep := filepath.Join(dir, hex.EncodeToString(sum[:12])+filepath.Ext(out))
-	if _, err := os.Stat(keep); err != nil {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		tmp := filepath.Join(dir, ".tmp-"+ids.New("")[:12]+filepath.Ext(out))
-		if err := make(tmp); err != nil {
-			os.Remove(tmp)
-			return err
-		}
-		if err := os.Rename(tmp, keep); err != nil {
-			return err
-		}
+	kept := filepath.Join(dir, hex.EncodeToString(sum[:12])+filepath.Ext(out))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
-	return copyFile(keep, out)
+	if err := keep(kept, make); err != nil {
+		return err
+	}
+	return copyFile(kept, out)
 }
 
 // FFmpeg runs the ffmpeg CLI with args (quiet, overwriting) to make a
